@@ -1,0 +1,1 @@
+//! Shared helpers for the JSON readers (lenient numbers, enums, ids, positions).

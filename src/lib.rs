@@ -1,0 +1,14 @@
+//! tracekit: read traces in every common format into one model, analyse them, render them.
+//!
+//! Data flows one way: `input` (sources and readers) → `model` → `analysis` → `render`.
+//! `commands` is glue; only `main` turns results into exit codes.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod render;
+pub mod synth;
+pub mod term;
+pub mod units;

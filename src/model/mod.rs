@@ -1,0 +1,18 @@
+//! The one in-memory trace model shared by every reader, analysis and renderer.
+
+pub mod ids;
+pub mod intern;
+pub mod span;
+pub mod trace;
+pub mod tree;
+pub mod value;
+
+pub use ids::{IdError, SpanId, TraceId};
+pub use intern::Interner;
+pub use span::{
+    Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, Link, ParentRef, RefKind, Resource, Scope, Span,
+    SpanKind, Status, StatusCode,
+};
+pub use trace::{Trace, TraceSet};
+pub use tree::{RootReason, TraceTree};
+pub use value::{Key, KeyValue, Value};

@@ -1,0 +1,1 @@
+//! STUB: synthetic trace generator, to be written.

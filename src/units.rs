@@ -1,0 +1,122 @@
+//! Durations: parsing user input (`250ms`, `1.5s`) and printing human units.
+
+/// Parse a duration: a number with a unit `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`; a bare number is
+/// milliseconds. Returns nanoseconds.
+pub fn parse_duration(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    if num.is_empty() {
+        return Err(format!("invalid duration {s:?}: expected a number with a unit, e.g. 250ms or 1.5s"));
+    }
+    let scale: f64 = match unit.trim() {
+        "ns" => 1.0,
+        "us" | "µs" | "μs" => 1e3,
+        "" | "ms" => 1e6,
+        "s" => 1e9,
+        "m" | "min" => 60e9,
+        "h" => 3600e9,
+        other => return Err(format!("invalid duration unit {other:?} in {s:?}: use ns, us, ms, s, m or h")),
+    };
+    // Integers are exact; decimals go through f64 (fine for user-typed thresholds).
+    if let Ok(n) = num.parse::<u64>() {
+        return n
+            .checked_mul(scale as u64)
+            .ok_or_else(|| format!("duration {s:?} is too large"));
+    }
+    let v: f64 = num.parse().map_err(|_| format!("invalid duration {s:?}"))?;
+    let ns = v * scale;
+    if !ns.is_finite() || ns >= u64::MAX as f64 {
+        return Err(format!("duration {s:?} is too large"));
+    }
+    Ok(ns.round() as u64)
+}
+
+/// Human units with three significant digits: `812ns`, `4.21µs`, `12.3ms`, `1.50s`, `2m03s`.
+pub fn format_duration(ns: u64) -> String {
+    fn sig(v: f64, unit: &str) -> String {
+        if v >= 100.0 {
+            format!("{v:.0}{unit}")
+        } else if v >= 10.0 {
+            format!("{v:.1}{unit}")
+        } else {
+            format!("{v:.2}{unit}")
+        }
+    }
+    let f = ns as f64;
+    if ns < 1_000 {
+        format!("{ns}ns")
+    } else if ns < 1_000_000 {
+        sig(f / 1e3, "µs")
+    } else if ns < 1_000_000_000 {
+        sig(f / 1e6, "ms")
+    } else if ns < 60_000_000_000 {
+        sig(f / 1e9, "s")
+    } else {
+        let secs = ns / 1_000_000_000;
+        if secs < 3600 {
+            format!("{}m{:02}s", secs / 60, secs % 60)
+        } else {
+            format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60)
+        }
+    }
+}
+
+/// RFC 3339 UTC timestamp with microseconds, from Unix nanoseconds (no time-zone database needed).
+pub fn format_timestamp(ns: u64) -> String {
+    let secs = (ns / 1_000_000_000) as i64;
+    let micros = (ns % 1_000_000_000) / 1_000;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses() {
+        assert_eq!(parse_duration("250ms").unwrap(), 250_000_000);
+        assert_eq!(parse_duration("1.5s").unwrap(), 1_500_000_000);
+        assert_eq!(parse_duration("10us").unwrap(), 10_000);
+        assert_eq!(parse_duration("7").unwrap(), 7_000_000);
+        assert_eq!(parse_duration("3ns").unwrap(), 3);
+        assert!(parse_duration("abc").is_err());
+        assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("99999999999999999999h").is_err());
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(format_duration(812), "812ns");
+        assert_eq!(format_duration(4_210), "4.21µs");
+        assert_eq!(format_duration(12_345_678), "12.3ms");
+        assert_eq!(format_duration(1_500_000_000), "1.50s");
+        assert_eq!(format_duration(123_000_000_000), "2m03s");
+        assert_eq!(format_timestamp(1_544_712_660_000_000_000), "2018-12-13T14:51:00.000000Z");
+        assert_eq!(format_timestamp(0), "1970-01-01T00:00:00.000000Z");
+    }
+}
