@@ -9,8 +9,10 @@ pub mod jaeger_thrift;
 pub mod json_util;
 pub mod load;
 pub mod otlp_json;
+pub mod otlp_pb;
 pub mod otlp_proto;
 pub mod source;
+pub mod thrift;
 pub mod zipkin;
 
 use std::io::BufRead;

@@ -1,0 +1,1 @@
+//! STUB: prost message definitions for OTLP trace protobuf (shared by the reader and the writer).

@@ -1,0 +1,1 @@
+//! STUB: Thrift compact and binary protocol codec (shared by the Jaeger Thrift reader and writer).
