@@ -44,7 +44,10 @@ impl fmt::Display for Position {
             Position::LineColumn { line, column } => write!(f, "{line}:{column}"),
             Position::Line(l) => write!(f, "line {l}"),
             Position::Byte(b) => write!(f, "byte {b}"),
-            Position::Path { line: Some(l), path } => write!(f, "line {l}, {path}"),
+            Position::Path {
+                line: Some(l),
+                path,
+            } => write!(f, "line {l}, {path}"),
             Position::Path { line: None, path } => write!(f, "{path}"),
         }
     }
@@ -61,14 +64,20 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(source: &Arc<str>, position: Option<Position>, message: impl Into<String>) -> Self {
-        InputError { file: source.clone(), position, message: message.into() }
+        InputError {
+            file: source.clone(),
+            position,
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.position {
-            Some(p @ Position::LineColumn { .. }) => write!(f, "{}:{p}: {}", self.file, self.message),
+            Some(p @ Position::LineColumn { .. }) => {
+                write!(f, "{}:{p}: {}", self.file, self.message)
+            }
             Some(p) => write!(f, "{}: {p}: {}", self.file, self.message),
             None => write!(f, "{}: {}", self.file, self.message),
         }
@@ -103,7 +112,10 @@ impl Error {
     }
 
     pub fn output(what: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Output { what: what.into(), source }
+        Error::Output {
+            what: what.into(),
+            source,
+        }
     }
 
     pub fn exit(&self) -> Exit {
@@ -130,7 +142,11 @@ mod tests {
         assert_eq!(Exit::Findings.code(), 1);
         assert_eq!(Error::usage("x").exit().code(), 2);
         let src: Arc<str> = Arc::from("a.json");
-        let e = InputError::new(&src, Some(Position::LineColumn { line: 3, column: 7 }), "expected `,`");
+        let e = InputError::new(
+            &src,
+            Some(Position::LineColumn { line: 3, column: 7 }),
+            "expected `,`",
+        );
         assert_eq!(e.to_string(), "a.json:3:7: expected `,`");
         assert_eq!(Error::from(e).exit().code(), 3);
         assert_eq!(Error::Backend("x".into()).exit().code(), 4);

@@ -9,7 +9,9 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     if num.is_empty() {
-        return Err(format!("invalid duration {s:?}: expected a number with a unit, e.g. 250ms or 1.5s"));
+        return Err(format!(
+            "invalid duration {s:?}: expected a number with a unit, e.g. 250ms or 1.5s"
+        ));
     }
     let scale: f64 = match unit.trim() {
         "ns" => 1.0,
@@ -18,7 +20,11 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
         "s" => 1e9,
         "m" | "min" => 60e9,
         "h" => 3600e9,
-        other => return Err(format!("invalid duration unit {other:?} in {s:?}: use ns, us, ms, s, m or h")),
+        other => {
+            return Err(format!(
+                "invalid duration unit {other:?} in {s:?}: use ns, us, ms, s, m or h"
+            ));
+        }
     };
     // Integers are exact; decimals go through f64 (fine for user-typed thresholds).
     if let Ok(n) = num.parse::<u64>() {
@@ -116,7 +122,10 @@ mod tests {
         assert_eq!(format_duration(12_345_678), "12.3ms");
         assert_eq!(format_duration(1_500_000_000), "1.50s");
         assert_eq!(format_duration(123_000_000_000), "2m03s");
-        assert_eq!(format_timestamp(1_544_712_660_000_000_000), "2018-12-13T14:51:00.000000Z");
+        assert_eq!(
+            format_timestamp(1_544_712_660_000_000_000),
+            "2018-12-13T14:51:00.000000Z"
+        );
         assert_eq!(format_timestamp(0), "1970-01-01T00:00:00.000000Z");
     }
 }

@@ -17,7 +17,9 @@ pub fn completions(args: CompletionsArgs) -> Result<Exit, Error> {
 }
 
 pub fn man(args: ManArgs) -> Result<Exit, Error> {
-    std::fs::create_dir_all(&args.dir).map_err(|e| Error::output(args.dir.display().to_string(), e))?;
-    clap_mangen::generate_to(Cli::command(), &args.dir).map_err(|e| Error::output(args.dir.display().to_string(), e))?;
+    std::fs::create_dir_all(&args.dir)
+        .map_err(|e| Error::output(args.dir.display().to_string(), e))?;
+    clap_mangen::generate_to(Cli::command(), &args.dir)
+        .map_err(|e| Error::output(args.dir.display().to_string(), e))?;
     Ok(Exit::Success)
 }

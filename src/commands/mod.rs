@@ -27,7 +27,9 @@ pub fn run(cli: Cli) -> Exit {
     };
     match result {
         Ok(exit) => exit,
-        Err(Error::Output { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(Error::Output { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            Exit::Success
+        }
         Err(e) => {
             print_error(&term, &e.to_string());
             e.exit()
@@ -39,7 +41,11 @@ pub fn run(cli: Cli) -> Exit {
 pub fn print_error(term: &Term, message: &str) {
     let mut err = std::io::stderr().lock();
     for line in message.lines() {
-        let label = if term.color_stderr { "error:".red().bold().to_string() } else { "error:".to_string() };
+        let label = if term.color_stderr {
+            "error:".red().bold().to_string()
+        } else {
+            "error:".to_string()
+        };
         let _ = writeln!(err, "tracekit: {label} {line}");
     }
 }
@@ -49,7 +55,11 @@ pub fn print_warning(term: &Term, message: &str) {
         return;
     }
     let mut err = std::io::stderr().lock();
-    let label = if term.color_stderr { "warning:".yellow().bold().to_string() } else { "warning:".to_string() };
+    let label = if term.color_stderr {
+        "warning:".yellow().bold().to_string()
+    } else {
+        "warning:".to_string()
+    };
     let _ = writeln!(err, "tracekit: {label} {message}");
 }
 

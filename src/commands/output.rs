@@ -9,8 +9,14 @@ use crate::error::Error;
 /// Open the output: a file when given (refusing to write over one of the inputs), else stdout.
 pub fn open(path: Option<&Path>, inputs: &[String]) -> Result<Box<dyn Write>, Error> {
     match path {
-        None => Ok(Box::new(BufWriter::with_capacity(64 * 1024, io::stdout().lock()))),
-        Some(p) if p.as_os_str() == "-" => Ok(Box::new(BufWriter::with_capacity(64 * 1024, io::stdout().lock()))),
+        None => Ok(Box::new(BufWriter::with_capacity(
+            64 * 1024,
+            io::stdout().lock(),
+        ))),
+        Some(p) if p.as_os_str() == "-" => Ok(Box::new(BufWriter::with_capacity(
+            64 * 1024,
+            io::stdout().lock(),
+        ))),
         Some(p) => {
             if is_input(p, inputs) {
                 return Err(Error::usage(format!(
@@ -25,7 +31,9 @@ pub fn open(path: Option<&Path>, inputs: &[String]) -> Result<Box<dyn Write>, Er
 }
 
 fn is_input(out: &Path, inputs: &[String]) -> bool {
-    let Ok(out) = canonical(out) else { return false };
+    let Ok(out) = canonical(out) else {
+        return false;
+    };
     inputs
         .iter()
         .filter(|s| *s != "-")
@@ -37,8 +45,13 @@ fn canonical(p: &Path) -> io::Result<PathBuf> {
     if p.exists() {
         p.canonicalize()
     } else {
-        let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        Ok(parent.canonicalize()?.join(p.file_name().unwrap_or_default()))
+        let parent = p
+            .parent()
+            .filter(|x| !x.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Ok(parent
+            .canonicalize()?
+            .join(p.file_name().unwrap_or_default()))
     }
 }
 

@@ -48,7 +48,9 @@ fn sniff_binary(prefix: &[u8]) -> Sniff {
             crate::term::escape(&shown)
         ));
     }
-    Sniff::Unknown("not a trace format: binary data that is neither OTLP protobuf nor Jaeger Thrift".into())
+    Sniff::Unknown(
+        "not a trace format: binary data that is neither OTLP protobuf nor Jaeger Thrift".into(),
+    )
 }
 
 /// Keys of the object that starts at `body[0] == b'{'`, at its own nesting level, as far as the
@@ -171,23 +173,62 @@ mod tests {
 
     #[test]
     fn detects_each_shape() {
-        assert_eq!(sniff(br#"{"resourceSpans":[]}"#), Sniff::Format(Format::OtlpJson));
+        assert_eq!(
+            sniff(br#"{"resourceSpans":[]}"#),
+            Sniff::Format(Format::OtlpJson)
+        );
         assert_eq!(sniff(br#" {"batches":[]}"#), Sniff::Format(Format::Tempo));
-        assert_eq!(sniff(br#"{"trace":{"resourceSpans":[]}}"#), Sniff::Format(Format::Tempo));
-        assert_eq!(sniff(br#"{"result":{"resourceSpans":[]}}"#), Sniff::JaegerApiV3);
-        assert_eq!(sniff(br#"{"data":[{"traceID":"1"}]}"#), Sniff::Format(Format::Jaeger));
-        assert_eq!(sniff(br#"{"traceID":"1","spans":[],"processes":{}}"#), Sniff::Format(Format::Jaeger));
-        assert_eq!(sniff(br#"[{"traceId":"1","id":"2"}]"#), Sniff::Format(Format::Zipkin));
-        assert_eq!(sniff(br#"[[{"traceId":"1","id":"2"}]]"#), Sniff::Format(Format::Zipkin));
-        assert_eq!(sniff(br#"[{"message":"emitBatch","batch":{}}]"#), Sniff::Format(Format::JaegerThrift));
-        assert_eq!(sniff(&[0x82, 0x81, 0x01]), Sniff::Format(Format::JaegerThrift));
+        assert_eq!(
+            sniff(br#"{"trace":{"resourceSpans":[]}}"#),
+            Sniff::Format(Format::Tempo)
+        );
+        assert_eq!(
+            sniff(br#"{"result":{"resourceSpans":[]}}"#),
+            Sniff::JaegerApiV3
+        );
+        assert_eq!(
+            sniff(br#"{"data":[{"traceID":"1"}]}"#),
+            Sniff::Format(Format::Jaeger)
+        );
+        assert_eq!(
+            sniff(br#"{"traceID":"1","spans":[],"processes":{}}"#),
+            Sniff::Format(Format::Jaeger)
+        );
+        assert_eq!(
+            sniff(br#"[{"traceId":"1","id":"2"}]"#),
+            Sniff::Format(Format::Zipkin)
+        );
+        assert_eq!(
+            sniff(br#"[[{"traceId":"1","id":"2"}]]"#),
+            Sniff::Format(Format::Zipkin)
+        );
+        assert_eq!(
+            sniff(br#"[{"message":"emitBatch","batch":{}}]"#),
+            Sniff::Format(Format::JaegerThrift)
+        );
+        assert_eq!(
+            sniff(&[0x82, 0x81, 0x01]),
+            Sniff::Format(Format::JaegerThrift)
+        );
         assert_eq!(sniff(&[0x0a, 0x01, 0x00]), Sniff::Format(Format::OtlpProto));
         assert_eq!(sniff(&[0, 0, 0, 5, 0x0a]), Sniff::Format(Format::OtlpProto));
         // Nested keys do not count: only the top level decides.
-        assert!(matches!(sniff(br#"[{"backend":"tempo","file":"x","traceId":1}]"#), Sniff::Format(Format::Zipkin)));
-        assert!(matches!(sniff(br#"[{"backend":"tempo","file":"x"}]"#), Sniff::Unknown(_)));
-        assert!(matches!(sniff(b"trace IDs can only contain hex"), Sniff::Unknown(_)));
+        assert!(matches!(
+            sniff(br#"[{"backend":"tempo","file":"x","traceId":1}]"#),
+            Sniff::Format(Format::Zipkin)
+        ));
+        assert!(matches!(
+            sniff(br#"[{"backend":"tempo","file":"x"}]"#),
+            Sniff::Unknown(_)
+        ));
+        assert!(matches!(
+            sniff(b"trace IDs can only contain hex"),
+            Sniff::Unknown(_)
+        ));
         assert!(matches!(sniff(b""), Sniff::Unknown(_)));
-        assert!(matches!(sniff(br#"{"a":{"resourceSpans":1}}"#), Sniff::Unknown(_)));
+        assert!(matches!(
+            sniff(br#"{"a":{"resourceSpans":1}}"#),
+            Sniff::Unknown(_)
+        ));
     }
 }

@@ -37,9 +37,16 @@ pub struct Loaded {
 }
 
 /// Read every source, handing span batches to `sink` as they are read.
-pub fn for_each_batch(sources: &[String], opts: &LoadOptions, sink: &mut dyn FnMut(Vec<Span>)) -> ReadReport {
+pub fn for_each_batch(
+    sources: &[String],
+    opts: &LoadOptions,
+    sink: &mut dyn FnMut(Vec<Span>),
+) -> ReadReport {
     let (inputs, errors) = source::expand(sources);
-    let mut report = ReadReport { errors, ..ReadReport::default() };
+    let mut report = ReadReport {
+        errors,
+        ..ReadReport::default()
+    };
     for item in inputs {
         read_one(&item.input, item.from_directory, opts, sink, &mut report);
     }
@@ -57,7 +64,9 @@ fn read_one(
     let mut opened = match source::open(input) {
         Ok(o) => o,
         Err(e) => {
-            report.errors.push(InputError::new(&name, None, source::io_message(&e)));
+            report
+                .errors
+                .push(InputError::new(&name, None, source::io_message(&e)));
             return;
         }
     };
@@ -81,7 +90,11 @@ fn read_one(
         sink(spans);
     };
     let mut warnings = Vec::new();
-    let mut ctx = ReadCtx { source: name.clone(), sink: &mut count_sink, warnings: &mut warnings };
+    let mut ctx = ReadCtx {
+        source: name.clone(),
+        sink: &mut count_sink,
+        warnings: &mut warnings,
+    };
     let result = read_format(format, &mut *opened.reader, &mut ctx);
     report.inputs.push((name, format));
     report.spans += count;

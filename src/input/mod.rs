@@ -87,7 +87,11 @@ impl ReadCtx<'_> {
 }
 
 /// Read one (already decompressed) input in the given format.
-pub fn read_format(format: Format, input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+pub fn read_format(
+    format: Format,
+    input: &mut dyn BufRead,
+    ctx: &mut ReadCtx<'_>,
+) -> Result<(), InputError> {
     match format {
         // Tempo and api_v3 bodies are OTLP JSON inside a wrapper; the OTLP reader knows them all.
         Format::OtlpJson | Format::Tempo => otlp_json::read(input, ctx),

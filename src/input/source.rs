@@ -41,14 +41,24 @@ pub fn expand(sources: &[String]) -> (Vec<Expanded>, Vec<InputError>) {
     let mut errors = Vec::new();
     for s in sources {
         if s == "-" {
-            out.push(Expanded { input: Input::Stdin, from_directory: false });
+            out.push(Expanded {
+                input: Input::Stdin,
+                from_directory: false,
+            });
             continue;
         }
         let p = PathBuf::from(s);
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, &mut out, &mut errors),
-            Ok(_) => out.push(Expanded { input: Input::File(p), from_directory: false }),
-            Err(e) => errors.push(InputError::new(&Arc::from(s.as_str()), None, io_message(&e))),
+            Ok(_) => out.push(Expanded {
+                input: Input::File(p),
+                from_directory: false,
+            }),
+            Err(e) => errors.push(InputError::new(
+                &Arc::from(s.as_str()),
+                None,
+                io_message(&e),
+            )),
         }
     }
     (out, errors)
@@ -61,7 +71,11 @@ fn walk(dir: &Path, out: &mut Vec<Expanded>, errors: &mut Vec<InputError>) {
         let entries = match std::fs::read_dir(&d) {
             Ok(e) => e,
             Err(e) => {
-                errors.push(InputError::new(&Arc::from(d.display().to_string()), None, io_message(&e)));
+                errors.push(InputError::new(
+                    &Arc::from(d.display().to_string()),
+                    None,
+                    io_message(&e),
+                ));
                 continue;
             }
         };
@@ -83,7 +97,10 @@ fn walk(dir: &Path, out: &mut Vec<Expanded>, errors: &mut Vec<InputError>) {
         }
         files.sort();
         dirs.sort();
-        out.extend(files.into_iter().map(|f| Expanded { input: Input::File(f), from_directory: true }));
+        out.extend(files.into_iter().map(|f| Expanded {
+            input: Input::File(f),
+            from_directory: true,
+        }));
         stack.extend(dirs.into_iter().rev());
     }
 }
@@ -121,11 +138,17 @@ pub fn open(input: &Input) -> io::Result<Opened> {
 
 fn rejoin(prefix: Vec<u8>, rest: Box<dyn Read + Send>) -> Opened {
     let reader = BufReader::with_capacity(BUF_BYTES, io::Cursor::new(prefix.clone()).chain(rest));
-    Opened { prefix, reader: Box::new(reader) }
+    Opened {
+        prefix,
+        reader: Box::new(reader),
+    }
 }
 
 /// Read up to `n` bytes (fewer only at end of input), however the reader delivers them.
-fn read_prefix(mut r: Box<dyn Read + Send>, n: usize) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+fn read_prefix(
+    mut r: Box<dyn Read + Send>,
+    n: usize,
+) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
     let mut prefix = vec![0u8; n];
     let mut have = 0;
     while have < n {

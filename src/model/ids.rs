@@ -54,7 +54,9 @@ fn base64_bytes(s: &str) -> Option<Vec<u8>> {
 }
 
 fn be_value(bytes: &[u8]) -> u128 {
-    bytes.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b))
+    bytes
+        .iter()
+        .fold(0u128, |acc, b| (acc << 8) | u128::from(*b))
 }
 
 impl TraceId {

@@ -14,7 +14,10 @@ pub struct Trace {
 
 impl Trace {
     pub fn new(trace_id: TraceId) -> Self {
-        Trace { trace_id, spans: Vec::new() }
+        Trace {
+            trace_id,
+            spans: Vec::new(),
+        }
     }
 
     /// Earliest start over the spans that have a timestamp.
@@ -29,7 +32,11 @@ impl Trace {
 
     /// Latest end over all spans.
     pub fn end_ns(&self) -> u64 {
-        self.spans.iter().map(|s| s.end_ns.max(s.start_ns)).max().unwrap_or(0)
+        self.spans
+            .iter()
+            .map(|s| s.end_ns.max(s.start_ns))
+            .max()
+            .unwrap_or(0)
     }
 
     pub fn duration_ns(&self) -> u64 {
@@ -67,7 +74,10 @@ impl TraceSet {
 
     /// Keep only these trace ids.
     pub fn with_filter(ids: impl IntoIterator<Item = TraceId>) -> Self {
-        TraceSet { filter: Some(ids.into_iter().collect()), ..Self::default() }
+        TraceSet {
+            filter: Some(ids.into_iter().collect()),
+            ..Self::default()
+        }
     }
 
     pub fn add(&mut self, span: Span) {

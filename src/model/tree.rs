@@ -71,7 +71,10 @@ impl TraceTree {
 
     /// The reason a span is a tree root, if it is one.
     pub fn root_reason(&self, i: usize) -> Option<RootReason> {
-        self.roots.iter().find(|(r, _)| *r as usize == i).map(|(_, why)| *why)
+        self.roots
+            .iter()
+            .find(|(r, _)| *r as usize == i)
+            .map(|(_, why)| *why)
     }
 }
 
@@ -103,9 +106,11 @@ fn build(spans: &[Span]) -> TraceTree {
         let me = i as u32;
         // The shared (server) half hangs under its client half.
         if s.shared
-            && let Some(c) = by_id
-                .get(&s.span_id)
-                .and_then(|v| v.iter().copied().find(|&j| j != me && !spans[j as usize].shared))
+            && let Some(c) = by_id.get(&s.span_id).and_then(|v| {
+                v.iter()
+                    .copied()
+                    .find(|&j| j != me && !spans[j as usize].shared)
+            })
         {
             parent[i] = Some(c);
             continue;
@@ -205,7 +210,10 @@ fn build(spans: &[Span]) -> TraceTree {
     let mut stack: Vec<u32> = tree.roots.iter().map(|r| r.0).collect();
     while let Some(i) = stack.pop() {
         let d = tree.depth[i as usize] + 1;
-        let (a, b) = (tree.child_start[i as usize] as usize, tree.child_start[i as usize + 1] as usize);
+        let (a, b) = (
+            tree.child_start[i as usize] as usize,
+            tree.child_start[i as usize + 1] as usize,
+        );
         for k in a..b {
             let c = tree.child_list[k];
             tree.depth[c as usize] = d;
@@ -250,7 +258,9 @@ mod tests {
     #[test]
     fn deep_chain_no_recursion() {
         let n = 200_000u64;
-        let spans: Vec<Span> = (1..=n).map(|i| span(i, (i > 1).then(|| i - 1), i)).collect();
+        let spans: Vec<Span> = (1..=n)
+            .map(|i| span(i, (i > 1).then(|| i - 1), i))
+            .collect();
         let t = build(&spans);
         assert_eq!(t.depth[(n - 1) as usize], (n - 1) as u32);
         assert_eq!(t.preorder().len(), n as usize);

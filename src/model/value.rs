@@ -28,7 +28,10 @@ pub struct KeyValue {
 
 impl KeyValue {
     pub fn new(key: impl Into<Key>, value: Value) -> Self {
-        KeyValue { key: key.into(), value }
+        KeyValue {
+            key: key.into(),
+            value,
+        }
     }
 }
 

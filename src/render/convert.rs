@@ -54,9 +54,18 @@ pub trait TraceWriter {
 
 pub fn writer<'a>(format: WriteFormat, out: &'a mut dyn Write) -> Box<dyn TraceWriter + 'a> {
     match format {
-        WriteFormat::OtlpJson => Box::new(super::otlp_json::OtlpJsonWriter::new(out, super::otlp_json::Style::Document)),
-        WriteFormat::OtlpJsonl => Box::new(super::otlp_json::OtlpJsonWriter::new(out, super::otlp_json::Style::Lines)),
-        WriteFormat::Tempo => Box::new(super::otlp_json::OtlpJsonWriter::new(out, super::otlp_json::Style::Tempo)),
+        WriteFormat::OtlpJson => Box::new(super::otlp_json::OtlpJsonWriter::new(
+            out,
+            super::otlp_json::Style::Document,
+        )),
+        WriteFormat::OtlpJsonl => Box::new(super::otlp_json::OtlpJsonWriter::new(
+            out,
+            super::otlp_json::Style::Lines,
+        )),
+        WriteFormat::Tempo => Box::new(super::otlp_json::OtlpJsonWriter::new(
+            out,
+            super::otlp_json::Style::Tempo,
+        )),
         WriteFormat::OtlpProto => Box::new(super::otlp_proto::OtlpProtoWriter::new(out)),
         WriteFormat::Jaeger => Box::new(super::jaeger_json::JaegerJsonWriter::new(out)),
         WriteFormat::Zipkin => Box::new(super::zipkin_json::ZipkinJsonWriter::new(out)),
@@ -65,7 +74,11 @@ pub fn writer<'a>(format: WriteFormat, out: &'a mut dyn Write) -> Box<dyn TraceW
 }
 
 /// Write all traces in one format; returns the conversion notes.
-pub fn write_all(format: WriteFormat, traces: &[Trace], out: &mut dyn Write) -> io::Result<Vec<String>> {
+pub fn write_all(
+    format: WriteFormat,
+    traces: &[Trace],
+    out: &mut dyn Write,
+) -> io::Result<Vec<String>> {
     let mut w = writer(format, out);
     for t in traces {
         w.write_trace(t)?;

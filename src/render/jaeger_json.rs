@@ -1,13 +1,21 @@
 //! STUB: to be written.
-use std::io::{self, Write};
-use crate::model::Trace;
 use super::convert::TraceWriter;
+use crate::model::Trace;
+use std::io::{self, Write};
 
-pub struct JaegerJsonWriter<'a> { _out: &'a mut dyn Write }
+pub struct JaegerJsonWriter<'a> {
+    _out: &'a mut dyn Write,
+}
 impl<'a> JaegerJsonWriter<'a> {
-    pub fn new(out: &'a mut dyn Write) -> Self { JaegerJsonWriter { _out: out } }
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        JaegerJsonWriter { _out: out }
+    }
 }
 impl TraceWriter for JaegerJsonWriter<'_> {
-    fn write_trace(&mut self, _trace: &Trace) -> io::Result<()> { Err(io::Error::other("not written yet")) }
-    fn finish(&mut self) -> io::Result<Vec<String>> { Ok(Vec::new()) }
+    fn write_trace(&mut self, _trace: &Trace) -> io::Result<()> {
+        Err(io::Error::other("not written yet"))
+    }
+    fn finish(&mut self) -> io::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
 }

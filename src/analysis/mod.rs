@@ -1,0 +1,3 @@
+//! Analyses: plain data in, plain data out. Nothing here prints.
+
+pub mod critical_path;
