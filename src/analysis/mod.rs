@@ -1,3 +1,5 @@
 //! Analyses: plain data in, plain data out. Nothing here prints.
 
 pub mod critical_path;
+pub mod percentile;
+pub mod self_time;

@@ -1,0 +1,74 @@
+//! Self time: a span's duration minus the union of its children's intervals clipped to it.
+
+use crate::model::{Trace, TraceTree};
+
+/// Self time of every span (indexed like `Trace::spans`), in O(n log n) overall: children come
+/// sorted by start from the tree, so one sweep per span merges their intervals.
+pub fn self_times(trace: &Trace, tree: &TraceTree) -> Vec<u64> {
+    let spans = &trace.spans;
+    let mut out = Vec::with_capacity(spans.len());
+    for (i, s) in spans.iter().enumerate() {
+        let (ps, pe) = (s.start_ns, s.end_ns.max(s.start_ns));
+        let mut covered = 0u64;
+        let mut run: Option<(u64, u64)> = None;
+        // Children are sorted by start time, but clipping can only raise a start to `ps`, which
+        // keeps the order.
+        for &c in tree.children(i) {
+            let c = &spans[c as usize];
+            let (cs, ce) = (c.start_ns.max(ps), c.end_ns.min(pe));
+            if cs >= ce {
+                continue;
+            }
+            run = match run {
+                Some((a, b)) if cs <= b => Some((a, b.max(ce))),
+                Some((a, b)) => {
+                    covered += b - a;
+                    Some((cs, ce))
+                }
+                None => Some((cs, ce)),
+            };
+        }
+        if let Some((a, b)) = run {
+            covered += b - a;
+        }
+        out.push((pe - ps) - covered);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Span, SpanId, TraceId};
+
+    fn sp(id: u64, parent: Option<u64>, start: u64, end: u64) -> Span {
+        let mut s = Span::new(TraceId(1), SpanId(id));
+        s.parent_span_id = parent.map(SpanId);
+        s.start_ns = start;
+        s.end_ns = end;
+        s
+    }
+
+    #[test]
+    fn union_of_children_clipped() {
+        // 1 [0,100]; children 2 [10,40], 3 [30,60] (overlap: union 10..60), 4 [90,130] (clipped to 90..100)
+        // 5 [0,5] child of 2 (nested: does not count for 1)
+        let t = Trace {
+            trace_id: TraceId(1),
+            spans: vec![
+                sp(1, None, 0, 100),
+                sp(2, Some(1), 10, 40),
+                sp(3, Some(1), 30, 60),
+                sp(4, Some(1), 90, 130),
+                sp(5, Some(2), 0, 5),
+            ],
+        };
+        let tree = TraceTree::build(&t);
+        let st = self_times(&t, &tree);
+        assert_eq!(st[0], 100 - 50 - 10);
+        assert_eq!(st[1], 30); // child 5 lies outside 10..40
+        assert_eq!(st[2], 30);
+        assert_eq!(st[3], 40);
+        assert_eq!(st[4], 5);
+    }
+}
