@@ -41,7 +41,9 @@ impl Percentile {
 
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim().trim_start_matches(['p', 'P']);
-        let q: f64 = t.parse().map_err(|_| format!("invalid percentile {s:?}: expected e.g. 95 or p99.9"))?;
+        let q: f64 = t
+            .parse()
+            .map_err(|_| format!("invalid percentile {s:?}: expected e.g. 95 or p99.9"))?;
         Self::new(q).ok_or_else(|| format!("percentile {s:?} must be between 0 and 100"))
     }
 
@@ -99,17 +101,38 @@ mod tests {
     fn nearest_rank_by_the_formula() {
         let v: Vec<u64> = (1..=20).collect();
         // ceil(0.95 × 20) = 19 -> 19th value.
-        assert_eq!(percentile(&v, p(95.0), QuantileMethod::NearestRank), Some(19));
-        assert_eq!(percentile(&v, p(50.0), QuantileMethod::NearestRank), Some(10));
-        assert_eq!(percentile(&v, p(100.0), QuantileMethod::NearestRank), Some(20));
+        assert_eq!(
+            percentile(&v, p(95.0), QuantileMethod::NearestRank),
+            Some(19)
+        );
+        assert_eq!(
+            percentile(&v, p(50.0), QuantileMethod::NearestRank),
+            Some(10)
+        );
+        assert_eq!(
+            percentile(&v, p(100.0), QuantileMethod::NearestRank),
+            Some(20)
+        );
         assert_eq!(percentile(&v, p(0.0), QuantileMethod::NearestRank), Some(1));
-        assert_eq!(percentile(&[7], p(99.0), QuantileMethod::NearestRank), Some(7));
-        assert_eq!(percentile(&[3, 9], p(50.0), QuantileMethod::NearestRank), Some(3));
-        assert_eq!(percentile(&[3, 9], p(51.0), QuantileMethod::NearestRank), Some(9));
+        assert_eq!(
+            percentile(&[7], p(99.0), QuantileMethod::NearestRank),
+            Some(7)
+        );
+        assert_eq!(
+            percentile(&[3, 9], p(50.0), QuantileMethod::NearestRank),
+            Some(3)
+        );
+        assert_eq!(
+            percentile(&[3, 9], p(51.0), QuantileMethod::NearestRank),
+            Some(9)
+        );
         assert_eq!(percentile(&[], p(50.0), QuantileMethod::NearestRank), None);
         // 99.9 of 1000 values: rank 999.
         let v: Vec<u64> = (1..=1000).collect();
-        assert_eq!(percentile(&v, p(99.9), QuantileMethod::NearestRank), Some(999));
+        assert_eq!(
+            percentile(&v, p(99.9), QuantileMethod::NearestRank),
+            Some(999)
+        );
     }
 
     #[test]

@@ -1,21 +1,25 @@
 //! Self time: a span's duration minus the union of its children's intervals clipped to it.
 
-use crate::model::{Trace, TraceTree};
+use crate::model::{SpanLike, Trace, TraceTree};
 
 /// Self time of every span (indexed like `Trace::spans`), in O(n log n) overall: children come
 /// sorted by start from the tree, so one sweep per span merges their intervals.
 pub fn self_times(trace: &Trace, tree: &TraceTree) -> Vec<u64> {
-    let spans = &trace.spans;
+    self_times_of(&trace.spans, tree)
+}
+
+/// The same over any span representation.
+pub fn self_times_of<S: SpanLike>(spans: &[S], tree: &TraceTree) -> Vec<u64> {
     let mut out = Vec::with_capacity(spans.len());
     for (i, s) in spans.iter().enumerate() {
-        let (ps, pe) = (s.start_ns, s.end_ns.max(s.start_ns));
+        let (ps, pe) = (s.start_ns(), s.end_ns().max(s.start_ns()));
         let mut covered = 0u64;
         let mut run: Option<(u64, u64)> = None;
         // Children are sorted by start time, but clipping can only raise a start to `ps`, which
         // keeps the order.
         for &c in tree.children(i) {
             let c = &spans[c as usize];
-            let (cs, ce) = (c.start_ns.max(ps), c.end_ns.min(pe));
+            let (cs, ce) = (c.start_ns().max(ps), c.end_ns().min(pe));
             if cs >= ce {
                 continue;
             }

@@ -11,7 +11,7 @@ pub use ids::{IdError, SpanId, TraceId};
 pub use intern::Interner;
 pub use span::{
     Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, Link, ParentRef, RefKind, Resource, Scope, Span,
-    SpanKind, Status, StatusCode,
+    SpanKind, SpanLike, Status, StatusCode,
 };
 pub use trace::{Trace, TraceSet};
 pub use tree::{RootReason, TraceTree};

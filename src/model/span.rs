@@ -273,3 +273,35 @@ impl Span {
         find(&self.attributes, key)
     }
 }
+
+/// What the tree, self-time and critical-path algorithms need of a span, so that they run on
+/// full spans and on compact records (stats over huge inputs keep only these facts).
+pub trait SpanLike {
+    fn span_id(&self) -> SpanId;
+    fn parent_span_id(&self) -> Option<SpanId>;
+    fn start_ns(&self) -> u64;
+    fn end_ns(&self) -> u64;
+    fn kind(&self) -> SpanKind;
+    fn shared(&self) -> bool;
+}
+
+impl SpanLike for Span {
+    fn span_id(&self) -> SpanId {
+        self.span_id
+    }
+    fn parent_span_id(&self) -> Option<SpanId> {
+        self.parent_span_id
+    }
+    fn start_ns(&self) -> u64 {
+        self.start_ns
+    }
+    fn end_ns(&self) -> u64 {
+        self.end_ns
+    }
+    fn kind(&self) -> SpanKind {
+        self.kind
+    }
+    fn shared(&self) -> bool {
+        self.shared
+    }
+}

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use super::ids::SpanId;
+#[cfg(test)]
 use super::span::Span;
+use super::span::SpanLike;
 use super::trace::Trace;
 
 /// Why a span has no parent in the tree.
@@ -38,6 +40,11 @@ pub struct TraceTree {
 impl TraceTree {
     pub fn build(trace: &Trace) -> Self {
         build(&trace.spans)
+    }
+
+    /// Build from any span representation (full spans or compact records).
+    pub fn from_spans<S: SpanLike>(spans: &[S]) -> Self {
+        build(spans)
     }
 
     pub fn children(&self, i: usize) -> &[u32] {
@@ -78,18 +85,18 @@ impl TraceTree {
     }
 }
 
-fn build(spans: &[Span]) -> TraceTree {
+fn build<S: SpanLike>(spans: &[S]) -> TraceTree {
     let n = spans.len();
     let mut by_id: HashMap<SpanId, Vec<u32>> = HashMap::with_capacity(n);
     for (i, s) in spans.iter().enumerate() {
-        by_id.entry(s.span_id).or_default().push(i as u32);
+        by_id.entry(s.span_id()).or_default().push(i as u32);
     }
 
     let mut duplicate_ids = Vec::new();
     for idxs in by_id.values() {
         if idxs.len() > 1 {
             // A Zipkin shared pair (one shared half, one not) is expected, anything else is not.
-            let shared = idxs.iter().filter(|&&i| spans[i as usize].shared).count();
+            let shared = idxs.iter().filter(|&&i| spans[i as usize].shared()).count();
             let is_pair = idxs.len() == 2 && shared == 1;
             if !is_pair {
                 for w in idxs.windows(2) {
@@ -105,17 +112,17 @@ fn build(spans: &[Span]) -> TraceTree {
     for (i, s) in spans.iter().enumerate() {
         let me = i as u32;
         // The shared (server) half hangs under its client half.
-        if s.shared
-            && let Some(c) = by_id.get(&s.span_id).and_then(|v| {
+        if s.shared()
+            && let Some(c) = by_id.get(&s.span_id()).and_then(|v| {
                 v.iter()
                     .copied()
-                    .find(|&j| j != me && !spans[j as usize].shared)
+                    .find(|&j| j != me && !spans[j as usize].shared())
             })
         {
             parent[i] = Some(c);
             continue;
         }
-        match s.parent_span_id {
+        match s.parent_span_id() {
             None => reason[i] = Some(RootReason::Root),
             Some(p) if p.is_zero() => reason[i] = Some(RootReason::Root),
             Some(p) => {
@@ -124,7 +131,7 @@ fn build(spans: &[Span]) -> TraceTree {
                 let pick = cands.and_then(|v| {
                     v.iter()
                         .copied()
-                        .find(|&j| j != me && spans[j as usize].shared)
+                        .find(|&j| j != me && spans[j as usize].shared())
                         .or_else(|| v.iter().copied().find(|&j| j != me))
                 });
                 match pick {
@@ -187,7 +194,7 @@ fn build(spans: &[Span]) -> TraceTree {
     }
     let order = |a: &u32, b: &u32| {
         let (sa, sb) = (&spans[*a as usize], &spans[*b as usize]);
-        (sa.start_ns, sa.shared, *a).cmp(&(sb.start_ns, sb.shared, *b))
+        (sa.start_ns(), sa.shared(), *a).cmp(&(sb.start_ns(), sb.shared(), *b))
     };
     for i in 0..n {
         child_list[child_start[i] as usize..child_start[i + 1] as usize].sort_by(order);

@@ -6,7 +6,7 @@
 //! can never qualify later: a cursor per span visits each child once, and the walk keeps its own
 //! position instead of recursing (any depth works).
 
-use crate::model::{SpanKind, Trace, TraceTree};
+use crate::model::{SpanKind, SpanLike, Trace, TraceTree};
 
 /// A piece of the path: span (index into `Trace::spans`) owns `[start_ns, end_ns)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,14 +72,19 @@ impl CriticalPath {
 
 /// The critical path of every root of the trace (orphans and cycle cuts count as roots).
 pub fn critical_paths(trace: &Trace, tree: &TraceTree, explain: bool) -> Vec<CriticalPath> {
-    let n = trace.spans.len();
+    critical_paths_of(&trace.spans, tree, explain)
+}
+
+/// The same over any span representation (indices refer to `spans`).
+pub fn critical_paths_of<S: SpanLike>(
+    spans: &[S],
+    tree: &TraceTree,
+    explain: bool,
+) -> Vec<CriticalPath> {
+    let n = spans.len();
     // Intervals; a negative duration counts as zero length.
-    let mut start: Vec<u64> = trace.spans.iter().map(|s| s.start_ns).collect();
-    let mut end: Vec<u64> = trace
-        .spans
-        .iter()
-        .map(|s| s.end_ns.max(s.start_ns))
-        .collect();
+    let mut start: Vec<u64> = spans.iter().map(|s| s.start_ns()).collect();
+    let mut end: Vec<u64> = spans.iter().map(|s| s.end_ns().max(s.start_ns())).collect();
     let mut kept = vec![false; n];
     let mut blocking: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut cursor = vec![0usize; n];
@@ -88,7 +93,7 @@ pub fn critical_paths(trace: &Trace, tree: &TraceTree, explain: bool) -> Vec<Cri
     for &(root, _) in &tree.roots {
         let mut quality = Quality::default();
         prune_and_clip(
-            trace,
+            spans,
             tree,
             root,
             &mut start,
@@ -111,8 +116,8 @@ pub fn critical_paths(trace: &Trace, tree: &TraceTree, explain: bool) -> Vec<Cri
 /// Steps 1 and 2: keep the blocking children of each span in the root's tree, clipped to their
 /// (already clipped) parent; sort them latest end first (ties: earlier start first).
 #[allow(clippy::too_many_arguments)]
-fn prune_and_clip(
-    trace: &Trace,
+fn prune_and_clip<S: SpanLike>(
+    spans: &[S],
     tree: &TraceTree,
     root: u32,
     start: &mut [u64],
@@ -129,9 +134,7 @@ fn prune_and_clip(
         let mut kids = Vec::new();
         for &c in tree.children(pi) {
             let ci = c as usize;
-            if trace.spans[pi].kind == SpanKind::Producer
-                && trace.spans[ci].kind == SpanKind::Consumer
-            {
+            if spans[pi].kind() == SpanKind::Producer && spans[ci].kind() == SpanKind::Consumer {
                 quality.async_consumers.push(c);
                 continue;
             }
