@@ -98,7 +98,7 @@ fn object_keys(body: &[u8]) -> Vec<&[u8]> {
 
 fn sniff_object(body: &[u8]) -> Sniff {
     let keys = object_keys(body);
-    let has = |k: &[u8]| keys.iter().any(|x| *x == k);
+    let has = |k: &[u8]| keys.contains(&k);
     for k in &keys {
         match *k {
             b"resourceSpans" | b"resource_spans" => return Sniff::Format(Format::OtlpJson),
@@ -133,7 +133,7 @@ fn sniff_array(body: &[u8]) -> Sniff {
         b'[' => Sniff::Format(Format::Zipkin),
         b'{' => {
             let keys = object_keys(&rest[p..]);
-            let has = |k: &[u8]| keys.iter().any(|x| *x == k);
+            let has = |k: &[u8]| keys.contains(&k);
             if has(b"batch") || has(b"message") {
                 Sniff::Format(Format::JaegerThrift)
             } else if has(b"processes") || has(b"spans") || has(b"traceID") || has(b"spanID") {

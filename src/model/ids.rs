@@ -105,15 +105,18 @@ impl TraceId {
         if s.is_empty() {
             return Ok(TraceId(0));
         }
-        if s.len() >= 22 && s.len() <= 24 {
-            if let Some(b) = base64_bytes(s).filter(|b| b.len() == 16) {
-                return Ok(TraceId(be_value(&b)));
-            }
+        if s.len() >= 22
+            && s.len() <= 24
+            && let Some(b) = base64_bytes(s).filter(|b| b.len() == 16)
+        {
+            return Ok(TraceId(be_value(&b)));
         }
-        if s.len() >= 11 && s.len() <= 12 && s.len() != 16 {
-            if let Some(b) = base64_bytes(s).filter(|b| b.len() == 8) {
-                return Ok(TraceId(be_value(&b)));
-            }
+        if s.len() >= 11
+            && s.len() <= 12
+            && s.len() != 16
+            && let Some(b) = base64_bytes(s).filter(|b| b.len() == 8)
+        {
+            return Ok(TraceId(be_value(&b)));
         }
         Self::parse_lenient(s)
     }
