@@ -1,6 +1,7 @@
 //! Analyses: plain data in, plain data out. Nothing here prints.
 
 pub mod compact;
+pub mod cp_aggregate;
 pub mod critical_path;
 pub mod percentile;
 pub mod self_time;
