@@ -41,6 +41,11 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Draw the span tree of one trace as a waterfall (or list the traces of the input)
     Show(ShowArgs),
+    /// Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time
+    Stats(StatsArgs),
+    /// The critical path of each trace, or with --aggregate which operations own it
+    #[command(visible_alias = "cp")]
+    CriticalPath(CriticalPathArgs),
     /// Generate realistic synthetic traces in any supported format
     Synth(SynthArgs),
     /// Print a shell completion script
@@ -159,6 +164,130 @@ pub struct ManArgs {
     /// Directory to write the pages into (created if missing)
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// A table for the terminal
+    Table,
+    /// JSON (schema tracekit.<command>/v1)
+    Json,
+    /// Comma-separated values with a header row
+    Csv,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsSort {
+    /// By group name
+    Name,
+    /// Most spans first
+    Count,
+    /// Most errors first
+    Errors,
+    /// Highest error rate first
+    ErrorRate,
+    /// Highest P50 first
+    P50,
+    /// Highest P95 first
+    P95,
+    /// Highest P99 first
+    P99,
+    /// Highest maximum first
+    Max,
+    /// Highest total time first
+    Total,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Group spans by service, operation, root (root spans only: request latency per root operation), kind, or attr=KEY
+    #[arg(long, short = 'g', default_value = "operation", value_name = "GROUP", value_parser = parse_group_by)]
+    pub group_by: crate::analysis::stats::GroupBy,
+    /// Percentiles to report, comma-separated (e.g. 50,90,95,99,99.9)
+    #[arg(long, short = 'p', value_delimiter = ',', default_value = "50,90,95,99", value_parser = parse_percentile)]
+    pub percentiles: Vec<crate::analysis::percentile::Percentile>,
+    /// Percentile definition: exact nearest rank (default) or type7 linear interpolation
+    #[arg(long, value_enum, default_value_t = crate::analysis::percentile::QuantileMethod::NearestRank)]
+    pub quantile_method: crate::analysis::percentile::QuantileMethod,
+    /// Order of the groups
+    #[arg(long, value_enum, default_value_t = StatsSort::P99)]
+    pub sort: StatsSort,
+    /// Show only the first N groups
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CriticalPathArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Only this trace (32 or 16 hex digits); repeatable
+    #[arg(long, short = 't', value_name = "ID")]
+    pub trace: Vec<String>,
+    /// Aggregate over all traces: which operations own the critical-path time
+    #[arg(long)]
+    pub aggregate: bool,
+    /// Say at each step which child was taken and which overlapping siblings were passed over
+    #[arg(long, conflicts_with = "aggregate")]
+    pub explain: bool,
+    /// Only traces whose root span has this operation name
+    #[arg(long, value_name = "NAME")]
+    pub root_operation: Option<String>,
+    /// Only traces at least this long (e.g. 200ms)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub min_duration: Option<u64>,
+    /// With --aggregate: only traces whose duration lies in this percentile band, e.g. 95-100 for the slowest 5%
+    #[arg(long, value_name = "LOW-HIGH", value_parser = parse_band)]
+    pub percentile_band: Option<(
+        crate::analysis::percentile::Percentile,
+        crate::analysis::percentile::Percentile,
+    )>,
+    /// With --aggregate: percentiles of per-trace critical-path time, comma-separated
+    #[arg(long, short = 'p', value_delimiter = ',', default_value = "50,95,99", value_parser = parse_percentile)]
+    pub percentiles: Vec<crate::analysis::percentile::Percentile>,
+    /// With --aggregate: show only the first N operations
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_group_by(s: &str) -> Result<crate::analysis::stats::GroupBy, String> {
+    crate::analysis::stats::GroupBy::parse(s)
+}
+
+fn parse_percentile(s: &str) -> Result<crate::analysis::percentile::Percentile, String> {
+    crate::analysis::percentile::Percentile::parse(s)
+}
+
+type Band = (
+    crate::analysis::percentile::Percentile,
+    crate::analysis::percentile::Percentile,
+);
+
+fn parse_band(s: &str) -> Result<Band, String> {
+    let (a, b) = s
+        .split_once('-')
+        .ok_or_else(|| format!("invalid band {s:?}: expected LOW-HIGH, e.g. 95-100"))?;
+    let (a, b) = (parse_percentile(a)?, parse_percentile(b)?);
+    if a > b {
+        return Err(format!("invalid band {s:?}: LOW is above HIGH"));
+    }
+    Ok((a, b))
 }
 
 fn parse_duration_arg(s: &str) -> Result<u64, String> {

@@ -1,8 +1,10 @@
 //! One module per subcommand: glue between parsed arguments, loading, analysis and rendering.
 
+pub mod critical_path;
 pub mod generate;
 pub mod output;
 pub mod show;
+pub mod stats;
 pub mod synth;
 
 use std::io::Write;
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> Exit {
     colored::control::set_override(term.color_stdout);
     let result = match cli.command {
         Command::Show(args) => show::run(args, &term),
+        Command::Stats(args) => stats::run(args, &term),
+        Command::CriticalPath(args) => critical_path::run(args, &term),
         Command::Synth(args) => synth::run(args, &term),
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
@@ -80,4 +84,22 @@ pub fn report_inputs(term: &Term, report: &ReadReport, strict: bool) -> Result<E
         print_error(term, &e.to_string());
     }
     Ok(Exit::Input)
+}
+
+/// Parse `--trace` values: 1 to 32 hex digits (a 64-bit id is the zero-padded 128-bit one).
+pub fn parse_trace_ids(values: &[String]) -> Result<Option<Vec<crate::model::TraceId>>, Error> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    values
+        .iter()
+        .map(|v| {
+            crate::model::TraceId::from_hex(v.trim()).map_err(|_| {
+                Error::usage(format!(
+                    "invalid trace id {v:?}: expected 16 or 32 hex digits"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }

@@ -1,10 +1,13 @@
 //! Renderers: every one writes to `&mut dyn Write` and never decides exit codes.
 
 pub mod convert;
+pub mod critical_path;
 pub mod jaeger_json;
 pub mod jaeger_thrift;
 pub mod otlp_json;
 pub mod otlp_proto;
 pub mod show_json;
+pub mod stats;
+pub mod table;
 pub mod waterfall;
 pub mod zipkin_json;

@@ -1,0 +1,97 @@
+//! `tracekit critical-path` (`cp`): per-trace critical paths, or the aggregate over many traces.
+
+use std::io::Write;
+
+use super::{output, parse_trace_ids, report_inputs};
+use crate::analysis::compact::CompactCollector;
+use crate::analysis::cp_aggregate::{TraceFilter, aggregate};
+use crate::analysis::critical_path::critical_paths;
+use crate::analysis::stats::GroupBy;
+use crate::cli::CriticalPathArgs;
+use crate::error::{Error, Exit};
+use crate::input::load::{LoadOptions, for_each_batch, load};
+use crate::model::{RootReason, TraceTree};
+use crate::render::critical_path::{TracePaths, write_aggregate, write_traces};
+use crate::render::table::TableStyle;
+use crate::term::Term;
+
+pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
+    let ids = parse_trace_ids(&args.trace)?;
+    let style = TableStyle {
+        color: term.color_stdout,
+        ascii: false,
+        width: term.width,
+    };
+    if args.aggregate {
+        let opts = LoadOptions {
+            format: args.input.input_format,
+            trace_filter: ids,
+        };
+        let mut collector = CompactCollector::new(GroupBy::Operation);
+        let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
+            collector.add(batch)
+        });
+        let exit = report_inputs(term, &report, args.input.strict)?;
+        let filter = TraceFilter {
+            root_operation: args.root_operation.clone(),
+            min_duration_ns: args.min_duration,
+            percentile_band: args.percentile_band,
+        };
+        let r = aggregate(
+            collector,
+            &filter,
+            &args.percentiles,
+            crate::analysis::percentile::QuantileMethod::NearestRank,
+        );
+        let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+        write_aggregate(&r, args.top, args.format, style, &mut out).map_err(output::write_err)?;
+        out.flush().map_err(output::write_err)?;
+        return Ok(exit);
+    }
+    if args.percentile_band.is_some() {
+        return Err(Error::usage("--percentile-band needs --aggregate"));
+    }
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: ids.clone(),
+    };
+    let loaded = load(&args.input.sources, &opts);
+    let exit = report_inputs(term, &loaded.report, args.input.strict)?;
+    if let Some(ids) = &ids {
+        for id in ids {
+            if loaded.traces.get(*id).is_none() {
+                return Err(Error::Inputs(vec![crate::error::InputError::new(
+                    &std::sync::Arc::from("input"),
+                    None,
+                    format!(
+                        "trace {id} not found in the input ({} traces read)",
+                        loaded.traces.len()
+                    ),
+                )]));
+            }
+        }
+    }
+    let mut all = Vec::new();
+    for t in loaded.traces.traces() {
+        let tree = TraceTree::build(t);
+        let duration = t.duration_ns();
+        if args.min_duration.is_some_and(|m| duration < m) {
+            continue;
+        }
+        if let Some(op) = &args.root_operation
+            && !tree.roots.iter().any(|(i, why)| {
+                *why == RootReason::Root && &*t.spans[*i as usize].name == op.as_str()
+            })
+        {
+            continue;
+        }
+        all.push(TracePaths {
+            trace: t,
+            paths: critical_paths(t, &tree, args.explain),
+        });
+    }
+    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+    write_traces(&all, args.explain, args.format, style, &mut out).map_err(output::write_err)?;
+    out.flush().map_err(output::write_err)?;
+    Ok(exit)
+}
