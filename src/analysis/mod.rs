@@ -3,6 +3,7 @@
 pub mod compact;
 pub mod cp_aggregate;
 pub mod critical_path;
+pub mod findings;
 pub mod percentile;
 pub mod self_time;
 pub mod stats;
