@@ -123,6 +123,9 @@ pub struct RuleSummary {
     pub spans_affected: u64,
 }
 
+/// Worst severity, findings, traces and spans seen for one rule.
+type RuleTally = (Severity, u64, HashSet<TraceId>, HashSet<(TraceId, SpanId)>);
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Summary {
     pub traces: u64,
@@ -140,8 +143,7 @@ impl Summary {
             spans,
             ..Summary::default()
         };
-        let mut per: BTreeMap<&str, (Severity, u64, HashSet<TraceId>, HashSet<(TraceId, SpanId)>)> =
-            BTreeMap::new();
+        let mut per: BTreeMap<&str, RuleTally> = BTreeMap::new();
         for f in findings {
             match f.severity {
                 Severity::Error => s.errors += 1,
