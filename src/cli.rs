@@ -266,6 +266,60 @@ pub struct CriticalPathArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum FindingsFormat {
+    /// Findings grouped per rule with a summary, for people
+    Table,
+    /// JSON (schema tracekit.<command>/v1)
+    Json,
+}
+
+/// Output of the commands that report findings (check, lint, gate).
+#[derive(Debug, Args, Clone)]
+pub struct FindingsOutputArgs {
+    /// Output format on stdout
+    #[arg(long, short = 'f', value_enum, default_value_t = FindingsFormat::Table)]
+    pub format: FindingsFormat,
+    /// Exit 1 when there is a finding at or above this severity
+    #[arg(long, value_enum, default_value_t = crate::analysis::findings::FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: crate::analysis::findings::FailOn,
+    /// Also write a report: sarif=FILE, junit=FILE, json=FILE, or github (workflow annotations on stdout and a step summary in $GITHUB_STEP_SUMMARY); repeatable
+    #[arg(long, value_name = "KIND[=FILE]", value_parser = parse_report)]
+    pub report: Vec<ReportSpec>,
+    /// Show at most N findings per rule in the table (all of them are in JSON and reports)
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max_per_rule: usize,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A side report: what kind, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportSpec {
+    Sarif(PathBuf),
+    Junit(PathBuf),
+    Json(PathBuf),
+    /// GitHub Actions workflow commands on stdout, summary to $GITHUB_STEP_SUMMARY (or FILE).
+    Github(Option<PathBuf>),
+}
+
+fn parse_report(s: &str) -> Result<ReportSpec, String> {
+    let (kind, file) = match s.split_once('=') {
+        Some((k, f)) if !f.is_empty() => (k, Some(PathBuf::from(f))),
+        Some((k, _)) => (k, None),
+        None => (s, None),
+    };
+    let need = |f: Option<PathBuf>| f.ok_or_else(|| format!("--report {kind} needs a file: {kind}=FILE"));
+    Ok(match kind {
+        "sarif" => ReportSpec::Sarif(need(file)?),
+        "junit" => ReportSpec::Junit(need(file)?),
+        "json" => ReportSpec::Json(need(file)?),
+        "github" => ReportSpec::Github(file),
+        other => return Err(format!("unknown report kind {other:?}: use sarif, junit, json or github")),
+    })
+}
+
 fn parse_group_by(s: &str) -> Result<crate::analysis::stats::GroupBy, String> {
     crate::analysis::stats::GroupBy::parse(s)
 }
