@@ -7,3 +7,7 @@ pub mod findings;
 pub mod percentile;
 pub mod self_time;
 pub mod stats;
+pub mod cardinality;
+pub mod check;
+pub mod pii;
+pub mod rules;

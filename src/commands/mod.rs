@@ -1,6 +1,7 @@
 //! One module per subcommand: glue between parsed arguments, loading, analysis and rendering.
 
 pub mod critical_path;
+pub mod findings;
 pub mod generate;
 pub mod output;
 pub mod show;
