@@ -46,6 +46,10 @@ pub enum Command {
     /// The critical path of each trace, or with --aggregate which operations own it
     #[command(visible_alias = "cp")]
     CriticalPath(CriticalPathArgs),
+    /// Completeness and timing findings per trace (orphans, roots, duplicates, skew…)
+    Check(CheckArgs),
+    /// Clock-offset bounds per service (or host) pair; --adjust writes corrected traces
+    Skew(SkewArgs),
     /// Generate realistic synthetic traces in any supported format
     Synth(SynthArgs),
     /// Print a shell completion script
@@ -310,14 +314,72 @@ fn parse_report(s: &str) -> Result<ReportSpec, String> {
         Some((k, _)) => (k, None),
         None => (s, None),
     };
-    let need = |f: Option<PathBuf>| f.ok_or_else(|| format!("--report {kind} needs a file: {kind}=FILE"));
+    let need =
+        |f: Option<PathBuf>| f.ok_or_else(|| format!("--report {kind} needs a file: {kind}=FILE"));
     Ok(match kind {
         "sarif" => ReportSpec::Sarif(need(file)?),
         "junit" => ReportSpec::Junit(need(file)?),
         "json" => ReportSpec::Json(need(file)?),
         "github" => ReportSpec::Github(file),
-        other => return Err(format!("unknown report kind {other:?}: use sarif, junit, json or github")),
+        other => {
+            return Err(format!(
+                "unknown report kind {other:?}: use sarif, junit, json or github"
+            ));
+        }
     })
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: FindingsOutputArgs,
+    /// A service every trace must contain (repeatable)
+    #[arg(long, value_name = "SERVICE")]
+    pub expect_service: Vec<String>,
+    /// The operation every trace's root span must have
+    #[arg(long, value_name = "OPERATION")]
+    pub expect_root: Option<String>,
+    /// How far a child may start before or end after its parent before it is reported
+    #[arg(long, default_value = "1us", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub tolerance: u64,
+    /// Report service pairs whose clock offset provably exceeds this (skew/clock-skew)
+    #[arg(long, default_value = "1ms", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub skew_threshold: u64,
+    /// Compare clocks of services or of hosts
+    #[arg(long, value_enum, default_value_t = crate::analysis::skew::SkewBy::Service)]
+    pub skew_by: crate::analysis::skew::SkewBy,
+}
+
+#[derive(Debug, Args)]
+pub struct SkewArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Compare clocks of services or of hosts
+    #[arg(long, value_enum, default_value_t = crate::analysis::skew::SkewBy::Service)]
+    pub by: crate::analysis::skew::SkewBy,
+    /// How offsets are estimated: pairwise bounds (default), or Jaeger's or Zipkin's adjuster for comparison
+    #[arg(long, value_enum, default_value_t = crate::analysis::skew::SkewMethod::Pairwise)]
+    pub method: crate::analysis::skew::SkewMethod,
+    /// Flag pairs whose offset provably exceeds this
+    #[arg(long, default_value = "1ms", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub threshold: u64,
+    /// Write corrected traces to -o OUT (each span shifted by its service's offset and tagged tracekit.skew.adjusted_ns)
+    #[arg(long, requires = "output")]
+    pub adjust: bool,
+    /// With --adjust: the file to write the corrected traces to
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// With --adjust: the format to write (default: the input's format)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: Option<WriteFormat>,
+    /// Output format of the report
+    #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// Exit 1 when a pair is flagged (flagged pairs are warnings)
+    #[arg(long, value_enum, default_value_t = crate::analysis::findings::FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: crate::analysis::findings::FailOn,
 }
 
 fn parse_group_by(s: &str) -> Result<crate::analysis::stats::GroupBy, String> {

@@ -70,6 +70,15 @@ pub fn format_duration(ns: u64) -> String {
     }
 }
 
+/// Like [`format_duration`] with a sign: `+5.00ms`, `-120µs`.
+pub fn format_signed_duration(ns: i64) -> String {
+    if ns < 0 {
+        format!("-{}", format_duration(ns.unsigned_abs()))
+    } else {
+        format!("+{}", format_duration(ns as u64))
+    }
+}
+
 /// RFC 3339 UTC timestamp with microseconds, from Unix nanoseconds (no time-zone database needed).
 pub fn format_timestamp(ns: u64) -> String {
     let secs = (ns / 1_000_000_000) as i64;

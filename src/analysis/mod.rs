@@ -1,13 +1,14 @@
 //! Analyses: plain data in, plain data out. Nothing here prints.
 
+pub mod cardinality;
+pub mod check;
 pub mod compact;
 pub mod cp_aggregate;
 pub mod critical_path;
 pub mod findings;
 pub mod percentile;
-pub mod self_time;
-pub mod stats;
-pub mod cardinality;
-pub mod check;
 pub mod pii;
 pub mod rules;
+pub mod self_time;
+pub mod skew;
+pub mod stats;

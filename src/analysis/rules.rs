@@ -15,7 +15,12 @@ pub struct RuleInfo {
 
 impl RuleInfo {
     pub fn new(id: &str, severity: Severity, summary: &str, help: &str) -> Self {
-        RuleInfo { id: id.into(), severity, summary: summary.into(), help: help.into() }
+        RuleInfo {
+            id: id.into(),
+            severity,
+            summary: summary.into(),
+            help: help.into(),
+        }
     }
 }
 
@@ -29,4 +34,17 @@ pub fn all_rules() -> Vec<RuleInfo> {
 
 pub fn find(id: &str) -> Option<RuleInfo> {
     all_rules().into_iter().find(|r| r.id == id)
+}
+
+/// The rules a command evaluates (for JUnit: every checked rule is a test case).
+pub fn rules_for(command: &str) -> Vec<RuleInfo> {
+    let families: &[&str] = match command {
+        "check" => &["completeness/", "timing/", "skew/"],
+        "lint" => &["cardinality/", "pii/"],
+        _ => &[],
+    };
+    all_rules()
+        .into_iter()
+        .filter(|r| families.iter().any(|f| r.id.starts_with(f)))
+        .collect()
 }

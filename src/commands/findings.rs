@@ -1,11 +1,16 @@
 //! Shared ending of the commands that report findings (check, lint, gate): the main view on
 //! stdout, side reports, and the exit code from `--fail-on`.
 
+use std::io::Write;
+
 use serde_json::{Map, Value};
 
-use crate::analysis::findings::Finding;
-use crate::cli::FindingsOutputArgs;
+use super::output;
+use crate::analysis::findings::{Finding, Summary};
+use crate::analysis::rules::{all_rules, rules_for};
+use crate::cli::{FindingsFormat, FindingsOutputArgs, ReportSpec};
 use crate::error::{Error, Exit};
+use crate::render::{findings as view, github, junit, sarif};
 use crate::term::Term;
 
 /// What a findings command produced.
@@ -25,7 +30,110 @@ pub struct FindingsRun<'a> {
 
 /// Render, write reports, and pick the exit code: `input_exit` (3) when an input was bad,
 /// else 1 when a finding is at or above `--fail-on`, else 0.
-pub fn finish(run: FindingsRun<'_>, args: &FindingsOutputArgs, term: &Term, input_exit: Exit) -> Result<Exit, Error> {
-    let _ = (run, args, term);
-    Ok(input_exit)
+pub fn finish(
+    run: FindingsRun<'_>,
+    args: &FindingsOutputArgs,
+    term: &Term,
+    input_exit: Exit,
+) -> Result<Exit, Error> {
+    let mut findings = run.findings;
+    // Stable order: worst first, then rule, trace, span.
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.trace_id.cmp(&b.trace_id))
+            .then_with(|| a.span_id.cmp(&b.span_id))
+    });
+    let summary = Summary::build(&findings, run.traces, run.spans);
+    let doc = || view::document(run.command, &findings, &summary, &run.extra);
+
+    let mut out = output::open(args.output.as_deref(), run.inputs)?;
+    match args.format {
+        FindingsFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &doc())
+                .map_err(|e| output::write_err(e.into()))?;
+            writeln!(out).map_err(output::write_err)?;
+        }
+        FindingsFormat::Table => {
+            view::write_table(
+                &findings,
+                &summary,
+                args.max_per_rule,
+                term.color_stdout,
+                &mut out,
+            )
+            .map_err(output::write_err)?;
+            if !run.extra_text.is_empty() {
+                writeln!(out).map_err(output::write_err)?;
+                for l in &run.extra_text {
+                    writeln!(out, "{l}").map_err(output::write_err)?;
+                }
+            }
+        }
+    }
+    for r in &args.report {
+        match r {
+            ReportSpec::Json(p) => write_file(p, run.inputs, |w| {
+                serde_json::to_writer_pretty(&mut *w, &doc())?;
+                writeln!(w)
+            })?,
+            ReportSpec::Sarif(p) => write_file(p, run.inputs, |w| {
+                serde_json::to_writer_pretty(
+                    &mut *w,
+                    &sarif::document(&findings, &all_rules(), run.inputs),
+                )?;
+                writeln!(w)
+            })?,
+            ReportSpec::Junit(p) => {
+                let xml = junit::document(
+                    run.command,
+                    &findings,
+                    &rules_for(run.command),
+                    args.fail_on,
+                )
+                .map_err(|e| Error::output(p.display().to_string(), std::io::Error::other(e)))?;
+                write_file(p, run.inputs, |w| w.write_all(xml.as_bytes()))?;
+            }
+            ReportSpec::Github(file) => {
+                for line in github::annotations(&findings) {
+                    writeln!(out, "{line}").map_err(output::write_err)?;
+                }
+                let target = file
+                    .clone()
+                    .or_else(|| std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into));
+                if let Some(p) = target {
+                    // The step summary is appended to, as GitHub expects.
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&p)
+                        .map_err(|e| Error::output(p.display().to_string(), e))?;
+                    f.write_all(github::step_summary(run.command, &summary).as_bytes())
+                        .map_err(|e| Error::output(p.display().to_string(), e))?;
+                }
+            }
+        }
+    }
+    out.flush().map_err(output::write_err)?;
+    if input_exit != Exit::Success {
+        return Ok(input_exit);
+    }
+    let failing = findings.iter().any(|f| args.fail_on.fails(f.severity));
+    Ok(if failing {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+fn write_file(
+    path: &std::path::Path,
+    inputs: &[String],
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let mut w = output::open(Some(path), inputs)?;
+    body(&mut *w).map_err(|e| Error::output(path.display().to_string(), e))?;
+    w.flush()
+        .map_err(|e| Error::output(path.display().to_string(), e))
 }

@@ -1,10 +1,12 @@
 //! One module per subcommand: glue between parsed arguments, loading, analysis and rendering.
 
+pub mod check;
 pub mod critical_path;
 pub mod findings;
 pub mod generate;
 pub mod output;
 pub mod show;
+pub mod skew;
 pub mod stats;
 pub mod synth;
 
@@ -26,6 +28,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Show(args) => show::run(args, &term),
         Command::Stats(args) => stats::run(args, &term),
         Command::CriticalPath(args) => critical_path::run(args, &term),
+        Command::Check(args) => check::run(args, &term),
+        Command::Skew(args) => skew::run(args, &term),
         Command::Synth(args) => synth::run(args, &term),
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),

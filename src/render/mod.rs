@@ -2,11 +2,16 @@
 
 pub mod convert;
 pub mod critical_path;
+pub mod findings;
+pub mod github;
 pub mod jaeger_json;
 pub mod jaeger_thrift;
+pub mod junit;
 pub mod otlp_json;
 pub mod otlp_proto;
+pub mod sarif;
 pub mod show_json;
+pub mod skew;
 pub mod stats;
 pub mod table;
 pub mod waterfall;

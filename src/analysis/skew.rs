@@ -1,0 +1,447 @@
+//! Clock skew (SPEC "Clock skew"): every CLIENT→SERVER edge between different services (or
+//! hosts) bounds the server-minus-client clock offset δ by
+//! `server.end − client.end ≤ δ ≤ server.start − client.start`; the bounds of one pair are
+//! intersected. Also Jaeger's and Zipkin's adjusters, reproduced for comparison, and the
+//! per-span shifts that `skew --adjust` applies.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use crate::model::{Span, SpanId, SpanKind, Trace, TraceId, TraceTree, Value};
+
+/// What the two ends of an edge are.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SkewBy {
+    /// Service names
+    Service,
+    /// Hosts (resource host.id, host.ip, host.name; Zipkin endpoint addresses), service names where a host is unknown
+    Host,
+}
+
+/// How offsets are estimated.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SkewMethod {
+    /// Intersect the causality bounds of all edges of a pair; estimate = midpoint
+    Pairwise,
+    /// Jaeger's adjuster: centre a child that does not fit in its parent (any pair of hosts)
+    Jaeger,
+    /// Zipkin's adjuster: only a SERVER that starts before its CLIENT, on another address
+    Zipkin,
+}
+
+/// The host (or service) of a span, per `SkewBy`.
+pub fn endpoint(s: &Span, by: SkewBy) -> String {
+    if by == SkewBy::Host {
+        for key in [
+            "host.id",
+            "host.ip",
+            "host.name",
+            "net.host.ip",
+            "network.local.address",
+        ] {
+            let v = s
+                .resource
+                .attributes
+                .iter()
+                .chain(s.attributes.iter())
+                .find(|kv| &*kv.key == key)
+                .map(|kv| match &kv.value {
+                    Value::Array(a) => a.first().map(|x| x.to_string()).unwrap_or_default(),
+                    v => v.to_string(),
+                });
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                return v;
+            }
+        }
+    }
+    s.service.to_string()
+}
+
+/// One CLIENT→SERVER edge: its own bounds on δ (lower may exceed upper: the server outlived the
+/// client, i.e. asynchronous handling or bad data).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub trace_id: TraceId,
+    pub client: SpanId,
+    pub server: SpanId,
+    pub lower: i128,
+    pub upper: i128,
+}
+
+/// Edges of one trace, keyed by (client end, server end).
+pub fn edges(trace: &Trace, tree: &TraceTree, by: SkewBy) -> Vec<((String, String), Edge)> {
+    let mut out = Vec::new();
+    for (i, s) in trace.spans.iter().enumerate() {
+        if s.kind != SpanKind::Server {
+            continue;
+        }
+        let Some(p) = tree.parent[i] else { continue };
+        let c = &trace.spans[p as usize];
+        if c.kind != SpanKind::Client || c.start_ns == 0 || s.start_ns == 0 {
+            continue;
+        }
+        let (a, b) = (endpoint(c, by), endpoint(s, by));
+        if a == b {
+            continue;
+        }
+        let lower = i128::from(s.end_ns) - i128::from(c.end_ns);
+        let upper = i128::from(s.start_ns) - i128::from(c.start_ns);
+        out.push((
+            (a, b),
+            Edge {
+                trace_id: trace.trace_id,
+                client: c.span_id,
+                server: s.span_id,
+                lower,
+                upper,
+            },
+        ));
+    }
+    out
+}
+
+/// The report of one pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairReport {
+    pub client: String,
+    pub server: String,
+    pub edges: u64,
+    /// Intersection of the consistent edges' bounds (lower > upper when they contradict).
+    pub lower_ns: i64,
+    pub upper_ns: i64,
+    pub offset_ns: i64,
+    /// Whether the consistent edges' bounds intersect.
+    pub consistent: bool,
+    /// Edges whose own bounds exclude the estimate (asynchronous servers included).
+    pub violations: u64,
+    /// Edges whose server outlived its client (their bounds are empty on their own).
+    pub async_edges: u64,
+    /// An edge to point at (the one with the tightest bounds).
+    pub example: Option<Edge>,
+}
+
+impl PairReport {
+    /// Whether the data proves an offset beyond `threshold` (the whole interval is beyond it),
+    /// or, for contradicting data, the estimate is.
+    pub fn exceeds(&self, threshold: u64) -> bool {
+        let t = threshold as i64;
+        if self.consistent {
+            self.lower_ns > t || self.upper_ns < -t
+        } else {
+            self.offset_ns.abs() > t
+        }
+    }
+}
+
+fn clamp64(v: i128) -> i64 {
+    v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// Collects edges over many traces.
+#[derive(Default)]
+pub struct SkewCollector {
+    pairs: BTreeMap<(String, String), Vec<Edge>>,
+}
+
+impl SkewCollector {
+    pub fn add(&mut self, trace: &Trace, tree: &TraceTree, by: SkewBy) {
+        for (k, e) in edges(trace, tree, by) {
+            self.pairs.entry(k).or_default().push(e);
+        }
+    }
+
+    /// Add edges computed elsewhere (e.g. in parallel per trace).
+    pub fn extend(&mut self, edges: Vec<((String, String), Edge)>) {
+        for (k, e) in edges {
+            self.pairs.entry(k).or_default().push(e);
+        }
+    }
+
+    pub fn finish(self) -> Vec<PairReport> {
+        self.pairs
+            .into_iter()
+            .map(|((client, server), edges)| pair_report(client, server, edges))
+            .collect()
+    }
+}
+
+fn pair_report(client: String, server: String, edges: Vec<Edge>) -> PairReport {
+    let consistent_edges: Vec<&Edge> = edges.iter().filter(|e| e.lower <= e.upper).collect();
+    let async_edges = (edges.len() - consistent_edges.len()) as u64;
+    let (lo, hi) = if consistent_edges.is_empty() {
+        // Only asynchronous edges: their midpoints are the best there is.
+        let mut mids: Vec<i128> = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+        mids.sort_unstable();
+        let m = mids[mids.len() / 2];
+        (m, m)
+    } else {
+        (
+            consistent_edges.iter().map(|e| e.lower).max().unwrap_or(0),
+            consistent_edges.iter().map(|e| e.upper).min().unwrap_or(0),
+        )
+    };
+    let consistent = lo <= hi && !consistent_edges.is_empty();
+    let estimate = if consistent {
+        lo + (hi - lo) / 2
+    } else {
+        // Contradicting bounds: the median of the edges' midpoints.
+        let mut mids: Vec<i128> = consistent_edges
+            .iter()
+            .map(|e| (e.lower + e.upper) / 2)
+            .collect();
+        if mids.is_empty() {
+            mids = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+        }
+        mids.sort_unstable();
+        mids[mids.len() / 2]
+    };
+    let violations = edges
+        .iter()
+        .filter(|e| !(e.lower <= estimate && estimate <= e.upper))
+        .count() as u64;
+    let example = consistent_edges
+        .iter()
+        .min_by_key(|e| e.upper - e.lower)
+        .map(|e| (*e).clone())
+        .or_else(|| edges.first().cloned());
+    PairReport {
+        client,
+        server,
+        edges: edges.len() as u64,
+        lower_ns: clamp64(lo),
+        upper_ns: clamp64(hi),
+        offset_ns: clamp64(estimate),
+        consistent,
+        violations,
+        async_edges,
+        example,
+    }
+}
+
+/// Per-endpoint clock offsets relative to a reference endpoint (the first root's), from the pair
+/// estimates: a breadth-first walk over the pair graph. Endpoints not connected to the
+/// reference get no offset.
+pub fn endpoint_offsets(pairs: &[PairReport], reference: &str) -> HashMap<String, i64> {
+    let mut adj: HashMap<&str, Vec<(&str, i64)>> = HashMap::new();
+    for p in pairs {
+        adj.entry(&p.client)
+            .or_default()
+            .push((&p.server, p.offset_ns));
+        adj.entry(&p.server)
+            .or_default()
+            .push((&p.client, -p.offset_ns));
+    }
+    let mut off: HashMap<String, i64> = HashMap::new();
+    off.insert(reference.to_string(), 0);
+    let mut q = VecDeque::from([reference.to_string()]);
+    while let Some(n) = q.pop_front() {
+        let base = off[&n];
+        for (m, d) in adj.get(n.as_str()).cloned().unwrap_or_default() {
+            if !off.contains_key(m) {
+                off.insert(m.to_string(), base.saturating_add(d));
+                q.push_back(m.to_string());
+            }
+        }
+    }
+    off
+}
+
+/// Shifts (ns to add) per span index, for one trace, by the chosen method.
+pub fn span_shifts(
+    trace: &Trace,
+    tree: &TraceTree,
+    method: SkewMethod,
+    by: SkewBy,
+    offsets: &HashMap<String, i64>,
+) -> Vec<i64> {
+    let n = trace.spans.len();
+    let mut shift = vec![0i64; n];
+    match method {
+        SkewMethod::Pairwise => {
+            for (i, s) in trace.spans.iter().enumerate() {
+                shift[i] = -offsets.get(&endpoint(s, by)).copied().unwrap_or(0);
+            }
+        }
+        SkewMethod::Jaeger => {
+            // Pre-order, parents first; a child on the same host inherits the parent's delta.
+            let mut stack: Vec<(u32, Option<u32>, String, i64)> = Vec::new();
+            for &(r, _) in tree.roots.iter().rev() {
+                stack.push((r, None, endpoint(&trace.spans[r as usize], by), 0));
+            }
+            while let Some((i, parent, host, delta)) = stack.pop() {
+                let s = &trace.spans[i as usize];
+                let me = endpoint(s, by);
+                let mut d = delta;
+                let mut h = host;
+                if let Some(p) = parent
+                    && (me != h || me.is_empty())
+                {
+                    let moved = i128::from(shift[p as usize]);
+                    let p = &trace.spans[p as usize];
+                    let ps = p.start_ns as i128 + moved;
+                    let pe = p.end_ns as i128 + moved;
+                    d = clamp64(jaeger_delta(ps, pe, s.start_ns as i128, s.end_ns as i128));
+                    h = me;
+                }
+                shift[i as usize] = d;
+                for &c in tree.children(i as usize).iter().rev() {
+                    stack.push((c, Some(i), h.clone(), d));
+                }
+            }
+        }
+        SkewMethod::Zipkin => {
+            let mut stack: Vec<(u32, Option<(String, i64)>)> =
+                tree.roots.iter().rev().map(|r| (r.0, None)).collect();
+            while let Some((i, from_parent)) = stack.pop() {
+                let s = &trace.spans[i as usize];
+                let me = endpoint(s, by);
+                let mut skew = from_parent.filter(|(ep, _)| *ep == me);
+                if let Some(p) = tree.parent[i as usize] {
+                    let c = &trace.spans[p as usize];
+                    if c.kind == SpanKind::Client
+                        && s.kind == SpanKind::Server
+                        && endpoint(c, by) != me
+                        && s.start_ns <= c.start_ns
+                    {
+                        let (cs, cd, ss, sd) = (
+                            c.start_ns as i128,
+                            c.duration_ns() as i128,
+                            s.start_ns as i128,
+                            s.duration_ns() as i128,
+                        );
+                        // Zipkin works in µs and subtracts 1 µs in the one-way and async cases.
+                        let v = if cd < sd {
+                            ss - cs - 1000
+                        } else {
+                            ss - (cd - sd) / 2 - cs
+                        };
+                        if v != 0 {
+                            skew = Some((me.clone(), clamp64(-v)));
+                        }
+                    }
+                }
+                shift[i as usize] = skew.as_ref().map(|x| x.1).unwrap_or(0);
+                for &c in tree.children(i as usize).iter().rev() {
+                    stack.push((c, skew.clone()));
+                }
+            }
+        }
+    }
+    shift
+}
+
+/// Jaeger's compute(child, parent): 0 when the child fits; else centre it (or align starts when
+/// the child is longer than its parent).
+fn jaeger_delta(ps: i128, pe: i128, cs: i128, ce: i128) -> i128 {
+    let (pd, cd) = (pe - ps, ce - cs);
+    if cd > pd {
+        return if cs < ps { ps - cs } else { 0 };
+    }
+    if ps <= cs && ce <= pe {
+        return 0;
+    }
+    let latency = (pd - cd) / 2;
+    ps + latency - cs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Span, SpanId, TraceId};
+
+    fn sp(id: u64, parent: Option<u64>, svc: &str, kind: SpanKind, start: u64, end: u64) -> Span {
+        let mut s = Span::new(TraceId(1), SpanId(id));
+        s.parent_span_id = parent.map(SpanId);
+        s.service = svc.into();
+        s.kind = kind;
+        s.start_ns = start;
+        s.end_ns = end;
+        s
+    }
+
+    /// Client [1000, 2000] on a; server on b whose clock is `off` ahead, really [1100, 1900].
+    fn rpc(trace: u128, off: i64, id: u64) -> Vec<Span> {
+        let mut v = vec![
+            sp(id, None, "a", SpanKind::Server, 900, 2100),
+            sp(id + 1, Some(id), "a", SpanKind::Client, 1000, 2000),
+            sp(
+                id + 2,
+                Some(id + 1),
+                "b",
+                SpanKind::Server,
+                (1100 + off) as u64,
+                (1900 + off) as u64,
+            ),
+        ];
+        for s in &mut v {
+            s.trace_id = TraceId(trace);
+        }
+        v
+    }
+
+    #[test]
+    fn bounds_intersect_and_estimate() {
+        let mut c = SkewCollector::default();
+        for (k, off) in [(1u128, 5_000i64), (2, 5_000)] {
+            let t = Trace {
+                trace_id: TraceId(k),
+                spans: rpc(k, off, 10 * k as u64),
+            };
+            c.add(&t, &TraceTree::build(&t), SkewBy::Service);
+        }
+        let r = c.finish();
+        assert_eq!(r.len(), 1);
+        let p = &r[0];
+        // lower = server.end - client.end = 6900 - 2000 = 4900; upper = 6100 - 1000 = 5100.
+        assert_eq!((p.lower_ns, p.upper_ns, p.offset_ns), (4900, 5100, 5000));
+        assert!(p.consistent);
+        assert_eq!(p.violations, 0);
+        assert!(p.exceeds(1000));
+        assert!(!p.exceeds(4900));
+    }
+
+    #[test]
+    fn async_server_is_a_contradiction() {
+        // Server outlives the client: lower 3000 - 2000 = 1000 > upper 1100 - 1000 = 100.
+        let mut spans = rpc(1, 0, 1);
+        spans[2].end_ns = 3000;
+        let t = Trace {
+            trace_id: TraceId(1),
+            spans,
+        };
+        let mut c = SkewCollector::default();
+        c.add(&t, &TraceTree::build(&t), SkewBy::Service);
+        let p = &c.finish()[0];
+        assert_eq!(p.async_edges, 1);
+        assert_eq!(p.violations, 1);
+        assert!(!p.consistent);
+    }
+
+    #[test]
+    fn pairwise_shift_recovers_offset() {
+        let t = Trace {
+            trace_id: TraceId(1),
+            spans: rpc(1, 5_000, 1),
+        };
+        let tree = TraceTree::build(&t);
+        let mut c = SkewCollector::default();
+        c.add(&t, &tree, SkewBy::Service);
+        let pairs = c.finish();
+        let offs = endpoint_offsets(&pairs, "a");
+        assert_eq!(offs["b"], 5000);
+        let sh = span_shifts(&t, &tree, SkewMethod::Pairwise, SkewBy::Service, &offs);
+        assert_eq!(sh, vec![0, 0, -5000]);
+        // Jaeger centres the server in the client: latency (1000-800)/2 = 100 -> start 1100.
+        let sh = span_shifts(&t, &tree, SkewMethod::Jaeger, SkewBy::Service, &offs);
+        assert_eq!(sh, vec![0, 0, -5000]);
+        // Zipkin only corrects servers that start before their client: not here.
+        let sh = span_shifts(&t, &tree, SkewMethod::Zipkin, SkewBy::Service, &offs);
+        assert_eq!(sh, vec![0, 0, 0]);
+        let early = Trace {
+            trace_id: TraceId(1),
+            spans: rpc(1, -500, 1),
+        };
+        let tree = TraceTree::build(&early);
+        let sh = span_shifts(&early, &tree, SkewMethod::Zipkin, SkewBy::Service, &offs);
+        assert_eq!(sh[2], 500);
+    }
+}

@@ -1,0 +1,216 @@
+//! `tracekit skew`: clock-offset bounds per pair; `--adjust` writes corrected traces.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{output, print_warning, report_inputs};
+use crate::analysis::findings::Severity;
+use crate::analysis::skew::{
+    SkewCollector, SkewMethod, edges, endpoint, endpoint_offsets, span_shifts,
+};
+use crate::cli::SkewArgs;
+use crate::error::{Error, Exit};
+use crate::input::Format;
+use crate::input::load::{LoadOptions, load};
+use crate::model::{KeyValue, RootReason, Trace, TraceTree, Value};
+use crate::render::convert::{WriteFormat, writer};
+use crate::render::skew::{SkewView, write};
+use crate::render::table::TableStyle;
+use crate::term::Term;
+use crate::units::format_duration;
+
+pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: None,
+    };
+    let loaded = load(&args.input.sources, &opts);
+    let input_exit = report_inputs(term, &loaded.report, args.input.strict)?;
+    let mut traces = loaded.traces.into_traces();
+    let trees: Vec<TraceTree> = traces.par_iter().map(TraceTree::build).collect();
+    let mut collector = SkewCollector::default();
+    for (t, tree) in traces.iter().zip(&trees) {
+        collector.add(t, tree, args.by);
+    }
+    let pairs = collector.finish();
+
+    // The reference clock: the service (host) of the first trace's root.
+    let reference = traces
+        .iter()
+        .zip(&trees)
+        .find_map(|(t, tree)| {
+            tree.roots
+                .iter()
+                .find(|r| r.1 == RootReason::Root)
+                .map(|r| endpoint(&t.spans[r.0 as usize], args.by))
+        })
+        .unwrap_or_default();
+    let offsets = endpoint_offsets(&pairs, &reference);
+    let shifts: Vec<Vec<i64>> = traces
+        .par_iter()
+        .zip(&trees)
+        .map(|(t, tree)| span_shifts(t, tree, args.method, args.by, &offsets))
+        .collect();
+
+    // What the chosen method implies per pair: the median correction between the two ends.
+    let method_offsets: Vec<Option<i64>> = if args.method == SkewMethod::Pairwise {
+        vec![None; pairs.len()]
+    } else {
+        let mut per: HashMap<(String, String), Vec<i64>> = HashMap::new();
+        for ((t, tree), sh) in traces.iter().zip(&trees).zip(&shifts) {
+            let index: HashMap<_, usize> = t
+                .spans
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.span_id, i))
+                .collect();
+            for (k, e) in edges(t, tree, args.by) {
+                let (Some(&c), Some(&s)) = (index.get(&e.client), index.get(&e.server)) else {
+                    continue;
+                };
+                // Shared Zipkin halves have one id: take the server half's own position.
+                let s = t
+                    .spans
+                    .iter()
+                    .rposition(|x| {
+                        x.span_id == e.server && x.kind == crate::model::SpanKind::Server
+                    })
+                    .unwrap_or(s);
+                per.entry(k).or_default().push(-(sh[s] - sh[c]));
+            }
+        }
+        pairs
+            .iter()
+            .map(|p| {
+                per.get_mut(&(p.client.clone(), p.server.clone())).map(|v| {
+                    v.sort_unstable();
+                    v[v.len() / 2]
+                })
+            })
+            .collect()
+    };
+
+    let flagged = pairs.iter().filter(|p| p.exceeds(args.threshold)).count();
+    let view = SkewView {
+        pairs: &pairs,
+        method_offsets: &method_offsets,
+        by: args.by,
+        method: args.method,
+        threshold_ns: args.threshold,
+    };
+    {
+        let mut out = output::open(None, &args.input.sources)?;
+        write(
+            &view,
+            args.format,
+            TableStyle {
+                color: term.color_stdout,
+                ascii: false,
+                width: term.width,
+            },
+            &mut out,
+        )
+        .map_err(output::write_err)?;
+        out.flush().map_err(output::write_err)?;
+    }
+
+    if args.adjust {
+        let path = args
+            .output
+            .as_deref()
+            .ok_or_else(|| Error::usage("--adjust needs -o OUT"))?;
+        let format = args
+            .to
+            .or_else(|| loaded.report.inputs.first().map(|(_, f)| same_format(*f)))
+            .unwrap_or(WriteFormat::OtlpJsonl);
+        let mut moved: HashMap<String, (u64, i64)> = HashMap::new();
+        for (t, sh) in traces.iter_mut().zip(&shifts) {
+            apply(t, sh, &mut moved);
+        }
+        let mut out = output::open(Some(path), &args.input.sources)?;
+        let notes = {
+            let mut w = writer(format, &mut out);
+            for t in &traces {
+                w.write_trace(t)
+                    .map_err(|e| Error::output(path.display().to_string(), e))?;
+            }
+            w.finish()
+                .map_err(|e| Error::output(path.display().to_string(), e))?
+        };
+        out.flush()
+            .map_err(|e| Error::output(path.display().to_string(), e))?;
+        for n in notes {
+            print_warning(term, &n);
+        }
+        if !term.quiet {
+            let mut v: Vec<_> = moved.into_iter().collect();
+            v.sort();
+            for (svc, (n, d)) in v {
+                let dir = if d < 0 { "earlier" } else { "later" };
+                eprintln!(
+                    "tracekit: shifted {n} span(s) of {svc} {} {dir}",
+                    format_duration(d.unsigned_abs())
+                );
+            }
+            if traces.iter().all(|t| t.spans.is_empty())
+                || shifts.iter().all(|s| s.iter().all(|x| *x == 0))
+            {
+                eprintln!(
+                    "tracekit: nothing to shift; wrote the traces unchanged to {}",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    if flagged > 0 && args.fail_on.fails(Severity::Warning) {
+        return Ok(if input_exit == Exit::Success {
+            Exit::Findings
+        } else {
+            input_exit
+        });
+    }
+    Ok(input_exit)
+}
+
+/// Shift spans (and their events) and tag what changed.
+fn apply(t: &mut Trace, shifts: &[i64], moved: &mut HashMap<String, (u64, i64)>) {
+    let key: Arc<str> = Arc::from("tracekit.skew.adjusted_ns");
+    for (s, &d) in t.spans.iter_mut().zip(shifts) {
+        if d == 0 {
+            continue;
+        }
+        let mv = |x: u64| {
+            if x == 0 {
+                0
+            } else {
+                x.saturating_add_signed(d)
+            }
+        };
+        s.start_ns = mv(s.start_ns);
+        s.end_ns = mv(s.end_ns);
+        for e in &mut s.events {
+            e.time_ns = mv(e.time_ns);
+        }
+        s.attributes.push(KeyValue {
+            key: key.clone(),
+            value: Value::Int(d),
+        });
+        let e = moved.entry(s.service.to_string()).or_insert((0, d));
+        e.0 += 1;
+    }
+}
+
+fn same_format(f: Format) -> WriteFormat {
+    match f {
+        Format::OtlpJson => WriteFormat::OtlpJson,
+        Format::OtlpProto => WriteFormat::OtlpProto,
+        Format::Jaeger => WriteFormat::Jaeger,
+        Format::Zipkin => WriteFormat::Zipkin,
+        Format::Tempo => WriteFormat::Tempo,
+        Format::JaegerThrift => WriteFormat::JaegerThrift,
+    }
+}

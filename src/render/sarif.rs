@@ -1,0 +1,98 @@
+//! SARIF 2.1.0 for code-scanning tools. Results carry logical locations (service/operation) and
+//! fingerprints computed from the rule and that location only, never from trace or span ids, so
+//! the same problem is the same alert across runs.
+
+use serde_json::{Value, json};
+
+use crate::analysis::findings::{Finding, Severity, stable_hash};
+use crate::analysis::rules::RuleInfo;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// `inputs`: the source arguments; with exactly one file, results point at it.
+pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> Value {
+    let mut used: Vec<RuleInfo> = Vec::new();
+    for f in findings {
+        if !used.iter().any(|r| r.id == f.rule) {
+            let info = rules
+                .iter()
+                .find(|r| r.id == f.rule)
+                .cloned()
+                .unwrap_or_else(|| RuleInfo::new(&f.rule, f.severity, &f.rule, ""));
+            used.push(info);
+        }
+    }
+    used.sort_by(|a, b| a.id.cmp(&b.id));
+    let rule_objs: Vec<Value> = used
+        .iter()
+        .map(|r| {
+            let mut o = json!({
+                "id": r.id,
+                "name": r.id.replace(['/', '-'], "_"),
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.summary},
+                "defaultConfiguration": {"level": level(r.severity)},
+            });
+            if !r.help.is_empty() {
+                o["help"] = json!({"text": r.help});
+            }
+            o
+        })
+        .collect();
+    let artifact = match inputs {
+        [one] if one != "-" => Some(one.as_str()),
+        _ => None,
+    };
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let idx = used.iter().position(|r| r.id == f.rule).unwrap_or(0);
+            let logical = match (&f.service, &f.operation) {
+                (Some(s), Some(o)) => Some(format!("{s}/{o}")),
+                (Some(s), None) => Some(s.clone()),
+                _ => None,
+            };
+            let mut loc = serde_json::Map::new();
+            if let Some(a) = artifact {
+                loc.insert("physicalLocation".into(), json!({"artifactLocation": {"uri": a.replace('\\', "/")}}));
+            }
+            if let Some(l) = &logical {
+                loc.insert("logicalLocations".into(), json!([{"name": l, "fullyQualifiedName": l, "kind": "function"}]));
+            }
+            let mut r = json!({
+                "ruleId": f.rule,
+                "ruleIndex": idx,
+                "level": level(f.severity),
+                "message": {"text": f.message},
+                "partialFingerprints": {"tracekitFingerprint/v1": format!("{:016x}", stable_hash(&f.fingerprint_key()))},
+                "properties": {
+                    "trace_id": f.trace_id.map(|t| t.to_string()),
+                    "span_id": f.span_id.map(|s| s.to_string()),
+                },
+            });
+            if !loc.is_empty() {
+                r["locations"] = json!([Value::Object(loc)]);
+            }
+            r
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "tracekit",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://example.invalid/tracekit",
+                "rules": rule_objs,
+            }},
+            "results": results,
+        }],
+    })
+}
