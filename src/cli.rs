@@ -50,6 +50,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Clock-offset bounds per service (or host) pair; --adjust writes corrected traces
     Skew(SkewArgs),
+    /// Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format
+    Export(ExportArgs),
     /// Generate realistic synthetic traces in any supported format
     Synth(SynthArgs),
     /// Print a shell completion script
@@ -380,6 +382,67 @@ pub struct SkewArgs {
     /// Exit 1 when a pair is flagged (flagged pairs are warnings)
     #[arg(long, value_enum, default_value_t = crate::analysis::findings::FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: crate::analysis::findings::FailOn,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Postmortem timeline: header, critical path, chronological events
+    Markdown,
+    /// Mermaid gantt chart (renders in GitHub Markdown)
+    Mermaid,
+    /// Chrome trace-event JSON for ui.perfetto.dev and chrome://tracing
+    Chrome,
+    /// One self-contained HTML page: waterfall, critical path, details, findings
+    Html,
+    /// One row per span with self and critical-path time (--columns adds attributes)
+    Csv,
+    /// Folded stacks of self time in microseconds, for flame graphs
+    Folded,
+    /// OTLP/JSON, one document
+    #[value(name = "otlp-json")]
+    OtlpJson,
+    /// OTLP/JSON lines, one trace per line
+    #[value(name = "otlp-jsonl")]
+    OtlpJsonl,
+    /// OTLP protobuf, length-framed (Collector file exporter)
+    #[value(name = "otlp-proto")]
+    OtlpProto,
+    /// Jaeger query JSON
+    Jaeger,
+    /// Zipkin v2 JSON
+    Zipkin,
+    /// Tempo /api/traces JSON
+    Tempo,
+    /// Jaeger agent Thrift (compact emitBatch)
+    #[value(name = "jaeger-thrift")]
+    JaegerThrift,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// What to write
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+    /// Only this trace (32 or 16 hex digits); repeatable
+    #[arg(long, short = 't', value_name = "ID")]
+    pub trace: Vec<String>,
+    /// Where to write: a file, a directory (one file per trace; created if it ends with /), or - for stdout
+    #[arg(long, short = 'o', value_name = "FILE|DIR", default_value = "-")]
+    pub output: PathBuf,
+    /// Overwrite existing files
+    #[arg(long)]
+    pub force: bool,
+    /// Markdown: also show wall-clock times at this UTC offset (e.g. +02:00)
+    #[arg(long, value_name = "OFFSET", value_parser = crate::render::export::markdown::parse_tz)]
+    pub tz: Option<i32>,
+    /// Markdown: list spans at least this long (default: 10% of the trace's duration)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub min_duration: Option<u64>,
+    /// CSV: extra columns from span (or resource) attributes, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "KEYS")]
+    pub columns: Vec<String>,
 }
 
 fn parse_group_by(s: &str) -> Result<crate::analysis::stats::GroupBy, String> {

@@ -59,3 +59,76 @@ fn canonical(p: &Path) -> io::Result<PathBuf> {
 pub fn write_err(e: io::Error) -> Error {
     Error::output("output", e)
 }
+
+/// A file written atomically: to a temporary file beside it, renamed into place by `commit`.
+/// Dropped without `commit`, the temporary file is removed and the target is untouched.
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Refuses an existing target without `force`, and any target that is an input.
+    pub fn create(target: &Path, force: bool, inputs: &[String]) -> Result<Self, Error> {
+        if is_input(target, inputs) {
+            return Err(Error::usage(format!(
+                "refusing to write to {}: it is one of the inputs",
+                target.display()
+            )));
+        }
+        if target.exists() && !force {
+            return Err(Error::usage(format!(
+                "{} exists; use --force to overwrite it",
+                target.display()
+            )));
+        }
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "out".into());
+        let temp = dir.join(format!(".{name}.tracekit-{}.tmp", std::process::id()));
+        let f = File::create(&temp).map_err(|e| Error::output(target.display().to_string(), e))?;
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            file: Some(BufWriter::with_capacity(256 * 1024, f)),
+        })
+    }
+
+    pub fn commit(mut self) -> Result<(), Error> {
+        let what = self.target.display().to_string();
+        if let Some(mut f) = self.file.take() {
+            f.flush().map_err(|e| Error::output(what.clone(), e))?;
+            f.get_ref()
+                .sync_all()
+                .map_err(|e| Error::output(what.clone(), e))?;
+        }
+        std::fs::rename(&self.temp, &self.target).map_err(|e| Error::output(what, e))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file
+            .as_mut()
+            .ok_or_else(|| io::Error::other("closed"))?
+            .write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().map_or(Ok(()), |f| f.flush())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}

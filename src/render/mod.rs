@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod critical_path;
+pub mod export;
 pub mod findings;
 pub mod github;
 pub mod jaeger_json;

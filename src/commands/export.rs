@@ -1,0 +1,185 @@
+//! `tracekit export`: timelines for documents and viewers, and conversions between formats.
+//! Files are written atomically and never over an existing file without `--force`.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::output::{AtomicFile, write_err};
+use super::{parse_trace_ids, print_warning, report_inputs};
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::error::{Error, Exit};
+use crate::input::load::{LoadOptions, load};
+use crate::model::Trace;
+use crate::render::convert::{WriteFormat, writer};
+use crate::render::export::markdown::MarkdownOptions;
+use crate::render::export::prepared::Prepared;
+use crate::render::export::{chrome, csv, folded, html, markdown, mermaid};
+use crate::term::Term;
+
+fn extension(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Markdown => "md",
+        ExportFormat::Mermaid => "mmd",
+        ExportFormat::Chrome => "json",
+        ExportFormat::Html => "html",
+        ExportFormat::Csv => "csv",
+        ExportFormat::Folded => "folded",
+        ExportFormat::OtlpJson
+        | ExportFormat::Jaeger
+        | ExportFormat::Zipkin
+        | ExportFormat::Tempo => "json",
+        ExportFormat::OtlpJsonl => "jsonl",
+        ExportFormat::OtlpProto => "pb",
+        ExportFormat::JaegerThrift => "thrift",
+    }
+}
+
+fn conversion(f: ExportFormat) -> Option<WriteFormat> {
+    Some(match f {
+        ExportFormat::OtlpJson => WriteFormat::OtlpJson,
+        ExportFormat::OtlpJsonl => WriteFormat::OtlpJsonl,
+        ExportFormat::OtlpProto => WriteFormat::OtlpProto,
+        ExportFormat::Jaeger => WriteFormat::Jaeger,
+        ExportFormat::Zipkin => WriteFormat::Zipkin,
+        ExportFormat::Tempo => WriteFormat::Tempo,
+        ExportFormat::JaegerThrift => WriteFormat::JaegerThrift,
+        _ => return None,
+    })
+}
+
+/// Formats whose one document can hold many traces.
+fn holds_many(f: ExportFormat) -> bool {
+    !matches!(f, ExportFormat::Mermaid | ExportFormat::Html)
+}
+
+pub fn run(args: ExportArgs, term: &Term) -> Result<Exit, Error> {
+    let ids = parse_trace_ids(&args.trace)?;
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: ids.clone(),
+    };
+    let loaded = load(&args.input.sources, &opts);
+    let exit = report_inputs(term, &loaded.report, args.input.strict)?;
+    if let Some(ids) = &ids {
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| loaded.traces.get(**id).is_none())
+            .map(|id| id.to_string())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Inputs(vec![crate::error::InputError::new(
+                &std::sync::Arc::from("input"),
+                None,
+                format!("trace(s) {} not found in the input", missing.join(", ")),
+            )]));
+        }
+    }
+    let traces = loaded.traces.into_traces();
+    if traces.is_empty() {
+        return Err(Error::Inputs(vec![crate::error::InputError::new(
+            &std::sync::Arc::from("input"),
+            None,
+            "no traces in the input",
+        )]));
+    }
+    let stdout = args.output.as_os_str() == "-";
+    let as_dir = !stdout && (args.output.is_dir() || args.output.to_string_lossy().ends_with('/'));
+    let notes: Vec<String> = if as_dir {
+        std::fs::create_dir_all(&args.output)
+            .map_err(|e| Error::output(args.output.display().to_string(), e))?;
+        let mut notes = Vec::new();
+        for t in &traces {
+            let path = args
+                .output
+                .join(format!("{}.{}", t.trace_id, extension(args.to)));
+            notes.extend(to_file(&path, std::slice::from_ref(t), &args)?);
+        }
+        if !term.quiet {
+            eprintln!(
+                "tracekit: wrote {} file(s) to {}",
+                traces.len(),
+                args.output.display()
+            );
+        }
+        notes
+    } else {
+        if traces.len() > 1 && !holds_many(args.to) {
+            return Err(Error::usage(format!(
+                "the input has {} traces and one {} document holds one: pick one with --trace, or give -o DIR/ for one file per trace",
+                traces.len(),
+                extension(args.to)
+            )));
+        }
+        if stdout {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let notes = render(&traces, &args, &mut out).map_err(write_err)?;
+            out.flush().map_err(write_err)?;
+            notes
+        } else {
+            to_file(&args.output, &traces, &args)?
+        }
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for n in notes {
+        if seen.insert(n.clone()) {
+            print_warning(term, &n);
+        }
+    }
+    Ok(exit)
+}
+
+fn to_file(path: &Path, traces: &[Trace], args: &ExportArgs) -> Result<Vec<String>, Error> {
+    let mut f = AtomicFile::create(path, args.force, &args.input.sources)?;
+    let notes =
+        render(traces, args, &mut f).map_err(|e| Error::output(path.display().to_string(), e))?;
+    f.commit()?;
+    Ok(notes)
+}
+
+/// Write one document for these traces; returns the conversion notes.
+fn render(
+    traces: &[Trace],
+    args: &ExportArgs,
+    out: &mut dyn Write,
+) -> std::io::Result<Vec<String>> {
+    if let Some(wf) = conversion(args.to) {
+        let mut w = writer(wf, out);
+        for t in traces {
+            w.write_trace(t)?;
+        }
+        return w.finish();
+    }
+    let prepared: Vec<Prepared<'_>> = traces.iter().map(Prepared::new).collect();
+    match args.to {
+        ExportFormat::Markdown => {
+            let opts = MarkdownOptions {
+                min_duration_ns: args.min_duration,
+                tz_offset_s: args.tz,
+            };
+            for (k, p) in prepared.iter().enumerate() {
+                if k > 0 {
+                    writeln!(out, "\n---\n")?;
+                }
+                markdown::write(p, &opts, out)?;
+            }
+        }
+        ExportFormat::Mermaid => mermaid::write(&prepared[0], out)?,
+        ExportFormat::Html => html::write(&prepared[0], out)?,
+        ExportFormat::Chrome => chrome::write(&prepared, out)?,
+        ExportFormat::Csv => {
+            csv::write_header(&args.columns, out)?;
+            for p in &prepared {
+                csv::write_rows(p, &args.columns, out)?;
+            }
+        }
+        ExportFormat::Folded => {
+            let mut f = folded::Folded::default();
+            for p in &prepared {
+                f.add(p);
+            }
+            f.write(out)?;
+        }
+        _ => {}
+    }
+    Ok(Vec::new())
+}
