@@ -50,6 +50,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Clock-offset bounds per service (or host) pair; --adjust writes corrected traces
     Skew(SkewArgs),
+    /// Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI
+    Gate(GateArgs),
     /// Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format
     Export(ExportArgs),
     /// Generate realistic synthetic traces in any supported format
@@ -443,6 +445,42 @@ pub struct ExportArgs {
     /// CSV: extra columns from span (or resource) attributes, comma-separated
     #[arg(long, value_delimiter = ',', value_name = "KEYS")]
     pub columns: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Trace files, directories, or - for stdin
+    #[arg(value_name = "SOURCE", required_unless_present = "init")]
+    pub sources: Vec<String>,
+    /// The policy file (TOML)
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "FILE",
+        default_value = "tracekit-gate.toml"
+    )]
+    pub policy: PathBuf,
+    /// Write a commented starter policy to --policy (or - for stdout) and exit
+    #[arg(long)]
+    pub init: bool,
+    /// With --init: overwrite an existing policy file
+    #[arg(long)]
+    pub force: bool,
+    /// Read every source as this format instead of detecting it
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<Format>,
+    /// Make any unreadable input fatal
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format on stdout
+    #[arg(long, short = 'f', value_enum, default_value_t = FindingsFormat::Table)]
+    pub format: FindingsFormat,
+    /// Also write a report: junit=FILE, sarif=FILE, json=FILE, or github; repeatable
+    #[arg(long, value_name = "KIND[=FILE]", value_parser = parse_report)]
+    pub report: Vec<ReportSpec>,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 fn parse_group_by(s: &str) -> Result<crate::analysis::stats::GroupBy, String> {

@@ -6,6 +6,7 @@ pub mod compact;
 pub mod cp_aggregate;
 pub mod critical_path;
 pub mod findings;
+pub mod gate;
 pub mod percentile;
 pub mod pii;
 pub mod rules;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod critical_path;
 pub mod export;
 pub mod findings;
+pub mod gate;
 pub mod generate;
 pub mod output;
 pub mod show;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::CriticalPath(args) => critical_path::run(args, &term),
         Command::Check(args) => check::run(args, &term),
         Command::Skew(args) => skew::run(args, &term),
+        Command::Gate(args) => gate::run(args, &term),
         Command::Export(args) => export::run(args, &term),
         Command::Synth(args) => synth::run(args, &term),
         Command::Completions(args) => generate::completions(args),

@@ -4,6 +4,7 @@ pub mod convert;
 pub mod critical_path;
 pub mod export;
 pub mod findings;
+pub mod gate;
 pub mod github;
 pub mod jaeger_json;
 pub mod jaeger_thrift;

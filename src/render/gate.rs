@@ -1,0 +1,196 @@
+//! `gate` output: table, JSON (tracekit.gate/v1), JUnit (one test case per assertion), GitHub
+//! annotations and step summary, SARIF (failed assertions).
+
+use std::io::{self, Write};
+
+use colored::Colorize;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde_json::{Value, json};
+
+use super::table::{TableData, TableStyle, write_table};
+use crate::analysis::findings::stable_hash;
+use crate::analysis::gate::AssertionResult;
+
+fn examples(a: &AssertionResult) -> String {
+    a.examples
+        .iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn to_json(results: &[AssertionResult], policy: &str) -> Value {
+    let failed = results.iter().filter(|a| !a.passed).count();
+    json!({
+        "schema": "tracekit.gate/v1",
+        "policy": policy,
+        "passed": failed == 0,
+        "summary": {"assertions": results.len(), "passed": results.len() - failed, "failed": failed},
+        "assertions": results.iter().map(|a| json!({
+            "kind": a.kind, "name": a.name, "passed": a.passed, "measured": a.measured,
+            "threshold": a.threshold, "sample": a.sample,
+            "examples": a.examples.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub fn write_human(
+    results: &[AssertionResult],
+    style: TableStyle,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut t = TableData::new(&[
+        ("", false),
+        ("kind", false),
+        ("assertion", false),
+        ("measured", false),
+        ("threshold", false),
+        ("examples", false),
+    ]);
+    for a in results {
+        let mark = if a.passed { "PASS" } else { "FAIL" };
+        let ex = a.examples.first().map(|e| {
+            if a.examples.len() > 1 {
+                format!("{e} (+{})", a.examples.len() - 1)
+            } else {
+                e.to_string()
+            }
+        });
+        t.push(vec![
+            mark.into(),
+            a.kind.into(),
+            a.name.clone(),
+            a.measured.clone(),
+            a.threshold.clone(),
+            ex.unwrap_or_default(),
+        ]);
+    }
+    write_table(&t, style, out)?;
+    let failed = results.iter().filter(|a| !a.passed).count();
+    let line = if failed == 0 {
+        format!("gate passed: {} assertion(s)", results.len())
+    } else {
+        format!("gate FAILED: {failed} of {} assertion(s)", results.len())
+    };
+    if style.color {
+        writeln!(
+            out,
+            "{}",
+            if failed == 0 {
+                line.green().bold()
+            } else {
+                line.red().bold()
+            }
+        )
+    } else {
+        writeln!(out, "{line}")
+    }
+}
+
+pub fn junit(results: &[AssertionResult]) -> Result<String, String> {
+    let mut suite = TestSuite::new("tracekit gate");
+    for a in results {
+        let status = if a.passed {
+            TestCaseStatus::success()
+        } else {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(format!(
+                "measured {}, threshold {}",
+                a.measured, a.threshold
+            ));
+            s.set_type(a.kind);
+            if !a.examples.is_empty() {
+                s.set_description(format!("example traces: {}", examples(a)));
+            }
+            s
+        };
+        let mut case = TestCase::new(a.name.clone(), status);
+        case.set_classname(format!("tracekit.gate.{}", a.kind));
+        suite.add_test_case(case);
+    }
+    let mut r = Report::new("tracekit");
+    r.add_test_suite(suite);
+    r.to_string().map_err(|e| e.to_string())
+}
+
+fn gh(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+pub fn github_annotations(results: &[AssertionResult]) -> Vec<String> {
+    results
+        .iter()
+        .filter(|a| !a.passed)
+        .map(|a| {
+            let ex = if a.examples.is_empty() {
+                String::new()
+            } else {
+                format!(" (e.g. trace {})", examples(a))
+            };
+            format!(
+                "::error title=tracekit gate ({})::{}",
+                a.kind,
+                gh(&format!(
+                    "{}: measured {}, threshold {}{ex}",
+                    a.name, a.measured, a.threshold
+                ))
+            )
+        })
+        .collect()
+}
+
+pub fn github_summary(results: &[AssertionResult]) -> String {
+    let failed = results.iter().filter(|a| !a.passed).count();
+    let mut s = format!(
+        "### tracekit gate: {}\n\n| | kind | assertion | measured | threshold |\n|---|---|---|---|---|\n",
+        if failed == 0 {
+            "passed".to_string()
+        } else {
+            format!("{failed} of {} failed", results.len())
+        }
+    );
+    for a in results {
+        let cell = |x: &str| x.replace('|', "\\|");
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            if a.passed { "✅" } else { "❌" },
+            a.kind,
+            cell(&a.name),
+            cell(&a.measured),
+            cell(&a.threshold)
+        ));
+    }
+    s
+}
+
+pub fn sarif(results: &[AssertionResult], policy: &str) -> Value {
+    let kinds: Vec<&str> = {
+        let mut k: Vec<&str> = results
+            .iter()
+            .filter(|a| !a.passed)
+            .map(|a| a.kind)
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "tracekit", "version": env!("CARGO_PKG_VERSION"),
+                "rules": kinds.iter().map(|k| json!({"id": format!("gate/{k}"), "shortDescription": {"text": format!("A {k} assertion of the gate policy failed.")}, "defaultConfiguration": {"level": "error"}})).collect::<Vec<_>>()}},
+            "results": results.iter().filter(|a| !a.passed).map(|a| json!({
+                "ruleId": format!("gate/{}", a.kind),
+                "ruleIndex": kinds.iter().position(|k| *k == a.kind).unwrap_or(0),
+                "level": "error",
+                "message": {"text": format!("{}: measured {}, threshold {}", a.name, a.measured, a.threshold)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": policy.replace('\\', "/")}}}],
+                "partialFingerprints": {"tracekitFingerprint/v1": format!("{:016x}", stable_hash(&format!("gate|{}|{}", a.kind, a.name)))},
+                "properties": {"examples": a.examples.iter().map(|t| t.to_string()).collect::<Vec<_>>()},
+            })).collect::<Vec<_>>(),
+        }],
+    })
+}
