@@ -73,8 +73,18 @@ struct TraceFacts {
     attributes: Vec<(u64, u64)>,
     services: HashSet<String>,
     relations: Vec<(u64, u64)>,
-    /// Per budget: durations, self times, errors, matched count, critical-path owned and total.
-    budgets: Vec<(Vec<u64>, Vec<u64>, u64, u64, u64, u64)>,
+    budgets: Vec<BudgetFacts>,
+}
+
+/// What one trace contributes to a budget.
+#[derive(Default)]
+struct BudgetFacts {
+    durations: Vec<u64>,
+    selfs: Vec<u64>,
+    errors: u64,
+    matched: u64,
+    cp_owned: u64,
+    cp_total: u64,
 }
 
 pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<AssertionResult> {
@@ -99,7 +109,13 @@ pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<
             let tree = TraceTree::build(t);
             let m = matches(policy, t, &tree);
             let sel = |name: &str| &m[name];
-            let mut fx = TraceFacts::default();
+            let mut fx = TraceFacts {
+                coverage: Vec::new(),
+                attributes: Vec::new(),
+                services: Default::default(),
+                relations: Vec::new(),
+                budgets: Vec::new(),
+            };
             fx.coverage = f
                 .coverage
                 .iter()
@@ -164,18 +180,18 @@ pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<
                 .map(|b| {
                     let v = sel(b.selector.as_deref().unwrap_or("*"));
                     let idx: Vec<usize> = (0..t.spans.len()).filter(|&i| v[i]).collect();
-                    (
-                        idx.iter().map(|&i| t.spans[i].duration_ns()).collect(),
-                        if need_self {
+                    BudgetFacts {
+                        durations: idx.iter().map(|&i| t.spans[i].duration_ns()).collect(),
+                        selfs: if need_self {
                             idx.iter().map(|&i| selfs[i]).collect()
                         } else {
                             Vec::new()
                         },
-                        idx.iter().filter(|&&i| t.spans[i].is_error()).count() as u64,
-                        idx.len() as u64,
-                        idx.iter().map(|&i| cp_owned[i]).sum(),
+                        errors: idx.iter().filter(|&&i| t.spans[i].is_error()).count() as u64,
+                        matched: idx.len() as u64,
+                        cp_owned: idx.iter().map(|&i| cp_owned[i]).sum(),
                         cp_total,
-                    )
+                    }
                 })
                 .collect();
             fx
@@ -291,21 +307,25 @@ pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<
     for (j, b) in f.budgets.iter().enumerate() {
         let mut d: Vec<u64> = facts
             .iter()
-            .flat_map(|x| x.budgets[j].0.iter().copied())
+            .flat_map(|x| x.budgets[j].durations.iter().copied())
             .collect();
         let mut st: Vec<u64> = facts
             .iter()
-            .flat_map(|x| x.budgets[j].1.iter().copied())
+            .flat_map(|x| x.budgets[j].selfs.iter().copied())
             .collect();
         d.sort_unstable();
         st.sort_unstable();
-        let errors: u64 = facts.iter().map(|x| x.budgets[j].2).sum();
-        let count: u64 = facts.iter().map(|x| x.budgets[j].3).sum();
-        let per_trace_max = facts.iter().map(|x| x.budgets[j].3).max().unwrap_or(0);
+        let errors: u64 = facts.iter().map(|x| x.budgets[j].errors).sum();
+        let count: u64 = facts.iter().map(|x| x.budgets[j].matched).sum();
+        let per_trace_max = facts
+            .iter()
+            .map(|x| x.budgets[j].matched)
+            .max()
+            .unwrap_or(0);
         let (owned, total) = facts.iter().fold((0u128, 0u128), |a, x| {
             (
-                a.0 + u128::from(x.budgets[j].4),
-                a.1 + u128::from(x.budgets[j].5),
+                a.0 + u128::from(x.budgets[j].cp_owned),
+                a.1 + u128::from(x.budgets[j].cp_total),
             )
         });
         for c in &policy.budgets[j] {
@@ -342,7 +362,7 @@ pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<
                 let mut worst: Vec<(u64, usize)> = facts
                     .iter()
                     .enumerate()
-                    .filter_map(|(k, x)| x.budgets[j].0.iter().max().map(|m| (*m, k)))
+                    .filter_map(|(k, x)| x.budgets[j].durations.iter().max().map(|m| (*m, k)))
                     .collect();
                 worst.sort_unstable_by(|a, b| b.cmp(a));
                 worst
@@ -351,9 +371,9 @@ pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<
                     .map(|(_, k)| traces[k].trace_id)
                     .collect()
             } else if c.metric == Metric::ErrorRate {
-                examples(&|k| facts[k].budgets[j].2 > 0)
+                examples(&|k| facts[k].budgets[j].errors > 0)
             } else {
-                examples(&|k| facts[k].budgets[j].3 > 0)
+                examples(&|k| facts[k].budgets[j].matched > 0)
             };
             out.push(AssertionResult {
                 kind: "budget",

@@ -4,6 +4,7 @@ use super::*;
 use crate::analysis::findings::{Finding, Severity};
 use crate::model::{KeyValue, Span, SpanId, SpanKind, StatusCode, Trace, TraceId};
 
+#[allow(clippy::too_many_arguments)]
 fn sp(
     t: u128,
     id: u64,
