@@ -52,6 +52,8 @@ pub enum Command {
     Skew(SkewArgs),
     /// Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI
     Gate(GateArgs),
+    /// Compare a baseline and a candidate by call paths, latency and critical path
+    Diff(DiffArgs),
     /// Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format
     Export(ExportArgs),
     /// Generate realistic synthetic traces in any supported format
@@ -481,6 +483,87 @@ pub struct GateArgs {
     /// Write to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A summary, then the changes
+    Text,
+    /// The same as Markdown (for a pull-request comment)
+    Markdown,
+    /// JSON (schema tracekit.diff/v1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The baseline: a trace file or a directory of traces
+    #[arg(value_name = "BASE")]
+    pub base: String,
+    /// The candidate: a trace file or a directory of traces
+    #[arg(value_name = "CANDIDATE")]
+    pub candidate: String,
+    /// Compare only this trace of the baseline
+    #[arg(long, value_name = "ID")]
+    pub base_trace: Option<String>,
+    /// Compare only this trace of the candidate
+    #[arg(long, value_name = "ID")]
+    pub candidate_trace: Option<String>,
+    /// Relative tolerance: a latency change counts when it exceeds this AND --tolerance-abs
+    #[arg(long, default_value = "20%", value_name = "PERCENT", value_parser = parse_percent)]
+    pub tolerance: f64,
+    /// Absolute tolerance
+    #[arg(long, default_value = "1ms", value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub tolerance_abs: u64,
+    /// Percentiles compared per call path, comma-separated
+    #[arg(long, short = 'p', value_delimiter = ',', default_value = "50,95,99", value_parser = parse_percentile)]
+    pub percentiles: Vec<crate::analysis::percentile::Percentile>,
+    /// Exit 1 when a call path is slower beyond tolerance
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Exit 1 when call paths were added or removed
+    #[arg(long)]
+    pub fail_on_structure: bool,
+    /// List everything, including call paths within tolerance
+    #[arg(long)]
+    pub all: bool,
+    /// Lines per group in the summary
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Read both sides as this format instead of detecting it
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<Format>,
+    /// Make any unreadable input fatal
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => {
+            p.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("invalid percentage {s:?}"))?
+                / 100.0
+        }
+        None => {
+            let v: f64 = t
+                .parse()
+                .map_err(|_| format!("invalid percentage {s:?}: e.g. 20%"))?;
+            if v > 1.0 { v / 100.0 } else { v }
+        }
+    };
+    if !(0.0..=100.0).contains(&v) {
+        return Err(format!("invalid percentage {s:?}"));
+    }
+    Ok(v)
 }
 
 fn parse_group_by(s: &str) -> Result<crate::analysis::stats::GroupBy, String> {

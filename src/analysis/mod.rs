@@ -5,6 +5,7 @@ pub mod check;
 pub mod compact;
 pub mod cp_aggregate;
 pub mod critical_path;
+pub mod diff;
 pub mod findings;
 pub mod gate;
 pub mod percentile;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod critical_path;
+pub mod diff;
 pub mod export;
 pub mod findings;
 pub mod gate;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check::run(args, &term),
         Command::Skew(args) => skew::run(args, &term),
         Command::Gate(args) => gate::run(args, &term),
+        Command::Diff(args) => diff::run(args, &term),
         Command::Export(args) => export::run(args, &term),
         Command::Synth(args) => synth::run(args, &term),
         Command::Completions(args) => generate::completions(args),

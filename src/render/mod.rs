@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod critical_path;
+pub mod diff;
 pub mod export;
 pub mod findings;
 pub mod gate;

@@ -1,0 +1,424 @@
+//! `diff`: a baseline and a candidate (two traces or two sets) compared by structure (call
+//! paths added, removed, with changed counts), latency per call path (percentiles on both
+//! sides against a relative and an absolute tolerance, as Tempo's diff), and critical-path
+//! shifts (operations entering or leaving the aggregate critical path).
+
+use std::collections::HashMap;
+
+use super::critical_path::critical_paths;
+use super::percentile::{Percentile, QuantileMethod, percentile};
+use crate::model::{Trace, TraceTree};
+
+/// A call path: the (service, operation) chain from the root down to a span.
+pub type CallPath = Vec<(String, String)>;
+
+/// Per call path, everything measured on one side.
+#[derive(Clone, Debug, Default)]
+pub struct SideStats {
+    pub durations: Vec<u64>,
+    /// Traces in which the path occurs.
+    pub traces: u64,
+}
+
+/// One side, aggregated.
+#[derive(Default)]
+pub struct Side {
+    pub traces: u64,
+    pub paths: HashMap<CallPath, SideStats>,
+    /// Critical-path time per (service, operation).
+    pub critical: HashMap<(String, String), u64>,
+    pub critical_total: u64,
+}
+
+/// Call paths deeper than this keep their last frames (a 10,000-level chain would otherwise make
+/// path keys quadratic in size).
+const MAX_PATH: usize = 64;
+
+impl Side {
+    pub fn from_traces(traces: &[Trace]) -> Self {
+        let mut side = Side {
+            traces: traces.len() as u64,
+            ..Side::default()
+        };
+        for t in traces {
+            let tree = TraceTree::build(t);
+            let mut seen: std::collections::HashSet<CallPath> = std::collections::HashSet::new();
+            // Paths by index, parents first (pre-order).
+            let mut path_of: Vec<Option<CallPath>> = vec![None; t.spans.len()];
+            for &i in &tree.preorder() {
+                let i = i as usize;
+                let s = &t.spans[i];
+                let mut p = tree.parent[i]
+                    .and_then(|q| path_of[q as usize].clone())
+                    .unwrap_or_default();
+                p.push((s.service.to_string(), s.name.to_string()));
+                if p.len() > MAX_PATH {
+                    p.remove(0);
+                }
+                let e = side.paths.entry(p.clone()).or_default();
+                e.durations.push(s.duration_ns());
+                if seen.insert(p.clone()) {
+                    e.traces += 1;
+                }
+                path_of[i] = Some(p);
+            }
+            for cp in critical_paths(t, &tree, false) {
+                for sec in &cp.sections {
+                    let s = &t.spans[sec.span as usize];
+                    *side
+                        .critical
+                        .entry((s.service.to_string(), s.name.to_string()))
+                        .or_default() += sec.len_ns();
+                    side.critical_total += sec.len_ns();
+                }
+            }
+        }
+        for v in side.paths.values_mut() {
+            v.durations.sort_unstable();
+        }
+        side
+    }
+}
+
+/// Tolerance: a change counts when it exceeds BOTH the relative and the absolute tolerance.
+#[derive(Clone, Copy, Debug)]
+pub struct Tolerance {
+    pub relative: f64,
+    pub absolute_ns: u64,
+}
+
+impl Default for Tolerance {
+    fn default() -> Self {
+        Tolerance {
+            relative: 0.20,
+            absolute_ns: 1_000_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Removed,
+    Slower,
+    Faster,
+    /// Present on both sides, latency within tolerance.
+    Same,
+}
+
+#[derive(Clone, Debug)]
+pub struct PathDiff {
+    pub path: CallPath,
+    pub change: Change,
+    /// Spans per trace on each side.
+    pub base_rate: f64,
+    pub candidate_rate: f64,
+    /// (percentile, base, candidate) for the percentiles asked for.
+    pub latency: Vec<(Percentile, Option<u64>, Option<u64>)>,
+    /// Whether the per-trace count changed by at least one span per trace on average... or the
+    /// path appears in a different share of traces.
+    pub count_changed: bool,
+    /// A slower path whose slowdown a slower child path explains (the cause is deeper).
+    pub explained: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CriticalShift {
+    pub service: String,
+    pub operation: String,
+    pub base_share: f64,
+    pub candidate_share: f64,
+    pub entering: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct DiffReport {
+    pub base_traces: u64,
+    pub candidate_traces: u64,
+    pub paths: Vec<PathDiff>,
+    pub critical: Vec<CriticalShift>,
+}
+
+impl DiffReport {
+    pub fn regressions(&self) -> usize {
+        self.paths
+            .iter()
+            .filter(|p| p.change == Change::Slower)
+            .count()
+    }
+
+    pub fn structural(&self) -> usize {
+        self.paths
+            .iter()
+            .filter(|p| matches!(p.change, Change::Added | Change::Removed))
+            .count()
+    }
+}
+
+/// Share of the aggregate critical path from which an operation counts as "on" it.
+pub const CRITICAL_SHARE_MIN: f64 = 0.01;
+
+pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance) -> DiffReport {
+    let mut keys: Vec<&CallPath> = base.paths.keys().chain(cand.paths.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let rate = |s: &Side, p: &CallPath| {
+        s.paths
+            .get(p)
+            .map(|x| x.durations.len() as f64 / s.traces.max(1) as f64)
+            .unwrap_or(0.0)
+    };
+    let mut paths = Vec::with_capacity(keys.len());
+    for k in keys {
+        let (b, c) = (base.paths.get(k), cand.paths.get(k));
+        let latency: Vec<(Percentile, Option<u64>, Option<u64>)> = percentiles
+            .iter()
+            .map(|q| {
+                (
+                    *q,
+                    b.and_then(|x| percentile(&x.durations, *q, QuantileMethod::NearestRank)),
+                    c.and_then(|x| percentile(&x.durations, *q, QuantileMethod::NearestRank)),
+                )
+            })
+            .collect();
+        let beyond = |a: u64, z: u64| {
+            let d = a.abs_diff(z);
+            d > tol.absolute_ns && (d as f64) > tol.relative * a as f64
+        };
+        let change = match (b, c) {
+            (None, Some(_)) => Change::Added,
+            (Some(_), None) => Change::Removed,
+            _ => {
+                let slower = latency.iter().any(
+                    |(_, x, y)| matches!((x, y), (Some(x), Some(y)) if y > x && beyond(*x, *y)),
+                );
+                let faster = latency.iter().any(
+                    |(_, x, y)| matches!((x, y), (Some(x), Some(y)) if y < x && beyond(*x, *y)),
+                );
+                if slower {
+                    Change::Slower
+                } else if faster {
+                    Change::Faster
+                } else {
+                    Change::Same
+                }
+            }
+        };
+        let (br, cr) = (rate(base, k), rate(cand, k));
+        paths.push(PathDiff {
+            path: k.clone(),
+            change,
+            base_rate: br,
+            candidate_rate: cr,
+            latency,
+            count_changed: b.is_some() && c.is_some() && (br - cr).abs() >= 0.5,
+            explained: false,
+        });
+    }
+    // A slower path with a slower direct child is explained by it.
+    let slower: std::collections::HashSet<CallPath> = paths
+        .iter()
+        .filter(|p| p.change == Change::Slower)
+        .map(|p| p.path.clone())
+        .collect();
+    for p in paths.iter_mut().filter(|p| p.change == Change::Slower) {
+        p.explained = slower
+            .iter()
+            .any(|q| q.len() == p.path.len() + 1 && q.starts_with(&p.path));
+    }
+    // Biggest regressions first, then structure, then the rest.
+    let worst = |p: &PathDiff| {
+        p.latency
+            .iter()
+            .filter_map(|(_, x, y)| match (x, y) {
+                (Some(x), Some(y)) => Some(*y as i128 - *x as i128),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let rank = |c: Change| match c {
+        Change::Slower => 0,
+        Change::Added | Change::Removed => 1,
+        Change::Faster => 2,
+        Change::Same => 3,
+    };
+    paths.sort_by(|a, b| {
+        rank(a.change)
+            .cmp(&rank(b.change))
+            .then(a.explained.cmp(&b.explained))
+            .then(worst(b).cmp(&worst(a)))
+            .then(a.path.cmp(&b.path))
+    });
+
+    let share = |s: &Side, k: &(String, String)| {
+        if s.critical_total == 0 {
+            0.0
+        } else {
+            *s.critical.get(k).unwrap_or(&0) as f64 / s.critical_total as f64
+        }
+    };
+    let mut ops: Vec<&(String, String)> =
+        base.critical.keys().chain(cand.critical.keys()).collect();
+    ops.sort();
+    ops.dedup();
+    let critical = ops
+        .into_iter()
+        .filter_map(|k| {
+            let (a, b) = (share(base, k), share(cand, k));
+            let (on_a, on_b) = (a >= CRITICAL_SHARE_MIN, b >= CRITICAL_SHARE_MIN);
+            (on_a != on_b).then(|| CriticalShift {
+                service: k.0.clone(),
+                operation: k.1.clone(),
+                base_share: a,
+                candidate_share: b,
+                entering: on_b,
+            })
+        })
+        .collect();
+    DiffReport {
+        base_traces: base.traces,
+        candidate_traces: cand.traces,
+        paths,
+        critical,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Span, SpanId, TraceId};
+
+    fn sp(
+        t: u128,
+        id: u64,
+        parent: Option<u64>,
+        svc: &str,
+        op: &str,
+        start: u64,
+        end: u64,
+    ) -> Span {
+        let mut s = Span::new(TraceId(t), SpanId(id));
+        s.parent_span_id = parent.map(SpanId);
+        s.service = svc.into();
+        s.name = op.into();
+        s.start_ns = start;
+        s.end_ns = end;
+        s
+    }
+
+    /// Root web GET / with children db query (db_ms) and cache get (2 ms).
+    fn set(n: u128, db_ms: u64, extra: bool) -> Vec<Trace> {
+        let ms = 1_000_000;
+        (1..=n)
+            .map(|k| {
+                let mut spans = vec![
+                    sp(k, 1, None, "web", "GET /", 0, (db_ms + 10) * ms),
+                    sp(k, 2, Some(1), "db", "query", ms, (1 + db_ms) * ms),
+                    sp(
+                        k,
+                        3,
+                        Some(1),
+                        "cache",
+                        "get",
+                        (2 + db_ms) * ms,
+                        (4 + db_ms) * ms,
+                    ),
+                ];
+                if extra {
+                    spans.push(sp(k, 4, Some(1), "audit", "log", ms, 2 * ms));
+                }
+                Trace {
+                    trace_id: TraceId(k),
+                    spans,
+                }
+            })
+            .collect()
+    }
+
+    fn q() -> Vec<Percentile> {
+        [50.0, 95.0, 99.0]
+            .iter()
+            .map(|x| Percentile::new(*x).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn slowed_path_and_nothing_else() {
+        let base = Side::from_traces(&set(20, 10, false));
+        let cand = Side::from_traces(&set(20, 30, false));
+        let r = diff(&base, &cand, &q(), Tolerance::default());
+        let slower: Vec<_> = r
+            .paths
+            .iter()
+            .filter(|p| p.change == Change::Slower)
+            .map(|p| (p.path.last().unwrap().1.clone(), p.explained))
+            .collect();
+        // The db query (10 -> 30 ms) is the cause; its ancestor root (20 -> 40 ms) is slower
+        // because of it; the cache call is not slower.
+        assert_eq!(
+            slower,
+            vec![("query".to_string(), false), ("GET /".to_string(), true)]
+        );
+        assert_eq!(r.structural(), 0);
+    }
+
+    #[test]
+    fn tolerance_is_relative_and_absolute() {
+        // 10 ms -> 11.5 ms: +15% (< 20%) -> same. 1 ms absolute tolerance alone would flag it.
+        let base = Side::from_traces(&set(5, 10, false));
+        let mut c = set(5, 10, false);
+        for t in &mut c {
+            t.spans[1].end_ns += 1_500_000;
+        }
+        let r = diff(&base, &Side::from_traces(&c), &q(), Tolerance::default());
+        assert_eq!(r.regressions(), 0);
+        let r = diff(
+            &base,
+            &Side::from_traces(&c),
+            &q(),
+            Tolerance {
+                relative: 0.1,
+                absolute_ns: 1_000_000,
+            },
+        );
+        assert_eq!(r.regressions(), 1);
+    }
+
+    #[test]
+    fn structure_and_critical_path_shifts() {
+        let base = Side::from_traces(&set(3, 10, false));
+        let cand = Side::from_traces(&set(3, 10, true));
+        let r = diff(&base, &cand, &q(), Tolerance::default());
+        let added: Vec<_> = r
+            .paths
+            .iter()
+            .filter(|p| p.change == Change::Added)
+            .collect();
+        assert_eq!(added.len(), 1);
+        assert_eq!(
+            added[0].path,
+            vec![
+                ("web".into(), "GET /".into()),
+                ("audit".into(), "log".into())
+            ]
+        );
+        assert!((added[0].candidate_rate - 1.0).abs() < 1e-9);
+        // audit log [1,2] ms overlaps the db query [1,11] ms: never on the critical path.
+        assert!(r.critical.is_empty());
+        // Slower db pushes... compare with a set where the cache call disappears.
+        let mut c = set(3, 10, false);
+        for t in &mut c {
+            t.spans.pop();
+        }
+        let r = diff(&base, &Side::from_traces(&c), &q(), Tolerance::default());
+        assert_eq!(r.structural(), 1);
+        let leaving: Vec<_> = r
+            .critical
+            .iter()
+            .filter(|x| !x.entering)
+            .map(|x| x.operation.clone())
+            .collect();
+        assert_eq!(leaving, vec!["get".to_string()]);
+    }
+}

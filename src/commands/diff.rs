@@ -1,0 +1,76 @@
+//! `tracekit diff BASE CANDIDATE`: structure, latency and critical-path changes.
+
+use std::io::Write;
+
+use super::{output, report_inputs};
+use crate::analysis::diff::{Side, Tolerance, diff};
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::error::{Error, Exit};
+use crate::input::load::{LoadOptions, load};
+use crate::render::diff as view;
+use crate::term::Term;
+
+fn side(
+    source: &str,
+    trace: &Option<String>,
+    args: &DiffArgs,
+    term: &Term,
+) -> Result<(Side, Exit), Error> {
+    let ids = super::parse_trace_ids(&trace.iter().cloned().collect::<Vec<_>>())?;
+    let loaded = load(
+        &[source.to_string()],
+        &LoadOptions {
+            format: args.input_format,
+            trace_filter: ids,
+        },
+    );
+    let exit = report_inputs(term, &loaded.report, args.strict)?;
+    if loaded.traces.is_empty() {
+        return Err(Error::Inputs(vec![crate::error::InputError::new(
+            &std::sync::Arc::from(source),
+            None,
+            match trace {
+                Some(t) => format!("trace {t} not found"),
+                None => "no traces".to_string(),
+            },
+        )]));
+    }
+    Ok((Side::from_traces(loaded.traces.traces()), exit))
+}
+
+pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
+    let (base, e1) = side(&args.base, &args.base_trace, &args, term)?;
+    let (cand, e2) = side(&args.candidate, &args.candidate_trace, &args, term)?;
+    let tol = Tolerance {
+        relative: args.tolerance,
+        absolute_ns: args.tolerance_abs,
+    };
+    let report = diff(&base, &cand, &args.percentiles, tol);
+    let inputs = [args.base.clone(), args.candidate.clone()];
+    let mut out = output::open(args.output.as_deref(), &inputs)?;
+    match args.format {
+        DiffFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &view::to_json(&report, tol, args.all))
+                .map_err(|e| output::write_err(e.into()))?;
+            writeln!(out).map_err(output::write_err)?;
+        }
+        DiffFormat::Text | DiffFormat::Markdown => {
+            view::write_text(
+                &report,
+                tol,
+                args.top,
+                args.all,
+                args.format == DiffFormat::Markdown,
+                &mut out,
+            )
+            .map_err(output::write_err)?;
+        }
+    }
+    out.flush().map_err(output::write_err)?;
+    if e1 != Exit::Success || e2 != Exit::Success {
+        return Ok(Exit::Input);
+    }
+    let fail = (args.fail_on_regression && report.regressions() > 0)
+        || (args.fail_on_structure && report.structural() > 0);
+    Ok(if fail { Exit::Findings } else { Exit::Success })
+}
