@@ -411,10 +411,6 @@ fn hostile_text_is_escaped_on_the_terminal_and_raw_in_json() {
     let p = write(dir.path(), "hostile.json", doc.to_string().as_bytes());
     let p = p.to_str().unwrap();
 
-    let hostile = |c: char| {
-        c.is_control() && c != '\n'
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
-    };
     for format in ["waterfall", "tree"] {
         for extra in [&[][..], &["--attrs"][..], &["--color", "always"][..]] {
             // Wide enough that nothing needs to be cut.
@@ -424,7 +420,7 @@ fn hostile_text_is_escaped_on_the_terminal_and_raw_in_json() {
             assert_eq!(r.code, Some(0), "{}", r.describe());
             // With --color always, SGR color codes are ours; strip exactly those.
             let text = strip_sgr(&r.stdout);
-            let bad: Vec<char> = text.chars().filter(|c| hostile(*c)).collect();
+            let bad: Vec<char> = text.chars().filter(|c| is_hostile(*c)).collect();
             assert!(
                 bad.is_empty(),
                 "show --format {format} {extra:?} printed raw {bad:?}:\n{}",
@@ -445,15 +441,37 @@ fn hostile_text_is_escaped_on_the_terminal_and_raw_in_json() {
     let doc = show_json(&[p], "5b8efff798038103d269b633813fc60c");
     assert_eq!(doc.spans[0].operation, name);
     assert_eq!(doc.spans[0].service, service);
-    // The hostile file name case: a name from a directory walk is untrusted too.
-    write(dir.path(), "x\u{1b}[2J\u{202e}.json", b"{");
-    let r = run(["show", dir.path().to_str().unwrap()]);
-    let bad: Vec<char> = r.stderr.chars().filter(|c| hostile(*c)).collect();
+}
+
+/// File names found by a directory walk are untrusted text too: the warning and error lines
+/// that name them must escape control characters and bidi overrides.
+#[test]
+fn hostile_file_names_are_escaped_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.json", OTLP_ONE_SPAN.as_bytes());
+    // Unknown format: skipped with a warning.
+    write(dir.path(), "x\u{1b}[2J\u{202e}.txt", b"hello");
+    // Known format, broken: an error.
+    write(
+        dir.path(),
+        "y\u{1b}]0;t\u{7}\u{2067}.json",
+        b"{\"resourceSpans\":[",
+    );
+    let r = run(["show", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, Some(3), "{}", r.describe());
+    let raw: Vec<char> = r.stderr.chars().filter(|c| is_hostile(*c)).collect();
     assert!(
-        bad.is_empty(),
-        "messages must escape file names; stderr has raw {bad:?}:\n{}",
+        raw.is_empty(),
+        "messages must escape file names; stderr has raw {raw:?}:\n{}",
         r.stderr
     );
+    assert!(r.stderr.contains("x\\x1b[2J\\u{202e}.txt"), "{}", r.stderr);
+    assert!(r.stderr.contains("\\u{2067}.json"), "{}", r.stderr);
+}
+
+fn is_hostile(c: char) -> bool {
+    c.is_control() && c != '\n'
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// Remove `ESC [ digits/; m` sequences (colors we asked for), nothing else.
