@@ -3,6 +3,7 @@
 //! Data flows one way: `input` (sources and readers) → `model` → `analysis` → `render`.
 //! `commands` is glue; only `main` turns results into exit codes.
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod error;
