@@ -780,6 +780,8 @@ fn typed_value(v: &Value) -> String {
     let raw = match v {
         Value::Empty => "(empty)".to_string(),
         Value::Str(s) => serde_json::to_string(&**s).unwrap_or_default(),
+        // NaN and infinities are not JSON numbers: show them bare, not as strings.
+        Value::Double(d) if !d.is_finite() => d.to_string(),
         Value::Bytes(b) => {
             let mut h = String::from("0x");
             for byte in b.iter().take(64) {

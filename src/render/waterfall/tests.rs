@@ -186,6 +186,8 @@ fn typed_values() {
     assert_eq!(typed_value(&Value::from("GET")), "\"GET\"");
     assert_eq!(typed_value(&Value::Int(7)), "7");
     assert_eq!(typed_value(&Value::Double(2.0)), "2.0");
+    assert_eq!(typed_value(&Value::Double(f64::NAN)), "NaN");
+    assert_eq!(typed_value(&Value::Double(f64::NEG_INFINITY)), "-inf");
     assert_eq!(typed_value(&Value::Bool(false)), "false");
     assert_eq!(typed_value(&Value::Empty), "(empty)");
     assert_eq!(
@@ -669,6 +671,14 @@ fn deep_trace_does_not_recurse_or_grow_quadratically() {
             "{}",
             &text[text.len() - 500..]
         );
+        if width == 80 {
+            let lines: Vec<&str> = text.lines().collect();
+            eprintln!(
+                "{}\n…\n{}",
+                lines[..34].join("\n"),
+                lines[lines.len() - 3..].join("\n")
+            );
+        }
     }
     // With details too.
     let text = draw(
@@ -827,6 +837,16 @@ fn wrapping() {
     assert_eq!(wrap("日本", 1, "", 9, "…"), vec!["日", "本"]);
 }
 
+/// CPU time of this thread (Linux), so that a busy machine does not skew the numbers.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// `cargo test --release --lib profile_parts -- --ignored --nocapture`: where the time goes for
+/// 100,001 spans (CPU time, not wall time).
 #[test]
 #[ignore]
 fn profile_parts() {
@@ -850,20 +870,37 @@ fn profile_parts() {
         }
     }
     let t = b.build();
-    let c = std::time::Instant::now();
+    let ms = |from: u64| (cpu_ns() - from) as f64 / 1e6;
+    let c = cpu_ns();
     let tree = TraceTree::build(&t);
-    eprintln!("tree {:?}", c.elapsed());
-    let c = std::time::Instant::now();
+    eprintln!("tree build      {:8.1}ms", ms(c));
+    let c = cpu_ns();
     let view = SpanView::build(&t, &tree, &Filter::default());
-    eprintln!("view {:?}", c.elapsed());
-    let c = std::time::Instant::now();
-    let _ = tree.preorder();
-    eprintln!("preorder {:?}", c.elapsed());
-    let c = std::time::Instant::now();
-    let _ = t.services();
-    eprintln!("services {:?}", c.elapsed());
-    let c = std::time::Instant::now();
+    eprintln!("view build      {:8.1}ms", ms(c));
+    let c = cpu_ns();
     let mut out = Vec::new();
     render_view(&t, &tree, &view, &opts(120), &mut out).unwrap();
-    eprintln!("render {:?} ({} bytes)", c.elapsed(), out.len());
+    eprintln!("waterfall       {:8.1}ms ({} bytes)", ms(c), out.len());
+    let c = cpu_ns();
+    let mut out = Vec::new();
+    crate::render::show_json::render(&t, &tree, &Filter::default(), &mut out).unwrap();
+    eprintln!("json (+view)    {:8.1}ms ({} bytes)", ms(c), out.len());
+    let chain: Vec<Span> = (1..=10_000u64)
+        .map(|i| {
+            let mut s = Span::new(TraceId(1), SpanId(i));
+            s.parent_span_id = (i > 1).then(|| SpanId(i - 1));
+            s.start_ns = BASE_NS + i;
+            s.end_ns = BASE_NS + 30_000 - i;
+            s
+        })
+        .collect();
+    let deep = Trace {
+        trace_id: TraceId(1),
+        spans: chain,
+    };
+    let c = cpu_ns();
+    let tree = TraceTree::build(&deep);
+    let mut out = Vec::new();
+    render(&deep, &tree, &opts(80), &mut out).unwrap();
+    eprintln!("10,000 deep     {:8.1}ms ({} bytes)", ms(c), out.len());
 }
