@@ -2,6 +2,37 @@
 
 use crate::model::{SpanLike, Trace, TraceTree};
 
+/// Total length of the union of `intervals` (half-open `[start, end)`), each clipped to
+/// `[lo, hi)`. Empty intervals (end at or before start, or wholly outside) count for nothing.
+/// Sorts `intervals` in place: O(k log k).
+pub fn union_clipped(lo: u64, hi: u64, intervals: &mut [(u64, u64)]) -> u64 {
+    if hi <= lo {
+        return 0;
+    }
+    intervals.sort_unstable();
+    let mut total = 0u64;
+    // The run being merged, as a clipped [start, end).
+    let mut run: Option<(u64, u64)> = None;
+    for &(s, e) in intervals.iter() {
+        let (a, b) = (s.max(lo), e.min(hi));
+        if a >= b {
+            continue;
+        }
+        run = match run {
+            Some((rs, re)) if a <= re => Some((rs, re.max(b))),
+            Some((rs, re)) => {
+                total += re - rs;
+                Some((a, b))
+            }
+            None => Some((a, b)),
+        };
+    }
+    if let Some((rs, re)) = run {
+        total += re - rs;
+    }
+    total
+}
+
 /// Self time of every span (indexed like `Trace::spans`), in O(n log n) overall: children come
 /// sorted by start from the tree, so one sweep per span merges their intervals.
 pub fn self_times(trace: &Trace, tree: &TraceTree) -> Vec<u64> {
@@ -74,5 +105,66 @@ mod tests {
         assert_eq!(st[2], 30);
         assert_eq!(st[3], 40);
         assert_eq!(st[4], 5);
+    }
+}
+
+#[cfg(test)]
+mod union_tests {
+    use super::*;
+    use crate::model::{Span, SpanId, TraceId};
+
+    #[test]
+    fn union_of_overlapping_and_disjoint() {
+        // [10,30) ∪ [20,40) = [10,40) → 30; plus [50,60) → 10.
+        assert_eq!(
+            union_clipped(0, 100, &mut [(20, 40), (10, 30), (50, 60)]),
+            40
+        );
+        // Nested: [10,90) contains [20,30).
+        assert_eq!(union_clipped(0, 100, &mut [(10, 90), (20, 30)]), 80);
+        // Touching intervals merge without double counting.
+        assert_eq!(union_clipped(0, 100, &mut [(10, 20), (20, 30)]), 20);
+    }
+
+    #[test]
+    fn union_clips_to_the_parent() {
+        // Children sticking out on both sides count only inside [100,200).
+        assert_eq!(union_clipped(100, 200, &mut [(50, 120), (180, 400)]), 40);
+        // Wholly outside: nothing.
+        assert_eq!(
+            union_clipped(100, 200, &mut [(0, 100), (200, 300), (10, 20)]),
+            0
+        );
+        // A child covering the whole parent.
+        assert_eq!(union_clipped(100, 200, &mut [(0, 1000)]), 100);
+        // Empty and negative children.
+        assert_eq!(union_clipped(100, 200, &mut [(150, 150), (160, 140)]), 0);
+        // Negative parent.
+        assert_eq!(union_clipped(200, 100, &mut [(150, 160)]), 0);
+    }
+
+    fn span(id: u64, parent: Option<u64>, start: u64, end: u64) -> Span {
+        let mut s = Span::new(TraceId(1), SpanId(id));
+        s.parent_span_id = parent.map(SpanId);
+        s.start_ns = start;
+        s.end_ns = end;
+        s
+    }
+
+    #[test]
+    fn self_times_of_a_tree() {
+        let trace = Trace {
+            trace_id: TraceId(1),
+            spans: vec![
+                span(1, None, 0, 100), // children [10,40) [30,60) [90,130) → 30+20+10 = 60 covered
+                span(2, Some(1), 10, 40), // child [15,20) → 5 covered
+                span(3, Some(1), 30, 60), // leaf
+                span(4, Some(1), 90, 130), // ends after its parent; leaf
+                span(5, Some(2), 15, 20), // leaf
+                span(6, None, 50, 40), // negative duration
+            ],
+        };
+        let tree = TraceTree::build(&trace);
+        assert_eq!(self_times(&trace, &tree), vec![40, 25, 30, 40, 5, 0]);
     }
 }

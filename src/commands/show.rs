@@ -1,8 +1,218 @@
-//! STUB
-use crate::cli::ShowArgs;
-use crate::error::{Error, Exit};
-use crate::term::Term;
+//! `tracekit show`: load, pick the trace, render (waterfall, tree or JSON), or list the traces
+//! when the input has several and none was named.
 
-pub fn run(_args: ShowArgs, _term: &Term) -> Result<Exit, Error> {
-    Err(Error::usage("show: not written yet"))
+use std::collections::HashSet;
+use std::io::Write as _;
+
+use crate::cli::{ShowArgs, ShowFormat};
+use crate::commands::{self, output};
+use crate::error::{Error, Exit};
+use crate::input::load::{LoadOptions, for_each_batch};
+use crate::model::{Span, TraceId, TraceSet, TraceTree};
+use crate::render::span_view::Filter;
+use crate::render::style::Styles;
+use crate::render::{show_json, trace_list, waterfall};
+use crate::term::{Term, escape};
+
+/// Distinct other trace ids counted for the "not found" message; past this, "more than".
+const OTHER_TRACES_CAP: usize = 100_000;
+
+pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
+    let wanted = args.trace.as_deref().map(parse_trace_id).transpose()?;
+
+    // With --trace, spans of other traces are dropped as they are read (memory stays bounded by
+    // the trace asked for); only their count is kept, for the message when it is not found.
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: wanted.map(|t| vec![t]),
+    };
+    let mut traces = match wanted {
+        Some(id) => TraceSet::with_filter([id]),
+        None => TraceSet::new(),
+    };
+    let mut others = OtherTraces::default();
+    let report = for_each_batch(&args.input.sources, &opts, &mut |spans| {
+        if let Some(id) = wanted {
+            others.note(&spans, id);
+        }
+        traces.extend(spans);
+    });
+    let exit = commands::report_inputs(term, &report, args.input.strict)?;
+
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    let styles = Styles::new(term.color_stdout && to_stdout);
+    let width = args
+        .width
+        .or(term.width)
+        .unwrap_or(waterfall::DEFAULT_WIDTH);
+
+    let trace = match wanted {
+        Some(id) => match traces.get(id) {
+            Some(t) => t,
+            None => {
+                commands::print_error(
+                    term,
+                    &format!(
+                        "trace {} not found in the input ({})",
+                        id.to_short_hex(),
+                        others.describe()
+                    ),
+                );
+                return Ok(Exit::Input);
+            }
+        },
+        None => match traces.traces() {
+            [one] => one,
+            list => {
+                let summaries = trace_list::summarize(list);
+                let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+                if args.format == ShowFormat::Json {
+                    trace_list::render_json(&summaries, &mut *out).map_err(output::write_err)?;
+                } else if !summaries.is_empty() {
+                    let opts = trace_list::TableOptions {
+                        width,
+                        ascii: args.ascii,
+                        styles,
+                    };
+                    trace_list::render_table(&summaries, &opts, &mut *out)
+                        .map_err(output::write_err)?;
+                }
+                out.flush().map_err(output::write_err)?;
+                if list.is_empty() {
+                    commands::print_error(term, "no traces in the input");
+                    return Ok(Exit::Input);
+                }
+                if !term.quiet {
+                    eprintln!(
+                        "tracekit: {} traces in the input: pick one with --trace ID",
+                        list.len()
+                    );
+                }
+                return Ok(exit);
+            }
+        },
+    };
+
+    let tree = TraceTree::build(trace);
+    let filter = Filter {
+        max_depth: args.depth,
+        services: args.service,
+        min_duration_ns: args.min_duration,
+        errors_only: args.errors,
+    };
+    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+    match args.format {
+        ShowFormat::Json => show_json::render(trace, &tree, &filter, &mut *out),
+        ShowFormat::Waterfall | ShowFormat::Tree => {
+            let opts = waterfall::Options {
+                width,
+                ascii: args.ascii,
+                bars: args.format == ShowFormat::Waterfall,
+                attrs: args.attrs,
+                styles,
+                filter,
+            };
+            waterfall::render(trace, &tree, &opts, &mut *out)
+        }
+    }
+    .map_err(output::write_err)?;
+    out.flush().map_err(output::write_err)?;
+    Ok(exit)
+}
+
+/// `--trace`: 1 to 32 hex digits (16 for a 64-bit id), left-padded with zeros; `0x` allowed.
+fn parse_trace_id(s: &str) -> Result<TraceId, Error> {
+    let t = s.trim();
+    let hex = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
+    match TraceId::from_hex(hex) {
+        Ok(id) if !id.is_zero() => Ok(id),
+        Ok(_) => Err(Error::usage(format!(
+            "invalid trace id {:?}: an all-zero id names no trace",
+            escape(s)
+        ))),
+        Err(_) => Err(Error::usage(format!(
+            "invalid trace id {:?}: expected 32 or 16 hex digits (fewer are left-padded with zeros)",
+            escape(s)
+        ))),
+    }
+}
+
+/// What was read besides the wanted trace (bounded: ids are counted up to a cap).
+#[derive(Default)]
+struct OtherTraces {
+    ids: HashSet<TraceId>,
+    more: bool,
+    spans: u64,
+}
+
+impl OtherTraces {
+    fn note(&mut self, spans: &[Span], wanted: TraceId) {
+        for s in spans.iter().filter(|s| s.trace_id != wanted) {
+            self.spans += 1;
+            if !self.more && !self.ids.contains(&s.trace_id) {
+                if self.ids.len() < OTHER_TRACES_CAP {
+                    self.ids.insert(s.trace_id);
+                } else {
+                    self.more = true;
+                }
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        let n = self.ids.len();
+        match (n, self.more) {
+            (0, _) => "no spans were read".to_string(),
+            (_, true) => format!("read more than {n} other traces, {} spans", self.spans),
+            (1, false) => format!("read 1 other trace, {} spans", self.spans),
+            (_, false) => format!("read {n} other traces, {} spans", self.spans),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_ids() {
+        assert_eq!(
+            parse_trace_id("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+            TraceId(0x4bf92f3577b34da6a3ce929d0e0e4736)
+        );
+        assert_eq!(
+            parse_trace_id("00f067aa0ba902b7").unwrap(),
+            TraceId(0xf067aa0ba902b7)
+        );
+        assert_eq!(parse_trace_id("ABC").unwrap(), TraceId(0xabc));
+        assert_eq!(parse_trace_id(" 0xabc ").unwrap(), TraceId(0xabc));
+        for bad in [
+            "",
+            "xyz",
+            "4bf92f3577b34da6a3ce929d0e0e47361",
+            "0",
+            "12 34",
+            "\x1b[2J",
+        ] {
+            let e = parse_trace_id(bad).unwrap_err();
+            assert_eq!(e.exit(), Exit::Usage, "{bad:?}");
+            assert!(!e.to_string().contains('\x1b'));
+        }
+    }
+
+    #[test]
+    fn other_traces_are_counted_with_a_cap() {
+        let mut o = OtherTraces::default();
+        assert_eq!(o.describe(), "no spans were read");
+        let span = |t: u128| Span::new(TraceId(t), crate::model::SpanId(1));
+        o.note(&[span(1), span(2), span(2), span(9)], TraceId(9));
+        assert_eq!(o.describe(), "read 2 other traces, 3 spans");
+        let many: Vec<Span> = (10..10 + OTHER_TRACES_CAP as u128 + 5).map(span).collect();
+        o.note(&many, TraceId(9));
+        assert!(o.more);
+        assert_eq!(o.ids.len(), OTHER_TRACES_CAP);
+    }
 }

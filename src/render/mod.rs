@@ -15,7 +15,12 @@ pub mod otlp_proto;
 pub mod sarif;
 pub mod show_json;
 pub mod skew;
+pub mod span_view;
 pub mod stats;
+pub mod style;
 pub mod table;
+#[cfg(test)]
+pub(crate) mod testkit;
+pub mod trace_list;
 pub mod waterfall;
 pub mod zipkin_json;
