@@ -41,32 +41,39 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
 }
 
 /// Human units with three significant digits: `812ns`, `4.21µs`, `12.3ms`, `1.50s`, `2m03s`.
+/// Rounding never prints a value that belongs to the next unit (`999.9µs` is `1.00ms`).
 pub fn format_duration(ns: u64) -> String {
-    fn sig(v: f64, unit: &str) -> String {
-        if v >= 100.0 {
-            format!("{v:.0}{unit}")
-        } else if v >= 10.0 {
-            format!("{v:.1}{unit}")
-        } else {
-            format!("{v:.2}{unit}")
+    const UNITS: [(f64, &str); 3] = [(1e3, "µs"), (1e6, "ms"), (1e9, "s")];
+    if ns < 1_000 {
+        return format!("{ns}ns");
+    }
+    if ns < 60_000_000_000 {
+        let f = ns as f64;
+        for (k, (scale, unit)) in UNITS.iter().enumerate() {
+            let v = f / scale;
+            // Digits after the point for three significant digits, decided on the rounded value.
+            let text = if v >= 99.95 {
+                format!("{v:.0}")
+            } else if v >= 9.995 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.2}")
+            };
+            let rounded: f64 = text.parse().unwrap_or(v);
+            if rounded >= 1000.0 && k + 1 < UNITS.len() {
+                continue;
+            }
+            if rounded >= 60.0 && *unit == "s" {
+                break;
+            }
+            return format!("{text}{unit}");
         }
     }
-    let f = ns as f64;
-    if ns < 1_000 {
-        format!("{ns}ns")
-    } else if ns < 1_000_000 {
-        sig(f / 1e3, "µs")
-    } else if ns < 1_000_000_000 {
-        sig(f / 1e6, "ms")
-    } else if ns < 60_000_000_000 {
-        sig(f / 1e9, "s")
+    let secs = (ns + 500_000_000) / 1_000_000_000;
+    if secs < 3600 {
+        format!("{}m{:02}s", secs / 60, secs % 60)
     } else {
-        let secs = ns / 1_000_000_000;
-        if secs < 3600 {
-            format!("{}m{:02}s", secs / 60, secs % 60)
-        } else {
-            format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60)
-        }
+        format!("{}h{:02}m", secs / 3600, (secs % 3600) / 60)
     }
 }
 
@@ -131,6 +138,11 @@ mod tests {
         assert_eq!(format_duration(12_345_678), "12.3ms");
         assert_eq!(format_duration(1_500_000_000), "1.50s");
         assert_eq!(format_duration(123_000_000_000), "2m03s");
+        assert_eq!(format_duration(9_999_999), "10.0ms");
+        assert_eq!(format_duration(999_999), "1.00ms");
+        assert_eq!(format_duration(999_949), "1.00ms");
+        assert_eq!(format_duration(99_949), "99.9µs");
+        assert_eq!(format_duration(59_999_999_999), "1m00s");
         assert_eq!(
             format_timestamp(1_544_712_660_000_000_000),
             "2018-12-13T14:51:00.000000Z"
