@@ -362,14 +362,10 @@ impl Emitter {
                 }
                 let func = func_name(nd);
                 let line = 20 + (self.ids[i] % 400) as u32;
-                let st = errors::stacktrace(
-                    lang,
-                    SERVICES[usize::from(nd.service)].name,
-                    &func,
-                    ty,
-                    &msg,
-                    line,
-                );
+                let svc = SERVICES[usize::from(nd.service)].name;
+                // Spans of the worker run in its consumer loop, not in an HTTP handler.
+                let consumer = nd.service == topo::WORKER;
+                let st = errors::stacktrace(lang, svc, &func, ty, &msg, line, consumer);
                 let t = s.end_ns.saturating_sub((nd.dur / 20).min(30_000));
                 let full = format!("{ty}: {msg}");
                 let a = vec![

@@ -170,7 +170,7 @@ fn capitalized(s: &str) -> String {
 }
 
 /// A stack trace in the language's own layout. `func` is a snake_case function name; `line`
-/// varies the line numbers.
+/// varies the line numbers; `consumer` is true in a message consumer (no HTTP framework frames).
 pub fn stacktrace(
     lang: Lang,
     service: &str,
@@ -178,12 +178,20 @@ pub fn stacktrace(
     ty: &str,
     message: &str,
     line: u32,
+    consumer: bool,
 ) -> String {
     match lang {
-        Lang::Python => format!(
-            "Traceback (most recent call last):\n  File \"/usr/local/lib/python3.12/site-packages/flask/app.py\", line 917, in full_dispatch_request\n    rv = self.dispatch_request()\n  File \"/app/{service}/handlers.py\", line {line}, in {func}\n    result = {func}_impl(request)\n  File \"/app/{service}/service.py\", line {}, in {func}_impl\n    raise_for(result)\n{ty}: {message}\n",
-            line / 2 + 11
-        ),
+        Lang::Python => {
+            let outer = if consumer {
+                format!("  File \"/app/{service}/main.py\", line 58, in run\n    handle(message)\n")
+            } else {
+                "  File \"/usr/local/lib/python3.12/site-packages/flask/app.py\", line 917, in full_dispatch_request\n    rv = self.dispatch_request()\n".to_string()
+            };
+            format!(
+                "Traceback (most recent call last):\n{outer}  File \"/app/{service}/handlers.py\", line {line}, in {func}\n    result = {func}_impl(request)\n  File \"/app/{service}/service.py\", line {}, in {func}_impl\n    raise_for(result)\n{ty}: {message}\n",
+                line / 2 + 11
+            )
+        }
         Lang::Java => {
             let class = capitalized(&camel(service)) + "Controller";
             format!(
@@ -216,11 +224,22 @@ mod tests {
         let (t, m) = exception(Lang::Python, Cause::Upstream(503), 0);
         assert_eq!(t, "requests.exceptions.HTTPError");
         assert_eq!(m, "503 Server Error: Service Unavailable");
-        let st = stacktrace(Lang::Python, "cart", "get_cart", t, &m, 40);
+        let st = stacktrace(Lang::Python, "cart", "get_cart", t, &m, 40, false);
         assert!(st.starts_with("Traceback (most recent call last):\n"));
         assert!(
             st.ends_with("requests.exceptions.HTTPError: 503 Server Error: Service Unavailable\n")
         );
+        assert!(st.contains("flask"));
+        let st = stacktrace(
+            Lang::Python,
+            "worker",
+            "process_message",
+            "KeyError",
+            "'x'",
+            40,
+            true,
+        );
+        assert!(!st.contains("flask") && st.contains("/app/worker/main.py"));
         let st = stacktrace(
             Lang::Java,
             "catalog",
@@ -228,16 +247,17 @@ mod tests {
             "java.lang.X",
             "boom",
             12,
+            false,
         );
         assert!(st.contains(
             "at com.example.shop.catalog.CatalogController.getProduct(CatalogController.java:12)"
         ));
         assert!(
-            stacktrace(Lang::Go, "payment", "charge", "e", "m", 1)
+            stacktrace(Lang::Go, "payment", "charge", "e", "m", 1, false)
                 .starts_with("goroutine 21 [running]:")
         );
         assert!(
-            stacktrace(Lang::Node, "frontend", "render", "TypeError", "x", 3)
+            stacktrace(Lang::Node, "frontend", "render", "TypeError", "x", 3, false)
                 .starts_with("TypeError: x\n    at render")
         );
     }

@@ -312,7 +312,7 @@ impl Planner {
                 avail += u64::from(b);
             }
         }
-        self.slack = avail;
+        self.slack += avail;
     }
 
     fn child(
