@@ -118,6 +118,9 @@ impl Generator {
                     service_names().join(", ")
                 ));
             };
+            if skew.iter().any(|(s, _)| Arc::ptr_eq(s, svc)) {
+                return Err(format!("service {name:?} is given twice in --skew"));
+            }
             skew.push((svc.clone(), *off));
         }
         Ok(Generator {

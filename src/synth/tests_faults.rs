@@ -222,4 +222,12 @@ fn bad_configs_are_rejected() {
     })
     .unwrap();
     assert!(e.contains("billing") && e.contains("frontend"), "{e}");
+    let twice = vec![("cart".into(), 1), ("cart".into(), 2)];
+    assert!(
+        f(Faults {
+            skew: twice,
+            ..Faults::default()
+        })
+        .is_some()
+    );
 }
