@@ -135,21 +135,22 @@ pub enum SynthShape {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = SYNTH_HELP)]
 pub struct SynthArgs {
-    /// Seed for the random generator: the same seed gives the same traces
+    /// Seed for the random generator: the same seed and flags give byte-identical output
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Number of traces
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
     pub traces: u64,
-    /// Spans per trace (approximate for the mixed shape)
-    #[arg(long, default_value_t = 30, value_name = "N")]
+    /// Spans per trace (the mean for the mixed shape; exact for wide and deep)
+    #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub spans: u32,
     /// Shape of each trace
     #[arg(long, value_enum, default_value_t = SynthShape::Mixed)]
     pub shape: SynthShape,
-    /// Share of requests that fail (0 to 1)
-    #[arg(long, default_value_t = 0.05, value_name = "RATE")]
+    /// Share of requests that fail (0 to 1); errors propagate to the callers or are retried
+    #[arg(long, default_value_t = 0.05, value_name = "RATE", value_parser = crate::synth::args::parse_rate)]
     pub error_rate: f64,
     /// Output format
     #[arg(long, value_enum, default_value_t = WriteFormat::OtlpJsonl, value_name = "FORMAT")]
@@ -157,10 +158,38 @@ pub struct SynthArgs {
     /// Write to FILE instead of stdout (gzip-compressed when the name ends in .gz)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Start time of the first trace, Unix seconds (default: a fixed instant, for reproducibility)
-    #[arg(long, value_name = "SECS")]
+    /// Start of the first trace: Unix seconds or RFC 3339 (default: 2026-01-15T10:00:00Z, for reproducibility)
+    #[arg(long, value_name = "TIME", value_parser = crate::synth::args::parse_start)]
     pub start: Option<u64>,
+    /// Fault: shift every span and event of SERVICE by a signed DURATION, as a skewed clock
+    /// would (e.g. payment=-25ms; repeatable)
+    #[arg(long, value_name = "SERVICE=DURATION", value_parser = crate::synth::args::parse_skew, help_heading = "Injected faults")]
+    pub skew: Vec<(String, i64)>,
+    /// Fault: drop this share of non-root spans (0 to 1), as a lossy pipeline would; their
+    /// children become orphans
+    #[arg(long, default_value_t = 0.0, value_name = "RATE", value_parser = crate::synth::args::parse_rate, help_heading = "Injected faults")]
+    pub drop_rate: f64,
+    /// Fault: give this share of leaf spans (0 to 1) the id of another leaf of their trace
+    #[arg(long, default_value_t = 0.0, value_name = "RATE", value_parser = crate::synth::args::parse_rate, help_heading = "Injected faults")]
+    pub duplicate_ids: f64,
+    /// Fault: remove the root span of this share of traces (0 to 1); its children become orphans
+    #[arg(long, default_value_t = 0.0, value_name = "RATE", value_parser = crate::synth::args::parse_rate, help_heading = "Injected faults")]
+    pub missing_root_rate: f64,
 }
+
+const SYNTH_HELP: &str = "\
+The traces model a small shop: frontend (Node.js) calls auth, catalog, cart, inventory, checkout
+and payment (Python, Go, Java) over HTTP; services query PostgreSQL and Redis; checkout publishes
+to Kafka and worker consumes in the same trace. Services: frontend, checkout, cart, catalog,
+payment, inventory, auth, worker.
+
+Faults are off by default and never change the traces otherwise: the same seed with and without
+a fault gives the same spans apart from the fault.
+
+Examples:
+  tracekit synth -n 100 --to jaeger -o traces.json
+  tracekit synth --shape wide --spans 20000 -n 1 -o wide.jsonl.gz
+  tracekit synth --skew payment=-25ms --drop-rate 0.01 -o faulty.jsonl";
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
