@@ -7,6 +7,7 @@ pub mod detect;
 pub mod jaeger;
 pub mod jaeger_thrift;
 pub mod json_util;
+pub(crate) mod jz_common;
 pub mod load;
 pub mod otlp_json;
 pub mod otlp_pb;

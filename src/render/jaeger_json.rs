@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 //! STUB: to be written.
 use super::convert::TraceWriter;
 use crate::model::Trace;
@@ -9,13 +10,761 @@ pub struct JaegerJsonWriter<'a> {
 impl<'a> JaegerJsonWriter<'a> {
     pub fn new(out: &'a mut dyn Write) -> Self {
         JaegerJsonWriter { _out: out }
+=======
+//! Jaeger query JSON writer: `{"data":[trace, …]}`, the shape the Jaeger UI loads and the Jaeger
+//! reader reads back.
+//!
+//! The document is opened with the first trace, each trace is written as it comes (one span per
+//! line), and [`TraceWriter::finish`] closes it. Per trace:
+//! * `traceID`: 16 hex digits when the high half is zero, else 32 (Jaeger's own rendering);
+//! * `processes` `p1`, `p2`, … one per distinct (service, resource): `serviceName` and the resource
+//!   attributes other than `service.name` as typed tags;
+//! * times: `startTime` = start / 1000 (truncated µs), `duration` = end/1000 − start/1000 (a note
+//!   says when a sub-µs part was dropped; a span that ends before it starts gets a negative
+//!   duration, with a note, so the anomaly survives the conversion);
+//! * tags with their types: `string`, `bool`, `int64` (as a JSON string beyond ±(2^53−1), as
+//!   Jaeger does), `float64` (non-finite values as the strings `NaN`, `Infinity`, `-Infinity`),
+//!   `binary` (base64). Arrays, maps and empty values have no Jaeger type: `string` with the JSON
+//!   text (a note says so);
+//! * kind, status, scope and trace state go back to their conventional tags, after the attributes:
+//!   `span.kind` (lowercase; none for unspecified), `error: true` for Error, `otel.status_code`
+//!   (`OK`/`ERROR`, none for unset), `otel.status_description`, `otel.scope.name`/`version`,
+//!   `w3c.tracestate` — what the OpenTelemetry Collector's Jaeger translator writes;
+//! * references: every link of kind CHILD_OF / FOLLOWS_FROM as such, in order; a CHILD_OF for the
+//!   parent first when no reference already names it. OTLP links ([`RefKind::Link`]) have no
+//!   Jaeger equivalent: following the Collector's translator they become FOLLOWS_FROM references,
+//!   or CHILD_OF when the link has the attribute `opentracing.ref_type = child_of`; their other
+//!   attributes, trace state and flags are dropped (noted). Read back, such a link is a
+//!   FOLLOWS_FROM reference — and, when it points into the same trace from a span without a parent,
+//!   Jaeger's rule makes it the parent;
+//! * events become logs `{timestamp, fields}` whose first field is `event` = the event's name,
+//!   followed by the event's attributes;
+//! * `flags`: the low byte of `Span.flags` (Jaeger's sampled/debug/firehose bits), omitted when 0;
+//!   the OTLP remote-parent bits have no Jaeger field (noted).
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::convert::TraceWriter;
+use super::jz_common::{CONVENTIONAL_KEYS, Notes, micros, note_common};
+use crate::model::{RefKind, Resource, Span, SpanKind, StatusCode, Trace, Value};
+
+/// Largest integer a JSON reader using doubles reads exactly (2^53 − 1).
+const MAX_SAFE_INT: i64 = (1 << 53) - 1;
+
+pub struct JaegerJsonWriter<'a> {
+    out: &'a mut dyn Write,
+    started: bool,
+    finished: bool,
+    notes: Notes,
+    buf: Vec<u8>,
+}
+
+impl<'a> JaegerJsonWriter<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        JaegerJsonWriter {
+            out,
+            started: false,
+            finished: false,
+            notes: Notes::default(),
+            buf: Vec::new(),
+        }
+>>>>>>> jaegerzipkin
     }
 }
+
 impl TraceWriter for JaegerJsonWriter<'_> {
+<<<<<<< HEAD
     fn write_trace(&mut self, _trace: &Trace) -> io::Result<()> {
         Err(io::Error::other("not written yet"))
     }
     fn finish(&mut self) -> io::Result<Vec<String>> {
         Ok(Vec::new())
+=======
+    fn write_trace(&mut self, trace: &Trace) -> io::Result<()> {
+        self.out.write_all(if self.started {
+            b",\n"
+        } else {
+            b"{\"data\":[\n"
+        })?;
+        self.started = true;
+        write!(
+            self.out,
+            "{{\"traceID\":\"{}\",\"spans\":[",
+            trace.trace_id.to_short_hex()
+        )?;
+        let mut processes: Vec<(&Arc<str>, &Arc<Resource>)> = Vec::new();
+        for (i, span) in trace.spans.iter().enumerate() {
+            let p = match processes.iter().position(|(svc, res)| {
+                ***svc == *span.service
+                    && (Arc::ptr_eq(res, &span.resource) || **res == span.resource)
+            }) {
+                Some(p) => p,
+                None => {
+                    processes.push((&span.service, &span.resource));
+                    processes.len() - 1
+                }
+            };
+            self.buf.clear();
+            self.buf
+                .extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            let out = span_out(span, p + 1, &mut self.notes);
+            serde_json::to_writer(&mut self.buf, &out).map_err(io::Error::from)?;
+            self.out.write_all(&self.buf)?;
+        }
+        self.buf.clear();
+        self.buf
+            .extend_from_slice(if trace.spans.is_empty() { b"]" } else { b"\n]" });
+        self.buf.extend_from_slice(b",\"processes\":{");
+        for (i, (service, resource)) in processes.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            write!(self.buf, "\"p{}\":", i + 1)?;
+            let tags: Vec<JTag<'_>> = resource
+                .attributes
+                .iter()
+                .filter(|kv| &*kv.key != "service.name")
+                .map(|kv| JTag::new(&kv.key, &kv.value, &mut self.notes))
+                .collect();
+            serde_json::to_writer(
+                &mut self.buf,
+                &JProcess {
+                    service_name: service,
+                    tags,
+                },
+            )
+            .map_err(io::Error::from)?;
+        }
+        self.buf.extend_from_slice(b"},\"warnings\":null}");
+        self.out.write_all(&self.buf)
+    }
+
+    fn finish(&mut self) -> io::Result<Vec<String>> {
+        if !self.finished {
+            self.finished = true;
+            self.out.write_all(if self.started {
+                b"\n]}\n"
+            } else {
+                b"{\"data\":[]}\n"
+            })?;
+            self.out.flush()?;
+        }
+        Ok(self.notes.take())
+    }
+}
+
+#[derive(Serialize)]
+struct JProcess<'a> {
+    #[serde(rename = "serviceName")]
+    service_name: &'a str,
+    tags: Vec<JTag<'a>>,
+}
+
+#[derive(Serialize)]
+struct JSpan<'a> {
+    #[serde(rename = "traceID")]
+    trace_id: String,
+    #[serde(rename = "spanID")]
+    span_id: String,
+    #[serde(skip_serializing_if = "is_zero")]
+    flags: u32,
+    #[serde(rename = "operationName")]
+    operation_name: &'a str,
+    references: Vec<JRef>,
+    #[serde(rename = "startTime")]
+    start_time: u64,
+    duration: i64,
+    tags: Vec<JTag<'a>>,
+    logs: Vec<JLog<'a>>,
+    #[serde(rename = "processID")]
+    process_id: String,
+    warnings: Option<()>,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+#[derive(Serialize)]
+struct JRef {
+    #[serde(rename = "refType")]
+    ref_type: &'static str,
+    #[serde(rename = "traceID")]
+    trace_id: String,
+    #[serde(rename = "spanID")]
+    span_id: String,
+}
+
+#[derive(Serialize)]
+struct JLog<'a> {
+    timestamp: u64,
+    fields: Vec<JTag<'a>>,
+}
+
+/// A typed Jaeger tag.
+struct JTag<'a> {
+    key: &'a str,
+    value: JValue<'a>,
+}
+
+enum JValue<'a> {
+    Str(Cow<'a, str>),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Binary(String),
+}
+
+impl<'a> JTag<'a> {
+    fn new(key: &'a str, value: &'a Value, notes: &mut Notes) -> Self {
+        let value = match value {
+            Value::Str(s) => JValue::Str(Cow::Borrowed(s)),
+            Value::Bool(b) => JValue::Bool(*b),
+            Value::Int(i) => JValue::Int(*i),
+            Value::Double(d) => JValue::Float(*d),
+            Value::Bytes(b) => JValue::Binary(base64::engine::general_purpose::STANDARD.encode(b)),
+            Value::Empty => {
+                notes.add(NOTE_UNTYPED);
+                JValue::Str(Cow::Borrowed(""))
+            }
+            other => {
+                notes.add(NOTE_UNTYPED);
+                JValue::Str(Cow::Owned(other.to_json().to_string()))
+            }
+        };
+        JTag { key, value }
+    }
+
+    fn str(key: &'a str, value: &'a str) -> Self {
+        JTag {
+            key,
+            value: JValue::Str(Cow::Borrowed(value)),
+        }
+    }
+}
+
+const NOTE_UNTYPED: &str = "array, map and empty attribute values have no Jaeger type and were written as string tags (JSON text)";
+
+impl Serialize for JTag<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("key", self.key)?;
+        match &self.value {
+            JValue::Str(v) => {
+                m.serialize_entry("type", "string")?;
+                m.serialize_entry("value", v)?;
+            }
+            JValue::Bool(b) => {
+                m.serialize_entry("type", "bool")?;
+                m.serialize_entry("value", b)?;
+            }
+            JValue::Int(i) => {
+                m.serialize_entry("type", "int64")?;
+                if (-MAX_SAFE_INT..=MAX_SAFE_INT).contains(i) {
+                    m.serialize_entry("value", i)?;
+                } else {
+                    m.serialize_entry("value", &i.to_string())?;
+                }
+            }
+            JValue::Float(f) => {
+                m.serialize_entry("type", "float64")?;
+                if f.is_finite() {
+                    m.serialize_entry("value", f)?;
+                } else if f.is_nan() {
+                    m.serialize_entry("value", "NaN")?;
+                } else if *f > 0.0 {
+                    m.serialize_entry("value", "Infinity")?;
+                } else {
+                    m.serialize_entry("value", "-Infinity")?;
+                }
+            }
+            JValue::Binary(b) => {
+                m.serialize_entry("type", "binary")?;
+                m.serialize_entry("value", b)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// Whether a link names the span's parent (so no extra CHILD_OF is needed).
+fn names_parent(span: &Span) -> bool {
+    let Some(parent) = span.parent_span_id.filter(|p| !p.is_zero()) else {
+        return true;
+    };
+    span.links.iter().any(|l| {
+        matches!(l.kind, RefKind::ChildOf | RefKind::FollowsFrom)
+            && l.span_id == parent
+            && (l.trace_id == span.trace_id || l.trace_id.is_zero())
+    })
+}
+
+fn span_out<'a>(span: &'a Span, process: usize, notes: &mut Notes) -> JSpan<'a> {
+    note_common(span, notes, "Jaeger");
+    let (start, duration, truncated) = micros(span);
+    if truncated || span.events.iter().any(|e| !e.time_ns.is_multiple_of(1000)) {
+        notes.add(
+            "times were truncated to whole microseconds (Jaeger JSON has microsecond resolution)",
+        );
+    }
+    if duration < 0 {
+        notes.add("a span ends before it starts: its duration was written as a negative number, which Jaeger itself does not accept");
+    }
+    if span.shared {
+        notes.add("Zipkin's shared flag (the server half of a shared span id) has no Jaeger field and was dropped");
+    }
+    if span.flags & !0xff != 0 {
+        notes.add("span flags above the low byte (the OTLP remote-parent bits) have no Jaeger field and were dropped");
+    }
+
+    let mut references = Vec::with_capacity(span.links.len() + 1);
+    if !names_parent(span)
+        && let Some(parent) = span.parent_span_id
+    {
+        references.push(JRef {
+            ref_type: "CHILD_OF",
+            trace_id: span.trace_id.to_short_hex(),
+            span_id: parent.to_string(),
+        });
+    }
+    for l in &span.links {
+        let ref_type = match l.kind {
+            RefKind::ChildOf => "CHILD_OF",
+            RefKind::FollowsFrom => "FOLLOWS_FROM",
+            RefKind::Link => {
+                let child = crate::model::value::find(&l.attributes, "opentracing.ref_type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("child_of"));
+                if child { "CHILD_OF" } else { "FOLLOWS_FROM" }
+            }
+        };
+        let extra_attrs = l
+            .attributes
+            .iter()
+            .any(|kv| &*kv.key != "opentracing.ref_type" || l.kind != RefKind::Link);
+        if l.kind == RefKind::Link {
+            notes.add(
+                "span links were written as FOLLOWS_FROM references (CHILD_OF with opentracing.ref_type=child_of), \
+                 as the OpenTelemetry Collector does",
+            );
+        }
+        if extra_attrs || l.trace_state.is_some() || l.flags != 0 || l.dropped_attributes_count != 0
+        {
+            notes.add(
+                "link attributes, trace state and flags have no Jaeger field and were dropped",
+            );
+        }
+        let trace = if l.trace_id.is_zero() {
+            span.trace_id
+        } else {
+            l.trace_id
+        };
+        references.push(JRef {
+            ref_type,
+            trace_id: trace.to_short_hex(),
+            span_id: l.span_id.to_string(),
+        });
+    }
+
+    let mut tags: Vec<JTag<'a>> = span
+        .attributes
+        .iter()
+        .filter(|kv| !CONVENTIONAL_KEYS.contains(&&*kv.key))
+        .map(|kv| JTag::new(&kv.key, &kv.value, notes))
+        .collect();
+    if span.kind != SpanKind::Unspecified {
+        tags.push(JTag::str("span.kind", span.kind.as_str()));
+    }
+    match span.status.code {
+        StatusCode::Unset => {}
+        StatusCode::Ok => tags.push(JTag::str("otel.status_code", "OK")),
+        StatusCode::Error => {
+            tags.push(JTag {
+                key: "error",
+                value: JValue::Bool(true),
+            });
+            tags.push(JTag::str("otel.status_code", "ERROR"));
+        }
+    }
+    if let Some(m) = &span.status.message {
+        tags.push(JTag::str("otel.status_description", m));
+    }
+    if !span.scope.name.is_empty() {
+        tags.push(JTag::str("otel.scope.name", &span.scope.name));
+    }
+    if let Some(v) = &span.scope.version {
+        tags.push(JTag::str("otel.scope.version", v));
+    }
+    if let Some(ts) = &span.trace_state {
+        tags.push(JTag::str("w3c.tracestate", ts));
+    }
+
+    let logs = span
+        .events
+        .iter()
+        .map(|e| {
+            let mut fields = Vec::with_capacity(e.attributes.len() + 1);
+            fields.push(JTag::str("event", &e.name));
+            fields.extend(
+                e.attributes
+                    .iter()
+                    .map(|kv| JTag::new(&kv.key, &kv.value, notes)),
+            );
+            JLog {
+                timestamp: e.time_ns / 1000,
+                fields,
+            }
+        })
+        .collect();
+
+    JSpan {
+        trace_id: span.trace_id.to_short_hex(),
+        span_id: span.span_id.to_string(),
+        flags: span.flags & 0xff,
+        operation_name: &span.name,
+        references,
+        start_time: start,
+        duration,
+        tags,
+        logs,
+        process_id: format!("p{process}"),
+        warnings: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::ReadCtx;
+    use crate::model::{Event, KeyValue, Link, ParentRef, Scope, SpanId, Status, TraceId};
+    use proptest::prelude::*;
+
+    fn write(traces: &[Trace]) -> (String, Vec<String>) {
+        let mut out = Vec::new();
+        let notes = {
+            let mut w = JaegerJsonWriter::new(&mut out);
+            for t in traces {
+                w.write_trace(t).unwrap();
+            }
+            w.finish().unwrap()
+        };
+        (String::from_utf8(out).unwrap(), notes)
+    }
+
+    fn read_back(text: &str) -> Vec<Span> {
+        let mut spans = Vec::new();
+        let mut warnings = Vec::new();
+        {
+            let mut sink = |b: Vec<Span>| spans.extend(b);
+            let mut ctx = ReadCtx {
+                source: Arc::from("rt"),
+                sink: &mut sink,
+                warnings: &mut warnings,
+            };
+            crate::input::jaeger::read(&mut text.as_bytes(), &mut ctx).unwrap();
+        }
+        assert!(warnings.is_empty(), "{warnings:?}");
+        spans
+    }
+
+    fn span(t: u128, id: u64) -> Span {
+        let mut s = Span::new(TraceId(t), SpanId(id));
+        s.service = Arc::from("svc");
+        s.resource = Arc::new(Resource {
+            attributes: vec![KeyValue::new("service.name", "svc".into())],
+            ..Resource::default()
+        });
+        s.start_ns = 1_000_000;
+        s.end_ns = 3_000_000;
+        s
+    }
+
+    #[test]
+    fn document_shape() {
+        let (text, notes) = write(&[]);
+        assert_eq!(text, "{\"data\":[]}\n");
+        assert!(notes.is_empty());
+
+        let mut s = span(0xabc, 1);
+        s.attributes = vec![
+            KeyValue::new("big", Value::Int(1 << 60)),
+            KeyValue::new("small", Value::Int(-5)),
+            KeyValue::new("arr", Value::Array(vec![Value::Int(1)].into())),
+            KeyValue::new("raw", Value::Bytes(vec![1, 2, 3].into())),
+            KeyValue::new("nan", Value::Double(f64::NAN)),
+        ];
+        s.kind = SpanKind::Client;
+        s.status = Status {
+            code: StatusCode::Error,
+            message: Some("boom".into()),
+        };
+        let mut child = span(0xabc, 2);
+        child.parent_span_id = Some(SpanId(1));
+        child.start_ns = 1_000_500;
+        child.flags = 0x301;
+        child.links.push(Link {
+            trace_id: TraceId(0xdef),
+            span_id: SpanId(9),
+            kind: RefKind::Link,
+            trace_state: None,
+            attributes: vec![],
+            dropped_attributes_count: 0,
+            flags: 0,
+        });
+        let trace = Trace {
+            trace_id: TraceId(0xabc),
+            spans: vec![s, child],
+        };
+        let (text, notes) = write(&[trace]);
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let t = &doc["data"][0];
+        assert_eq!(t["traceID"], "0000000000000abc");
+        assert_eq!(t["processes"]["p1"]["serviceName"], "svc");
+        assert_eq!(t["processes"]["p1"]["tags"], serde_json::json!([]));
+        let s0 = &t["spans"][0];
+        assert_eq!(s0["startTime"], 1000);
+        assert_eq!(s0["duration"], 2000);
+        assert_eq!(
+            s0["tags"][0],
+            serde_json::json!({"key":"big","type":"int64","value":"1152921504606846976"})
+        );
+        assert_eq!(
+            s0["tags"][1],
+            serde_json::json!({"key":"small","type":"int64","value":-5})
+        );
+        assert_eq!(
+            s0["tags"][2],
+            serde_json::json!({"key":"arr","type":"string","value":"[1]"})
+        );
+        assert_eq!(
+            s0["tags"][3],
+            serde_json::json!({"key":"raw","type":"binary","value":"AQID"})
+        );
+        assert_eq!(
+            s0["tags"][4],
+            serde_json::json!({"key":"nan","type":"float64","value":"NaN"})
+        );
+        assert_eq!(
+            s0["tags"][5],
+            serde_json::json!({"key":"span.kind","type":"string","value":"client"})
+        );
+        assert_eq!(
+            s0["tags"][6],
+            serde_json::json!({"key":"error","type":"bool","value":true})
+        );
+        let s1 = &t["spans"][1];
+        assert_eq!(s1["flags"], 1);
+        assert_eq!(s1["startTime"], 1000);
+        assert_eq!(
+            s1["references"],
+            serde_json::json!([
+                {"refType":"CHILD_OF","traceID":"0000000000000abc","spanID":"0000000000000001"},
+                {"refType":"FOLLOWS_FROM","traceID":"0000000000000def","spanID":"0000000000000009"}
+            ])
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("truncated to whole microseconds")),
+            "{notes:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("FOLLOWS_FROM")),
+            "{notes:?}"
+        );
+        assert!(
+            notes.iter().any(|n| n.contains("remote-parent")),
+            "{notes:?}"
+        );
+        assert!(notes.iter().any(|n| n.contains("array, map")), "{notes:?}");
+        // One note per kind, however often it applies.
+        let mut sorted = notes.clone();
+        sorted.dedup();
+        assert_eq!(sorted.len(), notes.len());
+
+        let back = read_back(&text);
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].attr("big"), Some(&Value::Int(1 << 60)));
+        assert_eq!(
+            back[0].status,
+            Status {
+                code: StatusCode::Error,
+                message: Some("boom".into())
+            }
+        );
+        assert_eq!(back[1].parent_span_id, Some(SpanId(1)));
+        assert_eq!(back[1].parent_ref, ParentRef::ChildOf);
+    }
+
+    #[test]
+    fn samples_round_trip() {
+        for name in [
+            "jaeger-ui-json_trace-object_ui_01.json",
+            "jaeger-ui-json_api-traces-response_otlp2jaeger-out.json",
+            "generated/backend-responses/victoriatraces/traces-0cb0f836124d98d806e10d0ea1575e6a.json",
+            "generated/backend-responses/victoriatraces/traces-00000000000000003241afc70b0e852d.json",
+        ] {
+            let path = format!("{}/../shared/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let first = read_back(&text);
+            let mut set = crate::model::TraceSet::new();
+            set.extend(first.clone());
+            let (written, _) = write(set.traces());
+            let second = read_back(&written);
+            assert_eq!(first.len(), second.len(), "{name}");
+            for (a, b) in first.iter().zip(&second) {
+                assert_eq!(a, b, "{name}");
+            }
+        }
+    }
+
+    // ---- round trip of everything Jaeger JSON carries ----
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            "[a-z0-9 ]{0,8}".prop_map(|s| Value::from(s.as_str())),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            (-1e12f64..1e12).prop_map(Value::Double),
+            proptest::collection::vec(any::<u8>(), 0..6).prop_map(|b| Value::Bytes(b.into())),
+        ]
+    }
+
+    fn arb_attrs() -> impl Strategy<Value = Vec<KeyValue>> {
+        proptest::collection::vec(("k[0-9]{1,2}", arb_value()), 0..4).prop_map(|v| {
+            v.into_iter()
+                .map(|(k, val)| KeyValue::new(k.as_str(), val))
+                .collect()
+        })
+    }
+
+    fn arb_kind() -> impl Strategy<Value = SpanKind> {
+        prop_oneof![
+            Just(SpanKind::Unspecified),
+            Just(SpanKind::Internal),
+            Just(SpanKind::Server),
+            Just(SpanKind::Client),
+            Just(SpanKind::Producer),
+            Just(SpanKind::Consumer),
+        ]
+    }
+
+    fn arb_status() -> impl Strategy<Value = Status> {
+        (0..3u8, proptest::option::of("[a-z ]{1,10}")).prop_map(|(c, m)| Status {
+            code: [StatusCode::Unset, StatusCode::Ok, StatusCode::Error][c as usize],
+            message: m.map(|m| m.into_boxed_str()),
+        })
+    }
+
+    prop_compose! {
+        fn arb_span(trace: u128)(
+            id in 1u64..,
+            name in "[a-z/ ]{0,10}",
+            svc in 0..3usize,
+            res_attrs in arb_attrs(),
+            kind in arb_kind(),
+            status in arb_status(),
+            start_us in 0u64..4_000_000_000_000_000,
+            dur_us in -1000i64..1_000_000,
+            flags in 0u32..256,
+            trace_state in proptest::option::of("[a-z]{1,4}=[a-z0-9]{1,4}"),
+            attrs in arb_attrs(),
+            events in proptest::collection::vec((0u64..4_000_000_000_000_000, "[a-z.]{0,6}", arb_attrs()), 0..3),
+            links in proptest::collection::vec((any::<bool>(), 0u128..3, 1u64..5, any::<bool>()), 0..3),
+            parent_field in proptest::option::of(1u64..5),
+            scope in proptest::option::of(("[a-z.]{0,6}", proptest::option::of("[0-9.]{1,5}"))),
+        ) -> Span {
+            let mut s = Span::new(TraceId(trace), SpanId(id));
+            s.name = Arc::from(name.as_str());
+            let service = ["frontend", "db", ""][svc];
+            s.service = Arc::from(service);
+            let mut ra = Vec::new();
+            if !service.is_empty() {
+                ra.push(KeyValue::new("service.name", service.into()));
+            }
+            ra.extend(res_attrs);
+            s.resource = Arc::new(Resource { attributes: ra, ..Resource::default() });
+            s.kind = kind;
+            s.status = status;
+            s.start_ns = start_us * 1000;
+            s.end_ns = (start_us as i64 + dur_us).max(0) as u64 * 1000;
+            s.flags = flags;
+            s.trace_state = trace_state.map(|t| t.into_boxed_str());
+            s.attributes = attrs;
+            s.events = events
+                .into_iter()
+                .map(|(t, n, a)| Event { time_ns: t * 1000, name: Arc::from(n.as_str()), attributes: a, dropped_attributes_count: 0 })
+                .collect();
+            s.links = links
+                .into_iter()
+                .map(|(child, other, sid, _)| Link {
+                    trace_id: if other == 0 { TraceId(trace) } else { TraceId(trace + other) },
+                    span_id: SpanId(sid),
+                    kind: if child { RefKind::ChildOf } else { RefKind::FollowsFrom },
+                    trace_state: None,
+                    attributes: vec![],
+                    dropped_attributes_count: 0,
+                    flags: 0,
+                })
+                .collect();
+            // The parent as the Jaeger reader derives it.
+            let same = |k: RefKind| s.links.iter().find(|l| l.kind == k && l.trace_id == s.trace_id).map(|l| l.span_id);
+            if let Some(p) = same(RefKind::ChildOf) {
+                s.parent_span_id = Some(p);
+                s.parent_ref = ParentRef::ChildOf;
+            } else if let Some(p) = same(RefKind::FollowsFrom) {
+                s.parent_span_id = Some(p);
+                s.parent_ref = ParentRef::FollowsFrom;
+            } else if s.links.is_empty() && let Some(p) = parent_field {
+                // Written as a CHILD_OF reference, which the reader keeps as a link.
+                s.parent_span_id = Some(SpanId(p));
+                s.parent_ref = ParentRef::ChildOf;
+                s.links.push(Link { trace_id: TraceId(trace), span_id: SpanId(p), kind: RefKind::ChildOf, trace_state: None, attributes: vec![], dropped_attributes_count: 0, flags: 0 });
+            }
+            if let Some((name, version)) = scope {
+                s.scope = Arc::new(Scope { name: Arc::from(name.as_str()), version: version.map(|v| v.into_boxed_str()), ..Scope::default() });
+            }
+            s
+        }
+    }
+
+    fn arb_trace() -> impl Strategy<Value = Trace> {
+        (1u128..u128::MAX - 4).prop_flat_map(|t| {
+            proptest::collection::vec(arb_span(t), 0..5).prop_map(move |spans| Trace {
+                trace_id: TraceId(t),
+                spans,
+            })
+        })
+    }
+
+    /// What reading gives for fields a written span cannot keep exactly.
+    fn normalise(mut s: Span) -> Span {
+        if s.scope.name.is_empty() && s.scope.version.is_none() {
+            s.scope = Arc::default();
+        }
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn round_trip(traces in proptest::collection::vec(arb_trace(), 0..3)) {
+            let (text, _) = write(&traces);
+            let back = read_back(&text);
+            let expected: Vec<Span> = traces.iter().flat_map(|t| t.spans.iter().cloned()).map(normalise).collect();
+            let back: Vec<Span> = back.into_iter().map(normalise).collect();
+            prop_assert_eq!(back.len(), expected.len());
+            for (b, e) in back.iter().zip(&expected) {
+                prop_assert_eq!(b, e);
+            }
+        }
+>>>>>>> jaegerzipkin
     }
 }
