@@ -1,8 +1,3 @@
-<<<<<<< HEAD
-//! STUB: to be written.
-use super::{InputError, ReadCtx};
-use std::io::BufRead;
-=======
 //! Jaeger query/UI JSON reader (`formats.md` §3).
 //!
 //! Shapes accepted, in any number of concatenated documents:
@@ -44,7 +39,6 @@ use std::io::BufRead;
 //! trace, span, parent or reference id cannot be parsed, or that has no span id, is skipped with a
 //! warning naming its JSON path (`data[0].spans[3].spanID`) and line; a field of the wrong type
 //! costs that field, with a warning.
->>>>>>> jaegerzipkin
 
 use std::collections::HashMap;
 use std::fmt;

@@ -1,8 +1,3 @@
-<<<<<<< HEAD
-//! STUB: to be written.
-use super::{InputError, ReadCtx};
-use std::io::BufRead;
-=======
 //! Zipkin JSON reader: v2 and v1 (`formats.md` §6).
 //!
 //! Shapes accepted, in any number of concatenated documents (capture tools append one POST body
@@ -73,7 +68,6 @@ use std::io::BufRead;
 //! Invalid JSON stops the reader with `line:column` and what was expected. A span whose trace, span
 //! or parent id cannot be parsed, or that has no trace or span id, is skipped with a warning naming
 //! its JSON path (`[2][5].id`) and line; a field of the wrong type costs that field, with a warning.
->>>>>>> jaegerzipkin
 
 use std::fmt;
 use std::io::BufRead;

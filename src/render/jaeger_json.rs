@@ -1,16 +1,3 @@
-<<<<<<< HEAD
-//! STUB: to be written.
-use super::convert::TraceWriter;
-use crate::model::Trace;
-use std::io::{self, Write};
-
-pub struct JaegerJsonWriter<'a> {
-    _out: &'a mut dyn Write,
-}
-impl<'a> JaegerJsonWriter<'a> {
-    pub fn new(out: &'a mut dyn Write) -> Self {
-        JaegerJsonWriter { _out: out }
-=======
 //! Jaeger query JSON writer: `{"data":[trace, …]}`, the shape the Jaeger UI loads and the Jaeger
 //! reader reads back.
 //!
@@ -74,18 +61,10 @@ impl<'a> JaegerJsonWriter<'a> {
             notes: Notes::default(),
             buf: Vec::new(),
         }
->>>>>>> jaegerzipkin
     }
 }
 
 impl TraceWriter for JaegerJsonWriter<'_> {
-<<<<<<< HEAD
-    fn write_trace(&mut self, _trace: &Trace) -> io::Result<()> {
-        Err(io::Error::other("not written yet"))
-    }
-    fn finish(&mut self) -> io::Result<Vec<String>> {
-        Ok(Vec::new())
-=======
     fn write_trace(&mut self, trace: &Trace) -> io::Result<()> {
         self.out.write_all(if self.started {
             b",\n"
@@ -765,6 +744,5 @@ mod tests {
                 prop_assert_eq!(b, e);
             }
         }
->>>>>>> jaegerzipkin
     }
 }

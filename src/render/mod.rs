@@ -9,11 +9,8 @@ pub mod gate;
 pub mod github;
 pub mod jaeger_json;
 pub mod jaeger_thrift;
-<<<<<<< HEAD
 pub mod junit;
-=======
 pub(crate) mod jz_common;
->>>>>>> jaegerzipkin
 pub mod otlp_json;
 pub mod otlp_proto;
 pub mod sarif;

@@ -1,16 +1,3 @@
-<<<<<<< HEAD
-//! STUB: to be written.
-use super::convert::TraceWriter;
-use crate::model::Trace;
-use std::io::{self, Write};
-
-pub struct ZipkinJsonWriter<'a> {
-    _out: &'a mut dyn Write,
-}
-impl<'a> ZipkinJsonWriter<'a> {
-    pub fn new(out: &'a mut dyn Write) -> Self {
-        ZipkinJsonWriter { _out: out }
-=======
 //! Zipkin v2 JSON writer: a list of traces, each a list of spans (the `/api/v2/traces` shape, which
 //! the Zipkin reader reads back and Zipkin's UI loads).
 //!
@@ -65,18 +52,10 @@ impl<'a> ZipkinJsonWriter<'a> {
             notes: Notes::default(),
             buf: Vec::new(),
         }
->>>>>>> jaegerzipkin
     }
 }
 
 impl TraceWriter for ZipkinJsonWriter<'_> {
-<<<<<<< HEAD
-    fn write_trace(&mut self, _trace: &Trace) -> io::Result<()> {
-        Err(io::Error::other("not written yet"))
-    }
-    fn finish(&mut self) -> io::Result<Vec<String>> {
-        Ok(Vec::new())
-=======
     fn write_trace(&mut self, trace: &Trace) -> io::Result<()> {
         self.out
             .write_all(if self.started { b",\n[" } else { b"[\n[" })?;
@@ -651,6 +630,5 @@ mod tests {
                 prop_assert_eq!(b, e);
             }
         }
->>>>>>> jaegerzipkin
     }
 }
