@@ -18,6 +18,7 @@
 //! - process → one shared resource per batch: `service.name` = `serviceName`, then the process
 //!   tags (`hostname`, `ip`, `jaeger.version`, …) as they are.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use std::sync::Arc;
@@ -38,26 +39,26 @@ use crate::model::{
 /// `jaeger.Batch`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct JBatch {
-    pub process: JProcess,
+pub struct JBatch<'a> {
+    pub process: JProcess<'a>,
     #[serde(deserialize_with = "nullable")]
-    pub spans: Vec<JSpan>,
+    pub spans: Vec<JSpan<'a>>,
 }
 
 /// `jaeger.Process`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct JProcess {
+pub struct JProcess<'a> {
     #[serde(deserialize_with = "nullable")]
-    pub service_name: String,
+    pub service_name: Cow<'a, str>,
     #[serde(deserialize_with = "nullable")]
-    pub tags: Vec<JTag>,
+    pub tags: Vec<JTag<'a>>,
 }
 
 /// `jaeger.Span`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct JSpan {
+pub struct JSpan<'a> {
     #[serde(deserialize_with = "lenient_i64")]
     pub trace_id_low: i64,
     #[serde(deserialize_with = "lenient_i64")]
@@ -67,7 +68,7 @@ pub struct JSpan {
     #[serde(deserialize_with = "lenient_i64")]
     pub parent_span_id: i64,
     #[serde(deserialize_with = "nullable")]
-    pub operation_name: String,
+    pub operation_name: Cow<'a, str>,
     #[serde(deserialize_with = "nullable")]
     pub references: Vec<JRef>,
     #[serde(deserialize_with = "lenient_i64")]
@@ -77,9 +78,9 @@ pub struct JSpan {
     #[serde(deserialize_with = "lenient_i64")]
     pub duration: i64,
     #[serde(deserialize_with = "nullable")]
-    pub tags: Vec<JTag>,
+    pub tags: Vec<JTag<'a>>,
     #[serde(deserialize_with = "nullable")]
-    pub logs: Vec<JLog>,
+    pub logs: Vec<JLog<'a>>,
 }
 
 /// `jaeger.SpanRef`; `ref_type` 0 = CHILD_OF, 1 = FOLLOWS_FROM.
@@ -99,29 +100,29 @@ pub struct JRef {
 /// `jaeger.Log`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct JLog {
+pub struct JLog<'a> {
     #[serde(deserialize_with = "lenient_i64")]
     pub timestamp: i64,
     #[serde(deserialize_with = "nullable")]
-    pub fields: Vec<JTag>,
+    pub fields: Vec<JTag<'a>>,
 }
 
 /// `jaeger.Tag`: `v_type` 0 STRING, 1 DOUBLE, 2 BOOL, 3 LONG, 4 BINARY says which value field
 /// counts.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub struct JTag {
+pub struct JTag<'a> {
     #[serde(deserialize_with = "nullable")]
-    pub key: String,
+    pub key: Cow<'a, str>,
     #[serde(deserialize_with = "lenient_i64")]
     pub v_type: i64,
-    pub v_str: Option<String>,
+    pub v_str: Option<Cow<'a, str>>,
     pub v_double: Option<f64>,
     pub v_bool: Option<bool>,
     #[serde(deserialize_with = "lenient_opt_i64")]
     pub v_long: Option<i64>,
     #[serde(deserialize_with = "lenient_bytes")]
-    pub v_binary: Option<Vec<u8>>,
+    pub v_binary: Option<Cow<'a, [u8]>>,
 }
 
 pub const TAG_STRING: i64 = 0;
@@ -132,18 +133,23 @@ pub const TAG_BINARY: i64 = 4;
 pub const REF_CHILD_OF: i64 = 0;
 pub const REF_FOLLOWS_FROM: i64 = 1;
 
-impl JTag {
+impl JTag<'_> {
     /// The typed value, by `vType`; an unknown type takes whichever value field is set.
     pub fn value(self) -> Value {
         match self.v_type {
-            TAG_STRING => Value::Str(self.v_str.unwrap_or_default().into_boxed_str()),
+            TAG_STRING => Value::Str(self.v_str.unwrap_or_default().into_owned().into_boxed_str()),
             TAG_DOUBLE => Value::Double(self.v_double.unwrap_or_default()),
             TAG_BOOL => Value::Bool(self.v_bool.unwrap_or_default()),
             TAG_LONG => Value::Int(self.v_long.unwrap_or_default()),
-            TAG_BINARY => Value::Bytes(self.v_binary.unwrap_or_default().into_boxed_slice()),
+            TAG_BINARY => Value::Bytes(
+                self.v_binary
+                    .unwrap_or_default()
+                    .into_owned()
+                    .into_boxed_slice(),
+            ),
             _ => {
                 if let Some(s) = self.v_str {
-                    Value::Str(s.into_boxed_str())
+                    Value::Str(s.into_owned().into_boxed_str())
                 } else if let Some(d) = self.v_double {
                     Value::Double(d)
                 } else if let Some(b) = self.v_bool {
@@ -151,7 +157,7 @@ impl JTag {
                 } else if let Some(l) = self.v_long {
                     Value::Int(l)
                 } else if let Some(b) = self.v_binary {
-                    Value::Bytes(b.into_boxed_slice())
+                    Value::Bytes(b.into_owned().into_boxed_slice())
                 } else {
                     Value::Empty
                 }
@@ -211,7 +217,7 @@ fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Er
 }
 
 /// `vBinary` in a JSON dump: base64 text or a list of byte values.
-fn lenient_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+fn lenient_bytes<'de, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, [u8]>>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum B {
@@ -220,14 +226,14 @@ fn lenient_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::
     }
     match Option::<B>::deserialize(d)? {
         None => Ok(None),
-        Some(B::List(v)) => Ok(Some(v)),
+        Some(B::List(v)) => Ok(Some(Cow::Owned(v))),
         Some(B::Text(s)) => {
             use base64::Engine as _;
             use base64::engine::general_purpose::{STANDARD, URL_SAFE};
             STANDARD
                 .decode(&s)
                 .or_else(|_| URL_SAFE.decode(&s))
-                .map(Some)
+                .map(|v| Some(Cow::Owned(v)))
                 .map_err(|_| de::Error::custom(format!("vBinary {s:?} is not base64")))
         }
     }
@@ -238,11 +244,11 @@ fn lenient_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::
 
 /// Reads the value of a field whose type is as expected; otherwise skips it (Thrift's rule for
 /// mismatched types) and returns `None`.
-fn typed<T>(
-    d: &mut Decoder<'_>,
+fn typed<'a, T>(
+    d: &mut Decoder<'a>,
     f: thrift::Field,
     want: TType,
-    read: impl FnOnce(&mut Decoder<'_>) -> thrift::Result<T>,
+    read: impl FnOnce(&mut Decoder<'a>) -> thrift::Result<T>,
 ) -> thrift::Result<Option<T>> {
     if f.ty == want {
         read(d).map(Some)
@@ -252,11 +258,11 @@ fn typed<T>(
     }
 }
 
-fn read_list<T>(
-    d: &mut Decoder<'_>,
+fn read_list<'a, T>(
+    d: &mut Decoder<'a>,
     f: thrift::Field,
     elem: TType,
-    mut read: impl FnMut(&mut Decoder<'_>) -> thrift::Result<T>,
+    mut read: impl FnMut(&mut Decoder<'a>) -> thrift::Result<T>,
 ) -> thrift::Result<Option<Vec<T>>> {
     if f.ty != TType::List {
         d.skip(f.ty)?;
@@ -278,18 +284,18 @@ fn read_list<T>(
     Ok(Some(v))
 }
 
-fn read_tag(d: &mut Decoder<'_>) -> thrift::Result<JTag> {
+fn read_tag<'a>(d: &mut Decoder<'a>) -> thrift::Result<JTag<'a>> {
     let mut t = JTag::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
-            1 => t.key = typed(d, f, TType::Binary, |d| d.read_string())?.unwrap_or_default(),
+            1 => t.key = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default(),
             2 => t.v_type = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
-            3 => t.v_str = typed(d, f, TType::Binary, |d| d.read_string())?,
+            3 => t.v_str = typed(d, f, TType::Binary, |d| d.read_str())?,
             4 => t.v_double = typed(d, f, TType::Double, |d| d.read_double())?,
             5 => t.v_bool = typed(d, f, TType::Bool, |d| d.read_bool())?,
             6 => t.v_long = typed(d, f, TType::I64, |d| d.read_i64())?,
-            7 => t.v_binary = typed(d, f, TType::Binary, |d| d.read_binary().map(<[u8]>::to_vec))?,
+            7 => t.v_binary = typed(d, f, TType::Binary, |d| d.read_binary().map(Cow::Borrowed))?,
             _ => d.skip(f.ty)?,
         }
     }
@@ -297,7 +303,7 @@ fn read_tag(d: &mut Decoder<'_>) -> thrift::Result<JTag> {
     Ok(t)
 }
 
-fn read_log(d: &mut Decoder<'_>) -> thrift::Result<JLog> {
+fn read_log<'a>(d: &mut Decoder<'a>) -> thrift::Result<JLog<'a>> {
     let mut l = JLog::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
@@ -327,7 +333,7 @@ fn read_ref(d: &mut Decoder<'_>) -> thrift::Result<JRef> {
     Ok(r)
 }
 
-fn read_span(d: &mut Decoder<'_>) -> thrift::Result<JSpan> {
+fn read_span<'a>(d: &mut Decoder<'a>) -> thrift::Result<JSpan<'a>> {
     let mut s = JSpan::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
@@ -339,8 +345,7 @@ fn read_span(d: &mut Decoder<'_>) -> thrift::Result<JSpan> {
             3 => s.span_id = i64_field(d)?,
             4 => s.parent_span_id = i64_field(d)?,
             5 => {
-                s.operation_name =
-                    typed(d, f, TType::Binary, |d| d.read_string())?.unwrap_or_default()
+                s.operation_name = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default()
             }
             6 => s.references = read_list(d, f, TType::Struct, read_ref)?.unwrap_or_default(),
             7 => s.flags = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
@@ -355,15 +360,12 @@ fn read_span(d: &mut Decoder<'_>) -> thrift::Result<JSpan> {
     Ok(s)
 }
 
-fn read_process(d: &mut Decoder<'_>) -> thrift::Result<JProcess> {
+fn read_process<'a>(d: &mut Decoder<'a>) -> thrift::Result<JProcess<'a>> {
     let mut p = JProcess::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
-            1 => {
-                p.service_name =
-                    typed(d, f, TType::Binary, |d| d.read_string())?.unwrap_or_default()
-            }
+            1 => p.service_name = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default(),
             2 => p.tags = read_list(d, f, TType::Struct, read_tag)?.unwrap_or_default(),
             _ => d.skip(f.ty)?,
         }
@@ -373,7 +375,7 @@ fn read_process(d: &mut Decoder<'_>) -> thrift::Result<JProcess> {
 }
 
 /// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped).
-pub fn read_batch(d: &mut Decoder<'_>) -> thrift::Result<JBatch> {
+pub fn read_batch<'a>(d: &mut Decoder<'a>) -> thrift::Result<JBatch<'a>> {
     let mut b = JBatch::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
@@ -389,7 +391,7 @@ pub fn read_batch(d: &mut Decoder<'_>) -> thrift::Result<JBatch> {
 
 /// One whole message: its name and, for `emitBatch`, the batch (argument 1). Other messages
 /// are skipped whole.
-pub fn read_message(d: &mut Decoder<'_>) -> thrift::Result<(String, Option<JBatch>)> {
+pub fn read_message<'a>(d: &mut Decoder<'a>) -> thrift::Result<(String, Option<JBatch<'a>>)> {
     let h = d.read_message_begin()?;
     let mut batch = None;
     d.read_struct_begin()?;
@@ -435,7 +437,7 @@ impl Converter {
         Self::default()
     }
 
-    fn attrs(&mut self, tags: Vec<JTag>) -> Vec<KeyValue> {
+    fn attrs(&mut self, tags: Vec<JTag<'_>>) -> Vec<KeyValue> {
         tags.into_iter()
             .map(|mut t| {
                 let key = self.interner.intern(&std::mem::take(&mut t.key));
@@ -447,7 +449,7 @@ impl Converter {
             .collect()
     }
 
-    pub fn batch(&mut self, batch: JBatch) -> Vec<Span> {
+    pub fn batch(&mut self, batch: JBatch<'_>) -> Vec<Span> {
         let service = self.interner.intern(&batch.process.service_name);
         let mut attributes = Vec::with_capacity(batch.process.tags.len() + 1);
         if !service.is_empty() {
@@ -472,7 +474,7 @@ impl Converter {
             .collect()
     }
 
-    fn span(&mut self, js: JSpan, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
+    fn span(&mut self, js: JSpan<'_>, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
         let trace_id = TraceId::from_parts(js.trace_id_high as u64, js.trace_id_low as u64);
         let mut span = Span::new(trace_id, SpanId(js.span_id as u64));
         span.name = self.interner.intern(&js.operation_name);
@@ -516,11 +518,11 @@ impl Converter {
         // Tags, moving the ones the model has fields for.
         let mut error_tag = false;
         let mut status_code: Option<StatusCode> = None;
-        let mut scope_name: Option<String> = None;
-        let mut scope_version: Option<String> = None;
+        let mut scope_name: Option<Cow<'_, str>> = None;
+        let mut scope_version: Option<Cow<'_, str>> = None;
         let mut attributes = Vec::with_capacity(js.tags.len());
         for t in js.tags {
-            let key = t.key.as_str();
+            let key: &str = &t.key;
             let moved = match (key, t.v_type) {
                 ("span.kind", TAG_STRING) => match t.v_str.as_deref().and_then(SpanKind::from_name)
                 {
@@ -557,7 +559,7 @@ impl Converter {
                         .v_str
                         .clone()
                         .filter(|s| !s.is_empty())
-                        .map(String::into_boxed_str);
+                        .map(|s| s.into_owned().into_boxed_str());
                     true
                 }
                 ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
@@ -573,7 +575,7 @@ impl Converter {
                         .v_str
                         .clone()
                         .filter(|s| !s.is_empty())
-                        .map(String::into_boxed_str);
+                        .map(|s| s.into_owned().into_boxed_str());
                     true
                 }
                 _ => false,
@@ -624,14 +626,14 @@ impl Converter {
         span
     }
 
-    fn scope(&mut self, name: Option<String>, version: Option<String>) -> Arc<Scope> {
+    fn scope(&mut self, name: Option<Cow<'_, str>>, version: Option<Cow<'_, str>>) -> Arc<Scope> {
         if name.is_none() && version.is_none() {
             return self.empty_scope.clone();
         }
         let name = self.interner.intern(name.as_deref().unwrap_or(""));
         let version = version
             .filter(|v| !v.is_empty())
-            .map(String::into_boxed_str);
+            .map(|s| s.into_owned().into_boxed_str());
         self.scopes
             .entry((name.clone(), version.clone()))
             .or_insert_with(|| {
@@ -664,6 +666,8 @@ fn plain_link(trace_id: TraceId, span_id: SpanId, kind: RefKind) -> Link {
 const CHUNK: usize = 256 * 1024;
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    // The first non-space byte decides: `[` or `{` is the JSON dump, anything else Thrift.
+    let mut skipped = 0u64;
     let first = loop {
         let buf = input
             .fill_buf()
@@ -674,20 +678,26 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
             None => {
                 let n = buf.len();
                 input.consume(n);
+                skipped += n as u64;
             }
         }
     };
     match first {
         b'[' | b'{' => read_json(input, ctx),
-        _ => read_thrift(input, ctx),
+        _ => read_thrift(input, skipped, ctx),
     }
 }
 
-fn read_thrift(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+/// Concatenated Thrift messages; `skipped` bytes of the input were already consumed.
+fn read_thrift(
+    input: &mut dyn BufRead,
+    skipped: u64,
+    ctx: &mut ReadCtx<'_>,
+) -> Result<(), InputError> {
     let mut conv = Converter::new();
     let mut buf: Vec<u8> = Vec::new();
     // Absolute offset of buf[0]; the next message starts at buf[start].
-    let mut base: u64 = 0;
+    let mut base: u64 = skipped;
     let mut start = 0usize;
     let mut at_eof = false;
     let mut want = CHUNK;
@@ -789,7 +799,7 @@ struct JMessage {
     #[serde(default)]
     message: Option<String>,
     #[serde(default)]
-    batch: Option<JBatch>,
+    batch: Option<JBatch<'static>>,
 }
 
 fn handle_message(m: JMessage, index: usize, conv: &mut Converter, ctx: &mut ReadCtx<'_>) {
@@ -1147,6 +1157,49 @@ mod tests {
             e.to_string(),
             "in.pb: byte 13: invalid Thrift compact protocol: unknown compact field type 13"
         );
+    }
+
+    /// Through the whole loading path: detection routes every sample here.
+    #[test]
+    fn load_detects_and_reads_samples() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/samples")
+            .join(DIR);
+        for (files, spans, traces) in [
+            (vec!["jaeger-client-udp-emitBatch-1.bin"], 2, 2),
+            (
+                vec![
+                    "jaeger-client-udp-emitBatch-1.bin",
+                    "jaeger-client-udp-emitBatch-2.bin",
+                    "jaeger-client-udp-emitBatch-3.bin",
+                ],
+                11,
+                2,
+            ),
+            (vec!["jaeger-client-emitBatch-decoded.json"], 11, 2),
+        ] {
+            let paths: Vec<String> = files
+                .iter()
+                .map(|f| dir.join(f).display().to_string())
+                .collect();
+            let loaded = crate::input::load(&paths, &crate::input::LoadOptions::default());
+            assert!(
+                loaded.report.errors.is_empty(),
+                "{:?}",
+                loaded.report.errors
+            );
+            assert!(
+                loaded
+                    .report
+                    .inputs
+                    .iter()
+                    .all(|(_, f)| *f == crate::input::Format::JaegerThrift)
+            );
+            assert_eq!(
+                (loaded.traces.span_count(), loaded.traces.len()),
+                (spans, traces)
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //!
 //! Enums (`Span.kind`, `Status.code`) are kept as plain `int32` so that unknown numbers survive
 //! decoding; the reader maps them.
+//!
+//! `string` and `bytes` fields are [`Bytes`] (same wire type): decoded from a `Bytes` buffer they
+//! are slices of it, not copies, and the reader turns text into `str` itself (replacing invalid
+//! UTF-8 instead of rejecting a whole `ResourceSpans`).
+
+pub use prost::bytes::Bytes;
 
 /// `TracesData` / `ExportTraceServiceRequest` / `tempopb.Trace`.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -22,8 +28,8 @@ pub struct ResourceSpans {
     pub resource: Option<Resource>,
     #[prost(message, repeated, tag = "2")]
     pub scope_spans: Vec<ScopeSpans>,
-    #[prost(string, tag = "3")]
-    pub schema_url: String,
+    #[prost(bytes = "bytes", tag = "3")]
+    pub schema_url: Bytes,
     /// Deprecated `instrumentation_library_spans` (proto 0.15 – 0.18): wire-compatible with
     /// `ScopeSpans` (`InstrumentationLibrary{name, version}` is a prefix of
     /// `InstrumentationScope`). Read only when `scope_spans` is empty; never written.
@@ -45,16 +51,16 @@ pub struct ScopeSpans {
     pub scope: Option<InstrumentationScope>,
     #[prost(message, repeated, tag = "2")]
     pub spans: Vec<Span>,
-    #[prost(string, tag = "3")]
-    pub schema_url: String,
+    #[prost(bytes = "bytes", tag = "3")]
+    pub schema_url: Bytes,
 }
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct InstrumentationScope {
-    #[prost(string, tag = "1")]
-    pub name: String,
-    #[prost(string, tag = "2")]
-    pub version: String,
+    #[prost(bytes = "bytes", tag = "1")]
+    pub name: Bytes,
+    #[prost(bytes = "bytes", tag = "2")]
+    pub version: Bytes,
     #[prost(message, repeated, tag = "3")]
     pub attributes: Vec<KeyValue>,
     #[prost(uint32, tag = "4")]
@@ -63,16 +69,16 @@ pub struct InstrumentationScope {
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Span {
-    #[prost(bytes = "vec", tag = "1")]
-    pub trace_id: Vec<u8>,
-    #[prost(bytes = "vec", tag = "2")]
-    pub span_id: Vec<u8>,
-    #[prost(string, tag = "3")]
-    pub trace_state: String,
-    #[prost(bytes = "vec", tag = "4")]
-    pub parent_span_id: Vec<u8>,
-    #[prost(string, tag = "5")]
-    pub name: String,
+    #[prost(bytes = "bytes", tag = "1")]
+    pub trace_id: Bytes,
+    #[prost(bytes = "bytes", tag = "2")]
+    pub span_id: Bytes,
+    #[prost(bytes = "bytes", tag = "3")]
+    pub trace_state: Bytes,
+    #[prost(bytes = "bytes", tag = "4")]
+    pub parent_span_id: Bytes,
+    #[prost(bytes = "bytes", tag = "5")]
+    pub name: Bytes,
     /// `SpanKind` enum number.
     #[prost(int32, tag = "6")]
     pub kind: i32,
@@ -102,8 +108,8 @@ pub struct Span {
 pub struct Event {
     #[prost(fixed64, tag = "1")]
     pub time_unix_nano: u64,
-    #[prost(string, tag = "2")]
-    pub name: String,
+    #[prost(bytes = "bytes", tag = "2")]
+    pub name: Bytes,
     #[prost(message, repeated, tag = "3")]
     pub attributes: Vec<KeyValue>,
     #[prost(uint32, tag = "4")]
@@ -112,12 +118,12 @@ pub struct Event {
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Link {
-    #[prost(bytes = "vec", tag = "1")]
-    pub trace_id: Vec<u8>,
-    #[prost(bytes = "vec", tag = "2")]
-    pub span_id: Vec<u8>,
-    #[prost(string, tag = "3")]
-    pub trace_state: String,
+    #[prost(bytes = "bytes", tag = "1")]
+    pub trace_id: Bytes,
+    #[prost(bytes = "bytes", tag = "2")]
+    pub span_id: Bytes,
+    #[prost(bytes = "bytes", tag = "3")]
+    pub trace_state: Bytes,
     #[prost(message, repeated, tag = "4")]
     pub attributes: Vec<KeyValue>,
     #[prost(uint32, tag = "5")]
@@ -129,8 +135,8 @@ pub struct Link {
 /// Field 1 (`deprecated_code`) is reserved and skipped.
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Status {
-    #[prost(string, tag = "2")]
-    pub message: String,
+    #[prost(bytes = "bytes", tag = "2")]
+    pub message: Bytes,
     /// `StatusCode` enum number.
     #[prost(int32, tag = "3")]
     pub code: i32,
@@ -138,8 +144,8 @@ pub struct Status {
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct KeyValue {
-    #[prost(string, tag = "1")]
-    pub key: String,
+    #[prost(bytes = "bytes", tag = "1")]
+    pub key: Bytes,
     #[prost(message, optional, tag = "2")]
     pub value: Option<AnyValue>,
 }
@@ -154,8 +160,8 @@ pub struct AnyValue {
 pub mod any_value {
     #[derive(Clone, PartialEq, prost::Oneof)]
     pub enum Value {
-        #[prost(string, tag = "1")]
-        StringValue(String),
+        #[prost(bytes = "bytes", tag = "1")]
+        StringValue(super::Bytes),
         #[prost(bool, tag = "2")]
         BoolValue(bool),
         #[prost(int64, tag = "3")]
@@ -166,8 +172,8 @@ pub mod any_value {
         ArrayValue(super::ArrayValue),
         #[prost(message, tag = "6")]
         KvlistValue(super::KeyValueList),
-        #[prost(bytes = "vec", tag = "7")]
-        BytesValue(Vec<u8>),
+        #[prost(bytes = "bytes", tag = "7")]
+        BytesValue(super::Bytes),
     }
 }
 
@@ -193,14 +199,14 @@ mod tests {
     #[test]
     fn wire_layout_matches_the_proto() {
         let span = Span {
-            trace_id: vec![0xAA; 16],
-            span_id: vec![0xBB; 8],
+            trace_id: Bytes::from(vec![0xAA; 16]),
+            span_id: Bytes::from(vec![0xBB; 8]),
             kind: 2,
             start_time_unix_nano: 1,
             end_time_unix_nano: 2,
             flags: 0x301,
             status: Some(Status {
-                message: String::new(),
+                message: Bytes::new(),
                 code: 2,
             }),
             ..Span::default()
@@ -232,7 +238,7 @@ mod tests {
         };
         assert_eq!(v.encode_to_vec()[0], 0x21);
         let v = AnyValue {
-            value: Some(any_value::Value::BytesValue(vec![1])),
+            value: Some(any_value::Value::BytesValue(Bytes::from_static(&[1]))),
         };
         assert_eq!(v.encode_to_vec(), vec![0x3a, 1, 1]);
         let v = AnyValue {
@@ -247,6 +253,9 @@ mod tests {
         let bytes = [0xc2, 0x3e, 5, 0x12, 3, 0x2a, 1, b'x'];
         let rs = ResourceSpans::decode(&bytes[..]).unwrap();
         assert!(rs.scope_spans.is_empty());
-        assert_eq!(rs.instrumentation_library_spans[0].spans[0].name, "x");
+        assert_eq!(
+            rs.instrumentation_library_spans[0].spans[0].name,
+            "x".as_bytes()
+        );
     }
 }

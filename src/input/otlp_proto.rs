@@ -12,6 +12,7 @@
 //! Every length read from the input is checked against a maximum and, while reading, against
 //! the bytes actually there: a corrupt length never causes a big allocation.
 
+use std::borrow::Cow;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ use crate::model::{
 
 /// How much of the input is looked at to decide the framing.
 const PEEK: usize = 256 * 1024;
-/// No single `ResourceSpans` (or frame) may be longer than this.
+/// No single `ResourceSpans` may be longer than this (a frame is walked, never held whole).
 pub const MAX_MESSAGE: u64 = 1 << 30;
 
 /// Where a read stopped.
@@ -135,7 +136,7 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
     match result {
         Ok(()) => Ok(()),
         Err(Stop::Fatal(e)) => Err(e),
-        // Every place that can meet the end of the input turns it into a message itself.
+        // A tag or varint value cut short by the end of a bare message.
         Err(Stop::Eof { at }) => Err(ctx.error(
             Some(Position::Byte(at)),
             "invalid protobuf: the input ends in the middle of a field",
@@ -195,7 +196,6 @@ fn is_framed(prefix: &[u8], complete: bool) -> bool {
 #[derive(Default)]
 struct Reader {
     interner: Interner,
-    buf: Vec<u8>,
 }
 
 fn wire_name(wt: u64) -> &'static str {
@@ -270,12 +270,7 @@ impl Reader {
                     Some(_) => Err(Stop::Eof { at: r.pos }),
                 };
             };
-            let invalid = |ctx: &ReadCtx<'_>, msg: String| {
-                Stop::Fatal(ctx.error(
-                    Some(Position::Byte(tag_at)),
-                    format!("invalid protobuf: {msg}"),
-                ))
-            };
+            let invalid = |ctx: &ReadCtx<'_>, msg: String| fatal(ctx, tag_at, msg);
             let (field, wt) = (tag >> 3, tag & 7);
             if field == 0 || field > u64::from(u32::MAX >> 3) {
                 return Err(invalid(
@@ -303,58 +298,53 @@ impl Reader {
                     let Some(len) = r.varint(ctx)? else {
                         return Err(Stop::Eof { at: r.pos });
                     };
+                    let start = r.pos;
                     if let Some(e) = end
-                        && len > e.saturating_sub(r.pos)
+                        && len > e.saturating_sub(start)
                     {
-                        let left = e.saturating_sub(r.pos);
-                        return Err(Stop::Fatal(ctx.error(
-                            Some(Position::Byte(len_at)),
-                            format!("invalid protobuf: field {field} length {len} exceeds the remaining {left} bytes of the frame"),
-                        )));
+                        let left = e.saturating_sub(start);
+                        let msg = format!(
+                            "field {field} length {len} exceeds the remaining {left} bytes of the frame"
+                        );
+                        return Err(fatal(ctx, len_at, msg));
                     }
                     if len > MAX_MESSAGE {
-                        return Err(Stop::Fatal(ctx.error(
-                            Some(Position::Byte(len_at)),
-                            format!("invalid protobuf: field {field} length {len} exceeds the maximum of {MAX_MESSAGE} bytes"),
-                        )));
+                        let msg = format!(
+                            "field {field} length {len} exceeds the maximum of {MAX_MESSAGE} bytes"
+                        );
+                        return Err(fatal(ctx, len_at, msg));
                     }
-                    let start = r.pos;
                     // In a frame, running out of input is the frame's fault (reported by the
                     // caller); in a bare message it is this field's.
-                    let field_eof = |e: Stop, ctx: &ReadCtx<'_>| {
-                        match (e, end) {
-                        (Stop::Eof { at }, None) => Stop::Fatal(ctx.error(
-                            Some(Position::Byte(len_at)),
-                            format!("invalid protobuf: field {field} length {len} exceeds the remaining {} bytes", at - start),
-                        )),
+                    let field_eof = |e: Stop, ctx: &ReadCtx<'_>| match (e, end) {
+                        (Stop::Eof { at }, None) => {
+                            let left = at - start;
+                            let msg = format!(
+                                "field {field} length {len} exceeds the remaining {left} bytes"
+                            );
+                            fatal(ctx, len_at, msg)
+                        }
                         (e, _) => e,
-                    }
                     };
                     if field != 1 {
                         r.skip(len, ctx).map_err(|e| field_eof(e, ctx))?;
                         continue;
                     }
-                    let mut buf = std::mem::take(&mut self.buf);
-                    let got = r.read_into(len, &mut buf, ctx);
-                    let decoded = got.map(|()| pb::ResourceSpans::decode(buf.as_slice()));
-                    self.buf = buf;
-                    match decoded.map_err(|e| field_eof(e, ctx))? {
+                    // A fresh buffer per ResourceSpans: the decoded message's strings and ids are
+                    // slices of it (no copies), and it is freed with the message.
+                    let mut buf = Vec::new();
+                    r.read_into(len, &mut buf, ctx)
+                        .map_err(|e| field_eof(e, ctx))?;
+                    match pb::ResourceSpans::decode(pb::Bytes::from(buf)) {
                         Ok(rs) => {
                             let spans = self.resource_spans(rs, start, index, ctx);
                             ctx.emit(spans);
                         }
                         Err(e) => {
-                            return Err(Stop::Fatal(ctx.error(
-                                Some(Position::Byte(start)),
-                                format!("invalid protobuf: resource_spans[{index}]: {e}"),
-                            )));
+                            return Err(fatal(ctx, start, format!("resource_spans[{index}]: {e}")));
                         }
                     }
                     index += 1;
-                    // Do not keep a huge buffer alive after one big message.
-                    if self.buf.capacity() > 64 << 20 {
-                        self.buf = Vec::new();
-                    }
                 }
                 _ => {
                     let msg = format!(
@@ -406,7 +396,7 @@ impl Reader {
         for (si, ss) in scope_spans.into_iter().enumerate() {
             let sc = ss.scope.unwrap_or_default();
             let scope = Arc::new(Scope {
-                name: self.interner.intern(&sc.name),
+                name: self.interner.intern(&text(&sc.name)),
                 version: non_empty(sc.version),
                 attributes: self.attrs(sc.attributes),
                 dropped_attributes_count: sc.dropped_attributes_count,
@@ -456,7 +446,7 @@ impl Reader {
             .into_iter()
             .map(|e| Event {
                 time_ns: e.time_unix_nano,
-                name: self.interner.intern(&e.name),
+                name: self.interner.intern(&text(&e.name)),
                 attributes: self.attrs(e.attributes),
                 dropped_attributes_count: e.dropped_attributes_count,
             })
@@ -466,7 +456,7 @@ impl Reader {
             span_id,
             parent_span_id: (!parent.is_zero()).then_some(parent),
             parent_ref: ParentRef::ParentId,
-            name: self.interner.intern(&p.name),
+            name: self.interner.intern(&text(&p.name)),
             service: service.clone(),
             kind: SpanKind::from_otlp(i64::from(p.kind)).unwrap_or_default(),
             status: Status {
@@ -492,7 +482,7 @@ impl Reader {
     fn attrs(&mut self, kvs: Vec<pb::KeyValue>) -> Vec<KeyValue> {
         kvs.into_iter()
             .map(|kv| KeyValue {
-                key: self.interner.intern(&kv.key),
+                key: self.interner.intern(&text(&kv.key)),
                 value: self.value(kv.value),
             })
             .collect()
@@ -503,11 +493,11 @@ impl Reader {
         use pb::any_value::Value as V;
         match v.and_then(|v| v.value) {
             None => Value::Empty,
-            Some(V::StringValue(s)) => Value::Str(s.into_boxed_str()),
+            Some(V::StringValue(s)) => Value::Str(text(&s).into()),
             Some(V::BoolValue(b)) => Value::Bool(b),
             Some(V::IntValue(i)) => Value::Int(i),
             Some(V::DoubleValue(d)) => Value::Double(d),
-            Some(V::BytesValue(b)) => Value::Bytes(b.into_boxed_slice()),
+            Some(V::BytesValue(b)) => Value::Bytes(Box::from(&b[..])),
             Some(V::ArrayValue(a)) => {
                 Value::Array(a.values.into_iter().map(|x| self.value(Some(x))).collect())
             }
@@ -516,8 +506,18 @@ impl Reader {
     }
 }
 
-fn non_empty(s: String) -> Option<Box<str>> {
-    (!s.is_empty()).then(|| s.into_boxed_str())
+/// A fatal "invalid protobuf" error at a byte offset.
+fn fatal(ctx: &ReadCtx<'_>, at: u64, msg: String) -> Stop {
+    Stop::Fatal(ctx.error(Some(Position::Byte(at)), format!("invalid protobuf: {msg}")))
+}
+
+/// Protobuf `string` bytes as text; invalid UTF-8 is replaced, not fatal.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+fn non_empty(b: pb::Bytes) -> Option<Box<str>> {
+    (!b.is_empty()).then(|| text(&b).into())
 }
 
 #[cfg(test)]
@@ -833,6 +833,12 @@ pub(crate) mod tests {
         assert_eq!(o.spans.len(), 2);
         // An 8-byte trace id is a 64-bit id.
         assert_eq!(o.spans[1].trace_id, TraceId(0x0303030303030303));
+        // Invalid UTF-8 in a string field is replaced, not fatal (the name is the last byte).
+        let mut bad = m.clone();
+        *bad.last_mut().unwrap() = 0xff;
+        let o = run(&bad);
+        o.result.unwrap();
+        assert_eq!(&*o.spans[0].name, "\u{fffd}");
         // Unknown outer fields of every wire type are skipped.
         let mut u = vec![
             0x10, 0x96, 0x01, 0x19, 1, 2, 3, 4, 5, 6, 7, 8, 0x25, 1, 2, 3, 4, 0x1a, 2, 9, 9,
@@ -953,6 +959,34 @@ pub(crate) mod tests {
             e.to_string(),
             "in.pb: byte 5: invalid protobuf: field 1 length 10 exceeds the remaining 2 bytes of the frame"
         );
+    }
+
+    /// Through the whole loading path: detection routes every sample here.
+    #[test]
+    fn load_detects_and_reads_samples() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
+        for (file, spans) in [
+            ("otlp-protobuf_TracesData_from-otel-proto-example.binpb", 1),
+            (
+                "otlp-protobuf_fileexporter-framed_from-jaeger-ui-multi-in.pb",
+                4,
+            ),
+            (
+                "generated/backend-responses/tempo/api-traces-0cb0f836124d98d806e10d0ea1575e6a.pb",
+                24,
+            ),
+        ] {
+            let path = dir.join(file).display().to_string();
+            let loaded = crate::input::load(&[path], &crate::input::LoadOptions::default());
+            assert!(
+                loaded.report.errors.is_empty(),
+                "{:?}",
+                loaded.report.errors
+            );
+            assert_eq!(loaded.report.inputs[0].1, crate::input::Format::OtlpProto);
+            assert_eq!(loaded.traces.span_count(), spans);
+            assert_eq!(loaded.traces.len(), 1);
+        }
     }
 
     #[test]

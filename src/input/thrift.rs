@@ -479,8 +479,13 @@ impl<'a> Decoder<'a> {
 
     /// A string; invalid UTF-8 is replaced (Thrift strings are bytes on the wire).
     pub fn read_string(&mut self) -> Result<String> {
+        Ok(self.read_str()?.into_owned())
+    }
+
+    /// A string borrowed from the input when it is valid UTF-8.
+    pub fn read_str(&mut self) -> Result<std::borrow::Cow<'a, str>> {
         let b = self.read_binary()?;
-        Ok(String::from_utf8_lossy(b).into_owned())
+        Ok(String::from_utf8_lossy(b))
     }
 
     /// Skip a value of the given type, however it nests (up to [`MAX_DEPTH`]).

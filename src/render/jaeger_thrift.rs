@@ -14,6 +14,7 @@
 //! - the resource becomes the process: `serviceName` = the span's service, tags = the other
 //!   resource attributes.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -90,15 +91,15 @@ fn group_by_process(spans: &[Span]) -> Vec<(Arc<str>, Arc<Resource>, Vec<&Span>)
     groups
 }
 
-fn tag(key: &str, value: &Value, notes: &mut Notes) -> JTag {
+fn tag<'a>(key: &'a str, value: &'a Value, notes: &mut Notes) -> JTag<'a> {
     let mut t = JTag {
-        key: key.to_string(),
+        key: Cow::Borrowed(key),
         ..JTag::default()
     };
     match value {
         Value::Str(s) => {
             t.v_type = TAG_STRING;
-            t.v_str = Some(s.to_string());
+            t.v_str = Some(Cow::Borrowed(s));
         }
         Value::Double(d) => {
             t.v_type = TAG_DOUBLE;
@@ -114,45 +115,45 @@ fn tag(key: &str, value: &Value, notes: &mut Notes) -> JTag {
         }
         Value::Bytes(b) => {
             t.v_type = TAG_BINARY;
-            t.v_binary = Some(b.to_vec());
+            t.v_binary = Some(Cow::Borrowed(b));
         }
         Value::Empty => {
             notes.add("jaeger-thrift: empty attribute values written as empty strings");
             t.v_type = TAG_STRING;
-            t.v_str = Some(String::new());
+            t.v_str = Some(Cow::Borrowed(""));
         }
         Value::Array(_) | Value::Map(_) => {
             notes.add("jaeger-thrift: array and map attribute values written as JSON strings");
             t.v_type = TAG_STRING;
-            t.v_str = Some(value.to_json().to_string());
+            t.v_str = Some(Cow::Owned(value.to_json().to_string()));
         }
     }
     t
 }
 
-fn str_tag(key: &str, v: &str) -> JTag {
+fn str_tag<'a>(key: &'a str, v: &'a str) -> JTag<'a> {
     JTag {
-        key: key.to_string(),
+        key: Cow::Borrowed(key),
         v_type: TAG_STRING,
-        v_str: Some(v.to_string()),
+        v_str: Some(Cow::Borrowed(v)),
         ..JTag::default()
     }
 }
 
-fn tags(attrs: &[KeyValue], notes: &mut Notes) -> Vec<JTag> {
+fn tags<'a>(attrs: impl IntoIterator<Item = &'a KeyValue>, notes: &mut Notes) -> Vec<JTag<'a>> {
     attrs
-        .iter()
+        .into_iter()
         .map(|kv| tag(&kv.key, &kv.value, notes))
         .collect()
 }
 
 /// One batch for spans that share a service and resource.
-pub(crate) fn to_batch(
-    service: &str,
-    resource: &Resource,
-    spans: &[&Span],
+pub(crate) fn to_batch<'a>(
+    service: &'a str,
+    resource: &'a Resource,
+    spans: &[&'a Span],
     notes: &mut Notes,
-) -> JBatch {
+) -> JBatch<'a> {
     let service_name = if service.is_empty() {
         resource
             .attributes
@@ -160,23 +161,20 @@ pub(crate) fn to_batch(
             .find(|kv| &*kv.key == "service.name")
             .and_then(|kv| kv.value.as_str())
             .unwrap_or("")
-            .to_string()
     } else {
-        service.to_string()
+        service
     };
-    let process_attrs: Vec<KeyValue> = resource
+    let process_attrs = resource
         .attributes
         .iter()
-        .filter(|kv| &*kv.key != "service.name")
-        .cloned()
-        .collect();
+        .filter(|kv| &*kv.key != "service.name");
     if resource.schema_url.is_some() || resource.dropped_attributes_count != 0 {
         notes.add("jaeger-thrift: resource schema URL and dropped attribute count are not carried");
     }
     JBatch {
         process: JProcess {
-            service_name,
-            tags: tags(&process_attrs, notes),
+            service_name: Cow::Borrowed(service_name),
+            tags: tags(process_attrs, notes),
         },
         spans: spans.iter().map(|s| to_span(s, notes)).collect(),
     }
@@ -189,7 +187,7 @@ fn us(ns: u64, notes: &mut Notes) -> i64 {
     (ns / 1000) as i64
 }
 
-fn to_span(s: &Span, notes: &mut Notes) -> JSpan {
+fn to_span<'a>(s: &'a Span, notes: &mut Notes) -> JSpan<'a> {
     let parent = s.parent_span_id.map_or(0, |p| p.0);
     let mut links = s.links.as_slice();
     if let Some(first) = links.first()
@@ -298,7 +296,7 @@ fn to_span(s: &Span, notes: &mut Notes) -> JSpan {
         trace_id_high: s.trace_id.high() as i64,
         span_id: s.span_id.0 as i64,
         parent_span_id: parent as i64,
-        operation_name: s.name.to_string(),
+        operation_name: Cow::Borrowed(&s.name),
         references,
         flags: i64::from(s.flags & 0xff),
         start_time: start_us,
@@ -308,7 +306,7 @@ fn to_span(s: &Span, notes: &mut Notes) -> JSpan {
     }
 }
 
-fn write_tag(e: &mut Encoder, t: &JTag) {
+fn write_tag(e: &mut Encoder, t: &JTag<'_>) {
     e.write_struct_begin();
     e.write_field(1, TType::Binary);
     e.write_string(&t.key);
@@ -336,7 +334,7 @@ fn write_tag(e: &mut Encoder, t: &JTag) {
     e.write_struct_end();
 }
 
-fn write_tags(e: &mut Encoder, id: i16, tags: &[JTag]) {
+fn write_tags(e: &mut Encoder, id: i16, tags: &[JTag<'_>]) {
     e.write_field(id, TType::List);
     e.write_list_begin(TType::Struct, tags.len());
     for t in tags {
@@ -344,7 +342,7 @@ fn write_tags(e: &mut Encoder, id: i16, tags: &[JTag]) {
     }
 }
 
-fn write_span(e: &mut Encoder, s: &JSpan) {
+fn write_span(e: &mut Encoder, s: &JSpan<'_>) {
     e.write_struct_begin();
     for (id, v) in [
         (1, s.trace_id_low),
@@ -391,7 +389,7 @@ fn write_span(e: &mut Encoder, s: &JSpan) {
 }
 
 /// One `Agent.emitBatch(batch)` oneway message.
-pub fn encode_emit_batch(b: &JBatch, proto: Protocol, seq_id: i32) -> Vec<u8> {
+pub fn encode_emit_batch(b: &JBatch<'_>, proto: Protocol, seq_id: i32) -> Vec<u8> {
     let mut e = Encoder::new(proto);
     e.write_message_begin("emitBatch", MESSAGE_ONEWAY, seq_id);
     e.write_struct_begin(); // emitBatch_args

@@ -120,7 +120,10 @@ fn resource_spans(r: &Resource, service: &str) -> pb::ResourceSpans {
     // The span's service is the resource's `service.name`; keep them one.
     if !service.is_empty() {
         let value = Some(any_value(&Value::Str(service.into())));
-        match attributes.iter_mut().find(|kv| kv.key == "service.name") {
+        match attributes
+            .iter_mut()
+            .find(|kv| kv.key == "service.name".as_bytes())
+        {
             Some(kv) => kv.value = value,
             None => attributes.insert(
                 0,
@@ -137,7 +140,7 @@ fn resource_spans(r: &Resource, service: &str) -> pb::ResourceSpans {
             dropped_attributes_count: r.dropped_attributes_count,
         }),
         scope_spans: Vec::new(),
-        schema_url: r.schema_url.as_deref().unwrap_or("").to_string(),
+        schema_url: opt_text(r.schema_url.as_deref()),
         instrumentation_library_spans: Vec::new(),
     }
 }
@@ -145,18 +148,30 @@ fn resource_spans(r: &Resource, service: &str) -> pb::ResourceSpans {
 fn scope_spans(s: &Scope) -> pb::ScopeSpans {
     pb::ScopeSpans {
         scope: Some(pb::InstrumentationScope {
-            name: s.name.to_string(),
-            version: s.version.as_deref().unwrap_or("").to_string(),
+            name: text(&s.name),
+            version: opt_text(s.version.as_deref()),
             attributes: attrs(&s.attributes),
             dropped_attributes_count: s.dropped_attributes_count,
         }),
         spans: Vec::new(),
-        schema_url: s.schema_url.as_deref().unwrap_or("").to_string(),
+        schema_url: opt_text(s.schema_url.as_deref()),
     }
 }
 
-fn id_bytes<const N: usize>(zero: bool, b: [u8; N]) -> Vec<u8> {
-    if zero { Vec::new() } else { b.to_vec() }
+fn id_bytes<const N: usize>(zero: bool, b: [u8; N]) -> pb::Bytes {
+    if zero {
+        pb::Bytes::new()
+    } else {
+        pb::Bytes::copy_from_slice(&b)
+    }
+}
+
+fn text(s: &str) -> pb::Bytes {
+    pb::Bytes::copy_from_slice(s.as_bytes())
+}
+
+fn opt_text(s: Option<&str>) -> pb::Bytes {
+    s.map_or_else(pb::Bytes::new, text)
 }
 
 fn span(s: &Span, notes: &mut Notes) -> pb::Span {
@@ -185,7 +200,7 @@ fn span(s: &Span, notes: &mut Notes) -> pb::Span {
             pb::Link {
                 trace_id: id_bytes(l.trace_id.is_zero(), l.trace_id.to_bytes()),
                 span_id: id_bytes(l.span_id.is_zero(), l.span_id.to_bytes()),
-                trace_state: l.trace_state.as_deref().unwrap_or("").to_string(),
+                trace_state: opt_text(l.trace_state.as_deref()),
                 attributes: attrs(&l.attributes),
                 dropped_attributes_count: l.dropped_attributes_count,
                 flags: l.flags,
@@ -199,9 +214,9 @@ fn span(s: &Span, notes: &mut Notes) -> pb::Span {
     pb::Span {
         trace_id: id_bytes(s.trace_id.is_zero(), s.trace_id.to_bytes()),
         span_id: id_bytes(s.span_id.is_zero(), s.span_id.to_bytes()),
-        trace_state: s.trace_state.as_deref().unwrap_or("").to_string(),
+        trace_state: opt_text(s.trace_state.as_deref()),
         parent_span_id: id_bytes(parent.is_zero(), parent.to_bytes()),
-        name: s.name.to_string(),
+        name: text(&s.name),
         kind: s.kind.to_otlp(),
         start_time_unix_nano: s.start_ns,
         end_time_unix_nano: s.end_ns,
@@ -212,7 +227,7 @@ fn span(s: &Span, notes: &mut Notes) -> pb::Span {
             .iter()
             .map(|e| pb::Event {
                 time_unix_nano: e.time_ns,
-                name: e.name.to_string(),
+                name: text(&e.name),
                 attributes: attrs(&e.attributes),
                 dropped_attributes_count: e.dropped_attributes_count,
             })
@@ -222,7 +237,7 @@ fn span(s: &Span, notes: &mut Notes) -> pb::Span {
         dropped_links_count: s.dropped_links_count,
         status: (s.status.code != StatusCode::Unset || s.status.message.is_some()).then(|| {
             pb::Status {
-                message: s.status.message.as_deref().unwrap_or("").to_string(),
+                message: opt_text(s.status.message.as_deref()),
                 code: s.status.code.to_otlp(),
             }
         }),
@@ -233,7 +248,7 @@ fn span(s: &Span, notes: &mut Notes) -> pb::Span {
 fn attrs(kvs: &[KeyValue]) -> Vec<pb::KeyValue> {
     kvs.iter()
         .map(|kv| pb::KeyValue {
-            key: kv.key.to_string(),
+            key: text(&kv.key),
             value: Some(any_value(&kv.value)),
         })
         .collect()
@@ -243,11 +258,11 @@ fn any_value(v: &Value) -> pb::AnyValue {
     use pb::any_value::Value as V;
     let value = match v {
         Value::Empty => None,
-        Value::Str(s) => Some(V::StringValue(s.to_string())),
+        Value::Str(s) => Some(V::StringValue(text(s))),
         Value::Bool(b) => Some(V::BoolValue(*b)),
         Value::Int(i) => Some(V::IntValue(*i)),
         Value::Double(d) => Some(V::DoubleValue(*d)),
-        Value::Bytes(b) => Some(V::BytesValue(b.to_vec())),
+        Value::Bytes(b) => Some(V::BytesValue(pb::Bytes::copy_from_slice(b))),
         Value::Array(a) => Some(V::ArrayValue(pb::ArrayValue {
             values: a.iter().map(any_value).collect(),
         })),
@@ -361,7 +376,12 @@ pub(crate) mod tests {
                 let scopes = &td.resource_spans[0].scope_spans;
                 let names: Vec<(&str, usize)> = scopes
                     .iter()
-                    .map(|s| (s.scope.as_ref().unwrap().name.as_str(), s.spans.len()))
+                    .map(|s| {
+                        (
+                            std::str::from_utf8(&s.scope.as_ref().unwrap().name).unwrap(),
+                            s.spans.len(),
+                        )
+                    })
                     .collect();
                 assert_eq!(names, [("ohboy", 2), ("widgets", 2)]);
             }
@@ -648,6 +668,171 @@ pub(crate) mod tests {
             if bytes.len() > 4 {
                 let _ = run_with(crate::input::otlp_proto::read, &bytes[4..], 64);
             }
+        }
+    }
+}
+
+/// Read throughput on a large generated file: `cargo test --release --lib throughput -- --ignored --nocapture`
+/// (size with `TRACEKIT_BENCH_MB`, default 100).
+#[cfg(test)]
+mod throughput {
+    use std::io::{BufReader, BufWriter};
+    use std::time::Instant;
+
+    use super::*;
+    use crate::input::{Format, ReadCtx, read_format};
+    use crate::model::{Event, SpanId, SpanKind, StatusCode, TraceId};
+
+    fn synthetic_trace(
+        n: u64,
+        resources: &[(Arc<str>, Arc<Resource>)],
+        scope: &Arc<Scope>,
+    ) -> Trace {
+        let trace_id =
+            TraceId(u128::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) | 1);
+        let spans = (0..20u64)
+            .map(|i| {
+                let mut s = Span::new(trace_id, SpanId(n * 100 + i + 1));
+                s.parent_span_id = (i > 0).then(|| SpanId(n * 100 + i / 2 + 1));
+                let (svc, res) = &resources[(i % resources.len() as u64) as usize];
+                s.service = svc.clone();
+                s.resource = res.clone();
+                s.scope = scope.clone();
+                s.name = Arc::from(format!("GET /api/v1/items/{}", i % 7).as_str());
+                s.kind = if i % 2 == 0 {
+                    SpanKind::Server
+                } else {
+                    SpanKind::Client
+                };
+                s.start_ns = 1_700_000_000_000_000_000 + n * 1_000_000 + i * 1000;
+                s.end_ns = s.start_ns + 123_456 + i;
+                s.flags = 0x301;
+                if i == 3 {
+                    s.status.code = StatusCode::Error;
+                    s.status.message = Some("boom".into());
+                }
+                s.attributes = vec![
+                    KeyValue::new("http.method", Value::from("GET")),
+                    KeyValue::new("http.route", Value::from("/api/v1/items/{id}")),
+                    KeyValue::new("http.status_code", Value::Int(200)),
+                    KeyValue::new("net.peer.name", Value::from("backend.internal")),
+                    KeyValue::new("net.peer.port", Value::Int(8080)),
+                    KeyValue::new("user_agent.original", Value::from("python-requests/2.31.0")),
+                    KeyValue::new("request.size", Value::Int(i64::try_from(n).unwrap_or(0))),
+                    KeyValue::new("cache.hit", Value::Bool(i % 3 == 0)),
+                ];
+                s.events = vec![Event {
+                    time_ns: s.start_ns + 10_000,
+                    name: Arc::from("log"),
+                    attributes: vec![KeyValue::new("message", Value::from("handled request"))],
+                    dropped_attributes_count: 0,
+                }];
+                s
+            })
+            .collect();
+        Trace { trace_id, spans }
+    }
+
+    /// CPU time of this thread (user + system), from /proc: the machine may be shared, so
+    /// wall time alone says little.
+    fn cpu_secs() -> f64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        let after = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+        let f: Vec<f64> = after.split(' ').map(|x| x.parse().unwrap_or(0.0)).collect();
+        // Fields 14 and 15 (utime, stime) are at 11 and 12 after the command name; 100 ticks/s.
+        (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+    }
+
+    fn measure(format: Format, path: &std::path::Path) -> (u64, f64, f64) {
+        let mut spans = 0u64;
+        let mut warnings = Vec::new();
+        let cpu = cpu_secs();
+        let started = Instant::now();
+        {
+            let mut sink = |b: Vec<Span>| spans += b.len() as u64;
+            let mut ctx = ReadCtx {
+                source: Arc::from("bench"),
+                sink: &mut sink,
+                warnings: &mut warnings,
+            };
+            let mut input =
+                BufReader::with_capacity(256 * 1024, std::fs::File::open(path).unwrap());
+            read_format(format, &mut input, &mut ctx).unwrap();
+        }
+        assert!(warnings.is_empty());
+        (spans, started.elapsed().as_secs_f64(), cpu_secs() - cpu)
+    }
+
+    #[test]
+    #[ignore = "slow: measures read throughput on a large generated file"]
+    fn throughput() {
+        let mb: u64 = std::env::var("TRACEKIT_BENCH_MB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        let resources: Vec<(Arc<str>, Arc<Resource>)> =
+            ["frontend", "checkout", "inventory", "payments"]
+                .iter()
+                .map(|s| {
+                    let attrs = vec![
+                        KeyValue::new("service.name", Value::from(*s)),
+                        KeyValue::new("host.name", Value::from("node-17.example")),
+                        KeyValue::new("telemetry.sdk.language", Value::from("python")),
+                        KeyValue::new("service.version", Value::from("1.4.2")),
+                    ];
+                    (
+                        Arc::from(*s),
+                        Arc::new(Resource {
+                            attributes: attrs,
+                            ..Resource::default()
+                        }),
+                    )
+                })
+                .collect();
+        let scope = Arc::new(Scope {
+            name: Arc::from("shop"),
+            version: Some("0.1.0".into()),
+            ..Scope::default()
+        });
+        let dir = tempfile::tempdir().unwrap();
+        for (format, wf, name) in [
+            (
+                Format::OtlpProto,
+                crate::render::convert::WriteFormat::OtlpProto,
+                "big.pb",
+            ),
+            (
+                Format::JaegerThrift,
+                crate::render::convert::WriteFormat::JaegerThrift,
+                "big.thrift",
+            ),
+        ] {
+            let path = dir.path().join(name);
+            {
+                let mut out = BufWriter::new(std::fs::File::create(&path).unwrap());
+                let mut w = crate::render::convert::writer(wf, &mut out);
+                let mut n = 0;
+                while n % 1000 != 0
+                    || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) < mb << 20
+                {
+                    w.write_trace(&synthetic_trace(n, &resources, &scope))
+                        .unwrap();
+                    n += 1;
+                }
+                w.finish().unwrap();
+            }
+            let size = std::fs::metadata(&path).unwrap().len();
+            // Warm the page cache, then measure.
+            let _ = measure(format, &path);
+            let (spans, secs, cpu) = measure(format, &path);
+            let mb = size as f64 / 1e6;
+            println!(
+                "{}: {mb:.1} MB, {spans} spans; wall {secs:.2} s = {:.0} MB/s; cpu {cpu:.2} s = {:.0} MB/s, {:.2} M spans/s",
+                format.name(),
+                mb / secs,
+                mb / cpu.max(0.01),
+                spans as f64 / 1e6 / cpu.max(0.01)
+            );
         }
     }
 }
