@@ -1159,6 +1159,71 @@ mod tests {
         );
     }
 
+    /// Unknown fields, fields of an unexpected type, `seqNo` and `stats` are skipped by type.
+    #[test]
+    fn unknown_and_mistyped_fields_are_skipped() {
+        for proto in [Protocol::Compact, Protocol::Binary] {
+            let mut e = thrift::Encoder::new(proto);
+            e.write_message_begin("emitBatch", thrift::MESSAGE_ONEWAY, 3);
+            e.write_struct_begin(); // args
+            e.write_field(1, TType::Struct);
+            e.write_struct_begin(); // Batch
+            e.write_field(1, TType::Struct);
+            e.write_struct_begin(); // Process
+            e.write_field(1, TType::Binary);
+            e.write_string("svc");
+            e.write_field(3, TType::Map); // unknown: map<string,string> {"k": "v"}
+            match proto {
+                Protocol::Compact => e.buf.extend([1, 0x88]),
+                Protocol::Binary => e.buf.extend([11, 11, 0, 0, 0, 1]),
+            }
+            e.write_string("k");
+            e.write_string("v");
+            e.write_struct_end();
+            e.write_field(2, TType::List);
+            e.write_list_begin(TType::Struct, 1);
+            e.write_struct_begin(); // Span
+            e.write_field(1, TType::I64);
+            e.write_i64(1);
+            e.write_field(3, TType::I64);
+            e.write_i64(2);
+            e.write_field(5, TType::Binary);
+            e.write_string("op");
+            e.write_field(8, TType::I64);
+            e.write_i64(10);
+            e.write_field(9, TType::Binary); // duration with the wrong type: skipped
+            e.write_string("not a number");
+            e.write_bool_field(12, true); // `incomplete` (some IDL versions): unknown here
+            e.write_field(20, TType::Struct); // unknown struct holding a list
+            e.write_struct_begin();
+            e.write_field(1, TType::List);
+            e.write_list_begin(TType::I32, 2);
+            e.write_i32(1);
+            e.write_i32(2);
+            e.write_struct_end();
+            e.write_struct_end(); // Span
+            e.write_field(3, TType::I64); // seqNo
+            e.write_i64(5);
+            e.write_field(4, TType::Struct); // stats
+            e.write_struct_begin();
+            e.write_field(1, TType::I64);
+            e.write_i64(0);
+            e.write_struct_end();
+            e.write_struct_end(); // Batch
+            e.write_struct_end(); // args
+            let o = run(&e.buf);
+            o.result.unwrap();
+            assert!(o.warnings.is_empty());
+            assert_eq!(o.spans.len(), 1);
+            let s = &o.spans[0];
+            assert_eq!(
+                (s.trace_id, s.span_id, &*s.name, &*s.service),
+                (TraceId(1), SpanId(2), "op", "svc")
+            );
+            assert_eq!((s.start_ns, s.end_ns), (10_000, 10_000));
+        }
+    }
+
     /// Through the whole loading path: detection routes every sample here.
     #[test]
     fn load_detects_and_reads_samples() {

@@ -1,6 +1,8 @@
 //! Jaeger agent Thrift writer: one compact-protocol `emitBatch` oneway message per (trace,
 //! service), laid out field by field as jaeger-client sends them over UDP (no `seqNo`/`stats`;
-//! `tags` and `logs` always present, `references` only when there are some), concatenated.
+//! `tags` and `logs` always present, `references` only when there are some; sequence ids from
+//! 1), concatenated. Like the client, a batch that would not fit one UDP datagram (65000 bytes)
+//! is split over several messages.
 //!
 //! Model → Jaeger (the reverse of `input::jaeger_thrift`):
 //! - times: `startTime = start_ns / 1000`, `duration = end_ns / 1000 − start_ns / 1000` (µs,
@@ -46,10 +48,12 @@ impl TraceWriter for JaegerThriftWriter<'_> {
     fn write_trace(&mut self, trace: &Trace) -> io::Result<()> {
         for (service, resource, spans) in group_by_process(&trace.spans) {
             let batch = to_batch(&service, &resource, &spans, &mut self.notes);
-            // jaeger-client numbers its messages from 1.
-            self.seq_id = self.seq_id.wrapping_add(1);
-            let bytes = encode_emit_batch(&batch, Protocol::Compact, self.seq_id);
-            self.out.write_all(&bytes)?;
+            for bytes in encode_datagrams(&batch, Protocol::Compact, &mut self.seq_id) {
+                if bytes.len() > MAX_DATAGRAM {
+                    self.notes.add("jaeger-thrift: a span larger than a UDP datagram (65000 bytes) was written in a message of its own");
+                }
+                self.out.write_all(&bytes)?;
+            }
         }
         Ok(())
     }
@@ -388,8 +392,12 @@ fn write_span(e: &mut Encoder, s: &JSpan<'_>) {
     e.write_struct_end();
 }
 
-/// One `Agent.emitBatch(batch)` oneway message.
-pub fn encode_emit_batch(b: &JBatch<'_>, proto: Protocol, seq_id: i32) -> Vec<u8> {
+/// jaeger-clients keep each UDP datagram within this many bytes (the agent's limit is 65000).
+pub const MAX_DATAGRAM: usize = 65_000;
+
+/// One `Agent.emitBatch(batch)` oneway message, from already encoded spans (a span struct
+/// encodes to the same bytes wherever it is, so spans can be encoded once and packed).
+fn message(process: &JProcess<'_>, spans: &[Vec<u8>], proto: Protocol, seq_id: i32) -> Vec<u8> {
     let mut e = Encoder::new(proto);
     e.write_message_begin("emitBatch", MESSAGE_ONEWAY, seq_id);
     e.write_struct_begin(); // emitBatch_args
@@ -398,17 +406,58 @@ pub fn encode_emit_batch(b: &JBatch<'_>, proto: Protocol, seq_id: i32) -> Vec<u8
     e.write_field(1, TType::Struct);
     e.write_struct_begin(); // Process
     e.write_field(1, TType::Binary);
-    e.write_string(&b.process.service_name);
-    write_tags(&mut e, 2, &b.process.tags);
+    e.write_string(&process.service_name);
+    write_tags(&mut e, 2, &process.tags);
     e.write_struct_end();
     e.write_field(2, TType::List);
-    e.write_list_begin(TType::Struct, b.spans.len());
-    for s in &b.spans {
-        write_span(&mut e, s);
+    e.write_list_begin(TType::Struct, spans.len());
+    for s in spans {
+        e.buf.extend_from_slice(s);
     }
     e.write_struct_end(); // Batch
     e.write_struct_end(); // args
     e.buf
+}
+
+fn span_bytes(s: &JSpan<'_>, proto: Protocol) -> Vec<u8> {
+    let mut e = Encoder::new(proto);
+    write_span(&mut e, s);
+    e.buf
+}
+
+/// One `Agent.emitBatch(batch)` oneway message holding the whole batch.
+pub fn encode_emit_batch(b: &JBatch<'_>, proto: Protocol, seq_id: i32) -> Vec<u8> {
+    let spans: Vec<Vec<u8>> = b.spans.iter().map(|s| span_bytes(s, proto)).collect();
+    message(&b.process, &spans, proto, seq_id)
+}
+
+/// The batch as jaeger-client sends it: as many messages as it takes to keep each within
+/// [`MAX_DATAGRAM`] (a single bigger span gets a message of its own). Sequence ids continue
+/// from `seq_id` (jaeger-client numbers its messages from 1).
+pub fn encode_datagrams(b: &JBatch<'_>, proto: Protocol, seq_id: &mut i32) -> Vec<Vec<u8>> {
+    // The message without spans, plus room for a longer list header.
+    let fixed = message(&b.process, &[], proto, 0).len() + 10;
+    let mut out = Vec::new();
+    let mut chunk: Vec<Vec<u8>> = Vec::new();
+    let mut size = fixed;
+    let mut flush = |chunk: &mut Vec<Vec<u8>>, out: &mut Vec<Vec<u8>>| {
+        *seq_id = seq_id.wrapping_add(1);
+        out.push(message(&b.process, chunk, proto, *seq_id));
+        chunk.clear();
+    };
+    for s in &b.spans {
+        let bytes = span_bytes(s, proto);
+        if !chunk.is_empty() && size + bytes.len() > MAX_DATAGRAM {
+            flush(&mut chunk, &mut out);
+            size = fixed;
+        }
+        size += bytes.len();
+        chunk.push(bytes);
+    }
+    if !chunk.is_empty() || out.is_empty() {
+        flush(&mut chunk, &mut out);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -481,6 +530,39 @@ mod tests {
             .map(|w| w[2])
             .collect();
         assert_eq!(seq_ids, [1, 2, 3, 4, 5, 6]);
+        assert_same_spans(&read_ok(read, &bytes), &spans);
+    }
+
+    #[test]
+    fn big_batches_are_split_into_datagrams() {
+        // 300 spans of one service, each with a 1000-byte tag: about 300 KB in all.
+        let resource = Arc::new(Resource {
+            attributes: vec![KeyValue::new("service.name", Value::from("svc"))],
+            ..Resource::default()
+        });
+        let spans: Vec<Span> = (1..=300u64)
+            .map(|i| {
+                let mut s = Span::new(TraceId(1), SpanId(i));
+                s.service = Arc::from("svc");
+                s.resource = resource.clone();
+                s.attributes = vec![KeyValue::new("blob", Value::from("x".repeat(1000)))];
+                s
+            })
+            .collect();
+        let (bytes, notes) = write_thrift(&[Trace {
+            trace_id: TraceId(1),
+            spans: spans.clone(),
+        }]);
+        assert!(notes.is_empty());
+        let mut d = Decoder::new(&bytes, Protocol::Compact);
+        let mut sizes = Vec::new();
+        while d.remaining() > 0 {
+            let before = d.pos();
+            read_message(&mut d).unwrap();
+            sizes.push(d.pos() - before);
+        }
+        assert!(sizes.len() >= 5, "{sizes:?}");
+        assert!(sizes.iter().all(|n| *n <= MAX_DATAGRAM), "{sizes:?}");
         assert_same_spans(&read_ok(read, &bytes), &spans);
     }
 
