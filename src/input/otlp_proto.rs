@@ -1,7 +1,1018 @@
-//! STUB: to be written.
-use super::{InputError, ReadCtx};
-use std::io::BufRead;
+//! OTLP protobuf reader (formats.md §2): a bare `TracesData` / `ExportTraceServiceRequest` /
+//! Tempo `/api/traces` protobuf body, or the Collector file exporter's framing (each message
+//! after a 4-byte big-endian length).
+//!
+//! Streaming: the outer message is walked field by field here (varint tag, varint length) and
+//! each `ResourceSpans` is decoded on its own with prost and emitted, so memory holds one
+//! `ResourceSpans`, never the file. Framing is decided from the first bytes (§2.2): when the
+//! whole input fits in the look-ahead, frames must tile it exactly; otherwise a leading 0x0a
+//! (field 1, wire type 2, how every `TracesData` starts) means bare, and a 4-byte length
+//! followed by 0x0a means framed.
+//!
+//! Every length read from the input is checked against a maximum and, while reading, against
+//! the bytes actually there: a corrupt length never causes a big allocation.
 
-pub fn read(_input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
-    Err(ctx.error(None, "reader not written yet"))
+use std::borrow::Cow;
+use std::io::{BufRead, Cursor, Read};
+use std::sync::Arc;
+
+use prost::Message as _;
+
+use super::otlp_pb as pb;
+use super::{InputError, Position, ReadCtx};
+use crate::model::{
+    Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
+    Status, StatusCode, TraceId, Value,
+};
+
+/// How much of the input is looked at to decide the framing.
+const PEEK: usize = 256 * 1024;
+/// No single `ResourceSpans` may be longer than this (a frame is walked, never held whole).
+pub const MAX_MESSAGE: u64 = 1 << 30;
+
+/// Where a read stopped.
+enum Stop {
+    /// The input ended at byte `at`.
+    Eof { at: u64 },
+    /// Anything else: already a full error.
+    Fatal(InputError),
+}
+
+/// A `BufRead` that knows its offset.
+struct Counted<'r> {
+    inner: &'r mut dyn BufRead,
+    pos: u64,
+}
+
+impl Counted<'_> {
+    fn io(&self, ctx: &ReadCtx<'_>, e: std::io::Error) -> Stop {
+        Stop::Fatal(ctx.error(Some(Position::Byte(self.pos)), format!("read error: {e}")))
+    }
+
+    /// One byte, or `None` at the end of the input.
+    fn byte(&mut self, ctx: &ReadCtx<'_>) -> Result<Option<u8>, Stop> {
+        let b = match self.inner.fill_buf() {
+            Ok(b) => b.first().copied(),
+            Err(e) => return Err(self.io(ctx, e)),
+        };
+        if b.is_some() {
+            self.inner.consume(1);
+            self.pos += 1;
+        }
+        Ok(b)
+    }
+
+    /// A varint; `None` when the input ends before its first byte.
+    fn varint(&mut self, ctx: &ReadCtx<'_>) -> Result<Option<u64>, Stop> {
+        let start = self.pos;
+        let mut v: u64 = 0;
+        for i in 0..10 {
+            match self.byte(ctx)? {
+                None if i == 0 => return Ok(None),
+                None => return Err(Stop::Eof { at: self.pos }),
+                Some(b) => {
+                    v |= u64::from(b & 0x7f) << (7 * i);
+                    if b & 0x80 == 0 {
+                        return Ok(Some(v));
+                    }
+                }
+            }
+        }
+        Err(Stop::Fatal(ctx.error(
+            Some(Position::Byte(start)),
+            "invalid protobuf: varint longer than 10 bytes",
+        )))
+    }
+
+    /// Exactly `n` bytes into `buf` (cleared first); the buffer grows only as bytes arrive.
+    fn read_into(&mut self, n: u64, buf: &mut Vec<u8>, ctx: &ReadCtx<'_>) -> Result<(), Stop> {
+        buf.clear();
+        buf.reserve(n.min(1 << 20) as usize);
+        let got = (&mut *self.inner)
+            .take(n)
+            .read_to_end(buf)
+            .map_err(|e| self.io(ctx, e))?;
+        self.pos += got as u64;
+        if (got as u64) < n {
+            Err(Stop::Eof { at: self.pos })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Skip `n` bytes without keeping them.
+    fn skip(&mut self, n: u64, ctx: &ReadCtx<'_>) -> Result<(), Stop> {
+        let got = std::io::copy(&mut (&mut *self.inner).take(n), &mut std::io::sink())
+            .map_err(|e| self.io(ctx, e))?;
+        self.pos += got;
+        if got < n {
+            Err(Stop::Eof { at: self.pos })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    // Look ahead without losing the bytes: read them, then read them again through a chain.
+    let mut prefix = Vec::with_capacity(PEEK);
+    let n = input
+        .take(PEEK as u64)
+        .read_to_end(&mut prefix)
+        .map_err(|e| ctx.error(Some(Position::Byte(0)), format!("read error: {e}")))?;
+    let complete = n < PEEK;
+    let framed = is_framed(&prefix, complete);
+    let mut chained = Cursor::new(prefix).chain(input);
+    let mut r = Counted {
+        inner: &mut chained,
+        pos: 0,
+    };
+    let mut reader = Reader::default();
+    let result = if framed {
+        reader.frames(&mut r, ctx)
+    } else {
+        reader.bare(&mut r, ctx)
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(Stop::Fatal(e)) => Err(e),
+        // A tag or varint value cut short by the end of a bare message.
+        Err(Stop::Eof { at }) => Err(ctx.error(
+            Some(Position::Byte(at)),
+            "invalid protobuf: the input ends in the middle of a field",
+        )),
+    }
+}
+
+/// Do 4-byte big-endian length frames tile `b` exactly, each frame empty or starting with 0x0a?
+fn tiles(b: &[u8]) -> bool {
+    let mut at = 0usize;
+    while at < b.len() {
+        let Some(h) = b.get(at..at + 4) else {
+            return false;
+        };
+        let len = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+        if b.len() - at - 4 < len || (len > 0 && b.get(at + 4) != Some(&0x0a)) {
+            return false;
+        }
+        at += 4 + len;
+    }
+    true
+}
+
+/// §2.2: do 4-byte big-endian length frames explain the input?
+fn is_framed(prefix: &[u8], complete: bool) -> bool {
+    if prefix.len() < 4 {
+        return false;
+    }
+    let frame_ok = |at: usize, len: usize| len == 0 || prefix.get(at + 4) == Some(&0x0a);
+    if complete && tiles(prefix) {
+        return true;
+    }
+    // A bare TracesData starts with field 1, wire type 2 (0x0a).
+    if prefix[0] == 0x0a {
+        return false;
+    }
+    let len = u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) as usize;
+    if !frame_ok(0, len) {
+        return false;
+    }
+    if complete {
+        // Frames do not tile the input, but a first byte below 0x08 (field number 0) cannot
+        // start a bare message either: read frames, so the error speaks of frames.
+        return prefix[0] < 0x08;
+    }
+    // When the next frame header is in view, it must look like one too.
+    let next = 4 + len;
+    match prefix.get(next..next + 4) {
+        Some(h) => {
+            let l2 = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+            next + 4 >= prefix.len() || frame_ok(next, l2)
+        }
+        None => true,
+    }
+}
+
+#[derive(Default)]
+struct Reader {
+    interner: Interner,
+}
+
+fn wire_name(wt: u64) -> &'static str {
+    match wt {
+        0 => "varint",
+        1 => "64-bit",
+        2 => "length-delimited",
+        3 => "start-group",
+        4 => "end-group",
+        5 => "32-bit",
+        _ => "invalid",
+    }
+}
+
+impl Reader {
+    fn frames(&mut self, r: &mut Counted<'_>, ctx: &mut ReadCtx<'_>) -> Result<(), Stop> {
+        let mut header = Vec::with_capacity(4);
+        loop {
+            let at = r.pos;
+            match r.read_into(4, &mut header, ctx) {
+                Ok(()) => {}
+                Err(Stop::Eof { at: end }) if end == at => return Ok(()),
+                Err(Stop::Eof { at: end }) => {
+                    return Err(Stop::Fatal(ctx.error(
+                        Some(Position::Byte(at)),
+                        format!("truncated frame header: {} of 4 length bytes", end - at),
+                    )));
+                }
+                Err(e) => return Err(e),
+            }
+            // No cap needed here: a frame is walked, never buffered whole.
+            let len = u64::from(u32::from_be_bytes([
+                header[0], header[1], header[2], header[3],
+            ]));
+            let body = r.pos;
+            match self.message(r, Some(body + len), ctx) {
+                Err(Stop::Eof { at: end }) => {
+                    return Err(Stop::Fatal(ctx.error(
+                        Some(Position::Byte(at)),
+                        format!(
+                            "frame length {len} exceeds the remaining {} bytes",
+                            end - body
+                        ),
+                    )));
+                }
+                other => other?,
+            }
+        }
+    }
+
+    fn bare(&mut self, r: &mut Counted<'_>, ctx: &mut ReadCtx<'_>) -> Result<(), Stop> {
+        self.message(r, None, ctx)
+    }
+
+    /// Walk one `TracesData` (up to `end`, or to the end of the input), decoding and emitting
+    /// each `ResourceSpans`.
+    fn message(
+        &mut self,
+        r: &mut Counted<'_>,
+        end: Option<u64>,
+        ctx: &mut ReadCtx<'_>,
+    ) -> Result<(), Stop> {
+        let mut index = 0usize;
+        loop {
+            if end.is_some_and(|e| r.pos >= e) {
+                return Ok(());
+            }
+            let tag_at = r.pos;
+            let Some(tag) = r.varint(ctx)? else {
+                return match end {
+                    None => Ok(()),
+                    Some(_) => Err(Stop::Eof { at: r.pos }),
+                };
+            };
+            let invalid = |ctx: &ReadCtx<'_>, msg: String| fatal(ctx, tag_at, msg);
+            let (field, wt) = (tag >> 3, tag & 7);
+            if field == 0 || field > u64::from(u32::MAX >> 3) {
+                return Err(invalid(
+                    ctx,
+                    format!("field number {field} (tag byte 0x{:02x})", tag & 0xff),
+                ));
+            }
+            if field == 1 && wt != 2 {
+                let msg = format!(
+                    "field 1 (resource_spans) has wire type {wt} ({}), expected 2",
+                    wire_name(wt)
+                );
+                return Err(invalid(ctx, msg));
+            }
+            match wt {
+                0 => {
+                    if r.varint(ctx)?.is_none() {
+                        return Err(Stop::Eof { at: r.pos });
+                    }
+                }
+                1 => r.skip(8, ctx)?,
+                5 => r.skip(4, ctx)?,
+                2 => {
+                    let len_at = r.pos;
+                    let Some(len) = r.varint(ctx)? else {
+                        return Err(Stop::Eof { at: r.pos });
+                    };
+                    let start = r.pos;
+                    if let Some(e) = end
+                        && len > e.saturating_sub(start)
+                    {
+                        let left = e.saturating_sub(start);
+                        let msg = format!(
+                            "field {field} length {len} exceeds the remaining {left} bytes of the frame"
+                        );
+                        return Err(fatal(ctx, len_at, msg));
+                    }
+                    if len > MAX_MESSAGE {
+                        let msg = format!(
+                            "field {field} length {len} exceeds the maximum of {MAX_MESSAGE} bytes"
+                        );
+                        return Err(fatal(ctx, len_at, msg));
+                    }
+                    // In a frame, running out of input is the frame's fault (reported by the
+                    // caller); in a bare message it is this field's.
+                    let field_eof = |e: Stop, ctx: &ReadCtx<'_>| match (e, end) {
+                        (Stop::Eof { at }, None) => {
+                            let left = at - start;
+                            let msg = format!(
+                                "field {field} length {len} exceeds the remaining {left} bytes"
+                            );
+                            fatal(ctx, len_at, msg)
+                        }
+                        (e, _) => e,
+                    };
+                    if field != 1 {
+                        r.skip(len, ctx).map_err(|e| field_eof(e, ctx))?;
+                        continue;
+                    }
+                    // A fresh buffer per ResourceSpans: the decoded message's strings and ids are
+                    // slices of it (no copies), and it is freed with the message.
+                    let mut buf = Vec::new();
+                    r.read_into(len, &mut buf, ctx)
+                        .map_err(|e| field_eof(e, ctx))?;
+                    match pb::ResourceSpans::decode(pb::Bytes::from(buf)) {
+                        Ok(rs) => {
+                            let spans = self.resource_spans(rs, start, index, ctx);
+                            ctx.emit(spans);
+                        }
+                        Err(e) => {
+                            return Err(fatal(ctx, start, format!("resource_spans[{index}]: {e}")));
+                        }
+                    }
+                    index += 1;
+                }
+                _ => {
+                    let msg = format!(
+                        "field {field} has unsupported wire type {wt} ({})",
+                        wire_name(wt)
+                    );
+                    return Err(invalid(ctx, msg));
+                }
+            }
+            if let Some(e) = end
+                && r.pos > e
+            {
+                return Err(invalid(
+                    ctx,
+                    format!("field {field} runs past the end of the frame at byte {e}"),
+                ));
+            }
+        }
+    }
+
+    fn resource_spans(
+        &mut self,
+        rs: pb::ResourceSpans,
+        at: u64,
+        index: usize,
+        ctx: &mut ReadCtx<'_>,
+    ) -> Vec<Span> {
+        let res = rs.resource.unwrap_or_default();
+        let attributes = self.attrs(res.attributes);
+        let service: Arc<str> = match attributes
+            .iter()
+            .find(|kv| &*kv.key == "service.name")
+            .map(|kv| &kv.value)
+        {
+            Some(Value::Str(s)) => self.interner.intern(s),
+            _ => self.interner.intern(""),
+        };
+        let resource = Arc::new(Resource {
+            attributes,
+            dropped_attributes_count: res.dropped_attributes_count,
+            schema_url: non_empty(rs.schema_url),
+        });
+        let scope_spans = if rs.scope_spans.is_empty() {
+            rs.instrumentation_library_spans
+        } else {
+            rs.scope_spans
+        };
+        let mut out = Vec::with_capacity(scope_spans.iter().map(|s| s.spans.len()).sum());
+        for (si, ss) in scope_spans.into_iter().enumerate() {
+            let sc = ss.scope.unwrap_or_default();
+            let scope = Arc::new(Scope {
+                name: self.interner.intern(&text(&sc.name)),
+                version: non_empty(sc.version),
+                attributes: self.attrs(sc.attributes),
+                dropped_attributes_count: sc.dropped_attributes_count,
+                schema_url: non_empty(ss.schema_url),
+            });
+            for (pi, ps) in ss.spans.into_iter().enumerate() {
+                match self.span(ps, &service, &resource, &scope) {
+                    Ok(s) => out.push(s),
+                    Err(why) => ctx.warn(
+                        Some(Position::Byte(at)),
+                        format!("resource_spans[{index}].scope_spans[{si}].spans[{pi}]: {why}; span skipped"),
+                    ),
+                }
+            }
+        }
+        out
+    }
+
+    fn span(
+        &mut self,
+        p: pb::Span,
+        service: &Arc<str>,
+        resource: &Arc<Resource>,
+        scope: &Arc<Scope>,
+    ) -> Result<Span, String> {
+        let trace_id = TraceId::from_bytes(&p.trace_id).map_err(|e| format!("trace_id: {e}"))?;
+        let span_id = SpanId::from_bytes(&p.span_id).map_err(|e| format!("span_id: {e}"))?;
+        let parent =
+            SpanId::from_bytes(&p.parent_span_id).map_err(|e| format!("parent_span_id: {e}"))?;
+        let mut links = Vec::with_capacity(p.links.len());
+        for (i, l) in p.links.into_iter().enumerate() {
+            links.push(Link {
+                trace_id: TraceId::from_bytes(&l.trace_id)
+                    .map_err(|e| format!("links[{i}].trace_id: {e}"))?,
+                span_id: SpanId::from_bytes(&l.span_id)
+                    .map_err(|e| format!("links[{i}].span_id: {e}"))?,
+                kind: RefKind::Link,
+                trace_state: non_empty(l.trace_state),
+                attributes: self.attrs(l.attributes),
+                dropped_attributes_count: l.dropped_attributes_count,
+                flags: l.flags,
+            });
+        }
+        let status = p.status.unwrap_or_default();
+        let events = p
+            .events
+            .into_iter()
+            .map(|e| Event {
+                time_ns: e.time_unix_nano,
+                name: self.interner.intern(&text(&e.name)),
+                attributes: self.attrs(e.attributes),
+                dropped_attributes_count: e.dropped_attributes_count,
+            })
+            .collect();
+        Ok(Span {
+            trace_id,
+            span_id,
+            parent_span_id: (!parent.is_zero()).then_some(parent),
+            parent_ref: ParentRef::ParentId,
+            name: self.interner.intern(&text(&p.name)),
+            service: service.clone(),
+            kind: SpanKind::from_otlp(i64::from(p.kind)).unwrap_or_default(),
+            status: Status {
+                code: StatusCode::from_otlp(i64::from(status.code)).unwrap_or_default(),
+                message: non_empty(status.message),
+            },
+            start_ns: p.start_time_unix_nano,
+            end_ns: p.end_time_unix_nano,
+            flags: p.flags,
+            trace_state: non_empty(p.trace_state),
+            attributes: self.attrs(p.attributes),
+            events,
+            links,
+            resource: resource.clone(),
+            scope: scope.clone(),
+            dropped_attributes_count: p.dropped_attributes_count,
+            dropped_events_count: p.dropped_events_count,
+            dropped_links_count: p.dropped_links_count,
+            shared: false,
+        })
+    }
+
+    fn attrs(&mut self, kvs: Vec<pb::KeyValue>) -> Vec<KeyValue> {
+        kvs.into_iter()
+            .map(|kv| KeyValue {
+                key: self.interner.intern(&text(&kv.key)),
+                value: self.value(kv.value),
+            })
+            .collect()
+    }
+
+    /// prost refuses nesting deeper than 100 levels, so this recursion is bounded.
+    fn value(&mut self, v: Option<pb::AnyValue>) -> Value {
+        use pb::any_value::Value as V;
+        match v.and_then(|v| v.value) {
+            None => Value::Empty,
+            Some(V::StringValue(s)) => Value::Str(text(&s).into()),
+            Some(V::BoolValue(b)) => Value::Bool(b),
+            Some(V::IntValue(i)) => Value::Int(i),
+            Some(V::DoubleValue(d)) => Value::Double(d),
+            Some(V::BytesValue(b)) => Value::Bytes(Box::from(&b[..])),
+            Some(V::ArrayValue(a)) => {
+                Value::Array(a.values.into_iter().map(|x| self.value(Some(x))).collect())
+            }
+            Some(V::KvlistValue(m)) => Value::Map(self.attrs(m.values).into_boxed_slice()),
+        }
+    }
+}
+
+/// A fatal "invalid protobuf" error at a byte offset.
+fn fatal(ctx: &ReadCtx<'_>, at: u64, msg: String) -> Stop {
+    Stop::Fatal(ctx.error(Some(Position::Byte(at)), format!("invalid protobuf: {msg}")))
+}
+
+/// Protobuf `string` bytes as text; invalid UTF-8 is replaced, not fatal.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+fn non_empty(b: pb::Bytes) -> Option<Box<str>> {
+    (!b.is_empty()).then(|| text(&b).into())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::io::BufReader;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    pub(crate) fn sample(rel: &str) -> Vec<u8> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/samples")
+            .join(rel);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    pub(crate) struct Outcome {
+        pub spans: Vec<Span>,
+        pub batches: usize,
+        pub warnings: Vec<InputError>,
+        pub result: Result<(), InputError>,
+    }
+
+    /// Run a reader over bytes, through a `BufReader` of the given capacity (1 forces every
+    /// look-ahead and refill path).
+    pub(crate) fn run_with(
+        reader: fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>,
+        bytes: &[u8],
+        capacity: usize,
+    ) -> Outcome {
+        let mut spans = Vec::new();
+        let mut batches = 0;
+        let mut warnings = Vec::new();
+        let result = {
+            let mut sink = |b: Vec<Span>| {
+                batches += 1;
+                spans.extend(b);
+            };
+            let mut ctx = ReadCtx {
+                source: Arc::from("in.pb"),
+                sink: &mut sink,
+                warnings: &mut warnings,
+            };
+            let mut input = BufReader::with_capacity(capacity, bytes);
+            reader(&mut input, &mut ctx)
+        };
+        Outcome {
+            spans,
+            batches,
+            warnings,
+            result,
+        }
+    }
+
+    fn run(bytes: &[u8]) -> Outcome {
+        run_with(read, bytes, 8 * 1024)
+    }
+
+    fn hex(s: &Span) -> (String, String, String) {
+        (
+            s.trace_id.to_string(),
+            s.span_id.to_string(),
+            s.parent_span_id.map(|p| p.to_string()).unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn bare_traces_data_sample() {
+        let o = run(&sample(
+            "otlp-protobuf_TracesData_from-otel-proto-example.binpb",
+        ));
+        o.result.unwrap();
+        assert!(o.warnings.is_empty());
+        assert_eq!(o.spans.len(), 1);
+        let s = &o.spans[0];
+        // Values from otlp-json_otel-proto-example_trace.json, the source of the .binpb.
+        assert_eq!(
+            hex(s),
+            (
+                "5b8efff798038103d269b633813fc60c".into(),
+                "eee19b7ec3c1b174".into(),
+                "eee19b7ec3c1b173".into()
+            )
+        );
+        assert_eq!(&*s.name, "I'm a server span");
+        assert_eq!(s.kind, SpanKind::Server);
+        assert_eq!(s.start_ns, 1_544_712_660_000_000_000);
+        assert_eq!(s.end_ns, 1_544_712_661_000_000_000);
+        assert_eq!(&*s.service, "my.service");
+        assert_eq!(
+            s.resource.attributes,
+            vec![KeyValue::new("service.name", Value::from("my.service"))]
+        );
+        assert_eq!(&*s.scope.name, "my.library");
+        assert_eq!(s.scope.version.as_deref(), Some("1.0.0"));
+        assert_eq!(
+            s.scope.attributes,
+            vec![KeyValue::new(
+                "my.scope.attribute",
+                Value::from("some scope attribute")
+            )]
+        );
+        assert_eq!(
+            s.attributes,
+            vec![KeyValue::new("my.span.attr", Value::from("some value"))]
+        );
+        assert_eq!(s.status, Status::default());
+        assert_eq!(s.parent_ref, ParentRef::ParentId);
+        assert!(s.events.is_empty() && s.links.is_empty());
+    }
+
+    #[test]
+    fn framed_file_exporter_sample() {
+        let bytes = sample("otlp-protobuf_fileexporter-framed_from-jaeger-ui-multi-in.pb");
+        assert!(is_framed(&bytes, true));
+        for cap in [1, 7, 8192] {
+            let o = run_with(read, &bytes, cap);
+            o.result.unwrap();
+            assert_eq!(o.spans.len(), 4);
+            assert_eq!(o.batches, 4, "one ResourceSpans per frame");
+            // Expected values decoded by hand (python, independent of this code).
+            let want = [
+                (
+                    "26f5ef9dbb885479",
+                    "49b8e9efa1e8a3b1",
+                    1_711_138_246_978_000_000u64,
+                    46_460_625u64,
+                ),
+                (
+                    "e76628f4e6dde174",
+                    "49b8e9efa1e8a3b1",
+                    1_711_138_247_025_000_000,
+                    71_355_250,
+                ),
+                (
+                    "49b8e9efa1e8a3b1",
+                    "eff3153be6b1fb93",
+                    1_711_138_246_943_000_000,
+                    173_150_875,
+                ),
+                (
+                    "eff3153be6b1fb93",
+                    "",
+                    1_711_138_246_940_000_000,
+                    176_321_958,
+                ),
+            ];
+            for (s, (id, parent, start, dur)) in o.spans.iter().zip(want) {
+                assert_eq!(
+                    hex(s),
+                    (
+                        "c620759e5d60fafb8ee0922b30e06bc6".into(),
+                        id.into(),
+                        parent.into()
+                    )
+                );
+                assert_eq!((s.start_ns, s.duration_ns()), (start, dur));
+                assert_eq!(&*s.service, "example-trace");
+                assert_eq!(s.kind, SpanKind::Internal);
+            }
+            let scopes: Vec<(&str, Option<&str>)> = o
+                .spans
+                .iter()
+                .map(|s| (&*s.scope.name, s.scope.version.as_deref()))
+                .collect();
+            assert_eq!(
+                scopes,
+                [
+                    ("ohboy", None),
+                    ("ohboy", None),
+                    ("widgets", Some("1.2.3")),
+                    ("widgets", Some("1.2.3"))
+                ]
+            );
+            assert_eq!(o.spans[0].resource.attributes.len(), 4);
+        }
+    }
+
+    #[test]
+    fn tempo_protobuf_response() {
+        let bytes = sample(
+            "generated/backend-responses/tempo/api-traces-0cb0f836124d98d806e10d0ea1575e6a.pb",
+        );
+        assert!(!is_framed(&bytes, true));
+        let o = run(&bytes);
+        o.result.unwrap();
+        assert!(o.warnings.is_empty());
+        assert_eq!(o.spans.len(), 24);
+        assert_eq!(o.batches, 10, "ten ResourceSpans");
+        assert!(
+            o.spans
+                .iter()
+                .all(|s| s.trace_id.to_string() == "0cb0f836124d98d806e10d0ea1575e6a")
+        );
+        let count = |svc: &str| o.spans.iter().filter(|s| &*s.service == svc).count();
+        assert_eq!(
+            (
+                count("inventory"),
+                count("web-client"),
+                count("frontend"),
+                count("checkout")
+            ),
+            (8, 3, 7, 6)
+        );
+        let errors: Vec<&str> = o
+            .spans
+            .iter()
+            .filter(|s| s.is_error())
+            .map(|s| &*s.name)
+            .collect();
+        assert_eq!(
+            errors,
+            ["GET", "load-recommendations", "GET /broken", "apply-coupon"]
+        );
+        let broken = o.spans.iter().find(|s| &*s.name == "GET /broken").unwrap();
+        assert_eq!(
+            broken.status.message.as_deref(),
+            Some("RuntimeError: recommendation cache unavailable")
+        );
+        assert_eq!(broken.kind, SpanKind::Server);
+        assert_eq!(broken.span_id.to_string(), "a020800c36ab2bfb");
+        assert_eq!(
+            broken.parent_span_id.unwrap().to_string(),
+            "ea3747b9000224d7"
+        );
+        assert_eq!(
+            (broken.start_ns, broken.duration_ns()),
+            (1_795_256_544_759_305_717, 4_450_559)
+        );
+        assert_eq!(broken.attr("http.status_code"), Some(&Value::Int(500)));
+        assert_eq!(broken.attr("http.route"), Some(&Value::from("/broken")));
+        assert_eq!(broken.events.len(), 1);
+        assert_eq!(&*broken.events[0].name, "exception");
+        assert_eq!(broken.events[0].time_ns, 1_795_256_544_763_736_750);
+        assert_eq!(broken.events[0].attributes.len(), 4);
+        assert_eq!(o.spans.iter().map(|s| s.events.len()).sum::<usize>(), 5);
+        assert_eq!(
+            o.spans
+                .iter()
+                .filter(|s| s.parent_span_id.is_none())
+                .count(),
+            1
+        );
+        // One shared resource per ResourceSpans, one shared scope per ScopeSpans (the first
+        // ResourceSpans has 5 inventory spans, the second 3).
+        let inv: Vec<&Span> = o
+            .spans
+            .iter()
+            .filter(|s| &*s.service == "inventory")
+            .collect();
+        assert!(
+            inv[..5]
+                .iter()
+                .all(|s| Arc::ptr_eq(&s.resource, &inv[0].resource))
+        );
+        assert!(
+            inv[..5]
+                .iter()
+                .all(|s| Arc::ptr_eq(&s.scope, &inv[0].scope))
+        );
+        assert!(!Arc::ptr_eq(&inv[0].resource, &inv[5].resource));
+        assert_eq!(inv[0].resource, inv[5].resource);
+        assert_eq!(inv[0].resource.attributes.len(), 9);
+        assert_eq!(&*inv[0].scope.name, "shop.inventory");
+        assert_eq!(&*inv[5].scope.name, "opentelemetry.instrumentation.flask");
+        assert_eq!(inv[5].scope.version.as_deref(), Some("0.66b1"));
+        // Keys are interned across resources.
+        let a = &o.spans[0].resource.attributes[0].key;
+        let b = &o.spans[23].resource.attributes[0].key;
+        assert!(Arc::ptr_eq(a, b));
+    }
+
+    fn frame(msg: &[u8]) -> Vec<u8> {
+        let mut v = (msg.len() as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(msg);
+        v
+    }
+
+    /// A TracesData with one span, written by hand:
+    /// 0a L1 { 12 L2 { 12 L3 { 0a 10 <trace 16> 12 08 <span 8> 2a 01 'n' } } }
+    fn tiny(trace: &[u8], span: &[u8]) -> Vec<u8> {
+        let mut sp = vec![0x0a, trace.len() as u8];
+        sp.extend_from_slice(trace);
+        sp.push(0x12);
+        sp.push(span.len() as u8);
+        sp.extend_from_slice(span);
+        sp.extend_from_slice(&[0x2a, 1, b'n']);
+        let mut ss = vec![0x12, sp.len() as u8];
+        ss.extend(sp);
+        let mut rs = vec![0x12, ss.len() as u8];
+        rs.extend(ss);
+        let mut td = vec![0x0a, rs.len() as u8];
+        td.extend(rs);
+        td
+    }
+
+    #[test]
+    fn hand_made_messages() {
+        let m = tiny(&[1; 16], &[2; 8]);
+        let o = run(&m);
+        o.result.unwrap();
+        assert_eq!(
+            o.spans[0].trace_id.to_string(),
+            "01010101010101010101010101010101"
+        );
+        assert_eq!(&*o.spans[0].name, "n");
+        // Framed, several frames, an empty frame in between.
+        let mut f = frame(&m);
+        f.extend(frame(&[]));
+        f.extend(frame(&tiny(&[3; 8], &[4; 8])));
+        let o = run(&f);
+        o.result.unwrap();
+        assert_eq!(o.spans.len(), 2);
+        // An 8-byte trace id is a 64-bit id.
+        assert_eq!(o.spans[1].trace_id, TraceId(0x0303030303030303));
+        // Invalid UTF-8 in a string field is replaced, not fatal (the name is the last byte).
+        let mut bad = m.clone();
+        *bad.last_mut().unwrap() = 0xff;
+        let o = run(&bad);
+        o.result.unwrap();
+        assert_eq!(&*o.spans[0].name, "\u{fffd}");
+        // Unknown outer fields of every wire type are skipped.
+        let mut u = vec![
+            0x10, 0x96, 0x01, 0x19, 1, 2, 3, 4, 5, 6, 7, 8, 0x25, 1, 2, 3, 4, 0x1a, 2, 9, 9,
+        ];
+        u.extend(&m);
+        let o = run(&u);
+        o.result.unwrap();
+        assert_eq!(o.spans.len(), 1);
+    }
+
+    #[test]
+    fn wrong_id_length_skips_the_span() {
+        let m = tiny(&[1; 5], &[2; 8]);
+        let o = run(&m);
+        o.result.unwrap();
+        assert!(o.spans.is_empty());
+        assert_eq!(o.warnings.len(), 1);
+        let w = o.warnings[0].to_string();
+        assert_eq!(
+            w,
+            "in.pb: byte 2: resource_spans[0].scope_spans[0].spans[0]: trace_id: id has 5 bytes, expected 16; span skipped"
+        );
+    }
+
+    #[test]
+    fn legacy_instrumentation_library_spans() {
+        // ResourceSpans { 1000: ScopeSpans { 1: {1: "lib"}, 2: Span{5: "x"} } }
+        let rs = [
+            0xc2, 0x3e, 12, 0x0a, 5, 0x0a, 3, b'l', b'i', b'b', 0x12, 3, 0x2a, 1, b'x',
+        ];
+        let mut td = vec![0x0a, rs.len() as u8];
+        td.extend(rs);
+        let o = run(&td);
+        o.result.unwrap();
+        assert_eq!(o.spans.len(), 1);
+        assert_eq!(&*o.spans[0].scope.name, "lib");
+        // Ignored when scope_spans is set: add ScopeSpans { 2: Span{5: "y"} } as field 2.
+        let mut rs2 = rs.to_vec();
+        rs2.extend([0x12, 5, 0x12, 3, 0x2a, 1, b'y']);
+        let mut td = vec![0x0a, rs2.len() as u8];
+        td.extend(rs2);
+        let o = run(&td);
+        assert_eq!(o.spans.iter().map(|s| &*s.name).collect::<Vec<_>>(), ["y"]);
+    }
+
+    #[test]
+    fn errors_say_where() {
+        // The last frame claims 4294967295 bytes but 80 follow.
+        let good = frame(&tiny(&[1; 16], &[2; 8]));
+        let mut f = good.clone();
+        f.extend([0xff, 0xff, 0xff, 0xff]);
+        let mut last = tiny(&[5; 16], &[6; 8]);
+        let pad = 80 - last.len();
+        // Pad with an unknown field 2 (bytes, skipped) so the 80 bytes are valid protobuf.
+        last.extend([0x12, (pad - 2) as u8]);
+        last.extend(vec![0u8; pad - 2]);
+        assert_eq!(last.len(), 80);
+        f.extend(&last);
+        let o = run(&f);
+        let e = o.result.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "in.pb: byte {}: frame length 4294967295 exceeds the remaining 80 bytes",
+                good.len()
+            )
+        );
+        assert_eq!(o.spans.len(), 2, "spans before the error are kept");
+
+        // Garbage: not protobuf at all (a zero tag after a valid message).
+        let mut g = tiny(&[1; 16], &[2; 8]);
+        let at = g.len();
+        g.extend([0x00, 0x01]);
+        let e = run(&g).result.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("in.pb: byte {at}: invalid protobuf: field number 0 (tag byte 0x00)")
+        );
+
+        // A ResourceSpans whose inside is broken: prost's message, at its offset.
+        let e = run(&[0x0a, 2, 0x0a, 5]).result.unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("in.pb: byte 2: invalid protobuf: resource_spans[0]: "),
+            "{e}"
+        );
+
+        // A length past the end of a bare message.
+        let e = run(&[0x0a, 0xff, 0xff, 0x03, 1, 2]).result.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "in.pb: byte 1: invalid protobuf: field 1 length 65535 exceeds the remaining 2 bytes"
+        );
+
+        // Field 1 with the wrong wire type.
+        let e = run(&[0x08, 1]).result.unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("field 1 (resource_spans) has wire type 0"),
+            "{e}"
+        );
+
+        // A truncated frame header.
+        let mut t = good.clone();
+        t.extend([0, 0]);
+        let e = run(&t).result.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "in.pb: byte {}: truncated frame header: 2 of 4 length bytes",
+                good.len()
+            )
+        );
+
+        // Inside a frame, a field longer than the frame.
+        let e = run(&frame(&[0x0a, 10, 0, 0])).result.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "in.pb: byte 5: invalid protobuf: field 1 length 10 exceeds the remaining 2 bytes of the frame"
+        );
+    }
+
+    /// Through the whole loading path: detection routes every sample here.
+    #[test]
+    fn load_detects_and_reads_samples() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
+        for (file, spans) in [
+            ("otlp-protobuf_TracesData_from-otel-proto-example.binpb", 1),
+            (
+                "otlp-protobuf_fileexporter-framed_from-jaeger-ui-multi-in.pb",
+                4,
+            ),
+            (
+                "generated/backend-responses/tempo/api-traces-0cb0f836124d98d806e10d0ea1575e6a.pb",
+                24,
+            ),
+        ] {
+            let path = dir.join(file).display().to_string();
+            let loaded = crate::input::load(&[path], &crate::input::LoadOptions::default());
+            assert!(
+                loaded.report.errors.is_empty(),
+                "{:?}",
+                loaded.report.errors
+            );
+            assert_eq!(loaded.report.inputs[0].1, crate::input::Format::OtlpProto);
+            assert_eq!(loaded.traces.span_count(), spans);
+            assert_eq!(loaded.traces.len(), 1);
+        }
+    }
+
+    #[test]
+    fn empty_input_is_no_spans() {
+        let o = run(&[]);
+        o.result.unwrap();
+        assert!(o.spans.is_empty());
+    }
+
+    /// Inputs longer than the look-ahead, both framings, read through a tiny buffer.
+    #[test]
+    fn big_inputs_stream() {
+        let one = tiny(&[7; 16], &[8; 8]);
+        let mut framed = Vec::new();
+        let mut bare = Vec::new();
+        while framed.len() < 2 * PEEK {
+            framed.extend(frame(&one));
+            bare.extend(&one);
+        }
+        let n = framed.len() / (one.len() + 4);
+        for input in [&framed, &bare] {
+            let o = run_with(read, input, 1000);
+            o.result.unwrap();
+            assert_eq!(o.spans.len(), n);
+        }
+        assert!(is_framed(&framed[..PEEK], false));
+        assert!(!is_framed(&bare[..PEEK], false));
+    }
 }
