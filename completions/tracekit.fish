@@ -31,6 +31,14 @@ complete -c tracekit -n "__fish_tracekit_needs_command" -s q -l quiet -d 'Print 
 complete -c tracekit -n "__fish_tracekit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_needs_command" -s V -l version -d 'Print version'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "show" -d 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "stats" -d 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "critical-path" -d 'The critical path of each trace, or with --aggregate which operations own it'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "cp" -d 'The critical path of each trace, or with --aggregate which operations own it'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "check" -d 'Completeness and timing findings per trace (orphans, roots, duplicates, skew…)'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "skew" -d 'Clock-offset bounds per service (or host) pair; --adjust writes corrected traces'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "gate" -d 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "diff" -d 'Compare a baseline and a candidate by call paths, latency and critical path'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "export" -d 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "synth" -d 'Generate realistic synthetic traces in any supported format'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "man" -d 'Write man pages (one per command) into a directory'
@@ -59,13 +67,231 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l errors -d 'Sh
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l attrs -d 'Print attributes and events under each span'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l seed -d 'Seed for the random generator: the same seed gives the same traces' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s g -l group-by -d 'Group spans by service, operation, root (root spans only: request latency per root operation), kind, or attr=KEY' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s p -l percentiles -d 'Percentiles to report, comma-separated (e.g. 50,90,95,99,99.9)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l quantile-method -d 'Percentile definition: exact nearest rank (default) or type7 linear interpolation' -r -f -a "nearest-rank\t'Nearest rank: always an observed value; rank ceil(q/100 × N)'
+type7\t'Hyndman–Fan type 7: linear interpolation between closest ranks (numpy, PromQL)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l sort -d 'Order of the groups' -r -f -a "name\t'By group name'
+count\t'Most spans first'
+errors\t'Most errors first'
+error-rate\t'Highest error rate first'
+p50\t'Highest P50 first'
+p95\t'Highest P95 first'
+p99\t'Highest P99 first'
+max\t'Highest maximum first'
+total\t'Highest total time first'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l top -d 'Show only the first N groups' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s f -l format -d 'Output format' -r -f -a "table\t'A table for the terminal'
+json\t'JSON (schema tracekit.<command>/v1)'
+csv\t'Comma-separated values with a header row'
+markdown\t'A GitHub-flavoured Markdown table'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s t -l trace -d 'Only this trace (32 or 16 hex digits); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l root-operation -d 'Only traces whose root span has this operation name' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l min-duration -d 'Only traces at least this long (e.g. 200ms)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l percentile-band -d 'With --aggregate: only traces whose duration lies in this percentile band, e.g. 95-100 for the slowest 5%' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s p -l percentiles -d 'With --aggregate: percentiles of per-trace critical-path time, comma-separated' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l top -d 'With --aggregate: show only the first N operations' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s f -l format -d 'Output format' -r -f -a "table\t'A table for the terminal'
+json\t'JSON (schema tracekit.<command>/v1)'
+csv\t'Comma-separated values with a header row'
+markdown\t'A GitHub-flavoured Markdown table'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l aggregate -d 'Aggregate over all traces: which operations own the critical-path time'
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l explain -d 'Say at each step which child was taken and which overlapping siblings were passed over'
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s t -l trace -d 'Only this trace (32 or 16 hex digits); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l root-operation -d 'Only traces whose root span has this operation name' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l min-duration -d 'Only traces at least this long (e.g. 200ms)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l percentile-band -d 'With --aggregate: only traces whose duration lies in this percentile band, e.g. 95-100 for the slowest 5%' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s p -l percentiles -d 'With --aggregate: percentiles of per-trace critical-path time, comma-separated' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l top -d 'With --aggregate: show only the first N operations' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s f -l format -d 'Output format' -r -f -a "table\t'A table for the terminal'
+json\t'JSON (schema tracekit.<command>/v1)'
+csv\t'Comma-separated values with a header row'
+markdown\t'A GitHub-flavoured Markdown table'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l aggregate -d 'Aggregate over all traces: which operations own the critical-path time'
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l explain -d 'Say at each step which child was taken and which overlapping siblings were passed over'
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -s f -l format -d 'Output format on stdout' -r -f -a "table\t'Findings grouped per rule with a summary, for people'
+json\t'JSON (schema tracekit.<command>/v1)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l fail-on -d 'Exit 1 when there is a finding at or above this severity' -r -f -a "error\t''
+warning\t''
+note\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l report -d 'Also write a report: sarif=FILE, junit=FILE, json=FILE, or github (workflow annotations on stdout and a step summary in $GITHUB_STEP_SUMMARY); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-per-rule -d 'Show at most N findings per rule in the table (all of them are in JSON and reports)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l expect-service -d 'A service every trace must contain (repeatable)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l expect-root -d 'The operation every trace\'s root span must have' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l tolerance -d 'How far a child may start before or end after its parent before it is reported' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l skew-threshold -d 'Report service pairs whose clock offset provably exceeds this (skew/clock-skew)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l skew-by -d 'Compare clocks of services or of hosts' -r -f -a "service\t'Service names'
+host\t'Hosts (resource host.id, host.ip, host.name; Zipkin endpoint addresses), service names where a host is unknown'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l by -d 'Compare clocks of services or of hosts' -r -f -a "service\t'Service names'
+host\t'Hosts (resource host.id, host.ip, host.name; Zipkin endpoint addresses), service names where a host is unknown'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l method -d 'How offsets are estimated: pairwise bounds (default), or Jaeger\'s or Zipkin\'s adjuster for comparison' -r -f -a "pairwise\t'Intersect the causality bounds of all edges of a pair; estimate = midpoint'
+jaeger\t'Jaeger\'s adjuster: centre a child that does not fit in its parent (any pair of hosts)'
+zipkin\t'Zipkin\'s adjuster: only a SERVER that starts before its CLIENT, on another address'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l threshold -d 'Flag pairs whose offset provably exceeds this' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -s o -l output -d 'With --adjust: the file to write the corrected traces to' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l to -d 'With --adjust: the format to write (default: the input\'s format)' -r -f -a "otlp-json\t'OTLP/JSON, one TracesData document holding every trace'
+otlp-jsonl\t'OTLP/JSON lines: one TracesData per trace per line (the Collector file exporter layout)'
+otlp-proto\t'OTLP protobuf, one TracesData per trace, each after a 4-byte big-endian length (Collector file exporter)'
+jaeger\t'Jaeger query JSON {"data":[trace, …]}'
+zipkin\t'Zipkin v2 JSON: a list of traces, each a list of spans'
+tempo\t'Tempo /api/traces JSON ({"batches": …}, base64 ids, enum names); one document per line when several traces'
+jaeger-thrift\t'Jaeger agent Thrift compact emitBatch messages, one per trace and service'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -s f -l format -d 'Output format of the report' -r -f -a "table\t'A table for the terminal'
+json\t'JSON (schema tracekit.<command>/v1)'
+csv\t'Comma-separated values with a header row'
+markdown\t'A GitHub-flavoured Markdown table'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l fail-on -d 'Exit 1 when a pair is flagged (flagged pairs are warnings)' -r -f -a "error\t''
+warning\t''
+note\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l adjust -d 'Write corrected traces to -o OUT (each span shifted by its service\'s offset and tagged tracekit.skew.adjusted_ns)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s p -l policy -d 'The policy file (TOML)' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l input-format -d 'Read every source as this format instead of detecting it' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s f -l format -d 'Output format on stdout' -r -f -a "table\t'Findings grouped per rule with a summary, for people'
+json\t'JSON (schema tracekit.<command>/v1)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l report -d 'Also write a report: junit=FILE, sarif=FILE, json=FILE, or github; repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l init -d 'Write a commented starter policy to --policy (or - for stdout) and exit'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l force -d 'With --init: overwrite an existing policy file'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l strict -d 'Make any unreadable input fatal'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l base-trace -d 'Compare only this trace of the baseline' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l candidate-trace -d 'Compare only this trace of the candidate' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tolerance -d 'Relative tolerance: a latency change counts when it exceeds this AND --tolerance-abs' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tolerance-abs -d 'Absolute tolerance' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s p -l percentiles -d 'Percentiles compared per call path, comma-separated' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l top -d 'Lines per group in the summary' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l input-format -d 'Read both sides as this format instead of detecting it' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
+markdown\t'The same as Markdown (for a pull-request comment)'
+json\t'JSON (schema tracekit.diff/v1)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-regression -d 'Exit 1 when a call path is slower beyond tolerance'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-structure -d 'Exit 1 when call paths were added or removed'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l all -d 'List everything, including call paths within tolerance'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l strict -d 'Make any unreadable input fatal'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l to -d 'What to write' -r -f -a "markdown\t'Postmortem timeline: header, critical path, chronological events'
+mermaid\t'Mermaid gantt chart (renders in GitHub Markdown)'
+chrome\t'Chrome trace-event JSON for ui.perfetto.dev and chrome://tracing'
+html\t'One self-contained HTML page: waterfall, critical path, details, findings'
+csv\t'One row per span with self and critical-path time (--columns adds attributes)'
+folded\t'Folded stacks of self time in microseconds, for flame graphs'
+otlp-json\t'OTLP/JSON, one document'
+otlp-jsonl\t'OTLP/JSON lines, one trace per line'
+otlp-proto\t'OTLP protobuf, length-framed (Collector file exporter)'
+jaeger\t'Jaeger query JSON'
+zipkin\t'Zipkin v2 JSON'
+tempo\t'Tempo /api/traces JSON'
+jaeger-thrift\t'Jaeger agent Thrift (compact emitBatch)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s t -l trace -d 'Only this trace (32 or 16 hex digits); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s o -l output -d 'Where to write: a file, a directory (one file per trace; created if it ends with /), or - for stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l tz -d 'Markdown: also show wall-clock times at this UTC offset (e.g. +02:00)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l min-duration -d 'Markdown: list spans at least this long (default: 10% of the trace\'s duration)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l columns -d 'CSV: extra columns from span (or resource) attributes, comma-separated' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l force -d 'Overwrite existing files'
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l seed -d 'Seed for the random generator: the same seed and flags give byte-identical output' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s n -l traces -d 'Number of traces' -r
-complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l spans -d 'Spans per trace (approximate for the mixed shape)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l spans -d 'Spans per trace (the mean for the mixed shape; exact for wide and deep)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l shape -d 'Shape of each trace' -r -f -a "mixed\t'A realistic mix: fan-out, sequential calls, async messaging, errors'
 wide\t'One root with very many direct children'
 deep\t'One long chain of nested calls'"
-complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l error-rate -d 'Share of requests that fail (0 to 1)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l error-rate -d 'Share of requests that fail (0 to 1); errors propagate to the callers or are retried' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l to -d 'Output format' -r -f -a "otlp-json\t'OTLP/JSON, one TracesData document holding every trace'
 otlp-jsonl\t'OTLP/JSON lines: one TracesData per trace per line (the Collector file exporter layout)'
 otlp-proto\t'OTLP protobuf, one TracesData per trace, each after a 4-byte big-endian length (Collector file exporter)'
@@ -74,7 +300,11 @@ zipkin\t'Zipkin v2 JSON: a list of traces, each a list of spans'
 tempo\t'Tempo /api/traces JSON ({"batches": …}, base64 ids, enum names); one document per line when several traces'
 jaeger-thrift\t'Jaeger agent Thrift compact emitBatch messages, one per trace and service'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s o -l output -d 'Write to FILE instead of stdout (gzip-compressed when the name ends in .gz)' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l start -d 'Start time of the first trace, Unix seconds (default: a fixed instant, for reproducibility)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l start -d 'Start of the first trace: Unix seconds or RFC 3339 (default: 2026-01-15T10:00:00Z, for reproducibility)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l skew -d 'Fault: shift every span and event of SERVICE by a signed DURATION, as a skewed clock would (e.g. payment=-25ms; repeatable)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l drop-rate -d 'Fault: drop this share of non-root spans (0 to 1), as a lossy pipeline would; their children become orphans' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l duplicate-ids -d 'Fault: give this share of leaf spans (0 to 1) the id of another leaf of their trace' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l missing-root-rate -d 'Fault: remove the root span of this share of traces (0 to 1); its children become orphans' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
@@ -90,8 +320,15 @@ always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show synth completions man help" -f -a "show" -d 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show synth completions man help" -f -a "synth" -d 'Generate realistic synthetic traces in any supported format'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show synth completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show synth completions man help" -f -a "man" -d 'Write man pages (one per command) into a directory'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show synth completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "show" -d 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "stats" -d 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "critical-path" -d 'The critical path of each trace, or with --aggregate which operations own it'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "check" -d 'Completeness and timing findings per trace (orphans, roots, duplicates, skew…)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "skew" -d 'Clock-offset bounds per service (or host) pair; --adjust writes corrected traces'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "gate" -d 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "diff" -d 'Compare a baseline and a candidate by call paths, latency and critical path'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "export" -d 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "synth" -d 'Generate realistic synthetic traces in any supported format'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "man" -d 'Write man pages (one per command) into a directory'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -75,7 +75,9 @@ pub fn print_warning(term: &Term, message: &str) {
     } else {
         "warning:".to_string()
     };
-    let _ = writeln!(err, "tracekit: {label} {message}");
+    for line in message.lines() {
+        let _ = writeln!(err, "tracekit: {label} {}", crate::term::escape(line));
+    }
 }
 
 /// Print what went wrong while reading inputs. Returns the error to end with when `strict` or
