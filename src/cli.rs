@@ -223,7 +223,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub max_duration: Option<u64>,
     /// A TraceQL query (Tempo), e.g. '{ resource.service.name = "checkout" && status = error }'
-    #[arg(long, short = 'q', value_name = "TRACEQL")]
+    #[arg(long, value_name = "TRACEQL")]
     pub query: Option<String>,
     /// Search the last DURATION (default 1h)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, conflicts_with = "start")]

@@ -238,6 +238,9 @@ impl Http {
                 "{shown}: no answer within {} (raise it with --timeout or timeout in the profile)",
                 crate::units::format_duration(self.timeout.as_nanos() as u64)
             ),
+            ErrorKind::Tls if cause.contains("corrupt message") => format!(
+                "{shown}: TLS error: {cause}; does the server speak TLS at all? (http:// instead of https://)"
+            ),
             ErrorKind::Tls => format!(
                 "{shown}: TLS error: {cause}; if the backend uses a private CA, pass --ca-file FILE (or ca_file in the profile)"
             ),
@@ -411,10 +414,17 @@ fn classify(e: &reqwest::Error) -> ErrorKind {
         return ErrorKind::Timeout;
     }
     let chain = chain_text(e).to_ascii_lowercase();
-    if chain.contains("certificate")
-        || chain.contains("tls")
-        || chain.contains("handshake")
-        || chain.contains("ssl")
+    if [
+        "certificate",
+        "tls",
+        "handshake",
+        "ssl",
+        "corrupt message",
+        "invalid peer",
+        "alert",
+    ]
+    .iter()
+    .any(|k| chain.contains(k))
     {
         return ErrorKind::Tls;
     }

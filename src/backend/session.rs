@@ -467,7 +467,12 @@ impl Read for Watch {
             }
             Err(e) => {
                 if e.kind() != io::ErrorKind::Interrupted {
-                    self.io_error = Some(io::Error::new(e.kind(), e.to_string()));
+                    // Keep the whole cause chain's text: the error itself is handed on.
+                    let cause = match e.get_ref() {
+                        Some(inner) => super::http::root_cause(inner),
+                        None => e.to_string(),
+                    };
+                    self.io_error = Some(io::Error::new(e.kind(), cause));
                 }
                 Err(e)
             }
