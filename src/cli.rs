@@ -111,7 +111,7 @@ pub struct BackendArgs {
     pub tenant: Option<String>,
     /// Extra request header "Name: value" (repeatable; values are never printed)
     #[arg(long = "header", value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
+    pub headers: Vec<crate::backend::HeaderArg>,
     /// Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile's token_env)
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,

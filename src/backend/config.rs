@@ -472,15 +472,8 @@ fn apply_flags(t: &mut Target, a: &BackendArgs) -> Result<(), Error> {
         t.tenant = Some(tenant.clone());
     }
     for h in &a.headers {
-        let Some((name, value)) = h.split_once(':') else {
-            return Err(Error::usage(format!(
-                "invalid --header {:?}: expected \"Name: value\"",
-                h.split(':').next().unwrap_or("")
-            )));
-        };
-        let name = name.trim().to_string();
-        t.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-        t.headers.push((name, Secret::new(value.trim())));
+        t.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&h.name));
+        t.headers.push((h.name.clone(), h.value.clone()));
     }
     if let Some(path) = &a.token_file {
         t.auth = Auth::Bearer(read_token_file(path).map_err(Error::usage)?);
@@ -578,7 +571,7 @@ url = "http://jaeger:16686"
         let env = MapEnv(HashMap::from([("TRACEKIT_TOKEN", "t0k")]));
         let mut a = args("prod");
         a.retries = Some(0);
-        a.headers = vec!["X-Scope-OrgID: other".into()];
+        a.headers = vec!["X-Scope-OrgID: other".parse().unwrap()];
         let t = resolve_with(&a, &f, &env).unwrap().unwrap();
         assert_eq!(t.kind, Some(BackendKind::Zipkin));
         assert_eq!(t.url, "http://zipkin:9411");

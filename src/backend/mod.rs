@@ -65,6 +65,41 @@ pub enum Auth {
     },
 }
 
+/// A `--header "Name: value"` flag; the value is treated as a secret (`Debug` hides it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderArg {
+    pub name: String,
+    pub value: Secret,
+}
+
+impl fmt::Debug for HeaderArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ***", self.name)
+    }
+}
+
+impl std::str::FromStr for HeaderArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, value) = s
+            .split_once(':')
+            .ok_or_else(|| "expected \"Name: value\"".to_string())?;
+        let name = name.trim();
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if name.is_empty() || !name.chars().all(token) {
+            return Err(format!(
+                "invalid header name {:?}: expected \"Name: value\"",
+                crate::term::escape(name)
+            ));
+        }
+        Ok(HeaderArg {
+            name: name.to_string(),
+            value: Secret::new(value.trim()),
+        })
+    }
+}
+
 /// Everything needed to talk to one backend. `Debug` shows no secret.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -323,6 +358,16 @@ mod tests {
         assert_eq!(snippet(b"a\x1b[2Jb"), "a\\x1b[2Jb");
         assert_eq!(snippet(&[b'x'; 300]).chars().count(), 201);
         assert_eq!(encode_segment("GET /a b"), "GET%20%2Fa%20b");
+    }
+
+    #[test]
+    fn header_flags_hide_their_values() {
+        let h: HeaderArg = "X-Api-Key: abc123".parse().unwrap();
+        assert_eq!(h.name, "X-Api-Key");
+        assert_eq!(h.value.expose(), "abc123");
+        assert_eq!(format!("{h:?}"), "X-Api-Key: ***");
+        assert!("no colon".parse::<HeaderArg>().is_err());
+        assert!("bad name: x".parse::<HeaderArg>().is_err());
     }
 
     #[test]

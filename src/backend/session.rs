@@ -350,11 +350,27 @@ impl Session {
         Some(bar)
     }
 
+    /// A spinner on stderr (terminal only) while a search runs.
+    pub fn spinner(&self, what: &str) -> Option<indicatif::ProgressBar> {
+        if !self.term.stderr_is_tty || self.term.quiet {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(what.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Some(bar)
+    }
+
     /// Run a search and summarise its traces (reading them when the backend returns whole
     /// traces), most recent first.
     pub fn search_hits(&self, q: &SearchQuery) -> Result<Vec<SearchHit>, BackendError> {
         let client = self.client()?;
-        match client.search(q)? {
+        let spinner = self.spinner(&format!("searching {}", self.target.name));
+        let answer = client.search(q);
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        match answer? {
             SearchBody::Summaries(mut hits) => {
                 hits.truncate(q.limit);
                 Ok(hits)

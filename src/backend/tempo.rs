@@ -7,11 +7,11 @@
 //! trace (an OTLP `TracesData` on the wire), unwrapped here.
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::client::trace_body;
-use super::http::{Http, body_io_error};
+use super::http::Http;
 use super::query::go_duration;
 use super::{
     BackendError, Body, ErrorKind, Operation, Partial, SearchBody, SearchHit, SearchQuery, hex32,
@@ -406,14 +406,6 @@ pub fn tags(http: &Http) -> Result<Vec<(String, Vec<String>)>, BackendError> {
         return Err(http.status_error(reply));
     }
     Ok(vec![("all".to_string(), reply.json::<V1>()?.tag_names)])
-}
-
-/// Read a whole small body (used by tests of the protobuf path).
-pub fn read_all(mut r: impl Read, request: &str) -> Result<Vec<u8>, BackendError> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v)
-        .map_err(|e| body_io_error(request, &e))?;
-    Ok(v)
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub fn run(args: FetchArgs, term: &Term) -> Result<Exit, Error> {
     let target = config::resolve(&args.backend)?.ok_or_else(no_backend)?;
     let mut session = Session::new(target, None, term);
     session.jobs = args.jobs.max(1);
-    let dest = Dest::new(args.output, ids.len())?;
+    let dest = Dest::new(args.output)?;
     save(&session, &ids, &dest, args.to, args.raw, term)
 }
 
@@ -43,7 +43,7 @@ pub enum Dest {
 
 impl Dest {
     /// `-o DIR` when DIR exists as a directory or ends with `/`; otherwise a file.
-    pub fn new(output: Option<PathBuf>, _count: usize) -> Result<Dest, Error> {
+    pub fn new(output: Option<PathBuf>) -> Result<Dest, Error> {
         let Some(p) = output else {
             return Ok(Dest::Stdout);
         };
@@ -96,18 +96,27 @@ pub fn save(
         ),
         (true, Dest::Stdout) => Some(std::env::temp_dir()),
     };
-    // One writer for every trace when writing one file or stdout.
+    // One writer for every trace when writing one file (a temporary file renamed at the end, so
+    // a failed fetch leaves nothing behind) or stdout.
+    let mut temp_file: Option<PathBuf> = None;
     let mut single: Option<Box<dyn Write>> = match (raw, dest) {
-        (false, Dest::File(f)) => Some(Box::new(BufWriter::new(
-            File::create(f).map_err(|e| Error::output(f.display().to_string(), e))?,
-        ))),
+        (false, Dest::File(f)) => {
+            let dir = f
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let (tmp, file) = cache::temp_in(dir, "fetch")
+                .map_err(|e| Error::output(f.display().to_string(), e))?;
+            temp_file = Some(tmp);
+            Some(Box::new(BufWriter::new(file)))
+        }
         (false, Dest::Stdout) => Some(Box::new(BufWriter::new(io::stdout().lock()))),
         _ => None,
     };
+    let mut any_written = false;
     let mut failures: Vec<Error> = Vec::new();
     let mut input_problems = false;
     let mut notes: Vec<String> = Vec::new();
-    let mut saved = 0usize;
     let mut written: Vec<PathBuf> = Vec::new();
     {
         let mut single_writer = single
@@ -128,6 +137,7 @@ pub fn save(
             let done = if raw {
                 save_raw(&t, dest)
             } else if let Some(w) = single_writer.as_mut() {
+                any_written = true;
                 write_traces(&t, &mut **w).map(|_| None)
             } else if let Dest::Dir(d) = dest {
                 let path = d.join(format!("{}.{}", hex32(t.id), extension(format)));
@@ -139,10 +149,7 @@ pub fn save(
                 Ok(None)
             };
             match done {
-                Ok(p) => {
-                    saved += 1;
-                    written.extend(p);
-                }
+                Ok(p) => written.extend(p),
                 Err(e) => failures.push(e),
             }
         });
@@ -152,6 +159,14 @@ pub fn save(
     }
     if let Some(out) = single.as_mut() {
         out.flush().map_err(super::output::write_err)?;
+    }
+    drop(single);
+    if let (Some(tmp), Dest::File(f)) = (&temp_file, dest) {
+        if any_written {
+            std::fs::rename(tmp, f).map_err(|e| Error::output(f.display().to_string(), e))?;
+        } else {
+            let _ = std::fs::remove_file(tmp);
+        }
     }
     notes.sort();
     notes.dedup();
@@ -164,7 +179,6 @@ pub fn save(
             let _ = writeln!(err, "saved {}", p.display());
         }
     }
-    let _ = saved;
     if failures.is_empty() {
         return Ok(if input_problems {
             Exit::Input

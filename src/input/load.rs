@@ -153,7 +153,12 @@ fn read_search(
         Ok(c) => c,
         Err(e) => return report.backend.push(e.into()),
     };
-    match client.search(q) {
+    let spinner = session.spinner(&format!("searching {}", session.target.name));
+    let answer = client.search(q);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    match answer {
         Err(e) => report.backend.push(e.into()),
         Ok(SearchBody::Summaries(hits)) => {
             if hits.is_empty() {
