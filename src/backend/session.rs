@@ -25,6 +25,10 @@ pub const DEFAULT_JOBS: usize = 4;
 const BUF_BYTES: usize = 256 * 1024;
 const TAIL_BYTES: usize = 16 * 1024;
 
+/// How a body is read into spans: [`read_format`] (a seam for tests and library users).
+pub type ReadFn =
+    fn(Format, &mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), crate::error::InputError>;
+
 pub struct Session {
     pub target: Target,
     /// A search whose traces the analysis commands read (`--search-*`).
@@ -33,6 +37,7 @@ pub struct Session {
     term: Term,
     cache: Option<Cache>,
     client: OnceLock<Result<Client, BackendError>>,
+    reader: ReadFn,
 }
 
 /// One trace, read.
@@ -77,7 +82,18 @@ impl Session {
             term: term.clone(),
             cache,
             client: OnceLock::new(),
+            reader: read_format,
         }
+    }
+
+    /// Read bodies with `reader` instead of the format readers.
+    pub fn with_reader(mut self, reader: ReadFn) -> Session {
+        self.reader = reader;
+        self
+    }
+
+    pub fn reader(&self) -> ReadFn {
+        self.reader
     }
 
     pub fn term(&self) -> &Term {
@@ -182,7 +198,7 @@ impl Session {
                 let _ = std::fs::remove_file(p);
             }
         };
-        let result = read_body(body, &source, temp_file);
+        let result = read_body(self.reader, body, &source, temp_file);
         let (spans, warnings, format, partial, tee_ok) = match result {
             Ok(r) => r,
             Err(e) => {
@@ -248,7 +264,7 @@ impl Session {
         let f = File::open(path).map_err(|_| ())?;
         let mut reader = BufReader::with_capacity(BUF_BYTES, f);
         let cached: Arc<str> = Arc::from(format!("{source} (cached)"));
-        let (spans, warnings) = parse(format, &mut reader, &cached).map_err(|_| ())?;
+        let (spans, warnings) = parse(self.reader, format, &mut reader, &cached).map_err(|_| ())?;
         if spans.is_empty() {
             return Err(());
         }
@@ -378,7 +394,8 @@ impl Session {
             SearchBody::Traces(body) => {
                 let source: Arc<str> = Arc::from(format!("{} search", self.target.name));
                 let mut set = TraceSet::new();
-                let (_, warnings) = read_search_body(body, &source, &mut |b| set.extend(b))?;
+                let (_, warnings) =
+                    read_search_body(self.reader, body, &source, &mut |b| set.extend(b))?;
                 for w in warnings {
                     self.warn(&w.to_string());
                 }
@@ -397,6 +414,7 @@ impl Session {
 
 /// Read a search answer that holds whole traces, streaming its spans to `sink`.
 pub fn read_search_body(
+    read: ReadFn,
     body: Body,
     source: &Arc<str>,
     sink: &mut dyn FnMut(Vec<Span>),
@@ -424,7 +442,7 @@ pub fn read_search_body(
         sink: &mut counting,
         warnings: &mut warnings,
     };
-    let r = read_format(format, &mut reader, &mut ctx);
+    let r = read(format, &mut reader, &mut ctx);
     if let Err(e) = r {
         return Err(body_error(&request, e, &mut reader));
     }
@@ -497,6 +515,7 @@ impl Read for Watch {
 }
 
 fn parse(
+    read: ReadFn,
     format: Format,
     reader: &mut dyn BufRead,
     source: &Arc<str>,
@@ -509,7 +528,7 @@ fn parse(
         sink: &mut sink,
         warnings: &mut warnings,
     };
-    read_format(format, reader, &mut ctx)?;
+    read(format, reader, &mut ctx)?;
     Ok((spans, warnings))
 }
 
@@ -517,7 +536,12 @@ type ReadBody = (Vec<Span>, Vec<InputError>, Format, Option<String>, bool);
 
 /// Read a trace body: spans, warnings, format, Tempo's PARTIAL message, whether the copy to
 /// `tee` is complete.
-fn read_body(body: Body, source: &Arc<str>, tee: Option<File>) -> Result<ReadBody, BackendError> {
+fn read_body(
+    read: ReadFn,
+    body: Body,
+    source: &Arc<str>,
+    tee: Option<File>,
+) -> Result<ReadBody, BackendError> {
     let request = body.request.clone();
     let format = body.format;
     let check_tail = body.partial == Partial::CheckJsonTail;
@@ -531,7 +555,7 @@ fn read_body(body: Body, source: &Arc<str>, tee: Option<File>) -> Result<ReadBod
             io_error: None,
         },
     );
-    let (spans, warnings) = match parse(format, &mut reader, source) {
+    let (spans, warnings) = match parse(read, format, &mut reader, source) {
         Ok(r) => r,
         Err(e) => return Err(body_error(&request, e, &mut reader)),
     };
@@ -585,4 +609,283 @@ pub fn install(session: Option<Arc<Session>>) {
 
 pub fn current() -> Option<Arc<Session>> {
     CURRENT.read().ok().and_then(|g| g.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::BackendKind;
+    use crate::error::Position;
+    use crate::model::SpanId;
+    use std::net::TcpListener;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    struct Answer {
+        status: u16,
+        body: Vec<u8>,
+        /// Content-Length to announce, when not the body's (a truncated answer).
+        announce: Option<usize>,
+        delay_ms: u64,
+    }
+
+    fn ok(body: impl Into<Vec<u8>>) -> Answer {
+        Answer {
+            status: 200,
+            body: body.into(),
+            announce: None,
+            delay_ms: 0,
+        }
+    }
+
+    /// A small HTTP server on loopback answering every GET with `route(path)`.
+    fn serve(route: fn(&str) -> Answer) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { break };
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let mut r = BufReader::new(conn.try_clone().unwrap());
+                    let mut first = String::new();
+                    let _ = r.read_line(&mut first);
+                    loop {
+                        let mut h = String::new();
+                        if r.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                            break;
+                        }
+                    }
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    let a = route(&path);
+                    std::thread::sleep(Duration::from_millis(a.delay_ms));
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        a.status,
+                        a.announce.unwrap_or(a.body.len())
+                    );
+                    let _ = conn.write_all(&a.body);
+                });
+            }
+        });
+        (url, hits)
+    }
+
+    /// A stand-in reader: each line `TRACEHEX SPANHEX` is a span; `BAD` is an error; lines
+    /// starting with `{` are skipped.
+    fn lines(_f: Format, input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+        let mut batch = Vec::new();
+        let mut n = 0u64;
+        loop {
+            let mut line = String::new();
+            let got = input
+                .read_line(&mut line)
+                .map_err(|e| ctx.error(Some(Position::Line(n + 1)), e.to_string()))?;
+            if got == 0 {
+                break;
+            }
+            n += 1;
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('{') {
+                continue;
+            }
+            let bad = || ctx.error(Some(Position::Line(n)), "expected a span");
+            let (a, b) = t.split_once(' ').ok_or_else(bad)?;
+            let tid = TraceId::from_hex(a).map_err(|_| bad())?;
+            let sid = u64::from_str_radix(b, 16).map_err(|_| bad())?;
+            batch.push(Span::new(tid, SpanId(sid)));
+        }
+        ctx.emit(batch);
+        Ok(())
+    }
+
+    fn id_of(path: &str) -> &str {
+        path.rsplit('/').next().unwrap_or("")
+    }
+
+    fn session(url: &str, cache: Option<&Path>) -> Session {
+        let mut t = Target::from_url(url, Some(BackendKind::Tempo));
+        t.retries = 0;
+        t.timeout = Duration::from_secs(5);
+        t.cache_dir = cache.map(Path::to_path_buf);
+        Session::new(t, None, &Term::plain()).with_reader(lines)
+    }
+
+    const ID: TraceId = TraceId(0x0cb0_f836_124d_98d8_06e1_0d0e_a157_5e6a);
+
+    #[test]
+    fn fetched_traces_are_cached_and_reused_without_the_network() {
+        let (url, hits) = serve(|p| ok(format!("{} 1\n{} 2\n", id_of(p), id_of(p))));
+        let dir = tempfile::tempdir().unwrap();
+        let s = session(&url, Some(dir.path()));
+        let t = s.fetch_trace(ID, None).unwrap();
+        assert_eq!(t.spans.len(), 2);
+        assert!(!t.cached);
+        assert_eq!(
+            &*t.source,
+            format!("{url} trace 0cb0f836124d98d806e10d0ea1575e6a")
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        let cache = Cache::for_target(dir.path(), &s.target);
+        let (path, format) = cache.lookup(ID).unwrap();
+        assert_eq!(format, Format::Tempo);
+        assert_eq!(
+            std::fs::read_to_string(path).unwrap(),
+            "0cb0f836124d98d806e10d0ea1575e6a 1\n0cb0f836124d98d806e10d0ea1575e6a 2\n"
+        );
+        // No temporary file is left behind.
+        let names: Vec<_> = std::fs::read_dir(cache.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+        let again = session(&url, Some(dir.path()))
+            .fetch_trace(ID, None)
+            .unwrap();
+        assert!(again.cached);
+        assert_eq!(again.spans.len(), 2);
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            1,
+            "no request for a cached trace"
+        );
+    }
+
+    #[test]
+    fn partial_answers_are_read_but_not_cached() {
+        let (url, _) = serve(|p| {
+            ok(format!(
+                "{} 1\n{{\"metrics\":{{}},\"status\": \"PARTIAL\",\"message\":\"1 block failed\"}}\n",
+                id_of(p)
+            ))
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let s = session(&url, Some(dir.path()));
+        assert_eq!(s.fetch_trace(ID, None).unwrap().spans.len(), 1);
+        assert!(
+            Cache::for_target(dir.path(), &s.target)
+                .lookup(ID)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn empty_answers_and_empty_404s_are_not_found() {
+        let (url, _) = serve(|p| {
+            if p.contains("/api/v2/traces/0000") {
+                Answer {
+                    status: 404,
+                    ..ok("")
+                }
+            } else {
+                ok("")
+            }
+        });
+        let s = session(&url, None);
+        let e = s.fetch_trace(ID, None).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(
+            e.message.contains(
+                "trace 0cb0f836124d98d806e10d0ea1575e6a not found in tempo at http://127.0.0.1:"
+            ),
+            "{}",
+            e.message
+        );
+        let e = s.fetch_trace(TraceId(7), None).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_bad_body_says_where_and_is_not_kept() {
+        let (url, _) = serve(|p| ok(format!("{} 1\nBAD\n", id_of(p))));
+        let dir = tempfile::tempdir().unwrap();
+        let s = session(&url, Some(dir.path()));
+        let e = s.fetch_trace(ID, None).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Body);
+        assert!(
+            e.message
+                .starts_with("bad response from GET http://127.0.0.1:"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.ends_with(
+                "/api/v2/traces/0cb0f836124d98d806e10d0ea1575e6a: line 2: expected a span"
+            ),
+            "{}",
+            e.message
+        );
+        let cache = Cache::for_target(dir.path(), &s.target);
+        assert_eq!(
+            std::fs::read_dir(cache.dir()).unwrap().count(),
+            1,
+            "only backend.txt"
+        );
+    }
+
+    #[test]
+    fn a_truncated_body_is_named() {
+        let (url, _) = serve(|p| Answer {
+            announce: Some(4096),
+            ..ok(format!("{} 1\n{} 2", id_of(p), id_of(p)))
+        });
+        let e = session(&url, None).fetch_trace(ID, None).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Body);
+        assert!(e.message.contains("truncated"), "{}", e.message);
+    }
+
+    #[test]
+    fn many_traces_arrive_in_order_and_bodies_can_be_kept() {
+        let (url, hits) = serve(|p| {
+            let id = id_of(p);
+            let slow = id.ends_with(['0', '2', '4']);
+            Answer {
+                delay_ms: if slow { 60 } else { 0 },
+                ..ok(format!("{id} 1\n"))
+            }
+        });
+        let keep = tempfile::tempdir().unwrap();
+        let mut s = session(&url, None);
+        s.jobs = 3;
+        let ids: Vec<TraceId> = (1..=6u128).map(TraceId).collect();
+        let mut got = Vec::new();
+        s.fetch_each(&ids, Some(keep.path()), |i, r| {
+            let t = r.unwrap();
+            let kept = t.kept.as_ref().unwrap();
+            assert!(kept.temporary);
+            assert_eq!(
+                std::fs::read_to_string(&kept.path).unwrap(),
+                format!("{} 1\n", hex32(t.id))
+            );
+            got.push((i, t.id));
+        });
+        assert_eq!(got, ids.iter().copied().enumerate().collect::<Vec<_>>());
+        assert_eq!(hits.load(Ordering::SeqCst), 6);
+    }
+
+    #[test]
+    fn an_unreachable_backend_stops_the_other_fetches() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let s = session(&format!("http://127.0.0.1:{port}"), None);
+        let ids: Vec<TraceId> = (1..=40u128).map(TraceId).collect();
+        let mut errors = Vec::new();
+        s.fetch_each(&ids, None, |_, r| errors.push(r.err().unwrap()));
+        assert!(
+            !errors.is_empty() && errors.len() <= DEFAULT_JOBS,
+            "{}",
+            errors.len()
+        );
+        assert!(errors.iter().all(|e| e.kind == ErrorKind::Connect));
+        assert!(errors[0].message.starts_with(&format!(
+            "cannot reach the backend at http://127.0.0.1:{port}"
+        )));
+    }
 }

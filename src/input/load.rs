@@ -170,7 +170,7 @@ fn read_search(
         Ok(SearchBody::Traces(body)) => {
             let name: Arc<str> = Arc::from(format!("{} search", session.target.name));
             let format = body.format;
-            match read_search_body(body, &name, sink) {
+            match read_search_body(session.reader(), body, &name, sink) {
                 Ok((spans, warnings)) => {
                     if spans == 0 {
                         session.warn("the search found no traces");
