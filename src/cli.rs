@@ -98,79 +98,88 @@ const SEARCH_SOURCE_FLAGS: [&str; 10] = [
 
 /// How to reach a tracing backend (profiles live in $XDG_CONFIG_HOME/tracekit/config.toml and ./tracekit.toml).
 #[derive(Debug, Args, Clone, Default)]
-#[command(next_help_heading = "Backend")]
 pub struct BackendArgs {
     /// A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)
-    #[arg(long, env = "TRACEKIT_BACKEND", value_name = "NAME|URL")]
+    #[arg(
+        help_heading = "Backend",
+        long,
+        env = "TRACEKIT_BACKEND",
+        value_name = "NAME|URL"
+    )]
     pub backend: Option<String>,
     /// The backend's API (default: the profile's kind; for a bare URL it is detected with a few cheap requests)
-    #[arg(long, value_enum, env = "TRACEKIT_BACKEND_KIND", value_name = "KIND")]
+    #[arg(
+        help_heading = "Backend",
+        long,
+        value_enum,
+        env = "TRACEKIT_BACKEND_KIND",
+        value_name = "KIND"
+    )]
     pub backend_kind: Option<crate::backend::BackendKind>,
     /// Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)
-    #[arg(long, value_name = "ORG")]
+    #[arg(help_heading = "Backend", long, value_name = "ORG")]
     pub tenant: Option<String>,
     /// Extra request header "Name: value" (repeatable; values are never printed)
-    #[arg(long = "header", value_name = "NAME: VALUE")]
+    #[arg(help_heading = "Backend", long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<crate::backend::HeaderArg>,
     /// Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile's token_env)
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Backend", long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
     /// Also trust the CA certificates in this PEM file for the backend's TLS
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Backend", long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
     /// Do not verify the backend's TLS certificate (dangerous: prints a warning on every run)
-    #[arg(long)]
+    #[arg(help_heading = "Backend", long)]
     pub insecure: bool,
     /// Time limit per request, e.g. 10s (default 30s)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    #[arg(help_heading = "Backend", long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub timeout: Option<u64>,
     /// Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Backend", long, value_name = "N")]
     pub retries: Option<u32>,
     /// Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Backend", long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
     /// Neither read nor write the cache
-    #[arg(long, conflicts_with = "cache")]
+    #[arg(help_heading = "Backend", long, conflicts_with = "cache")]
     pub no_cache: bool,
     /// Tempo: fetch traces as protobuf instead of JSON
-    #[arg(long)]
+    #[arg(help_heading = "Backend", long)]
     pub protobuf: bool,
 }
 
 /// Analyse the traces a backend search finds (needs --backend).
 #[derive(Debug, Args, Clone, Default)]
-#[command(next_help_heading = "Backend search (instead of or besides SOURCE)")]
 pub struct SearchSourceArgs {
     /// Search traces with spans of this service
-    #[arg(long, value_name = "SERVICE")]
+    #[arg(help_heading = "Backend search", long, value_name = "SERVICE")]
     pub search_service: Option<String>,
     /// … and this operation (span name)
-    #[arg(long, value_name = "NAME")]
+    #[arg(help_heading = "Backend search", long, value_name = "NAME")]
     pub search_operation: Option<String>,
     /// … and this tag, KEY=VALUE (repeatable)
-    #[arg(long = "search-tag", value_name = "KEY=VALUE", value_parser = parse_tag_arg)]
+    #[arg(help_heading = "Backend search", long = "search-tag", value_name = "KEY=VALUE", value_parser = parse_tag_arg)]
     pub search_tags: Vec<(String, String)>,
     /// Search with a TraceQL query (Tempo)
-    #[arg(long, value_name = "TRACEQL")]
+    #[arg(help_heading = "Backend search", long, value_name = "TRACEQL")]
     pub search_query: Option<String>,
     /// Only traces at least this long
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    #[arg(help_heading = "Backend search", long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub search_min_duration: Option<u64>,
     /// Only traces at most this long
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    #[arg(help_heading = "Backend search", long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub search_max_duration: Option<u64>,
     /// Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)
-    #[arg(long, visible_alias = "search-since", value_name = "DURATION", value_parser = parse_duration_arg, conflicts_with = "search_start")]
+    #[arg(help_heading = "Backend search", long, visible_alias = "search-since", value_name = "DURATION", value_parser = parse_duration_arg, conflicts_with = "search_start")]
     pub since: Option<u64>,
     /// Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)
-    #[arg(long, value_name = "TIME", value_parser = parse_instant_arg)]
+    #[arg(help_heading = "Backend search", long, value_name = "TIME", value_parser = parse_instant_arg)]
     pub search_start: Option<u64>,
     /// Search up to this instant (default: now)
-    #[arg(long, value_name = "TIME", value_parser = parse_instant_arg)]
+    #[arg(help_heading = "Backend search", long, value_name = "TIME", value_parser = parse_instant_arg)]
     pub search_end: Option<u64>,
     /// At most N traces (default 20)
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Backend search", long, value_name = "N")]
     pub search_limit: Option<usize>,
 }
 
