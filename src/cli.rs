@@ -208,7 +208,7 @@ pub struct FetchArgs {
 pub enum ListFormat {
     /// A table for people
     Table,
-    /// JSON (schema tracekit.<command>/v1)
+    /// JSON (schema tracekit.search/v1 or tracekit.services/v1)
     Json,
 }
 

@@ -1,9 +1,61 @@
 //! Tracing backends: Jaeger (api_v3, legacy `/api`), Zipkin v2 and Grafana Tempo over HTTP.
 //!
 //! A [`Target`] says how to reach a backend (resolved from flags, environment and the config
-//! files by [`config::resolve`]); a [`Session`] holds one and builds the HTTP [`Client`] lazily,
-//! so a cached trace needs no network at all. Response bodies are handed to the format readers
-//! (`crate::input::read_format`) as they arrive.
+//! files by [`config::resolve`]); a [`Session`] holds one and builds the HTTP [`client::Client`]
+//! lazily, so a cached trace needs no network at all. Response bodies are handed to the format
+//! readers (`crate::input::read_format`) as they arrive.
+//!
+//! # For users
+//!
+//! * Naming a backend: `--backend NAME` (a profile, see [`config`]) or `--backend URL` (a base
+//!   URL that may carry a path prefix, e.g. `http://vt:10428/select/jaeger`); also
+//!   `TRACEKIT_BACKEND`, or `default` in the config's `[backends]` table. The kind comes from
+//!   `--backend-kind`/`TRACEKIT_BACKEND_KIND`, the profile's `kind`, or is detected from a bare URL
+//!   with at most four cheap GETs (Tempo `/api/echo`, Jaeger `/api/v3/services`, Zipkin
+//!   `/api/v2/services`, Jaeger legacy `/api/services`).
+//! * Precedence: flags > environment > project file `./tracekit.toml` > user file
+//!   `$XDG_CONFIG_HOME/tracekit/config.toml`. A profile with its own credentials (`token_env`,
+//!   `token_file`, `basic_user`) is never sent `TRACEKIT_TOKEN`, which applies only to bare URLs
+//!   and profiles without credentials (so one backend's token does not leak to another);
+//!   `--token-file` beats both.
+//! * Every analysis command accepts trace ids (16 or 32 hex digits that name no file) as SOURCE
+//!   when a backend is named, and `--search-service/-operation/-tag/-query/-min-duration/
+//!   -max-duration`, `--since` (default 1h), `--search-start/-end`, `--search-limit` (default
+//!   20) to analyse a search's traces: `tracekit stats --backend prod --search-service checkout
+//!   --since 1h`. An id-like SOURCE without a backend is a usage error (exit 2).
+//! * `tracekit fetch ID… [-o DIR/|FILE] [--to FORMAT | --raw]` saves traces, converted through
+//!   the model (default OTLP JSON) or verbatim; `tracekit search` lists matches (table or
+//!   `--format json`, schema `tracekit.search/v1`) and with `--fetch [-o DIR]` downloads them
+//!   (`-j` at once, default 4); `tracekit services [--operations | --service S | --tags]`.
+//! * Requests: timeouts (`--timeout`, profile `timeout`/`connect_timeout`), retries (`--retries`,
+//!   default 3) with exponential backoff and jitter after connection errors, 429 (honouring
+//!   `Retry-After` in seconds or as an HTTP date, up to 60 s: a longer wait is reported instead)
+//!   and 5xx other than 501. Timeouts, TLS and 4xx answers are not retried. After a failure every
+//!   other request would share (unreachable, TLS, credentials) a batch stops.
+//! * TLS is verified against the system roots plus `--ca-file`/`ca_file`; `--insecure` turns
+//!   verification off and says so on stderr every run.
+//! * Cache (opt-in): `--cache DIR`, profile `cache_dir`, or `cache_dir` in `[backends]`;
+//!   `--no-cache` bypasses it. See [`cache`].
+//! * Failures are one line each and exit 4: unreachable (with the URL), timeout, TLS, 401/403
+//!   ("check the token", naming where the token came from), not found, other statuses with the
+//!   first line of the body, an HTML page instead of data, a truncated body, or a body the
+//!   reader rejects (with the reader's position). Tempo's `status: PARTIAL` is a warning.
+//!
+//! # API quirks handled
+//!
+//! * Jaeger: api_v3 first; a JSON `{"error":…}` 404 means "no such trace / no results", while a
+//!   plain-text 400/404/405/501 or the UI's HTML page means "no api_v3 here" and switches to the
+//!   legacy API for the session. api_v3 search parameters are sent in snake_case and camelCase,
+//!   with the required RFC 3339 time range. Ids are sent as 32 hex digits (VictoriaTraces needs
+//!   64-bit ids zero-padded). A 200 with `{"data":[]}` (VictoriaTraces) reads as zero spans:
+//!   not found.
+//! * Zipkin: 64-bit ids as 16 digits; durations in µs, `endTs`/`lookback` in ms; tags become
+//!   `annotationQuery` terms joined with `and`.
+//! * Tempo: `/api/v2/traces/{id}`, then `/api/traces/{id}` when the v2 route is missing (a 404
+//!   with a body; a 404 with an empty body is "not found"); `--protobuf` asks for protobuf and
+//!   unwraps v2's `TraceByIDResponse`; search with TraceQL `q=` (`--query`) or logfmt `tags=`
+//!   (service as `service.name`, operation as `name`), start/end in Unix seconds; search ids
+//!   lose leading zeros and are padded back; `X-Scope-OrgID` from `tenant`.
 //!
 //! Errors are one line each, name the backend by its redacted URL, and never contain a secret.
 
