@@ -268,3 +268,47 @@ fn copy_to_stdout(path: &Path) -> Result<(), Error> {
     io::copy(&mut f, &mut out).map_err(super::output::write_err)?;
     out.flush().map_err(super::output::write_err)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use crate::cli::Cli;
+
+    /// Every subcommand that reads SOURCE... must be known to `commands::input_args`, or trace
+    /// ids and --search-* would not reach the backend for it.
+    #[test]
+    fn every_command_with_sources_prepares_the_backend() {
+        let root = Cli::command();
+        let mut checked = 0;
+        for sub in root.get_subcommands() {
+            if !sub.get_arguments().any(|a| a.get_id() == "sources") {
+                continue;
+            }
+            let name = sub.get_name().to_string();
+            let argv = [
+                "tracekit",
+                name.as_str(),
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+            ];
+            // Commands with other required arguments cannot be parsed this simply: skip them.
+            let Ok(cli) = Cli::try_parse_from(argv) else {
+                continue;
+            };
+            assert!(
+                super::super::input_args(&cli.command).is_some(),
+                "add `{name}` to commands::input_args"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 5, "{checked}");
+    }
+
+    #[test]
+    fn extensions() {
+        use crate::render::convert::WriteFormat;
+        assert_eq!(super::extension(WriteFormat::OtlpJson), "json");
+        assert_eq!(super::extension(WriteFormat::OtlpJsonl), "jsonl");
+        assert_eq!(super::extension(WriteFormat::OtlpProto), "pb");
+    }
+}

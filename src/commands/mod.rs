@@ -132,7 +132,7 @@ pub fn report_inputs(term: &Term, report: &ReadReport, strict: bool) -> Result<E
 }
 
 /// The input arguments of the analysis commands (the ones that read SOURCE...).
-fn input_args(command: &Command) -> Option<&crate::cli::InputArgs> {
+pub(crate) fn input_args(command: &Command) -> Option<&crate::cli::InputArgs> {
     match command {
         Command::Show(a) => Some(&a.input),
         Command::Stats(a) => Some(&a.input),
