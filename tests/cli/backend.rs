@@ -317,6 +317,56 @@ fn a_trace_id_without_a_backend_is_a_usage_error() {
 }
 
 #[test]
+fn search_flags_without_a_backend_are_a_usage_error() {
+    let w = Work::new();
+    let r = w.run(&["stats", "--search-service", "checkout", "--since", "1h"]);
+    assert_code(&r, 2);
+    assert!(
+        one_error_line(&r).contains("needs a backend"),
+        "{}",
+        r.stderr
+    );
+    // Neither a source nor a search: clap's own usage error.
+    let r = w.run(&["stats", "--backend", "http://127.0.0.1:9"]);
+    assert_code(&r, 2);
+}
+
+#[test]
+fn search_flags_on_an_analysis_command_search_then_fetch() {
+    // Checks the requests only, so it holds whatever the readers make of the bodies.
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let _ = w.run(&[
+        "stats",
+        "--backend",
+        &server.url(),
+        "--backend-kind",
+        "tempo",
+        "--search-service",
+        "frontend",
+        "--search-start",
+        START,
+        "--search-end",
+        END,
+    ]);
+    let reqs = server.requests();
+    let raws: Vec<&str> = reqs.iter().map(|r| r["raw"].as_str().unwrap()).collect();
+    assert_eq!(
+        raws[0],
+        "/api/search?tags=service.name%3Dfrontend&start=1795252951&end=1795256551&limit=20"
+    );
+    // Each trace found is fetched by its 32-digit id (Tempo dropped the leading zero of 0cb0…).
+    for id in [
+        ID_A128,
+        "d0bfd632241ec089649b670d6041e0e4",
+        ID_0CB0,
+        "13998450bc6817d72b8ff3c6c47d773a",
+    ] {
+        assert_eq!(server.count(&format!("/api/v2/traces/{id}")), 1, "{raws:?}");
+    }
+}
+
+#[test]
 fn config_profile_with_tenant_and_token() {
     let server = Replay::start(&[]);
     let w = Work::new();
@@ -980,10 +1030,23 @@ fn fetch_then_show_draws_what_show_by_id_draws() {
     for id in [ID_0CB0, ID_A128] {
         let file = w.path().join(format!("traces/{id}.json"));
         let f = file.to_str().unwrap();
-        let tree_file = w.run(&["show", f]);
-        let tree_backend = w.run(&["show", id, "--backend", &url, "--backend-kind", "tempo"]);
+        let tree_file = w.run(&["show", f, "--width", "120"]);
+        let tree_backend = w.run(&[
+            "show",
+            id,
+            "--backend",
+            &url,
+            "--backend-kind",
+            "tempo",
+            "--width",
+            "120",
+        ]);
         assert_code(&tree_file, 0);
-        assert_eq!(tree_file.stdout, tree_backend.stdout);
+        assert_code(&tree_backend, 0);
+        // The same drawing, except where it names its source.
+        let from_backend = format!("{url} trace {id}");
+        let normal = |s: &str| s.replace(f, "<source>").replace(&from_backend, "<source>");
+        assert_eq!(normal(&tree_file.stdout), normal(&tree_backend.stdout));
         assert_same_tree(
             &show_json(&w, &[f]),
             &show_json(&w, &[id, "--backend", &url, "--backend-kind", "tempo"]),
