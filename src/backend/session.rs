@@ -71,6 +71,15 @@ impl Session {
                 ),
             );
         }
+        if target.auth != super::Auth::None && plain_http_elsewhere(&target.url) {
+            crate::commands::print_warning(
+                term,
+                &format!(
+                    "sending credentials over plain HTTP to {}: anyone on the network path can read them (use https://)",
+                    target.shown_url()
+                ),
+            );
+        }
         let cache = target
             .cache_dir
             .as_deref()
@@ -412,6 +421,24 @@ impl Session {
     }
 }
 
+/// `http://` to a host other than this machine.
+fn plain_http_elsewhere(url: &str) -> bool {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    if u.scheme() != "http" {
+        return false;
+    }
+    let Some(host) = u.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => !ip.is_loopback(),
+        Err(_) => !host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
 /// Read a search answer that holds whole traces, streaming its spans to `sink`.
 pub fn read_search_body(
     read: ReadFn,
@@ -716,6 +743,16 @@ mod tests {
     }
 
     const ID: TraceId = TraceId(0x0cb0_f836_124d_98d8_06e1_0d0e_a157_5e6a);
+
+    #[test]
+    fn plain_http_to_other_hosts_is_noticed() {
+        assert!(plain_http_elsewhere("http://tempo.example.com:3200"));
+        assert!(plain_http_elsewhere("http://10.0.0.5/tempo"));
+        assert!(!plain_http_elsewhere("http://localhost:3200"));
+        assert!(!plain_http_elsewhere("http://127.0.0.1:3200"));
+        assert!(!plain_http_elsewhere("http://[::1]:3200"));
+        assert!(!plain_http_elsewhere("https://tempo.example.com"));
+    }
 
     #[test]
     fn fetched_traces_are_cached_and_reused_without_the_network() {
