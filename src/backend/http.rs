@@ -410,9 +410,6 @@ pub fn body_io_error(request: &str, e: &std::io::Error) -> BackendError {
 }
 
 fn classify(e: &reqwest::Error) -> ErrorKind {
-    if e.is_timeout() {
-        return ErrorKind::Timeout;
-    }
     let chain = chain_text(e).to_ascii_lowercase();
     if [
         "certificate",
@@ -428,11 +425,12 @@ fn classify(e: &reqwest::Error) -> ErrorKind {
     {
         return ErrorKind::Tls;
     }
-    if chain.contains("timed out") {
-        return ErrorKind::Timeout;
-    }
+    // Before the timeout test: a connect timeout is "unreachable" (and worth a retry).
     if e.is_connect() {
         return ErrorKind::Connect;
+    }
+    if e.is_timeout() || chain.contains("timed out") {
+        return ErrorKind::Timeout;
     }
     // A connection dropped before the answer (reset, closed): worth a retry too.
     if e.is_request() {
