@@ -739,7 +739,9 @@ mod tests {
         t.retries = 0;
         t.timeout = Duration::from_secs(5);
         t.cache_dir = cache.map(Path::to_path_buf);
-        Session::new(t, None, &Term::plain()).with_reader(lines)
+        let mut term = Term::plain();
+        term.quiet = true;
+        Session::new(t, None, &term).with_reader(lines)
     }
 
     const ID: TraceId = TraceId(0x0cb0_f836_124d_98d8_06e1_0d0e_a157_5e6a);
