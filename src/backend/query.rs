@@ -221,3 +221,23 @@ mod tests {
         assert!(parse_tag("novalue").is_err());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn instants_never_panic(s in ".{0,40}") {
+            let _ = parse_instant(&s);
+        }
+
+        #[test]
+        fn instants_round_trip(secs in 0u64..4_000_000_000, micros in 0u64..1_000_000) {
+            let ns = secs * 1_000_000_000 + micros * 1_000;
+            let text = crate::units::format_timestamp(ns);
+            prop_assert_eq!(parse_instant(&text).unwrap(), ns);
+        }
+    }
+}

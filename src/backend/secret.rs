@@ -139,3 +139,33 @@ mod tests {
         assert!(user.is_none() && pw.is_none());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn passwords_never_survive_redaction(
+            user in "[a-z]{1,8}",
+            pw in "[A-Z][0-9][A-Za-z0-9]{4,10}",
+            host in "[a-z]{1,10}(\\.[a-z]{2,5})?(:[0-9]{2,5})?",
+            path in "(/[a-z]{0,6}){0,3}",
+        ) {
+            let url = format!("https://{user}:{pw}@{host}{path}?token={pw}");
+            let shown = redact_url(&url);
+            prop_assert!(!shown.contains(&pw), "{}", shown);
+            let (clean, u, p) = split_userinfo(&url);
+            prop_assert_eq!(u.as_deref(), Some(user.as_str()));
+            prop_assert_eq!(p.map(|s| s.expose().to_string()), Some(pw.clone()));
+            prop_assert!(!redact_url(&clean).contains(&pw));
+        }
+
+        #[test]
+        fn redaction_never_panics(s in ".{0,80}") {
+            let _ = redact_url(&s);
+            let _ = split_userinfo(&s);
+        }
+    }
+}

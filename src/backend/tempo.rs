@@ -480,3 +480,35 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn unwrapping_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = unwrap_trace_by_id(&bytes);
+            let _ = partial_in_tail(&bytes);
+        }
+
+        #[test]
+        fn a_wrapped_trace_comes_back(trace in proptest::collection::vec(any::<u8>(), 0..300), partial in any::<bool>()) {
+            // field 1 (length-delimited) = trace; field 3 (varint) = status.
+            let mut body = vec![0x0a];
+            let mut n = trace.len();
+            loop {
+                let b = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 { body.push(b); break; }
+                body.push(b | 0x80);
+            }
+            body.extend_from_slice(&trace);
+            body.extend_from_slice(&[0x18, u8::from(partial)]);
+            let (got, p) = unwrap_trace_by_id(&body).unwrap();
+            prop_assert_eq!(got, trace);
+            prop_assert_eq!(p != Partial::Complete, partial);
+        }
+    }
+}
