@@ -62,13 +62,19 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write man pages (one per command) into a directory
     Man(ManArgs),
+    /// Download traces by id from a backend and save them
+    Fetch(FetchArgs),
+    /// Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them
+    Search(SearchArgs),
+    /// List a backend's services (and their operations)
+    Services(ServicesArgs),
 }
 
 /// Where traces come from (shared by every analysis command).
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
-    /// Trace files (any supported format, optionally gzip), directories (read recursively), or - for stdin
-    #[arg(value_name = "SOURCE", required = true)]
+    /// Trace files (any supported format, optionally gzip), directories (read recursively), - for stdin, or trace ids (16 or 32 hex digits) to fetch from --backend
+    #[arg(value_name = "SOURCE", required_unless_present_any = SEARCH_SOURCE_FLAGS)]
     pub sources: Vec<String>,
     /// Read every source as this format instead of detecting it from the content
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -76,6 +82,218 @@ pub struct InputArgs {
     /// Make any unreadable input fatal (by default it is reported and the others are analysed)
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    #[command(flatten)]
+    pub search: SearchSourceArgs,
+}
+
+/// The `--search-*` flags: any of them makes a backend search a source.
+const SEARCH_SOURCE_FLAGS: [&str; 10] = [
+    "search_service",
+    "search_operation",
+    "search_tags",
+    "search_query",
+    "search_min_duration",
+    "search_max_duration",
+    "since",
+    "search_start",
+    "search_end",
+    "search_limit",
+];
+
+/// How to reach a tracing backend (profiles live in $XDG_CONFIG_HOME/tracekit/config.toml and ./tracekit.toml).
+#[derive(Debug, Args, Clone, Default)]
+pub struct BackendArgs {
+    /// A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)
+    #[arg(
+        help_heading = "Backend",
+        long,
+        env = "TRACEKIT_BACKEND",
+        value_name = "NAME|URL"
+    )]
+    pub backend: Option<String>,
+    /// The backend's API (default: the profile's kind; for a bare URL it is detected with a few cheap requests)
+    #[arg(
+        help_heading = "Backend",
+        long,
+        value_enum,
+        env = "TRACEKIT_BACKEND_KIND",
+        value_name = "KIND"
+    )]
+    pub backend_kind: Option<crate::backend::BackendKind>,
+    /// Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)
+    #[arg(help_heading = "Backend", long, value_name = "ORG")]
+    pub tenant: Option<String>,
+    /// Extra request header "Name: value" (repeatable; values are never printed)
+    #[arg(help_heading = "Backend", long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<crate::backend::HeaderArg>,
+    /// Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile's token_env)
+    #[arg(help_heading = "Backend", long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Also trust the CA certificates in this PEM file for the backend's TLS
+    #[arg(help_heading = "Backend", long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Do not verify the backend's TLS certificate (dangerous: prints a warning on every run)
+    #[arg(help_heading = "Backend", long)]
+    pub insecure: bool,
+    /// Time limit per request, e.g. 10s (default 30s)
+    #[arg(help_heading = "Backend", long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub timeout: Option<u64>,
+    /// Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)
+    #[arg(help_heading = "Backend", long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)
+    #[arg(help_heading = "Backend", long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Neither read nor write the cache
+    #[arg(help_heading = "Backend", long, conflicts_with = "cache")]
+    pub no_cache: bool,
+    /// Tempo: fetch traces as protobuf instead of JSON
+    #[arg(help_heading = "Backend", long)]
+    pub protobuf: bool,
+}
+
+/// Analyse the traces a backend search finds (needs --backend).
+#[derive(Debug, Args, Clone, Default)]
+pub struct SearchSourceArgs {
+    /// Search traces with spans of this service
+    #[arg(help_heading = "Backend search", long, value_name = "SERVICE")]
+    pub search_service: Option<String>,
+    /// … and this operation (span name)
+    #[arg(help_heading = "Backend search", long, value_name = "NAME")]
+    pub search_operation: Option<String>,
+    /// … and this tag, KEY=VALUE (repeatable)
+    #[arg(help_heading = "Backend search", long = "search-tag", value_name = "KEY=VALUE", value_parser = parse_tag_arg)]
+    pub search_tags: Vec<(String, String)>,
+    /// Search with a TraceQL query (Tempo)
+    #[arg(help_heading = "Backend search", long, value_name = "TRACEQL")]
+    pub search_query: Option<String>,
+    /// Only traces at least this long
+    #[arg(help_heading = "Backend search", long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub search_min_duration: Option<u64>,
+    /// Only traces at most this long
+    #[arg(help_heading = "Backend search", long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub search_max_duration: Option<u64>,
+    /// Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)
+    #[arg(help_heading = "Backend search", long, visible_alias = "search-since", value_name = "DURATION", value_parser = parse_duration_arg, conflicts_with = "search_start")]
+    pub since: Option<u64>,
+    /// Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)
+    #[arg(help_heading = "Backend search", long, value_name = "TIME", value_parser = parse_instant_arg)]
+    pub search_start: Option<u64>,
+    /// Search up to this instant (default: now)
+    #[arg(help_heading = "Backend search", long, value_name = "TIME", value_parser = parse_instant_arg)]
+    pub search_end: Option<u64>,
+    /// At most N traces (default 20)
+    #[arg(help_heading = "Backend search", long, value_name = "N")]
+    pub search_limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Trace ids (32 or 16 hex digits)
+    #[arg(value_name = "ID", required = true)]
+    pub ids: Vec<String>,
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    /// Write to DIR (one file per trace, named by trace id; used when DIR exists or ends with /) or FILE (every trace in one); default stdout
+    #[arg(long, short = 'o', value_name = "DIR|FILE")]
+    pub output: Option<PathBuf>,
+    /// Format to write (default otlp-json)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "raw")]
+    pub to: Option<WriteFormat>,
+    /// Save each answer exactly as the backend sent it (Jaeger/Tempo/Zipkin JSON, or protobuf)
+    #[arg(long)]
+    pub raw: bool,
+    /// Fetch up to N traces at once
+    #[arg(long, short = 'j', default_value_t = crate::backend::session::DEFAULT_JOBS, value_name = "N")]
+    pub jobs: usize,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// A table for people
+    Table,
+    /// JSON (schema tracekit.search/v1 or tracekit.services/v1)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    /// Traces with spans of this service
+    #[arg(long, short = 's', value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// … and this operation (span name)
+    #[arg(long, value_name = "NAME")]
+    pub operation: Option<String>,
+    /// … and this tag, KEY=VALUE (repeatable)
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag_arg)]
+    pub tags: Vec<(String, String)>,
+    /// Only traces at least this long (e.g. 250ms)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub min_duration: Option<u64>,
+    /// Only traces at most this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub max_duration: Option<u64>,
+    /// A TraceQL query (Tempo), e.g. '{ resource.service.name = "checkout" && status = error }'
+    #[arg(long, value_name = "TRACEQL")]
+    pub query: Option<String>,
+    /// Search the last DURATION (default 1h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, conflicts_with = "start")]
+    pub since: Option<u64>,
+    /// From this instant (RFC 3339 or Unix seconds)
+    #[arg(long, value_name = "TIME", value_parser = parse_instant_arg)]
+    pub start: Option<u64>,
+    /// Up to this instant (default: now)
+    #[arg(long, value_name = "TIME", value_parser = parse_instant_arg)]
+    pub end: Option<u64>,
+    /// At most N traces
+    #[arg(long, short = 'n', default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Output format of the list
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Also download the traces found (into -o DIR, default the current directory)
+    #[arg(long)]
+    pub fetch: bool,
+    /// With --fetch: the directory to write the traces into
+    #[arg(long, short = 'o', value_name = "DIR", requires = "fetch")]
+    pub output: Option<PathBuf>,
+    /// With --fetch: the format to write (default otlp-json)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        requires = "fetch",
+        conflicts_with = "raw"
+    )]
+    pub to: Option<WriteFormat>,
+    /// With --fetch: save each answer as the backend sent it
+    #[arg(long, requires = "fetch")]
+    pub raw: bool,
+    /// With --fetch: download up to N traces at once
+    #[arg(long, short = 'j', default_value_t = crate::backend::session::DEFAULT_JOBS, value_name = "N")]
+    pub jobs: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ServicesArgs {
+    #[command(flatten)]
+    pub backend: BackendArgs,
+    /// Also list each service's operations
+    #[arg(long)]
+    pub operations: bool,
+    /// Only this service (with its operations)
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// List tag names by scope instead (Tempo)
+    #[arg(long, conflicts_with_all = ["operations", "service"])]
+    pub tags: bool,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
@@ -480,9 +698,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
-    /// Trace files, directories, or - for stdin
-    #[arg(value_name = "SOURCE", required_unless_present = "init")]
-    pub sources: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// The policy file (TOML)
     #[arg(
         long,
@@ -491,18 +708,9 @@ pub struct GateArgs {
         default_value = "tracekit-gate.toml"
     )]
     pub policy: PathBuf,
-    /// Write a commented starter policy to --policy (or - for stdout) and exit
-    #[arg(long)]
-    pub init: bool,
-    /// With --init: overwrite an existing policy file
-    #[arg(long)]
-    pub force: bool,
-    /// Read every source as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<Format>,
-    /// Make any unreadable input fatal
-    #[arg(long)]
-    pub strict: bool,
+    /// Write a commented starter policy to FILE (default tracekit-gate.toml; - for stdout) and exit
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "tracekit-gate.toml", exclusive = true)]
+    pub init: Option<PathBuf>,
     /// Output format on stdout
     #[arg(long, short = 'f', value_enum, default_value_t = FindingsFormat::Table)]
     pub format: FindingsFormat,
@@ -621,6 +829,14 @@ fn parse_band(s: &str) -> Result<Band, String> {
 
 fn parse_duration_arg(s: &str) -> Result<u64, String> {
     crate::units::parse_duration(s)
+}
+
+fn parse_tag_arg(s: &str) -> Result<(String, String), String> {
+    crate::backend::query::parse_tag(s)
+}
+
+fn parse_instant_arg(s: &str) -> Result<u64, String> {
+    crate::backend::query::parse_instant(s)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! `commands` is glue; only `main` turns results into exit codes.
 
 pub mod analysis;
+pub mod backend;
 pub mod cli;
 pub mod commands;
 pub mod error;

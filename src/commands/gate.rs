@@ -16,8 +16,8 @@ use crate::render::table::TableStyle;
 use crate::term::Term;
 
 pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
-    if args.init {
-        return init(&args, term);
+    if let Some(path) = &args.init {
+        return init(path, term);
     }
     let policy_name = args.policy.display().to_string();
     let text = std::fs::read_to_string(&args.policy).map_err(|e| {
@@ -28,13 +28,13 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     })?;
     let policy = Policy::parse(&text, &policy_name).map_err(Error::Usage)?;
     let loaded = load(
-        &args.sources,
+        &args.input.sources,
         &LoadOptions {
-            format: args.input_format,
+            format: args.input.input_format,
             trace_filter: None,
         },
     );
-    let input_exit = report_inputs(term, &loaded.report, args.strict)?;
+    let input_exit = report_inputs(term, &loaded.report, args.input.strict)?;
     let traces = loaded.traces.into_traces();
     let findings = if policy.file.rules.is_empty() {
         Vec::new()
@@ -50,7 +50,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     };
     let results = evaluate(&policy, &traces, &findings);
 
-    let mut out = output::open(args.output.as_deref(), &args.sources)?;
+    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
     match args.format {
         FindingsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &view::to_json(&results, &policy_name))
@@ -68,7 +68,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     }
     for r in &args.report {
         let file = |p: &std::path::Path, body: String| -> Result<(), Error> {
-            let mut w = output::open(Some(p), &args.sources)?;
+            let mut w = output::open(Some(p), &args.input.sources)?;
             w.write_all(body.as_bytes())
                 .map_err(|e| Error::output(p.display().to_string(), e))?;
             w.flush()
@@ -117,20 +117,27 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     })
 }
 
-fn init(args: &GateArgs, term: &Term) -> Result<Exit, Error> {
-    if args.policy.as_os_str() == "-" {
+fn init(path: &std::path::Path, term: &Term) -> Result<Exit, Error> {
+    if path.as_os_str() == "-" {
         print!("{STARTER}");
         return Ok(Exit::Success);
     }
-    let mut f = output::AtomicFile::create(&args.policy, args.force, &[])?;
+    // `--init` stands alone (no --force): an existing policy is never overwritten.
+    if path.exists() {
+        return Err(Error::usage(format!(
+            "{} exists; remove it first (an existing policy is never overwritten)",
+            path.display()
+        )));
+    }
+    let mut f = output::AtomicFile::create(path, false, &[])?;
     f.write_all(STARTER.as_bytes())
-        .map_err(|e| Error::output(args.policy.display().to_string(), e))?;
+        .map_err(|e| Error::output(path.display().to_string(), e))?;
     f.commit()?;
     if !term.quiet {
         eprintln!(
             "tracekit: wrote {}; edit it, then run `tracekit gate TRACES --policy {}`",
-            args.policy.display(),
-            args.policy.display()
+            path.display(),
+            path.display()
         );
     }
     Ok(Exit::Success)

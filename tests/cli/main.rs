@@ -8,6 +8,7 @@
 
 mod common;
 
+mod backend;
 mod cross_format;
 mod errors;
 mod generated;

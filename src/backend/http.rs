@@ -1,0 +1,539 @@
+//! The HTTP client: TLS (rustls, system roots plus an optional CA file), auth and tenant headers,
+//! timeouts, and retries with exponential backoff and jitter on connection errors, 429 (honouring
+//! `Retry-After`) and 5xx. Every failure becomes one redacted line.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use reqwest::blocking::{Client as RClient, Response};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
+    RETRY_AFTER,
+};
+
+use super::{Auth, BackendError, ErrorKind, Target, snippet};
+
+/// A server asking us to wait longer than this is not retried: we say when to try again.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+const BACKOFF_BASE: Duration = Duration::from_millis(200);
+const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Error bodies are read only this far (they are messages, not data).
+const ERROR_BODY_BYTES: u64 = 64 * 1024;
+
+pub struct Http {
+    client: RClient,
+    base: String,
+    shown: String,
+    retries: u32,
+    timeout: Duration,
+    auth_hint: String,
+    requests: AtomicU64,
+}
+
+/// An answer (any status but the retried ones while retries were left).
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub content_length: Option<u64>,
+    /// `GET https://…/path` (redacted, no query).
+    pub request: String,
+    pub attempts: u32,
+    resp: Response,
+}
+
+impl Http {
+    pub fn new(t: &Target) -> Result<Http, BackendError> {
+        let usage = |m: String| BackendError::new(ErrorKind::Usage, m);
+        let mut headers = HeaderMap::new();
+        match &t.auth {
+            Auth::None => {}
+            Auth::Bearer(token) => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", token.expose().trim()))
+                    .map_err(|_| {
+                        usage("the token contains characters not allowed in an HTTP header".into())
+                    })?;
+                v.set_sensitive(true);
+                headers.insert(AUTHORIZATION, v);
+            }
+            Auth::Basic { user, password } => {
+                let pair = format!(
+                    "{user}:{}",
+                    password.as_ref().map(|p| p.expose()).unwrap_or("")
+                );
+                let enc = base64::engine::general_purpose::STANDARD.encode(pair);
+                let mut v = HeaderValue::from_str(&format!("Basic {enc}"))
+                    .map_err(|_| usage("invalid basic-auth credentials".into()))?;
+                v.set_sensitive(true);
+                headers.insert(AUTHORIZATION, v);
+            }
+        }
+        if let Some(tenant) = &t.tenant {
+            let v = HeaderValue::from_str(tenant)
+                .map_err(|_| usage(format!("invalid tenant {tenant:?}")))?;
+            headers.insert(HeaderName::from_static("x-scope-orgid"), v);
+        }
+        for (name, value) in &t.headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| usage(format!("invalid header name {name:?}")))?;
+            let mut v = HeaderValue::from_str(value.expose())
+                .map_err(|_| usage(format!("invalid value for header {name:?}")))?;
+            v.set_sensitive(true);
+            headers.insert(n, v);
+        }
+        let mut b = RClient::builder()
+            .user_agent(concat!("tracekit/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
+            .timeout(t.timeout)
+            .connect_timeout(t.connect_timeout)
+            .gzip(true)
+            .redirect(reqwest::redirect::Policy::limited(5));
+        if let Some(ca) = &t.ca_file {
+            let pem = std::fs::read(ca).map_err(|e| {
+                usage(format!(
+                    "cannot read the CA file {}: {}",
+                    ca.display(),
+                    crate::input::source::io_message(&e)
+                ))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    usage(format!(
+                        "the CA file {} holds no PEM certificate",
+                        ca.display()
+                    ))
+                })?;
+            b = b.tls_certs_merge(certs);
+        }
+        if t.insecure {
+            b = b.tls_danger_accept_invalid_certs(true);
+        }
+        let client = b.build().map_err(|e| {
+            usage(format!(
+                "cannot set up the HTTP client: {}",
+                root_cause(&e.without_url())
+            ))
+        })?;
+        let auth_hint = match (&t.auth, &t.auth_source) {
+            (Auth::None, _) => "no credentials were sent: set TRACEKIT_TOKEN, or token_env (or basic_user/basic_password_env) in the profile".to_string(),
+            (_, Some(src)) => format!("the credentials come from {src}"),
+            (_, None) => "check the credentials".to_string(),
+        };
+        Ok(Http {
+            client,
+            base: t.url.trim_end_matches('/').to_string(),
+            shown: t.shown_url(),
+            retries: t.retries,
+            timeout: t.timeout,
+            auth_hint,
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    /// The redacted base URL.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Requests sent so far (retries included).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// GET `base + path` (path already percent-encoded) with query parameters.
+    pub fn get(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        accept: &str,
+    ) -> Result<Reply, BackendError> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base, path)).map_err(|e| {
+            BackendError::new(
+                ErrorKind::Usage,
+                format!("invalid backend URL {}{path}: {e}", self.shown),
+            )
+        })?;
+        if !query.is_empty() {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in query {
+                q.append_pair(k, v);
+            }
+        }
+        let shown = format!("GET {}{}", self.shown, path);
+        let mut attempt: u32 = 0;
+        loop {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = self.client.get(url.clone()).header(ACCEPT, accept).send();
+            match sent {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retryable =
+                        status == 429 || ((500..600).contains(&status) && status != 501);
+                    if retryable && attempt < self.retries {
+                        let asked = retry_after(resp.headers(), SystemTime::now());
+                        if let Some(w) = asked
+                            && w > MAX_RETRY_AFTER
+                        {
+                            return Err(BackendError::new(
+                                ErrorKind::RateLimited,
+                                format!(
+                                    "{shown}: the backend is rate limiting (429) and asks to retry after {}; try again later",
+                                    crate::units::format_duration(w.as_nanos() as u64)
+                                ),
+                            ));
+                        }
+                        drop(resp);
+                        std::thread::sleep(asked.unwrap_or_else(|| backoff(attempt)));
+                        attempt += 1;
+                        continue;
+                    }
+                    let header = |h| {
+                        resp.headers()
+                            .get(h)
+                            .and_then(|v: &HeaderValue| v.to_str().ok())
+                            .map(str::to_string)
+                    };
+                    return Ok(Reply {
+                        status,
+                        content_type: header(CONTENT_TYPE).unwrap_or_default(),
+                        content_length: header(CONTENT_LENGTH).and_then(|v| v.parse().ok()),
+                        request: shown,
+                        attempts: attempt + 1,
+                        resp,
+                    });
+                }
+                Err(e) => {
+                    let e = e.without_url();
+                    let kind = classify(&e);
+                    if kind == ErrorKind::Connect && attempt < self.retries {
+                        std::thread::sleep(backoff(attempt));
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(self.transport_error(&e, kind, &shown, attempt + 1));
+                }
+            }
+        }
+    }
+
+    fn transport_error(
+        &self,
+        e: &reqwest::Error,
+        kind: ErrorKind,
+        shown: &str,
+        attempts: u32,
+    ) -> BackendError {
+        let cause = root_cause(e);
+        let tries = if attempts > 1 {
+            format!(" (after {attempts} attempts)")
+        } else {
+            String::new()
+        };
+        let msg = match kind {
+            ErrorKind::Timeout => format!(
+                "{shown}: no answer within {} (raise it with --timeout or timeout in the profile)",
+                crate::units::format_duration(self.timeout.as_nanos() as u64)
+            ),
+            ErrorKind::Tls if cause.contains("corrupt message") => format!(
+                "{shown}: TLS error: {cause}; does the server speak TLS at all? (http:// instead of https://)"
+            ),
+            ErrorKind::Tls => format!(
+                "{shown}: TLS error: {cause}; if the backend uses a private CA, pass --ca-file FILE (or ca_file in the profile)"
+            ),
+            ErrorKind::Connect => {
+                format!("cannot reach the backend at {}{tries}: {cause}", self.shown)
+            }
+            _ => format!("{shown}: {cause}{tries}"),
+        };
+        BackendError::new(kind, msg)
+    }
+
+    /// The error for an answer that is not a success: 401/403 point at the credentials,
+    /// everything else quotes the first line of the body.
+    pub fn status_error(&self, reply: Reply) -> BackendError {
+        let status = reply.status;
+        let reason = reply
+            .resp
+            .status()
+            .canonical_reason()
+            .unwrap_or("")
+            .to_string();
+        let request = reply.request.clone();
+        let attempts = reply.attempts;
+        let body = reply.error_body();
+        let said = if body.is_empty() {
+            String::new()
+        } else {
+            format!(": {body}")
+        };
+        match status {
+            401 | 403 => BackendError::new(
+                ErrorKind::Auth,
+                format!(
+                    "{request}: answered {status} {reason}: check the token ({}){said}",
+                    self.auth_hint
+                ),
+            ),
+            429 => BackendError::new(
+                ErrorKind::RateLimited,
+                format!("{request}: still rate limited (429) after {attempts} attempts{said}"),
+            ),
+            _ => {
+                let tries = if attempts > 1 {
+                    format!(" after {attempts} attempts")
+                } else {
+                    String::new()
+                };
+                BackendError::new(
+                    ErrorKind::Status,
+                    format!("{request}: answered {status} {reason}{tries}{said}"),
+                )
+            }
+        }
+    }
+}
+
+impl Reply {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn is_html(&self) -> bool {
+        let ct = self.content_type.to_ascii_lowercase();
+        ct.starts_with("text/html") || ct.starts_with("application/xhtml")
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.content_type.to_ascii_lowercase().contains("json")
+    }
+
+    /// The first line of a (small) body, for a message.
+    pub fn error_body(self) -> String {
+        let mut buf = Vec::new();
+        let _ = self.resp.take(ERROR_BODY_BYTES).read_to_end(&mut buf);
+        snippet(&buf)
+    }
+
+    /// A small body, whole (error documents, service lists, search summaries).
+    pub fn bytes(self, limit: u64) -> Result<Vec<u8>, BackendError> {
+        let request = self.request.clone();
+        let mut buf = Vec::new();
+        self.resp
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(|e| body_io_error(&request, &e))?;
+        Ok(buf)
+    }
+
+    /// Parse a small JSON answer.
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, BackendError> {
+        let request = self.request.clone();
+        let html = self.is_html();
+        let ct = self.content_type.clone();
+        let buf = self.bytes(256 * 1024 * 1024)?;
+        if html {
+            return Err(html_error(&request, &ct, &buf));
+        }
+        serde_json::from_slice(&buf).map_err(|e| {
+            BackendError::new(
+                ErrorKind::Body,
+                format!(
+                    "bad response from {request}: {}:{}: {} (body starts with {:?})",
+                    e.line(),
+                    e.column(),
+                    json_error_text(&e),
+                    snippet(&buf)
+                ),
+            )
+        })
+    }
+
+    pub fn into_reader(self) -> Box<dyn Read + Send> {
+        Box::new(self.resp)
+    }
+}
+
+fn json_error_text(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the position is printed separately.
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// The answer is a web page, not API data: almost always a wrong URL or base path, or a login
+/// page in front of the backend.
+pub fn html_error(request: &str, content_type: &str, body: &[u8]) -> BackendError {
+    let title = String::from_utf8_lossy(body);
+    let lower = title.to_ascii_lowercase();
+    let title = lower
+        .find("<title>")
+        .and_then(|s| {
+            let rest = &title[s + 7..];
+            rest.find("</").map(|e| rest[..e].trim().to_string())
+        })
+        .filter(|t| !t.is_empty())
+        .map(|t| format!(" titled {:?}", crate::term::escape(&t)))
+        .unwrap_or_default();
+    BackendError::new(
+        ErrorKind::Body,
+        format!(
+            "{request}: answered with an HTML page{title} (Content-Type: {}) instead of trace data: check the URL and its base path, and --backend-kind",
+            crate::term::escape(content_type)
+        ),
+    )
+}
+
+pub fn body_io_error(request: &str, e: &std::io::Error) -> BackendError {
+    let cause = match e.get_ref() {
+        Some(inner) => root_cause(inner),
+        None => e.to_string(),
+    };
+    let timeout = e.kind() == std::io::ErrorKind::TimedOut || cause.contains("timed out");
+    if timeout {
+        return BackendError::new(
+            ErrorKind::Timeout,
+            format!("{request}: the answer did not arrive in time ({cause}); raise --timeout"),
+        );
+    }
+    BackendError::new(
+        ErrorKind::Body,
+        format!(
+            "{request}: the connection broke while reading the answer, which is truncated: {cause}"
+        ),
+    )
+}
+
+fn classify(e: &reqwest::Error) -> ErrorKind {
+    let chain = chain_text(e).to_ascii_lowercase();
+    if [
+        "certificate",
+        "tls",
+        "handshake",
+        "ssl",
+        "corrupt message",
+        "invalid peer",
+        "alert",
+    ]
+    .iter()
+    .any(|k| chain.contains(k))
+    {
+        return ErrorKind::Tls;
+    }
+    // Before the timeout test: a connect timeout is "unreachable" (and worth a retry).
+    if e.is_connect() {
+        return ErrorKind::Connect;
+    }
+    if e.is_timeout() || chain.contains("timed out") {
+        return ErrorKind::Timeout;
+    }
+    // A connection dropped before the answer (reset, closed): worth a retry too.
+    if e.is_request() {
+        return ErrorKind::Connect;
+    }
+    ErrorKind::Status
+}
+
+fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// The deepest cause's text (reqwest's own text names the URL, which may hold user info).
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !t.is_empty() {
+            last = t;
+        }
+        cur = s.source();
+    }
+    crate::term::escape(&last).into_owned()
+}
+
+/// `Retry-After`: delay-seconds or an HTTP-date.
+pub fn retry_after(h: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let v = h.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Exponential backoff with jitter: `base × 2^attempt`, capped, then a random 50–100 % of it.
+pub fn backoff(attempt: u32) -> Duration {
+    let full = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(BACKOFF_CAP);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(attempt);
+    let r = h.finish() % 1000;
+    full / 2 + full / 2 * (r as u32) / 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(7)));
+        // 1_000_000_000 s is 2001-09-09T01:46:40Z; five seconds later:
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 09 Sep 2001 01:46:45 GMT"),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(5)));
+        // A date in the past means now.
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 09 Sep 2001 01:40:00 GMT"),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 0..20 {
+            let d = backoff(attempt);
+            let full = BACKOFF_BASE
+                .saturating_mul(1u32 << attempt.min(16))
+                .min(BACKOFF_CAP);
+            assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
+        }
+        assert!(backoff(30) <= BACKOFF_CAP);
+    }
+
+    #[test]
+    fn html_pages_are_named() {
+        let e = html_error(
+            "GET http://h/api/traces/1",
+            "text/html; charset=utf-8",
+            b"<html><head><title>Sign in</title></head></html>",
+        );
+        assert_eq!(e.kind, ErrorKind::Body);
+        assert!(
+            e.message.contains("HTML page titled \"Sign in\""),
+            "{}",
+            e.message
+        );
+    }
+}

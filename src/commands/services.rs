@@ -1,0 +1,106 @@
+//! `tracekit services`: a backend's services, their operations, or (Tempo) its tag names.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::fetch::no_backend;
+use super::output;
+use crate::backend::{Operation, Session, config};
+use crate::cli::{ListFormat, ServicesArgs};
+use crate::error::{Error, Exit};
+use crate::render::table::{TableData, TableStyle, write_table};
+use crate::term::Term;
+
+pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
+    let target = config::resolve(&args.backend)?.ok_or_else(no_backend)?;
+    let session = Session::new(target, None, term);
+    let client = session.client()?;
+    let style = TableStyle {
+        color: term.color_stdout,
+        ascii: false,
+        width: term.width,
+    };
+    let mut out = output::open(None, &[])?;
+    if args.tags {
+        let scopes = client.tags()?;
+        match args.format {
+            ListFormat::Json => {
+                let v: Vec<_> = scopes
+                    .iter()
+                    .map(|(s, names)| json!({"scope": s, "names": names}))
+                    .collect();
+                write_json(
+                    &mut out,
+                    &json!({"schema": "tracekit.services/v1", "tags": v}),
+                )?;
+            }
+            ListFormat::Table => {
+                let mut t = TableData::new(&[("SCOPE", false), ("TAG", false)]);
+                for (s, names) in &scopes {
+                    for n in names {
+                        t.push(vec![s.clone(), n.clone()]);
+                    }
+                }
+                write_table(&t, style, &mut out).map_err(output::write_err)?;
+            }
+        }
+        out.flush().map_err(output::write_err)?;
+        return Ok(Exit::Success);
+    }
+    let services = match &args.service {
+        Some(s) => vec![s.clone()],
+        None => client.services()?,
+    };
+    let with_ops = args.operations || args.service.is_some();
+    let mut ops: Vec<Vec<Operation>> = Vec::new();
+    if with_ops {
+        for s in &services {
+            ops.push(client.operations(s)?);
+        }
+    }
+    match args.format {
+        ListFormat::Json => {
+            let v: Vec<_> = services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| match ops.get(i) {
+                    Some(o) => json!({"name": s, "operations": o}),
+                    None => json!({"name": s}),
+                })
+                .collect();
+            let kind = client.kind.name();
+            write_json(
+                &mut out,
+                &json!({"schema": "tracekit.services/v1", "backend": {"name": session.target.name, "kind": kind, "url": session.target.shown_url()}, "services": v}),
+            )?;
+        }
+        ListFormat::Table if with_ops => {
+            let mut t =
+                TableData::new(&[("SERVICE", false), ("OPERATION", false), ("KIND", false)]);
+            for (s, list) in services.iter().zip(&ops) {
+                for o in list {
+                    t.push(vec![
+                        s.clone(),
+                        o.name.clone(),
+                        o.kind.clone().unwrap_or_else(|| "-".into()),
+                    ]);
+                }
+            }
+            write_table(&t, style, &mut out).map_err(output::write_err)?;
+        }
+        ListFormat::Table => {
+            // One name per line: easy to read and to pipe.
+            for s in &services {
+                writeln!(out, "{}", crate::term::escape(s)).map_err(output::write_err)?;
+            }
+        }
+    }
+    out.flush().map_err(output::write_err)?;
+    Ok(Exit::Success)
+}
+
+fn write_json(out: &mut dyn Write, v: &serde_json::Value) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| output::write_err(e.into()))?;
+    writeln!(out).map_err(output::write_err)
+}
