@@ -380,8 +380,44 @@ impl<'de> Deserialize<'de> for Base64Bytes {
     }
 }
 
-fn is_hex(s: &str, max: usize) -> bool {
-    !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_hexdigit())
+/// Value of each hex digit, 0xff for other bytes.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Hex digits (any case, 1 to `max` of them) as a number; `None` if anything else.
+fn hex_number(s: &str, max: usize) -> Option<u128> {
+    if s.is_empty() || s.len() > max {
+        return None;
+    }
+    // Two 64-bit halves: cheaper than shifting a u128 per digit.
+    let b = s.as_bytes();
+    let split = b.len().saturating_sub(16);
+    let half = |part: &[u8]| {
+        let mut v = 0u64;
+        let mut bad = 0u8;
+        for &c in part {
+            let d = HEX_VALUE[c as usize];
+            bad |= d;
+            v = (v << 4) | u64::from(d & 0xf);
+        }
+        (bad & 0xf0 == 0).then_some(v)
+    };
+    let low = half(&b[split..])?;
+    let high = if split > 0 { half(&b[..split])? } else { 0 };
+    Some((u128::from(high) << 64) | u128::from(low))
 }
 
 /// Parse a trace id written as hex (any case, 1 to 32 digits, left-padded) or base64 of 16 or 8
@@ -391,8 +427,8 @@ pub fn parse_trace_id(s: &str) -> Result<TraceId, String> {
     if s.is_empty() {
         return Ok(TraceId::ZERO);
     }
-    if is_hex(s, 32) {
-        return TraceId::from_hex(s).map_err(|e| e.to_string());
+    if let Some(v) = hex_number(s, 32) {
+        return Ok(TraceId(v));
     }
     let mut buf = [0u8; 16];
     match decode_base64_into(s, &mut buf) {
@@ -410,8 +446,8 @@ pub fn parse_span_id(s: &str) -> Result<SpanId, String> {
     if s.is_empty() {
         return Ok(SpanId::ZERO);
     }
-    if is_hex(s, 16) {
-        return SpanId::from_hex(s).map_err(|e| e.to_string());
+    if let Some(v) = hex_number(s, 16) {
+        return Ok(SpanId(v as u64));
     }
     let mut buf = [0u8; 8];
     match decode_base64_into(s, &mut buf) {
@@ -747,6 +783,16 @@ mod tests {
         );
         assert!(parse_span_id("eee19b7ec3c1b1745").is_err());
         assert!(parse_span_id("W47/95gDgQPSabYzgT/GDA==").is_err());
+        assert_eq!(hex_number("fF", 2), Some(255));
+        assert_eq!(
+            hex_number("0123456789abcdefABCDEF0123456789", 32),
+            Some(0x0123456789abcdefabcdef0123456789)
+        );
+        assert_eq!(hex_number("1", 16), Some(1));
+        for bad in ["", "g", "12 3", "0x12", "-1", "\u{e9}"] {
+            assert_eq!(hex_number(bad, 32), None, "{bad:?}");
+        }
+        assert_eq!(hex_number("00000000000000000", 16), None);
     }
 
     #[test]

@@ -188,7 +188,7 @@ impl Reader<'_, '_> {
                 Next::Data(r) => r,
             };
             let data = &lines.buf[range.clone()];
-            let ranges = split_lines(data, lines.line);
+            let (ranges, newlines) = split_lines(data, lines.line);
             let outs: Vec<LineOut> = if parallel && ranges.len() > 1 {
                 ranges
                     .par_iter()
@@ -205,7 +205,7 @@ impl Reader<'_, '_> {
                     .map(|&(s, e, line)| parse_line(&data[s..e], line, lease.state()))
                     .collect()
             };
-            lines.consume_to(range.end);
+            lines.consume_counted(range.end, newlines);
             let last = lines.at_end_without_newline();
             let n = outs.len();
             for (i, out) in outs.into_iter().enumerate() {
@@ -318,27 +318,14 @@ fn is_blank(b: &[u8]) -> bool {
 /// Parse every JSON value of one line (usually one `TracesData`).
 fn parse_line(text: &[u8], line: u64, state: &mut State) -> LineOut {
     let mut conv = Conv::new(state, None);
-    let mut de = serde_json::Deserializer::from_slice(text);
-    let mut result = Ok(());
-    loop {
-        match more_values(&mut de) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        }
-        if let Err(e) = (TopSeed {
-            conv: &mut conv,
-            prefix: "",
-        })
-        .deserialize(&mut de)
-        {
-            result = Err(e);
-            break;
-        }
-    }
+    // Room for the spans of a typical line (about 1 KB of JSON per span), so `out` rarely grows.
+    conv.out.reserve(text.len() / 1024);
+    // Valid UTF-8 is checked once for the whole line, not string by string; a line that is not
+    // goes through the checking reader, which says where.
+    let result = match std::str::from_utf8(text) {
+        Ok(s) => parse_values(&mut serde_json::Deserializer::from_str(s), &mut conv),
+        Err(_) => parse_values(&mut serde_json::Deserializer::from_slice(text), &mut conv),
+    };
     let Conv {
         out,
         warnings,
@@ -356,8 +343,22 @@ fn parse_line(text: &[u8], line: u64, state: &mut State) -> LineOut {
     }
 }
 
-/// The non-blank lines of a chunk: (start, end, line number).
-fn split_lines(data: &[u8], first_line: u64) -> Vec<(usize, usize, u64)> {
+fn parse_values<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    conv: &mut Conv<'_>,
+) -> Result<(), serde_json::Error> {
+    while more_values(de)? {
+        TopSeed {
+            conv: &mut *conv,
+            prefix: "",
+        }
+        .deserialize(&mut *de)?;
+    }
+    Ok(())
+}
+
+/// The non-blank lines of a chunk, (start, end, line number), and the number of newlines.
+fn split_lines(data: &[u8], first_line: u64) -> (Vec<(usize, usize, u64)>, u64) {
     let mut out = Vec::new();
     let mut start = 0;
     let mut line = first_line;
@@ -374,7 +375,7 @@ fn split_lines(data: &[u8], first_line: u64) -> Vec<(usize, usize, u64)> {
     if start < data.len() {
         push(start, data.len(), line);
     }
-    out
+    (out, line - first_line)
 }
 
 /// Reading state for workers: each parse borrows one (its interner and recent resources), and
@@ -545,7 +546,13 @@ impl<'a> Lines<'a> {
 
     /// Consume up to `end`, counting the lines passed.
     fn consume_to(&mut self, end: usize) {
-        self.line += memchr_iter(b'\n', &self.buf[self.pos..end]).count() as u64;
+        let newlines = memchr_iter(b'\n', &self.buf[self.pos..end]).count() as u64;
+        self.consume_counted(end, newlines);
+    }
+
+    /// Consume up to `end`, which passes `newlines` lines.
+    fn consume_counted(&mut self, end: usize, newlines: u64) {
+        self.line += newlines;
         self.pos = end;
     }
 

@@ -36,14 +36,37 @@ pub(crate) const REF_TYPE_KEY: &str = "opentracing.ref_type";
 /// every line, and sharing one `Arc` keeps the model small.
 const RECENT: usize = 8;
 
+/// Slots of the direct-mapped cache in front of the interner.
+const CACHE_SLOTS: usize = 1024;
+
 /// Per-thread reading state that outlives one document: the interner and the shared values.
 pub(crate) struct State {
     interner: Interner,
+    /// Keys and names repeat on every span: a cheap hash finds most of them here without the
+    /// interner's SipHash.
+    cache: Vec<Option<Arc<str>>>,
     empty: Arc<str>,
     no_resource: Arc<Resource>,
     no_scope: Arc<Scope>,
     resources: Vec<(Arc<Resource>, Arc<str>)>,
     scopes: Vec<Arc<Scope>>,
+    /// Reusable buffers for attribute lists (so each list is allocated once, at its size).
+    scratch: Vec<Vec<KeyValue>>,
+}
+
+/// A fast, non-cryptographic hash of a short string (word at a time).
+fn quick_hash(b: &[u8]) -> usize {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &c in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
+    }
+    (h ^ (h >> 29)) as usize
 }
 
 impl State {
@@ -52,6 +75,7 @@ impl State {
         let empty = interner.intern("");
         State {
             interner,
+            cache: vec![None; CACHE_SLOTS],
             no_resource: Arc::new(Resource::default()),
             no_scope: Arc::new(Scope {
                 name: empty.clone(),
@@ -60,7 +84,20 @@ impl State {
             empty,
             resources: Vec::new(),
             scopes: Vec::new(),
+            scratch: Vec::new(),
         }
+    }
+
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        let slot = quick_hash(s.as_bytes()) % CACHE_SLOTS;
+        if let Some(a) = &self.cache[slot]
+            && **a == *s
+        {
+            return a.clone();
+        }
+        let a = self.interner.intern(s);
+        self.cache[slot] = Some(a.clone());
+        a
     }
 
     /// The shared `Arc` for this resource (and its service name).
@@ -73,7 +110,7 @@ impl State {
             return hit;
         }
         let service = match crate::model::value::find(&r.attributes, "service.name") {
-            Some(Value::Str(s)) => self.interner.intern(s),
+            Some(Value::Str(s)) => self.intern(s),
             _ => self.empty.clone(),
         };
         let entry = (Arc::new(r), service);
@@ -749,7 +786,7 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
                     let v = at!(
                         conv,
                         Seg::Key("name"),
-                        map.next_value_seed(StrSeed(|x: &str| st.interner.intern(x)))
+                        map.next_value_seed(StrSeed(|x: &str| st.intern(x)))
                     );
                     if let Some(v) = v {
                         s.name = v;
@@ -813,9 +850,6 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let conv = self.conv;
-        if let Some(n) = seq.size_hint() {
-            conv.out.reserve(n);
-        }
         let mut i = 0;
         loop {
             let seed = SpanSeed {
@@ -823,10 +857,8 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_> {
                 loc: self.loc,
                 index: i,
             };
-            match at!(conv, Seg::Index(i), seq.next_element_seed(seed)) {
-                Some(Some(span)) => conv.out.push(span),
-                Some(None) => {}
-                None => return Ok(()),
+            if at!(conv, Seg::Index(i), seq.next_element_seed(seed)).is_none() {
+                return Ok(());
             }
             i += 1;
         }
@@ -885,9 +917,10 @@ struct SpanSeed<'c, 's> {
     index: usize,
 }
 
+/// Reads one span and appends it to `conv.out` (unless it is skipped).
 impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_> {
-    type Value = Option<Span>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Span>, D::Error> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
@@ -898,13 +931,13 @@ const KIND: EnumSeed<SpanKind> = EnumSeed {
 };
 
 impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
-    type Value = Option<Span>;
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Span object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Span>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let conv = self.conv;
         let st = &*conv.st;
         let mut span = Span {
@@ -978,7 +1011,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                     let v = at!(
                         conv,
                         Seg::Key("name"),
-                        map.next_value_seed(StrSeed(|x: &str| st.interner.intern(x)))
+                        map.next_value_seed(StrSeed(|x: &str| st.intern(x)))
                     );
                     if let Some(v) = v {
                         span.name = v;
@@ -1090,7 +1123,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                 format!("{}.{field}", self.loc.span(self.index)),
                 format!("{message}; span skipped"),
             );
-            return Ok(None);
+            return Ok(());
         }
         if span.trace_id.is_zero() || span.span_id.is_zero() {
             let field = if span.trace_id.is_zero() {
@@ -1102,14 +1135,15 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                 format!("{}.{field}", self.loc.span(self.index)),
                 format!("span has no {field} (missing, empty or all zeros); span skipped"),
             );
-            return Ok(None);
+            return Ok(());
         }
         span.parent_ref = parent_ref(&span);
-        Ok(Some(span))
+        conv.out.push(span);
+        Ok(())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Span>, E> {
-        Ok(None)
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
@@ -1268,7 +1302,7 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_> {
                     let v = at!(
                         conv,
                         Seg::Key("name"),
-                        map.next_value_seed(StrSeed(|x: &str| st.interner.intern(x)))
+                        map.next_value_seed(StrSeed(|x: &str| st.intern(x)))
                     );
                     if let Some(v) = v {
                         ev.name = v;
@@ -1479,20 +1513,21 @@ impl<'de> Visitor<'de> for AttrsSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<KeyValue>, A::Error> {
         let conv = self.conv;
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut buf = conv.st.scratch.pop().unwrap_or_default();
         let mut i = 0;
         loop {
-            match at!(
-                conv,
-                Seg::Index(i),
-                seq.next_element_seed(KeyValueSeed { conv: &mut *conv })
-            ) {
-                Some(Some(kv)) => out.push(kv),
+            let seed = KeyValueSeed { conv: &mut *conv };
+            match at!(conv, Seg::Index(i), seq.next_element_seed(seed)) {
+                Some(Some(kv)) => buf.push(kv),
                 Some(None) => {}
-                None => return Ok(out),
+                None => break,
             }
             i += 1;
         }
+        // One allocation of the exact size; the buffer is kept for the next list.
+        let out: Vec<KeyValue> = buf.drain(..).collect();
+        conv.st.scratch.push(buf);
+        Ok(out)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Vec<KeyValue>, E> {
@@ -1533,7 +1568,7 @@ impl<'de> Visitor<'de> for KeyValueSeed<'_, '_> {
                     let v = at!(
                         conv,
                         Seg::Key("key"),
-                        map.next_value_seed(StrSeed(|x: &str| st.interner.intern(x)))
+                        map.next_value_seed(StrSeed(|x: &str| st.intern(x)))
                     );
                     if v.is_some() {
                         key = v;
