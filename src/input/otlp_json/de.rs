@@ -1525,7 +1525,8 @@ impl<'de> Visitor<'de> for AttrsSeed<'_, '_> {
             i += 1;
         }
         // One allocation of the exact size; the buffer is kept for the next list.
-        let out: Vec<KeyValue> = buf.drain(..).collect();
+        let mut out = Vec::with_capacity(buf.len());
+        out.append(&mut buf);
         conv.st.scratch.push(buf);
         Ok(out)
     }
