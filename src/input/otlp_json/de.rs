@@ -258,7 +258,12 @@ impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_> {
 enum TopKey {
     ResourceSpans(&'static str),
     Wrapper(&'static str),
-    Other,
+    /// Jaeger api_v3's error body `{"error":{"httpCode":404,"message":"…"}}`.
+    Error,
+    /// Keys that go with trace data (Tempo v2's `status`, `metrics`, `message`; an OTLP
+    /// export response's `partialSuccess`).
+    Known,
+    Other(String),
 }
 
 fn top_key(k: &str) -> TopKey {
@@ -268,7 +273,29 @@ fn top_key(k: &str) -> TopKey {
         "batches" => TopKey::ResourceSpans("batches"),
         "result" => TopKey::Wrapper("result"),
         "trace" => TopKey::Wrapper("trace"),
-        _ => TopKey::Other,
+        "error" => TopKey::Error,
+        "status" | "metrics" | "message" | "partialSuccess" | "partial_success" => TopKey::Known,
+        _ => TopKey::Other(k.chars().take(40).collect()),
+    }
+}
+
+/// The message of an error body (`{"httpCode":…,"message":…}`), as far as it has one.
+fn error_body(v: &serde_json::Value) -> String {
+    let code = ["httpCode", "http_code", "code"]
+        .iter()
+        .find_map(|k| v.get(k))
+        .map(|c| c.to_string());
+    let msg = v
+        .get("message")
+        .and_then(|m| m.as_str())
+        .map(crate::term::escape);
+    match (code, msg) {
+        (Some(c), Some(m)) => format!("{m} (code {c})"),
+        (None, Some(m)) => m.to_string(),
+        (Some(c), None) => format!("code {c}"),
+        (None, None) => {
+            crate::term::escape(&v.to_string().chars().take(200).collect::<String>()).into_owned()
+        }
     }
 }
 
@@ -281,7 +308,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let conv = self.conv;
+        let mut recognised = false;
+        let mut others: Vec<String> = Vec::new();
         while let Some(k) = map.next_key_seed(KeySeed(top_key))? {
+            recognised |= !matches!(k, TopKey::Other(_));
             match k {
                 TopKey::ResourceSpans(key) => {
                     let seed = RsListSeed {
@@ -299,8 +329,44 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     };
                     at!(conv, Seg::Key(key), map.next_value_seed(seed));
                 }
-                TopKey::Other => ignore(&mut map)?,
+                TopKey::Error => {
+                    let v = at!(
+                        conv,
+                        Seg::Key("error"),
+                        map.next_value::<serde_json::Value>()
+                    );
+                    if !v.is_null() {
+                        let path = format!("{}error", self.prefix);
+                        conv.warn(
+                            path,
+                            format!(
+                                "the document is an error response, not traces: {}",
+                                error_body(&v)
+                            ),
+                        );
+                    }
+                }
+                TopKey::Known => ignore(&mut map)?,
+                TopKey::Other(name) => {
+                    if others.len() < 3 {
+                        others.push(name);
+                    }
+                    ignore(&mut map)?;
+                }
             }
+        }
+        if !recognised && !others.is_empty() {
+            let keys: Vec<String> = others
+                .iter()
+                .map(|k| format!("\"{}\"", crate::term::escape(k)))
+                .collect();
+            conv.warn(
+                self.prefix.trim_end_matches('.').to_string(),
+                format!(
+                    "a JSON object with keys {} but no resourceSpans, batches, trace or result: not OTLP/JSON trace data",
+                    keys.join(", ")
+                ),
+            );
         }
         Ok(())
     }

@@ -752,6 +752,38 @@ fn wrong_top_level_types() {
     );
 }
 
+#[test]
+fn error_bodies_and_foreign_objects_are_reported() {
+    let (spans, w, r) = read_bytes(br#"{"error":{"httpCode":404,"message":"No traces found"}}"#);
+    r.unwrap();
+    assert!(spans.is_empty());
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        w[0].position,
+        Some(Position::Path {
+            line: Some(1),
+            path: "error".into()
+        })
+    );
+    assert!(
+        w[0].message.contains("No traces found (code 404)"),
+        "{}",
+        w[0].message
+    );
+    // Jaeger JSON read as OTLP/JSON.
+    let (_, w, r) = read_bytes(br#"{"data":[{"traceID":"1","spans":[]}],"total":0}"#);
+    r.unwrap();
+    assert!(
+        w[0].message
+            .contains("keys \"data\", \"total\" but no resourceSpans"),
+        "{}",
+        w[0].message
+    );
+    // Tempo v2's extra keys and an export response are fine.
+    assert!(ok(br#"{"trace":{},"status":"PARTIAL","message":"m","metrics":{}}"#).is_empty());
+    assert!(ok(br#"{"partialSuccess":{}}"#).is_empty());
+}
+
 fn nested(depth: usize) -> String {
     let mut v = String::from("{\"stringValue\":\"x\"}");
     for _ in 0..depth {
@@ -1212,4 +1244,70 @@ proptest! {
         }
         let _ = read_bytes_with(&doc, 64, 128, 5);
     }
+}
+
+/// Through the real loading path: detection (OTLP, Tempo, api_v3), gzip, the file reader.
+#[test]
+fn loads_through_detection_and_gzip() {
+    use crate::input::load::{LoadOptions, load};
+    use std::io::Write as _;
+    let base = format!("{}/../shared/samples", env!("CARGO_MANIFEST_DIR"));
+    let files = [
+        (
+            "generated/otlp-json/otel-python-file-exporter.jsonl",
+            94,
+            crate::input::Format::OtlpJson,
+        ),
+        (
+            "generated/backend-responses/tempo/api-v2-traces-0cb0f836124d98d806e10d0ea1575e6a.json",
+            24,
+            crate::input::Format::Tempo,
+        ),
+        (
+            "jaeger-apiv3_gettrace-response_snapshot.json",
+            1,
+            crate::input::Format::OtlpJson,
+        ),
+    ];
+    for (rel, n, format) in files {
+        let loaded = load(&[format!("{base}/{rel}")], &LoadOptions::default());
+        assert!(
+            loaded.report.errors.is_empty(),
+            "{rel}: {:?}",
+            loaded.report.errors
+        );
+        assert_eq!(loaded.traces.span_count(), n, "{rel}");
+        assert_eq!(loaded.report.inputs[0].1, format, "{rel}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("spans.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    enc.write_all(&sample(
+        "generated/otlp-json/otel-python-file-exporter.jsonl",
+    ))
+    .unwrap();
+    enc.finish().unwrap();
+    let loaded = load(
+        &[gz.to_string_lossy().into_owned()],
+        &LoadOptions::default(),
+    );
+    assert!(loaded.report.errors.is_empty());
+    assert_eq!((loaded.traces.len(), loaded.traces.span_count()), (8, 94));
+    // A bad line is reported with the file name and the file's line.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, format!("{ONE}\n{{\"resourceSpans\":[}}\n{ONE}\n")).unwrap();
+    let loaded = load(
+        &[bad.to_string_lossy().into_owned()],
+        &LoadOptions::default(),
+    );
+    assert_eq!(loaded.traces.span_count(), 2);
+    assert_eq!(loaded.report.errors.len(), 1);
+    let shown = loaded.report.errors[0].to_string();
+    assert!(
+        shown.starts_with(&format!("{}:2:19: expected value", bad.display())),
+        "{shown}"
+    );
 }
