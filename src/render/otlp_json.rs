@@ -70,6 +70,10 @@ impl<'a> OtlpJsonWriter<'a> {
 
 impl TraceWriter for OtlpJsonWriter<'_> {
     fn write_trace(&mut self, trace: &Trace) -> io::Result<()> {
+        // A trace without spans has nothing to write (and must not leave an empty element).
+        if trace.spans.is_empty() {
+            return Ok(());
+        }
         let groups = group(&trace.spans);
         let mut enc = Enc {
             buf: std::mem::take(&mut self.buf),

@@ -89,6 +89,15 @@ fn document_is_collector_style() {
     );
     let (text, _) = write(Style::Document, &[]);
     assert_eq!(text, "{\"resourceSpans\":[]}\n");
+    // Traces without spans write nothing.
+    let empty = Trace::new(TraceId(7));
+    let (text, _) = write(
+        Style::Document,
+        &[empty.clone(), small_trace(), empty.clone()],
+    );
+    assert_eq!(text, format!("{{\"resourceSpans\":[{SMALL_SPANS}]}}\n"));
+    assert_eq!(write(Style::Lines, &[empty.clone()]).0, "");
+    assert_eq!(write(Style::Tempo, &[empty]).0, "");
 }
 
 #[test]
