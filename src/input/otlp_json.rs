@@ -166,7 +166,9 @@ impl Reader<'_, '_> {
         self.lines(lines, state)
     }
 
-    /// JSON lines after the first: chunks of lines, parsed in parallel when there are threads.
+    /// JSON lines after the first, in chunks of lines. With several threads a chunk is parsed
+    /// on the pool (lines in parallel) while this thread hands on the previous chunk and reads
+    /// the next: the input and the sink never leave this thread.
     fn lines(&mut self, mut lines: Lines<'_>, state: State) -> Result<(), InputError> {
         let pool = StatePool(Mutex::new(vec![state]));
         let parallel = rayon::current_num_threads() > 1;
@@ -175,43 +177,64 @@ impl Reader<'_, '_> {
         } else {
             self.limits.chunk.div_ceil(8)
         };
+        // Parsed but not yet handed on (one chunk behind, to know whether it was the last).
+        let mut ready: Option<Parsed> = None;
+        let mut taken = lines.take_chunk(target);
         loop {
-            let range = match lines
-                .next_chunk(target)
-                .map_err(|e| self.io_error(lines.line, &e))?
-            {
-                Next::End => return Ok(()),
-                Next::TooLong => {
+            let chunk = match taken {
+                Err(e) => {
+                    self.deliver_chunk(ready.take(), &mut lines, false)?;
+                    return Err(self.io_error(lines.line, &e));
+                }
+                Ok(Taken::End) => return self.deliver_chunk(ready.take(), &mut lines, true),
+                Ok(Taken::TooLong) => {
+                    self.deliver_chunk(ready.take(), &mut lines, false)?;
                     let mut state = pool.take();
                     return self.stream(lines.into_rest(), &mut state);
                 }
-                Next::Data(r) => r,
+                Ok(Taken::Chunk(c)) => c,
             };
-            let data = &lines.buf[range.clone()];
-            let (ranges, newlines) = split_lines(data, lines.line);
-            let outs: Vec<LineOut> = if parallel && ranges.len() > 1 {
-                ranges
-                    .par_iter()
-                    .with_min_len(4)
-                    .map_init(
-                        || pool.lease(),
-                        |lease, &(s, e, line)| parse_line(&data[s..e], line, lease.state()),
-                    )
-                    .collect()
+            let previous = ready.take();
+            let mut outs = Vec::new();
+            let mut delivered = Ok(());
+            let mut next = None;
+            if parallel {
+                rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| outs = parse_chunk(&chunk, &pool, true));
+                    delivered = self.deliver_chunk(previous, &mut lines, false);
+                    next = Some(lines.take_chunk(target));
+                });
             } else {
-                let mut lease = pool.lease();
-                ranges
-                    .iter()
-                    .map(|&(s, e, line)| parse_line(&data[s..e], line, lease.state()))
-                    .collect()
-            };
-            lines.consume_counted(range.end, newlines);
-            let last = lines.at_end_without_newline();
-            let n = outs.len();
-            for (i, out) in outs.into_iter().enumerate() {
-                self.deliver(out, last && i + 1 == n)?;
+                outs = parse_chunk(&chunk, &pool, false);
+                delivered = self.deliver_chunk(previous, &mut lines, false);
+                next = Some(lines.take_chunk(target));
+            }
+            delivered?;
+            ready = Some(Parsed { chunk, outs });
+            taken = next.unwrap_or(Ok(Taken::End));
+        }
+    }
+
+    /// Hand on a parsed chunk. `last`: nothing follows it in the input.
+    fn deliver_chunk(
+        &mut self,
+        parsed: Option<Parsed>,
+        lines: &mut Lines<'_>,
+        last: bool,
+    ) -> Result<(), InputError> {
+        let Some(Parsed { chunk, outs }) = parsed else {
+            return Ok(());
+        };
+        let cut = last && lines.ended_without_newline();
+        let n = outs.len();
+        let mut result = Ok(());
+        for (i, out) in outs.into_iter().enumerate() {
+            if let Err(e) = self.deliver(out, cut && i + 1 == n) {
+                result = Err(e);
             }
         }
+        lines.recycle(chunk.buf);
+        result
     }
 
     /// Hand on one line's spans and problems. A line that ends the input without a newline and
@@ -357,8 +380,52 @@ fn parse_values<'de, R: serde_json::de::Read<'de>>(
     Ok(())
 }
 
-/// The non-blank lines of a chunk, (start, end, line number), and the number of newlines.
-fn split_lines(data: &[u8], first_line: u64) -> (Vec<(usize, usize, u64)>, u64) {
+/// Whole lines taken out of the read buffer, so they can be parsed while more is read.
+struct Chunk {
+    buf: Vec<u8>,
+    /// The lines are `buf[start..]`.
+    start: usize,
+    /// The file's line number of the first.
+    first_line: u64,
+}
+
+/// A chunk and what its lines gave.
+struct Parsed {
+    chunk: Chunk,
+    outs: Vec<LineOut>,
+}
+
+enum Taken {
+    End,
+    /// A line longer than the limit starts at the current position.
+    TooLong,
+    Chunk(Chunk),
+}
+
+/// Parse the lines of a chunk, in parallel or one after the other, in input order.
+fn parse_chunk(chunk: &Chunk, pool: &StatePool, parallel: bool) -> Vec<LineOut> {
+    let data = &chunk.buf[chunk.start..];
+    let ranges = split_lines(data, chunk.first_line);
+    if parallel && ranges.len() > 1 {
+        ranges
+            .par_iter()
+            .with_min_len(4)
+            .map_init(
+                || pool.lease(),
+                |lease, &(s, e, line)| parse_line(&data[s..e], line, lease.state()),
+            )
+            .collect()
+    } else {
+        let mut lease = pool.lease();
+        ranges
+            .iter()
+            .map(|&(s, e, line)| parse_line(&data[s..e], line, lease.state()))
+            .collect()
+    }
+}
+
+/// The non-blank lines of a chunk: (start, end, line number).
+fn split_lines(data: &[u8], first_line: u64) -> Vec<(usize, usize, u64)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut line = first_line;
@@ -375,7 +442,7 @@ fn split_lines(data: &[u8], first_line: u64) -> (Vec<(usize, usize, u64)>, u64) 
     if start < data.len() {
         push(start, data.len(), line);
     }
-    (out, line - first_line)
+    out
 }
 
 /// Reading state for workers: each parse borrows one (its interner and recent resources), and
@@ -442,6 +509,10 @@ struct Lines<'a> {
     line: u64,
     started: bool,
     max_line: usize,
+    /// The last byte of the input read so far.
+    last_byte: Option<u8>,
+    /// Buffers of chunks already handed on, for reuse.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<'a> Lines<'a> {
@@ -454,6 +525,8 @@ impl<'a> Lines<'a> {
             line: 1,
             started: false,
             max_line,
+            last_byte: None,
+            spare: Vec::new(),
         }
     }
 
@@ -483,6 +556,7 @@ impl<'a> Lines<'a> {
                 got.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(got)
             };
             self.buf.extend_from_slice(from);
+            self.last_byte = got.last().copied();
             self.input.consume(n);
             return Ok(true);
         }
@@ -558,7 +632,42 @@ impl<'a> Lines<'a> {
 
     /// Everything is consumed and the input did not end with a newline.
     fn at_end_without_newline(&self) -> bool {
-        self.eof && self.pos >= self.buf.len() && self.buf.last().is_some_and(|b| *b != b'\n')
+        self.eof && self.pos >= self.buf.len() && self.ended_without_newline()
+    }
+
+    /// The input (read to its end) did not end with a newline.
+    fn ended_without_newline(&self) -> bool {
+        self.eof && self.last_byte.is_some_and(|b| b != b'\n')
+    }
+
+    /// The next chunk of whole lines (see [`Lines::next_chunk`]), taken out of the buffer.
+    fn take_chunk(&mut self, target: usize) -> io::Result<Taken> {
+        let range = match self.next_chunk(target)? {
+            Next::End => return Ok(Taken::End),
+            Next::TooLong => return Ok(Taken::TooLong),
+            Next::Data(r) => r,
+        };
+        let first_line = self.line;
+        let newlines = memchr_iter(b'\n', &self.buf[range.clone()]).count() as u64;
+        // The unconsumed rest moves to a spare buffer; the chunk keeps the big one.
+        let mut rest = self.spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.extend_from_slice(&self.buf[range.end..]);
+        let mut buf = std::mem::replace(&mut self.buf, rest);
+        buf.truncate(range.end);
+        self.pos = 0;
+        self.line += newlines;
+        Ok(Taken::Chunk(Chunk {
+            buf,
+            start: range.start,
+            first_line,
+        }))
+    }
+
+    fn recycle(&mut self, buf: Vec<u8>) {
+        if self.spare.len() < 2 {
+            self.spare.push(buf);
+        }
     }
 
     /// The unconsumed bytes and the rest of the input as one reader, with the file's line

@@ -821,7 +821,11 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         text.push_str(if i % 3 == 0 { &deep } else { ONE });
         text.push('\n');
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).stack_size(1 << 20).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .stack_size(1 << 20)
+        .build()
+        .unwrap();
     let (spans, w, r) = pool.install(|| read_bytes_with(text.as_bytes(), 64, 1 << 20, 4096));
     r.unwrap();
     assert_eq!((spans.len(), w.len()), (26, 14));

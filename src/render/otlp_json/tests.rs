@@ -96,7 +96,7 @@ fn document_is_collector_style() {
         &[empty.clone(), small_trace(), empty.clone()],
     );
     assert_eq!(text, format!("{{\"resourceSpans\":[{SMALL_SPANS}]}}\n"));
-    assert_eq!(write(Style::Lines, &[empty.clone()]).0, "");
+    assert_eq!(write(Style::Lines, std::slice::from_ref(&empty)).0, "");
     assert_eq!(write(Style::Tempo, &[empty]).0, "");
 }
 
