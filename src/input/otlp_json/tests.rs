@@ -528,6 +528,46 @@ fn parallel_and_single_threaded_agree() {
     assert_eq!(a, b);
 }
 
+#[test]
+fn pipelined_chunks_keep_order_warnings_and_truncation() {
+    let mut text = String::new();
+    for i in 1..=60u64 {
+        if i % 13 == 0 {
+            text.push_str("{\"resourceSpans\": x}\n");
+        } else {
+            text.push_str(&one(i));
+            text.push('\n');
+        }
+    }
+    let cut = one(61);
+    text.push_str(&cut[..cut.len() - 4]);
+    let want: Vec<u64> = (1..=61).filter(|i| i % 13 != 0).collect();
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for chunk in [1, 150, 1000] {
+            let (spans, w, r) =
+                pool.install(|| read_bytes_with(text.as_bytes(), chunk, 1 << 20, 64));
+            assert_eq!(ids(&spans), want, "threads {threads} chunk {chunk}");
+            let lines: Vec<u64> = w
+                .iter()
+                .map(|w| match w.position {
+                    Some(Position::LineColumn { line, .. }) => line,
+                    ref other => panic!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(lines, [13, 26, 39, 52]);
+            let e = r.unwrap_err();
+            assert!(
+                matches!(e.position, Some(Position::LineColumn { line: 61, .. })),
+                "{e}"
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors and their positions
 
