@@ -170,8 +170,11 @@ impl Reader<'_, '_> {
     /// on the pool (lines in parallel) while this thread hands on the previous chunk and reads
     /// the next: the input and the sink never leave this thread.
     fn lines(&mut self, mut lines: Lines<'_>, state: State) -> Result<(), InputError> {
-        let pool = StatePool(Mutex::new(vec![state]));
         let parallel = rayon::current_num_threads() > 1;
+        // One thread: one state for the whole input. Several: fresh states for each chunk, so
+        // workers never touch the reference counts of strings whose spans this thread is
+        // handing on (and the sink may be dropping) at the same time.
+        let single = StatePool(Mutex::new(vec![state]));
         let target = if parallel {
             self.limits.chunk
         } else {
@@ -189,7 +192,7 @@ impl Reader<'_, '_> {
                 Ok(Taken::End) => return self.deliver_chunk(ready.take(), &mut lines, true),
                 Ok(Taken::TooLong) => {
                     self.deliver_chunk(ready.take(), &mut lines, false)?;
-                    let mut state = pool.take();
+                    let mut state = single.take();
                     return self.stream(lines.into_rest(), &mut state);
                 }
                 Ok(Taken::Chunk(c)) => c,
@@ -200,12 +203,13 @@ impl Reader<'_, '_> {
             let mut next = None;
             if parallel {
                 rayon::in_place_scope(|scope| {
-                    scope.spawn(|_| outs = parse_chunk(&chunk, &pool, true));
+                    let (chunk, outs) = (&chunk, &mut outs);
+                    scope.spawn(move |_| *outs = parse_chunk(chunk, &StatePool::default(), true));
                     delivered = self.deliver_chunk(previous, &mut lines, false);
                     next = Some(lines.take_chunk(target));
                 });
             } else {
-                outs = parse_chunk(&chunk, &pool, false);
+                outs = parse_chunk(&chunk, &single, false);
                 delivered = self.deliver_chunk(previous, &mut lines, false);
                 next = Some(lines.take_chunk(target));
             }
@@ -447,6 +451,7 @@ fn split_lines(data: &[u8], first_line: u64) -> Vec<(usize, usize, u64)> {
 
 /// Reading state for workers: each parse borrows one (its interner and recent resources), and
 /// gives it back when done, so strings are shared within a worker without locking per string.
+#[derive(Default)]
 struct StatePool(Mutex<Vec<State>>);
 
 impl StatePool {

@@ -10,8 +10,9 @@
 //! cargo bench --bench otlp_jsonl            # 256 MB
 //! cargo bench --bench otlp_jsonl -- 1024    # size in MB
 //! OTLP_BENCH_MB=64 cargo bench --bench otlp_jsonl
-//! OTLP_BENCH_PROFILE=1 …                    # only the one-thread JSON lines read (for perf)
-//! ```
+//! OTLP_BENCH_PROFILE=N …                    # only JSON lines with N threads (for perf)
+//! OTLP_BENCH_KEEP=1 …                       # the sink keeps the batches (as `load` does)
+//! ```                                       # instead of dropping each one as it arrives
 //!
 //! "MB per CPU-s" divides by the CPU time the process used (all its threads), so it tells what
 //! one core does even on a busy machine; wall-clock MB/s needs an idle one.
@@ -333,9 +334,10 @@ fn main() {
     let (_, n) = measure("OTLP JSON lines", &path, bytes, 1);
     assert_eq!(n, spans);
     // For profiling: only the one-thread JSON lines read, repeated.
-    if std::env::var_os("OTLP_BENCH_PROFILE").is_some() {
+    if let Some(v) = std::env::var_os("OTLP_BENCH_PROFILE") {
+        let threads = v.to_str().and_then(|s| s.parse().ok()).unwrap_or(1);
         for _ in 0..3 {
-            measure("OTLP JSON lines", &path, bytes, 1);
+            measure("OTLP JSON lines", &path, bytes, threads);
         }
         return;
     }

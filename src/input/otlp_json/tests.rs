@@ -428,9 +428,14 @@ fn key_order_does_not_matter() {
 #[test]
 fn resources_and_scopes_are_shared() {
     let line = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":[{"scope":{"name":"l"},"spans":[{"traceId":"1","spanId":"1"},{"traceId":"1","spanId":"2"}]}]}]}"#;
-    let doc = format!("{line}\n{line}\n");
-    let spans = ok(doc.as_bytes());
-    assert_eq!(spans.len(), 4);
+    let doc = format!("{line}\n{line}\n{line}\n");
+    // One thread: one interner and one resource cache for the whole input.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let spans = pool.install(|| ok(doc.as_bytes()));
+    assert_eq!(spans.len(), 6);
     assert!(
         spans
             .iter()
@@ -442,6 +447,18 @@ fn resources_and_scopes_are_shared() {
             .iter()
             .all(|s| Arc::ptr_eq(&s.service, &spans[0].service))
     );
+    // Several threads: shared within each worker's part of a chunk, equal everywhere.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let spans = pool.install(|| ok(doc.as_bytes()));
+    assert!(
+        spans
+            .iter()
+            .all(|s| s.resource == spans[0].resource && s.scope == spans[0].scope)
+    );
+    assert!(Arc::ptr_eq(&spans[0].resource, &spans[1].resource));
 }
 
 // ---------------------------------------------------------------------------------------------
