@@ -73,7 +73,8 @@ pub fn print_error(term: &Term, message: &str) {
         } else {
             "error:".to_string()
         };
-        let _ = writeln!(err, "tracekit: {label} {line}");
+        // Messages quote file names and trace data: escape them like any untrusted text.
+        let _ = writeln!(err, "tracekit: {label} {}", crate::term::escape(line));
     }
 }
 

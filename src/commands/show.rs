@@ -79,7 +79,10 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
                 }
                 out.flush().map_err(output::write_err)?;
                 if list.is_empty() {
-                    commands::print_error(term, "no traces in the input");
+                    // When an input was bad its error already says why nothing is shown.
+                    if report.errors.is_empty() {
+                        commands::print_error(term, "no traces in the input");
+                    }
                     return Ok(Exit::Input);
                 }
                 if !term.quiet {

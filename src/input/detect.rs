@@ -104,6 +104,11 @@ fn sniff_object(body: &[u8]) -> Sniff {
             b"resourceSpans" | b"resource_spans" => return Sniff::Format(Format::OtlpJson),
             b"batches" | b"trace" => return Sniff::Format(Format::Tempo),
             b"result" => return Sniff::JaegerApiV3,
+            b"data" if data_lists_names(body) => {
+                return Sniff::Unknown(
+                    "not a trace format: a Jaeger API answer that lists names (services or operations), not traces".into(),
+                );
+            }
             b"data" => return Sniff::Format(Format::Jaeger),
             _ => {}
         }
@@ -119,6 +124,18 @@ fn sniff_object(body: &[u8]) -> Sniff {
         return Sniff::Format(Format::OtlpJson);
     }
     Sniff::Unknown(describe_keys("a JSON object", &keys))
+}
+
+/// `{"data": ["name", …]}`: the legacy Jaeger services/operations answers.
+fn data_lists_names(body: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(body, b"\"data\"") else {
+        return false;
+    };
+    let mut rest = body[at + 6..]
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace());
+    rest.next() == Some(b':') && rest.next() == Some(b'[') && rest.next() == Some(b'"')
 }
 
 fn sniff_array(body: &[u8]) -> Sniff {

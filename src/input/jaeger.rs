@@ -826,6 +826,14 @@ fn build_span(
             flags: 0,
         });
     }
+    // A span whose time cannot be read cannot be placed: skip it rather than draw it in 1970.
+    for (field, v) in [("startTime", &f.start_time), ("duration", &f.duration)] {
+        if let Some(v) = v.as_ref()
+            && let Err(m) = micros_to_ns(v)
+        {
+            bad.get_or_insert(Problem::new(field, m));
+        }
+    }
     if let Some(p) = bad {
         for q in f.problems {
             st.warn(line, join_path(&path(), &q.field), q.message);

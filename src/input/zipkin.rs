@@ -620,6 +620,14 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
         }
         _ => None,
     };
+    // A span whose time cannot be read cannot be placed: skip it rather than draw it in 1970.
+    for (field, v) in [("timestamp", &f.timestamp), ("duration", &f.duration)] {
+        if let Some(v) = v.as_ref().filter(|v| !matches!(v, Scalar::Null))
+            && let Err(m) = micros_to_ns(v)
+        {
+            bad.get_or_insert(Problem::new(field, m));
+        }
+    }
     if let Some(p) = bad {
         for q in f.problems {
             st.warn(line, join_path(&path(), &q.field), q.message);
