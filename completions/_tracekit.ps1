@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Draw with ASCII only (no box-drawing or block characters)')
             [CompletionResult]::new('--errors', '--errors', [CompletionResultType]::ParameterName, 'Show only error spans and their ancestors')
             [CompletionResult]::new('--attrs', '--attrs', [CompletionResultType]::ParameterName, 'Print attributes and events under each span')
+            [CompletionResult]::new('--critical-path', '--critical-path', [CompletionResultType]::ParameterName, 'Mark the spans on the critical path (the legend gives its length)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

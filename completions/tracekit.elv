@@ -82,6 +82,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand --ascii 'Draw with ASCII only (no box-drawing or block characters)'
             cand --errors 'Show only error spans and their ancestors'
             cand --attrs 'Print attributes and events under each span'
+            cand --critical-path 'Mark the spans on the critical path (the legend gives its length)'
             cand -q 'Print nothing on stderr except errors'
             cand --quiet 'Print nothing on stderr except errors'
             cand -h 'Print help (see more with ''--help'')'

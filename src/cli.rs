@@ -337,6 +337,9 @@ pub struct ShowArgs {
     /// Print attributes and events under each span
     #[arg(long)]
     pub attrs: bool,
+    /// Mark the spans on the critical path (the legend gives its length)
+    #[arg(long)]
+    pub critical_path: bool,
     /// Write to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -114,6 +114,7 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
                 attrs: args.attrs,
                 styles,
                 filter,
+                critical_path: args.critical_path,
             };
             waterfall::render(trace, &tree, &opts, &mut *out)
         }

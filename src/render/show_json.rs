@@ -46,9 +46,10 @@ struct SpanJson<'a> {
     status: &'static str,
     status_message: Option<&'a str>,
     depth: u32,
-    /// Always false for now: the critical-path analysis (its own issue) will set it for the
+    /// The span owns part of the critical path (`critical_path_ns` says how much).
     /// spans on the path.
     critical: bool,
+    critical_path_ns: u64,
     /// Zipkin: the server half of a shared client/server span.
     shared: bool,
     /// Shown only as the ancestor of a span that matches the filters.
@@ -161,7 +162,8 @@ fn span_json<'a>(s: &'a Span, i: usize, tree: &TraceTree, view: &SpanView) -> Sp
         status: s.status.code.as_str(),
         status_message: s.status.message.as_deref(),
         depth: tree.depth.get(i).copied().unwrap_or(0),
-        critical: false,
+        critical: view.critical_ns.get(i).is_some_and(|c| *c > 0),
+        critical_path_ns: view.critical_ns.get(i).copied().unwrap_or(0),
         shared: s.shared,
         context: view.vis.get(i) == Some(&Vis::Context),
         scope: (!s.scope.name.is_empty()).then(|| ScopeJson {
@@ -304,7 +306,9 @@ mod tests {
         assert_eq!(root["status"], "error");
         assert_eq!(root["status_message"], "boom\u{202e}");
         assert_eq!(root["depth"], 0);
-        assert_eq!(root["critical"], false);
+        // A root always owns part of its own critical path.
+        assert_eq!(root["critical"], true);
+        assert!(root["critical_path_ns"].as_u64().unwrap() > 0);
         assert_eq!(root["shared"], false);
         assert!(root.get("context").is_none());
         assert_eq!(

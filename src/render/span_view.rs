@@ -114,6 +114,8 @@ pub struct SpanView {
     pub order: Vec<u32>,
     pub vis: Vec<Vis>,
     pub self_ns: Vec<u64>,
+    /// Critical-path time each span owns (SPEC "Critical path"), over every root's path.
+    pub critical_ns: Vec<u64>,
     pub warnings: Vec<u8>,
     /// The span is the last shown child of its parent.
     pub last_sibling: Vec<bool>,
@@ -174,6 +176,15 @@ impl SpanView {
             order,
             vis,
             self_ns: self_times(trace, tree),
+            critical_ns: {
+                let mut c = vec![0u64; spans.len()];
+                for path in crate::analysis::critical_path::critical_paths(trace, tree, false) {
+                    for sec in &path.sections {
+                        c[sec.span as usize] += sec.len_ns();
+                    }
+                }
+                c
+            },
             warnings,
             last_sibling,
             has_shown_children,
@@ -212,9 +223,17 @@ fn warnings(trace: &Trace, tree: &TraceTree) -> Vec<u8> {
             .flatten()
             .and_then(|p| spans.get(p as usize));
         // Spans without a timestamp (0) cannot be placed; say nothing about them.
+        // Asynchronous children (a CONSUMER of a PRODUCER, a FOLLOWS_FROM child) may outlive
+        // their parent by design: that is no warning.
+        let asynchronous = parent.is_some_and(|p| {
+            (p.kind == crate::model::SpanKind::Producer
+                && s.kind == crate::model::SpanKind::Consumer)
+                || s.parent_ref == crate::model::ParentRef::FollowsFrom
+        });
         if let Some(p) = parent
             && s.start_ns > 0
             && p.start_ns > 0
+            && !asynchronous
         {
             if s.start_ns < p.start_ns {
                 w[i] |= STARTS_BEFORE_PARENT;

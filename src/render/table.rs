@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, LineStyle, Table};
 
 use crate::term::escape;
 
@@ -43,11 +43,9 @@ pub fn write_table(t: &TableData, style: TableStyle, out: &mut dyn Write) -> io:
     if style.color {
         table.enforce_styling();
     }
-    table.load_style(if style.ascii {
-        presets::ASCII_HORIZONTAL_ONLY
-    } else {
-        presets::UTF8_HORIZONTAL_ONLY
-    });
+    // A rule under the header and nothing else: compact, and easy to read and to grep.
+    let line = if style.ascii { '-' } else { '─' };
+    table.load_style(comfy_table::TableStyle::new().header_separator(LineStyle::none().fill(line)));
     if let Some(w) = style.width {
         table.set_width(w.min(u16::MAX as usize) as u16);
         table.set_content_arrangement(ContentArrangement::Dynamic);

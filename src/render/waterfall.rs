@@ -58,6 +58,8 @@ pub struct Options {
     pub attrs: bool,
     pub styles: Styles,
     pub filter: Filter,
+    /// Mark the spans that own critical-path time (`--critical-path`).
+    pub critical_path: bool,
 }
 
 impl Default for Options {
@@ -69,6 +71,7 @@ impl Default for Options {
             attrs: false,
             styles: Styles::PLAIN,
             filter: Filter::default(),
+            critical_path: false,
         }
     }
 }
@@ -83,6 +86,8 @@ struct Glyphs {
     down: &'static str,
     sep: &'static str,
     ellipsis: &'static str,
+    /// Marks a span on the critical path.
+    critical: &'static str,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -94,6 +99,7 @@ const UNICODE: Glyphs = Glyphs {
     down: "│ ",
     sep: "│",
     ellipsis: "…",
+    critical: "◆",
 };
 
 const ASCII: Glyphs = Glyphs {
@@ -105,6 +111,7 @@ const ASCII: Glyphs = Glyphs {
     down: "| ",
     sep: "|",
     ellipsis: "...",
+    critical: "#",
 };
 
 /// Left-aligned blocks of 1 to 8 eighths.
@@ -280,7 +287,12 @@ fn render_view(
             Some(m) => st.paint(&mut line, sgr::WARN, m.encode_utf8(&mut [0u8; 4])),
             None => line.push(' '),
         }
-        line.push(' ');
+        let on_path = opts.critical_path && view.critical_ns.get(i).is_some_and(|c| *c > 0);
+        if on_path {
+            st.paint(&mut line, sgr::ERROR_BOLD, g.critical);
+        } else {
+            line.push(' ');
+        }
 
         // Tree prefix, service, operation.
         prefix_buf.clear();
@@ -384,7 +396,7 @@ fn render_view(
         }
     }
 
-    write_footer(trace, tree, view, &lay, g, st, out)
+    write_footer(trace, tree, view, &lay, g, st, opts.critical_path, out)
 }
 
 fn write_header(
@@ -424,6 +436,7 @@ fn write_header(
     write_wrapped(out, st, &items, lay.width, "")
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_footer(
     trace: &Trace,
     tree: &TraceTree,
@@ -431,6 +444,7 @@ fn write_footer(
     lay: &Layout,
     g: &Glyphs,
     st: Styles,
+    critical_path: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let spans = &trace.spans;
@@ -473,6 +487,17 @@ fn write_footer(
     }
     if several {
         legend.push(("* several warnings".into(), sgr::WARN));
+    }
+    if critical_path {
+        let total: u64 = view.critical_ns.iter().sum();
+        legend.push((
+            format!(
+                "{} on the critical path ({})",
+                g.critical,
+                crate::units::format_duration(total)
+            ),
+            sgr::ERROR_BOLD,
+        ));
     }
     if !legend.is_empty() {
         write_wrapped(out, st, &legend, lay.width, "")?;
