@@ -8,9 +8,11 @@
 
 mod common;
 
+mod analysis;
 mod backend;
 mod cross_format;
 mod errors;
 mod generated;
 mod interop;
+mod roundtrip;
 mod samples;
