@@ -156,7 +156,7 @@ impl DiffReport {
 }
 
 /// Share of the aggregate critical path from which an operation counts as "on" it.
-pub const CRITICAL_SHARE_MIN: f64 = 0.01;
+pub const CRITICAL_SHARE_MIN: f64 = 0.05;
 
 pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance) -> DiffReport {
     let mut keys: Vec<&CallPath> = base.paths.keys().chain(cand.paths.keys()).collect();

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, LineStyle, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, LineStyle, Table};
 
 use crate::term::escape;
 
@@ -46,10 +46,8 @@ pub fn write_table(t: &TableData, style: TableStyle, out: &mut dyn Write) -> io:
     // A rule under the header and nothing else: compact, and easy to read and to grep.
     let line = if style.ascii { '-' } else { '─' };
     table.load_style(comfy_table::TableStyle::new().header_separator(LineStyle::none().fill(line)));
-    if let Some(w) = style.width {
-        table.set_width(w.min(u16::MAX as usize) as u16);
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    }
+    // No wrapping: a wrapped service or operation name is harder to read (and to grep) than
+    // a long line; `style.width` is kept for renderers that truncate.
     table.set_header(t.headers.iter().map(|h| {
         let c = Cell::new(h);
         if style.color {
