@@ -105,19 +105,36 @@ impl CompactCollector {
     }
 
     pub fn add(&mut self, spans: Vec<Span>) {
-        for s in spans {
+        // Group by the addresses of the interned service and name strings first: readers share
+        // one allocation per distinct string, so this skips hashing the strings for almost every
+        // span. Addresses are unique only while the strings live, so the cache is per batch
+        // (the batch keeps them alive) and cleared at the end.
+        let by_pointer = matches!(self.group_by, GroupBy::Service | GroupBy::Operation | GroupBy::Root);
+        let mut cache: HashMap<(usize, usize), u32> = HashMap::new();
+        for s in &spans {
             self.spans += 1;
-            let group = match self.key_of(&s) {
-                Some(k) => match self.key_index.get(&k) {
-                    Some(i) => *i,
-                    None => {
-                        let i = self.keys.len() as u32;
-                        self.key_index.insert(k.clone(), i);
-                        self.keys.push(k);
-                        i
+            let pk = (Arc::as_ptr(&s.service) as *const u8 as usize, Arc::as_ptr(&s.name) as *const u8 as usize);
+            let cached = if by_pointer { cache.get(&pk).copied() } else { None };
+            let group = match cached {
+                Some(g) => g,
+                None => {
+                    let g = match self.key_of(s) {
+                        Some(k) => match self.key_index.get(&k) {
+                            Some(i) => *i,
+                            None => {
+                                let i = self.keys.len() as u32;
+                                self.key_index.insert(k.clone(), i);
+                                self.keys.push(k);
+                                i
+                            }
+                        },
+                        None => NO_GROUP,
+                    };
+                    if by_pointer {
+                        cache.insert(pk, g);
                     }
-                },
-                None => NO_GROUP,
+                    g
+                }
             };
             self.traces
                 .entry(s.trace_id)
