@@ -3,6 +3,7 @@
 pub mod critical_path;
 pub mod findings;
 pub mod generate;
+pub mod lint;
 pub mod output;
 pub mod show;
 pub mod stats;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Show(args) => show::run(args, &term),
         Command::Stats(args) => stats::run(args, &term),
         Command::CriticalPath(args) => critical_path::run(args, &term),
+        Command::Lint(args) => lint::run(args, &term),
         Command::Synth(args) => synth::run(args, &term),
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
