@@ -23,6 +23,8 @@ pub mod sql;
 pub mod validators;
 
 #[cfg(test)]
+mod lint_tests;
+#[cfg(test)]
 mod tests;
 
 use super::rules::RuleInfo;
