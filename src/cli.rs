@@ -117,7 +117,9 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "PII findings show masked values only. Rules, allowlists and custom patterns: --config FILE (TOML).")]
+#[command(
+    after_help = "PII findings show masked values only. Allowlists and custom rules: --config."
+)]
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,

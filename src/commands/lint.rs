@@ -26,8 +26,13 @@ pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
         .unwrap_or(DEFAULT_MAX_CARDINALITY);
     let engine = LintEngine::new(config, limit);
     let mut state = engine.state();
-    let opts = LoadOptions { format: args.input.input_format, trace_filter: None };
-    let report = for_each_batch(&args.input.sources, &opts, &mut |batch| engine.add_batch(&mut state, &batch));
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: None,
+    };
+    let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
+        engine.add_batch(&mut state, &batch)
+    });
     let input_exit = report_inputs(term, &report, args.input.strict)?;
     let result = engine.finish(state);
     if let Some(path) = &args.emit_redaction_config {

@@ -157,7 +157,11 @@ fn hll_estimate(regs: &[u8]) -> u64 {
     let sum: f64 = regs.iter().map(|&r| 2f64.powi(-i32::from(r))).sum();
     let zeros = regs.iter().filter(|&&r| r == 0).count();
     let raw = alpha * m * m / sum;
-    let est = if raw <= 2.5 * m && zeros > 0 { m * (m / zeros as f64).ln() } else { raw };
+    let est = if raw <= 2.5 * m && zeros > 0 {
+        m * (m / zeros as f64).ln()
+    } else {
+        raw
+    };
     est.round() as u64
 }
 
@@ -264,7 +268,10 @@ pub type Masker<'a> = &'a (dyn Fn(&str, &str) -> String + Sync);
 
 impl CardAcc {
     pub fn new(cap: usize) -> Self {
-        CardAcc { cap, ..CardAcc::default() }
+        CardAcc {
+            cap,
+            ..CardAcc::default()
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -285,7 +292,9 @@ impl CardAcc {
             }
             map.insert(key.clone(), KeyStats::default());
         }
-        let Some(stats) = map.get_mut(&**key) else { return };
+        let Some(stats) = map.get_mut(&**key) else {
+            return;
+        };
         let h = hash_value(value);
         stats.distinct.insert(h, self.cap);
         stats.occurrences += 1;
@@ -303,7 +312,13 @@ impl CardAcc {
         }
     }
 
-    pub fn add_name(&mut self, service: &Arc<str>, name: &str, at: (TraceId, SpanId), masker: Masker<'_>) {
+    pub fn add_name(
+        &mut self,
+        service: &Arc<str>,
+        name: &str,
+        at: (TraceId, SpanId),
+        masker: Masker<'_>,
+    ) {
         let cap = self.cap;
         if !self.names.contains_key(&**service) {
             self.names.insert(service.clone(), NameStats::default());
@@ -371,7 +386,9 @@ fn looks_like_id(v: &Value) -> bool {
             let s = s.trim();
             (s.len() >= 4 && s.bytes().all(|b| b.is_ascii_digit()))
                 || crate::analysis::pii::validators::is_uuid(s)
-                || (s.len() >= 8 && s.bytes().all(|b| b.is_ascii_hexdigit()) && s.bytes().any(|b| b.is_ascii_digit()))
+                || (s.len() >= 8
+                    && s.bytes().all(|b| b.is_ascii_hexdigit())
+                    && s.bytes().any(|b| b.is_ascii_digit()))
         }
         _ => false,
     }
@@ -381,18 +398,76 @@ fn looks_like_id(v: &Value) -> bool {
 pub fn expected_high_cardinality(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     const EXACT: &[&str] = &[
-        "http.url", "url.full", "url.path", "url.query", "url.original", "http.target",
-        "http.user_agent", "user_agent.original", "db.statement", "db.query.text", "db.query",
-        "exception.message", "exception.stacktrace", "message", "log.message", "k8s.pod.name",
-        "host.name", "process.command_line", "process.command_args", "thread.name",
-        "messaging.kafka.message.key", "gen_ai.prompt", "gen_ai.completion", "otel.status_description",
+        "http.url",
+        "url.full",
+        "url.path",
+        "url.query",
+        "url.original",
+        "http.target",
+        "http.user_agent",
+        "user_agent.original",
+        "db.statement",
+        "db.query.text",
+        "db.query",
+        "exception.message",
+        "exception.stacktrace",
+        "message",
+        "log.message",
+        "k8s.pod.name",
+        "host.name",
+        "process.command_line",
+        "process.command_args",
+        "thread.name",
+        "messaging.kafka.message.key",
+        "gen_ai.prompt",
+        "gen_ai.completion",
+        "otel.status_description",
     ];
-    const PREFIX: &[&str] = &["http.request.header.", "http.response.header.", "rpc.request.metadata.", "rpc.response.metadata."];
+    const PREFIX: &[&str] = &[
+        "http.request.header.",
+        "http.response.header.",
+        "rpc.request.metadata.",
+        "rpc.response.metadata.",
+    ];
     const LAST: &[&str] = &[
-        "id", "ids", "uid", "uuid", "guid", "requestid", "traceid", "spanid", "port", "pid", "tid",
-        "timestamp", "time", "ts", "ns", "ms", "us", "duration", "size", "bytes", "length",
-        "count", "offset", "lineno", "line", "column", "stacktrace", "address", "ip", "addr",
-        "latency", "elapsed", "sequence", "seq", "checksum", "hash", "digest", "etag",
+        "id",
+        "ids",
+        "uid",
+        "uuid",
+        "guid",
+        "requestid",
+        "traceid",
+        "spanid",
+        "port",
+        "pid",
+        "tid",
+        "timestamp",
+        "time",
+        "ts",
+        "ns",
+        "ms",
+        "us",
+        "duration",
+        "size",
+        "bytes",
+        "length",
+        "count",
+        "offset",
+        "lineno",
+        "line",
+        "column",
+        "stacktrace",
+        "address",
+        "ip",
+        "addr",
+        "latency",
+        "elapsed",
+        "sequence",
+        "seq",
+        "checksum",
+        "hash",
+        "digest",
+        "etag",
     ];
     if EXACT.contains(&lower.as_str()) || PREFIX.iter().any(|p| lower.starts_with(p)) {
         return true;

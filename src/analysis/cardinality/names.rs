@@ -101,7 +101,8 @@ impl NameStats {
                     }
                 }
                 None if self.templates.len() < MAX_TEMPLATES => {
-                    self.index.insert(t.template.clone(), self.templates.len() as u32);
+                    self.index
+                        .insert(t.template.clone(), self.templates.len() as u32);
                     self.templates.push(t);
                 }
                 None => self.other_spans += t.spans,
@@ -117,7 +118,10 @@ const SEPS: &[u8] = b" /,;()[]{}=&#\"<>|\t\n";
 /// tokens, quoted literals and query strings. Unchanged names are borrowed.
 pub fn normalize_name(name: &str) -> (Cow<'_, str>, bool) {
     let b = name.as_bytes();
-    if !b.iter().any(|&c| c.is_ascii_digit() || c == b'@' || c == b'\'' || c == b'?') {
+    if !b
+        .iter()
+        .any(|&c| c.is_ascii_digit() || c == b'@' || c == b'\'' || c == b'?')
+    {
         return (Cow::Borrowed(name), false);
     }
     let (main, query) = split_query(name);
@@ -226,7 +230,11 @@ fn classify<'a>(tok: &'a str, after_slash: bool, strong: &mut bool) -> Cow<'a, s
         }
     } else {
         let mut last = 0;
-        for (i, sep) in tok.match_indices(['-', '_', '.']).map(|(i, s)| (i, Some(s))).chain([(tok.len(), None)]) {
+        for (i, sep) in tok
+            .match_indices(['-', '_', '.'])
+            .map(|(i, s)| (i, Some(s)))
+            .chain([(tok.len(), None)])
+        {
             let part = &tok[last..i];
             let pb = part.as_bytes();
             let rep = if pb.len() >= 2 && pb.iter().all(u8::is_ascii_digit) {
@@ -246,7 +254,11 @@ fn classify<'a>(tok: &'a str, after_slash: bool, strong: &mut bool) -> Cow<'a, s
             last = i + sep.map_or(0, str::len);
         }
     }
-    if changed { Cow::Owned(out) } else { Cow::Borrowed(tok) }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(tok)
+    }
 }
 
 fn is_email(tok: &str) -> bool {
@@ -259,7 +271,9 @@ fn is_email(tok: &str) -> bool {
 
 fn is_date(b: &[u8]) -> bool {
     let num = |r: std::ops::Range<usize>| {
-        b.get(r).filter(|s| s.iter().all(u8::is_ascii_digit)).map(|s| s.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
+        b.get(r)
+            .filter(|s| s.iter().all(u8::is_ascii_digit))
+            .map(|s| s.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
     };
     let (Some(_), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;

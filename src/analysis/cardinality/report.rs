@@ -2,7 +2,9 @@
 
 use serde_json::{Value as J, json};
 
-use super::{ATTRIBUTE_RULE, CardAcc, KeyStats, METHOD, SPAN_NAME_RULE, Scope, expected_high_cardinality};
+use super::{
+    ATTRIBUTE_RULE, CardAcc, KeyStats, METHOD, SPAN_NAME_RULE, Scope, expected_high_cardinality,
+};
 use crate::analysis::findings::{Finding, Severity};
 use crate::analysis::pii::config::LintConfig;
 use crate::analysis::pii::scan::Scanner;
@@ -17,7 +19,11 @@ pub struct CardReport {
 const TEXT_ROWS: usize = 15;
 
 fn count_str(n: u64, exact: bool) -> String {
-    if exact { n.to_string() } else { format!("~{n}") }
+    if exact {
+        n.to_string()
+    } else {
+        format!("~{n}")
+    }
 }
 
 /// Build findings and tables. `limit` is `--max-cardinality`.
@@ -30,12 +36,21 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
     let name_sev = cfg.severity_of(SPAN_NAME_RULE, Severity::Warning);
 
     let mut rows: Vec<(Scope, &str, &KeyStats)> = Vec::new();
-    for (i, scope) in [Scope::Span, Scope::Resource, Scope::Event].into_iter().enumerate() {
+    for (i, scope) in [Scope::Span, Scope::Resource, Scope::Event]
+        .into_iter()
+        .enumerate()
+    {
         for (k, s) in &acc.attrs[i] {
             rows.push((scope, k, s));
         }
     }
-    rows.sort_by(|a, b| b.2.distinct.count().cmp(&a.2.distinct.count()).then(a.0.cmp(&b.0)).then(a.1.cmp(b.1)));
+    rows.sort_by(|a, b| {
+        b.2.distinct
+            .count()
+            .cmp(&a.2.distinct.count())
+            .then(a.0.cmp(&b.0))
+            .then(a.1.cmp(b.1))
+    });
     let mut attrs_json = Vec::new();
     let mut text = Vec::new();
     for &(scope, key, s) in &rows {
@@ -53,9 +68,21 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             "values_look_like_ids": id_like, "examples": examples, "services": services,
         }));
         let first_service = s.services.first().map(|x| &**x).unwrap_or("");
-        if over && !expected && attr_on && !cfg.allows(ATTRIBUTE_RULE, first_service, Some(key), "", "") {
-            let bound = if exact { format!("{distinct}") } else { format!("about {distinct}") };
-            let hint = if id_like { "; the values look like ids" } else { "" };
+        if over
+            && !expected
+            && attr_on
+            && !cfg.allows(ATTRIBUTE_RULE, first_service, Some(key), "", "")
+        {
+            let bound = if exact {
+                format!("{distinct}")
+            } else {
+                format!("about {distinct}")
+            };
+            let hint = if id_like {
+                "; the values look like ids"
+            } else {
+                ""
+            };
             let mut f = Finding::new(
                 ATTRIBUTE_RULE,
                 attr_sev,
@@ -79,8 +106,14 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         }
     }
     if !rows.is_empty() {
-        text.push(format!("Attribute cardinality (limit {limit}; {} keys; `~` = estimated):", rows.len()));
-        text.push(format!("  {:<9} {:<44} {:>9} {:>10}  note", "scope", "key", "distinct", "spans"));
+        text.push(format!(
+            "Attribute cardinality (limit {limit}; {} keys; `~` = estimated):",
+            rows.len()
+        ));
+        text.push(format!(
+            "  {:<9} {:<44} {:>9} {:>10}  note",
+            "scope", "key", "distinct", "spans"
+        ));
         for &(scope, key, s) in rows.iter().take(TEXT_ROWS) {
             let note = if expected_high_cardinality(key) || cfg.is_expected_key(key) {
                 "unique by design"
@@ -98,12 +131,20 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             ));
         }
         if rows.len() > TEXT_ROWS {
-            text.push(format!("  … {} more keys in --format json", rows.len() - TEXT_ROWS));
+            text.push(format!(
+                "  … {} more keys in --format json",
+                rows.len() - TEXT_ROWS
+            ));
         }
     }
 
     let mut services: Vec<_> = acc.names.iter().collect();
-    services.sort_by(|a, b| b.1.distinct.count().cmp(&a.1.distinct.count()).then(a.0.cmp(b.0)));
+    services.sort_by(|a, b| {
+        b.1.distinct
+            .count()
+            .cmp(&a.1.distinct.count())
+            .then(a.0.cmp(b.0))
+    });
     let mut names_json = Vec::new();
     if !services.is_empty() {
         text.push(format!("Span names per service (limit {limit}):"));
@@ -113,7 +154,13 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         let distinct = n.distinct.count();
         let exact = n.distinct.is_exact();
         let mut tpls: Vec<_> = n.templates.iter().collect();
-        tpls.sort_by(|a, b| b.names.count().cmp(&a.names.count()).then(b.spans.cmp(&a.spans)).then(a.template.cmp(&b.template)));
+        tpls.sort_by(|a, b| {
+            b.names
+                .count()
+                .cmp(&a.names.count())
+                .then(b.spans.cmp(&a.spans))
+                .then(a.template.cmp(&b.template))
+        });
         let mut tj = Vec::new();
         let mut embedded = 0;
         for t in &tpls {
@@ -123,8 +170,10 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                 embedded += 1;
             }
             if tj.len() < 50 {
-                tj.push(json!({"template": tname, "distinct_names": t.names.count(), "spans": t.spans,
-                    "embeds_ids": ids, "example": t.example}));
+                tj.push(
+                    json!({"template": tname, "distinct_names": t.names.count(), "spans": t.spans,
+                    "embeds_ids": ids, "example": t.example}),
+                );
             }
             if ids && name_on && !cfg.allows(SPAN_NAME_RULE, svc, None, &t.template, &t.template) {
                 let mut f = Finding::new(
@@ -176,10 +225,25 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             rsvc,
             count_str(distinct, exact),
             n.spans,
-            if over { "OVER LIMIT" } else if embedded > 0 { "names embed ids" } else { "" }
+            if over {
+                "OVER LIMIT"
+            } else if embedded > 0 {
+                "names embed ids"
+            } else {
+                ""
+            }
         ));
-        for t in tpls.iter().filter(|t| t.templated && (t.strong || t.names.count() >= 2)).take(5) {
-            text.push(format!("      {} ← {} name(s), e.g. {}", red(&t.template), count_str(t.names.count(), t.names.is_exact()), t.example));
+        for t in tpls
+            .iter()
+            .filter(|t| t.templated && (t.strong || t.names.count() >= 2))
+            .take(5)
+        {
+            text.push(format!(
+                "      {} ← {} name(s), e.g. {}",
+                red(&t.template),
+                count_str(t.names.count(), t.names.is_exact()),
+                t.example
+            ));
         }
         names_json.push(json!({"service": rsvc, "distinct": distinct, "exact": exact, "spans": n.spans,
             "over_limit": over, "templates_with_ids": embedded, "untemplated_spans": n.other_spans, "templates": tj}));
@@ -191,5 +255,9 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         "untracked_keys": {"span": acc.untracked_keys[0], "resource": acc.untracked_keys[1], "event": acc.untracked_keys[2]},
         "span_names": names_json,
     });
-    CardReport { findings, json, text }
+    CardReport {
+        findings,
+        json,
+        text,
+    }
 }

@@ -67,22 +67,50 @@ fn typed_hashes_differ() {
 fn normaliser() {
     let n = |s: &str| normalize_name(s).0.into_owned();
     assert_eq!(n("GET /users/123"), "GET /users/{id}");
-    assert_eq!(n("/orders/123e4567-e89b-12d3-a456-426614174000"), "/orders/{uuid}");
-    assert_eq!(n("GET /users/jane.doe@acme-corp.com/profile"), "GET /users/{email}/profile");
+    assert_eq!(
+        n("/orders/123e4567-e89b-12d3-a456-426614174000"),
+        "/orders/{uuid}"
+    );
+    assert_eq!(
+        n("GET /users/jane.doe@acme-corp.com/profile"),
+        "GET /users/{email}/profile"
+    );
     assert_eq!(n("GET /blobs/9f86d081884c7d65"), "GET /blobs/{hex}");
     assert_eq!(n("report 2024-01-15"), "report {date}");
     assert_eq!(n("connect 81.2.69.160:5432"), "connect {ip}:{id}");
     assert_eq!(n("GET /search?q=shoes&page=2"), "GET /search?{query}");
-    assert_eq!(n("SELECT * FROM t WHERE name = 'bob'"), "SELECT * FROM t WHERE name = {str}");
+    assert_eq!(
+        n("SELECT * FROM t WHERE name = 'bob'"),
+        "SELECT * FROM t WHERE name = {str}"
+    );
     assert_eq!(n("process order_123456"), "process order_{id}");
     assert_eq!(n("GET /files/a8Xk2pQ9zL4mB7nR3"), "GET /files/{id}");
     // Names without ids are untouched (and borrowed).
-    for s in ["GET /users/{id}", "HTTP GET", "grpc.health.v1.Health/Check", "HTTP/1.1", "utf-8 decode", "SELECT shop.orders", "oauth2 callback", "WHERE id = ?", "v2/items"] {
+    for s in [
+        "GET /users/{id}",
+        "HTTP GET",
+        "grpc.health.v1.Health/Check",
+        "HTTP/1.1",
+        "utf-8 decode",
+        "SELECT shop.orders",
+        "oauth2 callback",
+        "WHERE id = ?",
+        "v2/items",
+    ] {
         assert_eq!(n(s), s, "{s}");
     }
-    assert!(matches!(normalize_name("HTTP GET").0, std::borrow::Cow::Borrowed(_)));
-    assert!(normalize_name("GET /users/7").1, "a path segment id is sure");
-    assert!(!normalize_name("retry 3").1, "a small number in a phrase is not");
+    assert!(matches!(
+        normalize_name("HTTP GET").0,
+        std::borrow::Cow::Borrowed(_)
+    ));
+    assert!(
+        normalize_name("GET /users/7").1,
+        "a path segment id is sure"
+    );
+    assert!(
+        !normalize_name("retry 3").1,
+        "a small number in a phrase is not"
+    );
 }
 
 fn acc_with_names(names: &[&str], cap: usize) -> CardAcc {
@@ -98,12 +126,18 @@ fn acc_with_names(names: &[&str], cap: usize) -> CardAcc {
 fn span_name_templates_and_findings() {
     let cfg = crate::analysis::pii::config::LintConfig::default();
     let sc = crate::analysis::pii::scan::Scanner::new(&[], false, Vec::new());
-    let names: Vec<String> = (0..20).map(|i| format!("GET /users/{}", 1000 + i)).collect();
+    let names: Vec<String> = (0..20)
+        .map(|i| format!("GET /users/{}", 1000 + i))
+        .collect();
     let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
     all.extend(["HTTP GET", "HTTP GET", "retry 3"]);
     let acc = acc_with_names(&all, 100);
     let r = report(&acc, 100, &cfg, &sc);
-    let f: Vec<_> = r.findings.iter().filter(|f| f.rule == SPAN_NAME_RULE).collect();
+    let f: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == SPAN_NAME_RULE)
+        .collect();
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].operation.as_deref(), Some("GET /users/{id}"));
     assert_eq!(f[0].details["distinct_names"], 20);
@@ -114,13 +148,24 @@ fn span_name_templates_and_findings() {
     assert_eq!(sn["spans"], 23);
     // Over the limit: one more finding for the service.
     let r = report(&acc, 10, &cfg, &sc);
-    let kinds: Vec<_> = r.findings.iter().map(|f| f.details["kind"].as_str().unwrap_or("")).collect();
-    assert!(kinds.contains(&"too-many-names") && kinds.contains(&"embedded-id"), "{kinds:?}");
+    let kinds: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| f.details["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        kinds.contains(&"too-many-names") && kinds.contains(&"embedded-id"),
+        "{kinds:?}"
+    );
 }
 
 #[test]
 fn attribute_limit_expected_keys_and_masked_examples() {
-    let cfg = crate::analysis::pii::config::LintConfig::parse("[cardinality]\nexpected = [\"cart.*\"]\n", "c.toml").unwrap();
+    let cfg = crate::analysis::pii::config::LintConfig::parse(
+        "[cardinality]\nexpected = [\"cart.*\"]\n",
+        "c.toml",
+    )
+    .unwrap();
     let sc = crate::analysis::pii::scan::Scanner::new(&[], false, Vec::new());
     let masker = |_: &str, v: &str| sc.redact(v).into_owned();
     let mut acc = CardAcc::new(5);
@@ -128,16 +173,60 @@ fn attribute_limit_expected_keys_and_masked_examples() {
     let at = (TraceId(7), SpanId(9));
     let key = |k: &str| -> Arc<str> { Arc::from(k) };
     for i in 0..50 {
-        acc.add_attr(Scope::Span, &key("http.route"), &Value::from(format!("/r/{i}")), &svc, at, &masker);
-        acc.add_attr(Scope::Span, &key("user.id"), &Value::Int(i), &svc, at, &masker);
-        acc.add_attr(Scope::Span, &key("cart.token"), &Value::from(format!("c{i}")), &svc, at, &masker);
-        acc.add_attr(Scope::Span, &key("contact"), &Value::from(format!("user{i}@acme-corp.com")), &svc, at, &masker);
-        acc.add_attr(Scope::Resource, &key("region"), &Value::from("eu"), &svc, at, &masker);
+        acc.add_attr(
+            Scope::Span,
+            &key("http.route"),
+            &Value::from(format!("/r/{i}")),
+            &svc,
+            at,
+            &masker,
+        );
+        acc.add_attr(
+            Scope::Span,
+            &key("user.id"),
+            &Value::Int(i),
+            &svc,
+            at,
+            &masker,
+        );
+        acc.add_attr(
+            Scope::Span,
+            &key("cart.token"),
+            &Value::from(format!("c{i}")),
+            &svc,
+            at,
+            &masker,
+        );
+        acc.add_attr(
+            Scope::Span,
+            &key("contact"),
+            &Value::from(format!("user{i}@acme-corp.com")),
+            &svc,
+            at,
+            &masker,
+        );
+        acc.add_attr(
+            Scope::Resource,
+            &key("region"),
+            &Value::from("eu"),
+            &svc,
+            at,
+            &masker,
+        );
     }
     let r = report(&acc, 5, &cfg, &sc);
-    let flagged: Vec<_> = r.findings.iter().filter(|f| f.rule == ATTRIBUTE_RULE).map(|f| f.details["attribute"].as_str().unwrap_or("").to_string()).collect();
+    let flagged: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == ATTRIBUTE_RULE)
+        .map(|f| f.details["attribute"].as_str().unwrap_or("").to_string())
+        .collect();
     assert_eq!(flagged, ["contact", "http.route"]);
-    let f = r.findings.iter().find(|f| f.details["attribute"] == "contact").unwrap();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.details["attribute"] == "contact")
+        .unwrap();
     assert!(!f.message.contains("acme-corp"), "{}", f.message);
     assert!(f.message.contains("u***@a***.com"), "{}", f.message);
     assert_eq!(f.trace_id, Some(TraceId(7)));
@@ -148,6 +237,9 @@ fn attribute_limit_expected_keys_and_masked_examples() {
     assert_eq!(uid["expected_high_cardinality"], true);
     assert_eq!(uid["exact"], false);
     let region = rows.iter().find(|r| r["key"] == "region").unwrap();
-    assert_eq!((region["distinct"].as_u64(), region["scope"].as_str()), (Some(1), Some("resource")));
+    assert_eq!(
+        (region["distinct"].as_u64(), region["scope"].as_str()),
+        (Some(1), Some("resource"))
+    );
     assert!(r.text.iter().any(|l| l.contains("OVER LIMIT")));
 }

@@ -60,8 +60,20 @@ pub struct At<'a> {
 }
 
 impl PiiAcc {
-    pub fn add(&mut self, hit: &Hit, location: Location, key: Option<&Arc<str>>, at: &At<'_>, non_string: bool) {
-        let gk = GroupKey { rule: hit.rule, service: at.service.clone(), location, key: key.cloned() };
+    pub fn add(
+        &mut self,
+        hit: &Hit,
+        location: Location,
+        key: Option<&Arc<str>>,
+        at: &At<'_>,
+        non_string: bool,
+    ) {
+        let gk = GroupKey {
+            rule: hit.rule,
+            service: at.service.clone(),
+            location,
+            key: key.cloned(),
+        };
         let len = self.groups.len();
         let g = match self.groups.get_mut(&gk) {
             Some(g) => g,
@@ -77,7 +89,12 @@ impl PiiAcc {
             g.detail.clone_from(&hit.detail);
         }
         if g.examples.len() < EXAMPLES && !g.examples.iter().any(|e| e.masked == hit.masked) {
-            g.examples.push(Example { trace: at.trace, span: at.span, masked: hit.masked.clone(), operation: (at.safe_name)() });
+            g.examples.push(Example {
+                trace: at.trace,
+                span: at.span,
+                masked: hit.masked.clone(),
+                operation: (at.safe_name)(),
+            });
         }
     }
 
@@ -94,7 +111,9 @@ impl PiiAcc {
                         m.detail = g.detail;
                     }
                     for e in g.examples {
-                        if m.examples.len() < EXAMPLES && !m.examples.iter().any(|x| x.masked == e.masked) {
+                        if m.examples.len() < EXAMPLES
+                            && !m.examples.iter().any(|x| x.masked == e.masked)
+                        {
                             m.examples.push(e);
                         }
                     }
@@ -113,7 +132,9 @@ impl PiiAcc {
         keys.sort();
         let mut out = Vec::with_capacity(keys.len());
         for gk in keys {
-            let Some(g) = self.groups.get(gk) else { continue };
+            let Some(g) = self.groups.get(gk) else {
+                continue;
+            };
             let (id, what, default) = match gk.rule {
                 RuleKey::Builtin(r) => (r.id().to_string(), r.what().to_string(), r.severity()),
                 RuleKey::Custom(i) => match cfg.custom.get(usize::from(i)) {
@@ -130,8 +151,16 @@ impl PiiAcc {
                 Some(k) => format!("{} `{k}`", gk.location.describe()),
                 None => gk.location.describe().to_string(),
             };
-            let svc = if service.is_empty() { "unknown" } else { &service };
-            let times = if g.count == 1 { "once".to_string() } else { format!("{} times", g.count) };
+            let svc = if service.is_empty() {
+                "unknown"
+            } else {
+                &service
+            };
+            let times = if g.count == 1 {
+                "once".to_string()
+            } else {
+                format!("{} times", g.count)
+            };
             let mut message = format!("{what} in {place} (service {svc}): {masked} — seen {times}");
             if gk.rule == RuleKey::Builtin(super::Rule::IpAddress) && g.detail.is_some() {
                 message.push_str("; the attribute is meant for a client address: truncate or hash it if your policy treats IPs as personal data");
@@ -166,6 +195,9 @@ impl PiiAcc {
 pub fn severity_of(rule: RuleKey, cfg: &LintConfig) -> Severity {
     match rule {
         RuleKey::Builtin(r) => cfg.severity_of(r.id(), r.severity()),
-        RuleKey::Custom(i) => cfg.custom.get(usize::from(i)).map_or(Severity::Warning, |c| c.severity),
+        RuleKey::Custom(i) => cfg
+            .custom
+            .get(usize::from(i))
+            .map_or(Severity::Warning, |c| c.severity),
     }
 }

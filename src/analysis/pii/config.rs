@@ -172,47 +172,76 @@ impl LintConfig {
             report_reserved_domains: raw.pii.report_reserved_domains,
             ..LintConfig::default()
         };
-        let mut known: Vec<String> = crate::analysis::rules::all_rules().into_iter().map(|r| r.id).collect();
+        let mut known: Vec<String> = crate::analysis::rules::all_rules()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
         for r in &raw.rules {
             let id = r.id.get_ref();
             let valid = id.split_once('/').is_some_and(|(f, n)| {
-                let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                let ok = |s: &str| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                };
                 ok(f) && ok(n)
             });
             if !valid {
-                return Err(err(Some(r.id.span()), &format!("rule id {id:?} must be lowercase `family/name`")));
+                return Err(err(
+                    Some(r.id.span()),
+                    &format!("rule id {id:?} must be lowercase `family/name`"),
+                ));
             }
             if known.contains(id) {
-                return Err(err(Some(r.id.span()), &format!("rule id {id:?} is already defined")));
+                return Err(err(
+                    Some(r.id.span()),
+                    &format!("rule id {id:?} is already defined"),
+                ));
             }
             if cfg.custom.len() >= 64 {
                 return Err(err(Some(r.id.span()), "at most 64 custom rules"));
             }
-            let pattern = compile(r.pattern.get_ref()).map_err(|m| err(Some(r.pattern.span()), &m))?;
+            let pattern =
+                compile(r.pattern.get_ref()).map_err(|m| err(Some(r.pattern.span()), &m))?;
             if pattern.is_match("") {
-                return Err(err(Some(r.pattern.span()), "the pattern matches the empty string"));
+                return Err(err(
+                    Some(r.pattern.span()),
+                    "the pattern matches the empty string",
+                ));
             }
             let keys = match &r.keys {
-                Some(globs) if !globs.is_empty() => Some(globs_regex(globs).map_err(|(s, m)| err(Some(s), &m))?),
+                Some(globs) if !globs.is_empty() => {
+                    Some(globs_regex(globs).map_err(|(s, m)| err(Some(s), &m))?)
+                }
                 _ => None,
             };
             let severity = match &r.severity {
-                Some(s) => parse_severity(s.get_ref()).ok_or_else(|| err(Some(s.span()), SEV_MSG))?.unwrap_or(Severity::Warning),
+                Some(s) => parse_severity(s.get_ref())
+                    .ok_or_else(|| err(Some(s.span()), SEV_MSG))?
+                    .unwrap_or(Severity::Warning),
                 None => Severity::Warning,
             };
             known.push(id.clone());
             cfg.custom.push(CustomRule {
                 id: id.clone(),
                 severity,
-                summary: r.summary.clone().unwrap_or_else(|| format!("matches the pattern `{}`", r.pattern.get_ref())),
-                help: r.help.clone().unwrap_or_else(|| "Defined in the lint config.".to_string()),
+                summary: r
+                    .summary
+                    .clone()
+                    .unwrap_or_else(|| format!("matches the pattern `{}`", r.pattern.get_ref())),
+                help: r
+                    .help
+                    .clone()
+                    .unwrap_or_else(|| "Defined in the lint config.".to_string()),
                 pattern,
                 keys,
             });
         }
         let check_rule = |s: &Spanned<String>| -> Result<String, Error> {
             let id = s.get_ref();
-            let family_ok = id.strip_suffix("/*").is_some_and(|f| known.iter().any(|k| k.starts_with(&format!("{f}/"))));
+            let family_ok = id
+                .strip_suffix("/*")
+                .is_some_and(|f| known.iter().any(|k| k.starts_with(&format!("{f}/"))));
             if known.contains(id) || family_ok {
                 Ok(id.clone())
             } else {
@@ -237,16 +266,31 @@ impl LintConfig {
             }
         }
         for a in &raw.allow {
-            let rules = a.rules.iter().map(check_rule).collect::<Result<Vec<_>, _>>()?;
-            let keys = if a.keys.is_empty() { None } else { Some(globs_regex(&a.keys).map_err(|(s, m)| err(Some(s), &m))?) };
+            let rules = a
+                .rules
+                .iter()
+                .map(check_rule)
+                .collect::<Result<Vec<_>, _>>()?;
+            let keys = if a.keys.is_empty() {
+                None
+            } else {
+                Some(globs_regex(&a.keys).map_err(|(s, m)| err(Some(s), &m))?)
+            };
             let values = if a.values.is_empty() {
                 None
             } else {
-                let src: Vec<String> = a.values.iter().map(|v| format!("(?:{})", v.get_ref())).collect();
+                let src: Vec<String> = a
+                    .values
+                    .iter()
+                    .map(|v| format!("(?:{})", v.get_ref()))
+                    .collect();
                 for v in &a.values {
                     compile(v.get_ref()).map_err(|m| err(Some(v.span()), &m))?;
                 }
-                Some(compile(&src.join("|")).map_err(|m| err(a.values.first().map(|v| v.span()), &m))?)
+                Some(
+                    compile(&src.join("|"))
+                        .map_err(|m| err(a.values.first().map(|v| v.span()), &m))?,
+                )
             };
             cfg.allow.push(Allow {
                 rules,
@@ -258,41 +302,64 @@ impl LintConfig {
             });
         }
         if !raw.cardinality.expected.is_empty() {
-            cfg.expected_keys = Some(globs_regex(&raw.cardinality.expected).map_err(|(s, m)| err(Some(s), &m))?);
+            cfg.expected_keys =
+                Some(globs_regex(&raw.cardinality.expected).map_err(|(s, m)| err(Some(s), &m))?);
         }
         Ok(cfg)
     }
 
     pub fn is_disabled(&self, rule: &str) -> bool {
-        self.disabled.contains(rule) || rule.split_once('/').is_some_and(|(f, _)| self.disabled.contains(&format!("{f}/*")))
+        self.disabled.contains(rule)
+            || rule
+                .split_once('/')
+                .is_some_and(|(f, _)| self.disabled.contains(&format!("{f}/*")))
     }
 
     pub fn severity_of(&self, rule: &str, default: Severity) -> Severity {
         self.severity
             .get(rule)
-            .or_else(|| rule.split_once('/').and_then(|(f, _)| self.severity.get(&format!("{f}/*"))))
+            .or_else(|| {
+                rule.split_once('/')
+                    .and_then(|(f, _)| self.severity.get(&format!("{f}/*")))
+            })
             .copied()
             .unwrap_or(default)
     }
 
     /// Is a finding allowlisted? `matched` is the matched text, `whole` the whole value (raw:
     /// used here only, never stored).
-    pub fn allows(&self, rule: &str, service: &str, key: Option<&str>, matched: &str, whole: &str) -> bool {
+    pub fn allows(
+        &self,
+        rule: &str,
+        service: &str,
+        key: Option<&str>,
+        matched: &str,
+        whole: &str,
+    ) -> bool {
         self.allow.iter().any(|a| {
             let rule_ok = a.rules.is_empty()
-                || a.rules.iter().any(|r| r == rule || r.strip_suffix("/*").is_some_and(|f| rule.starts_with(&format!("{f}/"))));
+                || a.rules.iter().any(|r| {
+                    r == rule
+                        || r.strip_suffix("/*")
+                            .is_some_and(|f| rule.starts_with(&format!("{f}/")))
+                });
             let key_ok = match &a.keys {
                 None => true,
                 Some(re) => key.is_some_and(|k| re.is_match(k)),
             };
-            let value_ok = a.values.as_ref().is_none_or(|re| re.is_match(matched) || re.is_match(whole));
+            let value_ok = a
+                .values
+                .as_ref()
+                .is_none_or(|re| re.is_match(matched) || re.is_match(whole));
             let service_ok = a.services.is_empty() || a.services.iter().any(|s| s == service);
             rule_ok && key_ok && value_ok && service_ok
         })
     }
 
     pub fn is_expected_key(&self, key: &str) -> bool {
-        self.expected_keys.as_ref().is_some_and(|re| re.is_match(key))
+        self.expected_keys
+            .as_ref()
+            .is_some_and(|re| re.is_match(key))
     }
 }
 
@@ -313,11 +380,19 @@ fn compile(p: &str) -> Result<Regex, String> {
     RegexBuilder::new(p)
         .size_limit(1 << 20)
         .build()
-        .map_err(|e| format!("invalid regex: {}", e.to_string().lines().last().unwrap_or("").trim()))
+        .map_err(|e| {
+            format!(
+                "invalid regex: {}",
+                e.to_string().lines().last().unwrap_or("").trim()
+            )
+        })
 }
 
 fn globs_regex(globs: &[Spanned<String>]) -> Result<Regex, (Range<usize>, String)> {
-    let src: Vec<String> = globs.iter().map(|g| format!("(?:{})", glob_source(g.get_ref()))).collect();
+    let src: Vec<String> = globs
+        .iter()
+        .map(|g| format!("(?:{})", glob_source(g.get_ref())))
+        .collect();
     let first = globs.first().map_or(0..0, |g| g.span());
     compile(&src.join("|")).map_err(|m| (first, m))
 }
@@ -362,7 +437,10 @@ expected = ["order.id", "cart.*"]
         let c = LintConfig::parse(text, "lint.toml").unwrap();
         assert!(c.is_disabled("pii/ip-address"));
         assert!(c.is_disabled("pii/phone"));
-        assert_eq!(c.severity_of("pii/email", Severity::Warning), Severity::Error);
+        assert_eq!(
+            c.severity_of("pii/email", Severity::Warning),
+            Severity::Error
+        );
         assert_eq!(c.custom.len(), 1);
         assert!(c.custom[0].keys.as_ref().unwrap().is_match("user.badge"));
         assert!(!c.custom[0].keys.as_ref().unwrap().is_match("xuser.badge"));
@@ -389,7 +467,10 @@ expected = ["order.id", "cart.*"]
         assert!(m.starts_with("lint.toml:2:6: rule id"), "{m}");
         let m = e("[[rules]]\nid = \"pii/email\"\npattern = \"x\"\n");
         assert!(m.contains("already defined"), "{m}");
-        assert!(matches!(LintConfig::parse("x = [", "f").unwrap_err(), Error::Usage(_)));
+        assert!(matches!(
+            LintConfig::parse("x = [", "f").unwrap_err(),
+            Error::Usage(_)
+        ));
     }
 
     #[test]

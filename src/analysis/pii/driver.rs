@@ -55,13 +55,22 @@ pub struct LintResult {
 
 impl LintEngine {
     pub fn new(config: LintConfig, limit: usize) -> Self {
-        let disabled: Vec<Rule> = rules::ALL.iter().copied().filter(|r| config.is_disabled(r.id())).collect();
+        let disabled: Vec<Rule> = rules::ALL
+            .iter()
+            .copied()
+            .filter(|r| config.is_disabled(r.id()))
+            .collect();
         let custom = config
             .custom
             .iter()
-            .map(|c| CustomPattern { enabled: !config.is_disabled(&c.id), regex: c.pattern.clone(), keys: c.keys.clone() })
+            .map(|c| CustomPattern {
+                enabled: !config.is_disabled(&c.id),
+                regex: c.pattern.clone(),
+                keys: c.keys.clone(),
+            })
             .collect();
-        let pii_on = disabled.len() < rules::ALL.len() || config.custom.iter().any(|c| !config.is_disabled(&c.id));
+        let pii_on = disabled.len() < rules::ALL.len()
+            || config.custom.iter().any(|c| !config.is_disabled(&c.id));
         LintEngine {
             scanner: Scanner::new(&disabled, config.report_reserved_domains, custom),
             config,
@@ -72,7 +81,12 @@ impl LintEngine {
     }
 
     pub fn state(&self) -> LintState {
-        LintState { pii: PiiAcc::default(), card: CardAcc::new(self.limit), traces: HashSet::new(), spans: 0 }
+        LintState {
+            pii: PiiAcc::default(),
+            card: CardAcc::new(self.limit),
+            traces: HashSet::new(),
+            spans: 0,
+        }
     }
 
     /// Scan one batch (in parallel) and merge it into the state.
@@ -81,12 +95,15 @@ impl LintEngine {
         st.traces.extend(batch.iter().map(|s| s.trace_id));
         let (pii, card) = batch
             .par_chunks(256)
-            .fold(|| Worker::new(self), |mut w, chunk| {
-                for s in chunk {
-                    w.span(s);
-                }
-                w
-            })
+            .fold(
+                || Worker::new(self),
+                |mut w, chunk| {
+                    for s in chunk {
+                        w.span(s);
+                    }
+                    w
+                },
+            )
             .map(|w| (w.pii, w.card))
             .reduce(
                 || (PiiAcc::default(), CardAcc::new(self.limit)),
@@ -120,7 +137,14 @@ impl LintEngine {
         if !custom.is_empty() {
             extra.insert("custom_rules".into(), J::Array(custom));
         }
-        LintResult { findings, extra, extra_text: card.text, traces: st.traces.len() as u64, spans: st.spans, pii: st.pii }
+        LintResult {
+            findings,
+            extra,
+            extra_text: card.text,
+            traces: st.traces.len() as u64,
+            spans: st.spans,
+            pii: st.pii,
+        }
     }
 
     fn key_info(&self, key: &str) -> KeyInfo {
@@ -145,8 +169,14 @@ impl LintEngine {
             return mask::secret(text);
         }
         let t = text.as_bytes();
-        let tokenish = t.len() >= 20 && !t.iter().any(u8::is_ascii_whitespace) && !validators::is_id_like(text);
-        if tokenish && validators::entropy(t) >= 3.5 && t.iter().any(u8::is_ascii_digit) && t.iter().any(u8::is_ascii_uppercase) {
+        let tokenish = t.len() >= 20
+            && !t.iter().any(u8::is_ascii_whitespace)
+            && !validators::is_id_like(text);
+        if tokenish
+            && validators::entropy(t) >= 3.5
+            && t.iter().any(u8::is_ascii_digit)
+            && t.iter().any(u8::is_ascii_uppercase)
+        {
             return format!("<{}-char token>", text.chars().count());
         }
         self.scanner.redact(text).into_owned()
@@ -168,7 +198,13 @@ struct Worker<'e> {
 
 impl<'e> Worker<'e> {
     fn new(e: &'e LintEngine) -> Self {
-        Worker { e, pii: PiiAcc::default(), card: CardAcc::new(e.limit), hits: Vec::new(), resources: HashSet::new() }
+        Worker {
+            e,
+            pii: PiiAcc::default(),
+            card: CardAcc::new(e.limit),
+            hits: Vec::new(),
+            resources: HashSet::new(),
+        }
     }
 
     fn span(&mut self, s: &Span) {
@@ -176,21 +212,37 @@ impl<'e> Worker<'e> {
         let masker = |k: &str, v: &str| e.mask_example(k, v);
         let pos = (s.trace_id, s.span_id);
         let safe = || e.safe_name(&s.name);
-        let at = At { trace: s.trace_id, span: s.span_id, service: &s.service, safe_name: &safe };
+        let at = At {
+            trace: s.trace_id,
+            span: s.span_id,
+            service: &s.service,
+            safe_name: &safe,
+        };
         self.card.add_name(&s.service, &s.name, pos, &masker);
         for kv in &s.attributes {
-            self.card.add_attr(Scope::Span, &kv.key, &kv.value, &s.service, pos, &masker);
+            self.card
+                .add_attr(Scope::Span, &kv.key, &kv.value, &s.service, pos, &masker);
         }
         // A resource is shared by the spans of one batch: count and scan it once.
-        let first_time = self.resources.insert(Arc::as_ptr(&s.resource) as *const u8 as usize);
+        let first_time = self
+            .resources
+            .insert(Arc::as_ptr(&s.resource) as *const u8 as usize);
         if first_time {
             for kv in &s.resource.attributes {
-                self.card.add_attr(Scope::Resource, &kv.key, &kv.value, &s.service, pos, &masker);
+                self.card.add_attr(
+                    Scope::Resource,
+                    &kv.key,
+                    &kv.value,
+                    &s.service,
+                    pos,
+                    &masker,
+                );
             }
         }
         for ev in &s.events {
             for kv in &ev.attributes {
-                self.card.add_attr(Scope::Event, &kv.key, &kv.value, &s.service, pos, &masker);
+                self.card
+                    .add_attr(Scope::Event, &kv.key, &kv.value, &s.service, pos, &masker);
             }
         }
         if !e.pii_on {
@@ -238,13 +290,21 @@ impl<'e> Worker<'e> {
             match v {
                 Value::Str(s) => {
                     self.pii.scanned += 1;
-                    let info = if nested.is_some() { e.scanner.key_info(key) } else { e.key_info(key) };
+                    let info = if nested.is_some() {
+                        e.scanner.key_info(key)
+                    } else {
+                        e.key_info(key)
+                    };
                     e.scanner.scan_str(&info, s, &mut self.hits);
                     self.record(loc, Some(key), s, at, false);
                 }
                 Value::Int(i) => {
                     self.pii.scanned += 1;
-                    let info = if nested.is_some() { e.scanner.key_info(key) } else { e.key_info(key) };
+                    let info = if nested.is_some() {
+                        e.scanner.key_info(key)
+                    } else {
+                        e.key_info(key)
+                    };
                     e.scanner.scan_int(&info, *i, &mut self.hits);
                     if !self.hits.is_empty() {
                         let mut buf = [0u8; 24];
@@ -252,10 +312,15 @@ impl<'e> Worker<'e> {
                         self.record(loc, Some(key), &text, at, true);
                     }
                 }
-                Value::Array(items) => stack.extend(items.iter().rev().map(|x| (x, nested.clone()))),
+                Value::Array(items) => {
+                    stack.extend(items.iter().rev().map(|x| (x, nested.clone())))
+                }
                 Value::Map(m) => {
                     for inner in m.iter().rev() {
-                        stack.push((&inner.value, Some(Arc::from(format!("{key}.{}", inner.key)))));
+                        stack.push((
+                            &inner.value,
+                            Some(Arc::from(format!("{key}.{}", inner.key))),
+                        ));
                     }
                 }
                 Value::Empty | Value::Bool(_) | Value::Double(_) | Value::Bytes(_) => {}
@@ -263,7 +328,14 @@ impl<'e> Worker<'e> {
         }
     }
 
-    fn record(&mut self, loc: Location, key: Option<&Arc<str>>, text: &str, at: &At<'_>, non_string: bool) {
+    fn record(
+        &mut self,
+        loc: Location,
+        key: Option<&Arc<str>>,
+        text: &str,
+        at: &At<'_>,
+        non_string: bool,
+    ) {
         if self.hits.is_empty() {
             return;
         }
@@ -271,10 +343,19 @@ impl<'e> Worker<'e> {
         for h in &hits {
             let id = match h.rule {
                 RuleKey::Builtin(r) => r.id(),
-                RuleKey::Custom(i) => self.e.config.custom.get(usize::from(i)).map_or("", |c| c.id.as_str()),
+                RuleKey::Custom(i) => self
+                    .e
+                    .config
+                    .custom
+                    .get(usize::from(i))
+                    .map_or("", |c| c.id.as_str()),
             };
             let matched = text.get(h.start..h.end).unwrap_or("");
-            if self.e.config.allows(id, at.service, key.map(|k| &**k), matched, text) {
+            if self
+                .e
+                .config
+                .allows(id, at.service, key.map(|k| &**k), matched, text)
+            {
                 continue;
             }
             self.pii.add(h, loc, key, at, non_string);

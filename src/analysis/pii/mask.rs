@@ -48,7 +48,11 @@ pub fn ssn(serial: &str) -> String {
 /// `+44 *** *** 0123` style: the leading `+` and country digit, then the last two digits.
 pub fn phone(digits: &str, plus: bool) -> String {
     let n = digits.len();
-    let head = if plus { digits.get(..1).unwrap_or("") } else { "" };
+    let head = if plus {
+        digits.get(..1).unwrap_or("")
+    } else {
+        ""
+    };
     let tail = digits.get(n.saturating_sub(2)..).unwrap_or("");
     let masked = n.saturating_sub(head.len() + tail.len());
     format!(
@@ -125,7 +129,10 @@ mod tests {
         assert_eq!(card("4111111111111111"), "4111 **** **** 1111");
         assert_eq!(card("378282246310005"), "3782 **** *** 0005");
         assert_eq!(key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA************MPLE");
-        assert_eq!(iban("DE89370400440532013000"), "DE89 **** **** **** ** 3000");
+        assert_eq!(
+            iban("DE89370400440532013000"),
+            "DE89 **** **** **** ** 3000"
+        );
         assert_eq!(ssn("1234"), "***-**-1234");
         assert_eq!(phone("4420794600", true), "+4*******00");
         assert_eq!(ip("81.2.69.160"), "81.2.*.*");

@@ -14,6 +14,7 @@
 
 pub mod collect;
 pub mod config;
+mod detect;
 pub mod driver;
 pub mod mask;
 pub mod redaction;
@@ -88,7 +89,10 @@ impl Location {
     pub fn has_key(self) -> bool {
         matches!(
             self,
-            Location::SpanAttribute | Location::ResourceAttribute | Location::EventAttribute | Location::LinkAttribute
+            Location::SpanAttribute
+                | Location::ResourceAttribute
+                | Location::EventAttribute
+                | Location::LinkAttribute
         )
     }
 }

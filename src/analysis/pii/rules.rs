@@ -109,43 +109,77 @@ impl Rule {
 
     fn summary(self) -> &'static str {
         match self {
-            Rule::UrlCredentials => "a URL carries a user name and password (scheme://user:pass@host)",
-            Rule::SignedUrl => "a URL query carries a signature or credential (X-Amz-Signature, sig, token, api_key…)",
+            Rule::UrlCredentials => {
+                "a URL carries a user name and password (scheme://user:pass@host)"
+            }
+            Rule::SignedUrl => {
+                "a URL query carries a signature or credential (X-Amz-Signature, sig, token, api_key…)"
+            }
             Rule::PrivateKey => "a PEM private key block",
             Rule::BasicAuth => "an `Authorization: Basic` value that decodes to user:password",
             Rule::BearerToken => "an `Authorization: Bearer` (or Token) credential",
             Rule::Jwt => "a JSON Web Token (three base64url parts, the header names an `alg`)",
             Rule::AwsAccessKey => "an AWS access key id (AKIA/ASIA… followed by 16 characters)",
             Rule::ApiToken => "a vendor API token (GitHub, GitLab, Slack, Stripe, Google API key)",
-            Rule::SecretKeyName => "an attribute whose key names a secret (password, secret, token, api_key, authorization, cookie…) has a value",
-            Rule::CreditCard => "a payment card number (Luhn-valid, known issuer prefix and length)",
+            Rule::SecretKeyName => {
+                "an attribute whose key names a secret (password, secret, token, api_key, authorization, cookie…) has a value"
+            }
+            Rule::CreditCard => {
+                "a payment card number (Luhn-valid, known issuer prefix and length)"
+            }
             Rule::UsSsn => "a US social security number (valid area, group and serial)",
             Rule::Iban => "an international bank account number (country length, mod-97 check)",
             Rule::Email => "an email address",
             Rule::Phone => "a phone number (E.164, or national format under a phone-like key)",
-            Rule::IpAddress => "a public IP address (personal data under GDPR when it is a client's)",
+            Rule::IpAddress => {
+                "a public IP address (personal data under GDPR when it is a client's)"
+            }
             Rule::SqlLiteral => "a database statement carries literal values instead of parameters",
         }
     }
 
     fn help(self) -> &'static str {
         match self {
-            Rule::UrlCredentials => "Record URLs without userinfo (OpenTelemetry semantic conventions: replace it with REDACTED:REDACTED) and rotate the exposed password.",
-            Rule::SignedUrl => "Replace the parameter's value with REDACTED before recording the URL (semantic conventions: AWSAccessKeyId, Signature, sig, X-Goog-Signature) and rotate exposed tokens.",
+            Rule::UrlCredentials => {
+                "Record URLs without userinfo (OpenTelemetry semantic conventions: replace it with REDACTED:REDACTED) and rotate the exposed password."
+            }
+            Rule::SignedUrl => {
+                "Replace the parameter's value with REDACTED before recording the URL (semantic conventions: AWSAccessKeyId, Signature, sig, X-Goog-Signature) and rotate exposed tokens."
+            }
             Rule::PrivateKey => "Never record key material; rotate the key.",
-            Rule::BasicAuth => "Do not record the Authorization header (or record only its scheme); rotate the password.",
-            Rule::BearerToken => "Do not record the Authorization header value (or record only its scheme); tokens in telemetry can be replayed until they expire.",
-            Rule::Jwt => "Drop or mask the token before it reaches telemetry; a JWT is a credential until it expires and its claims often hold personal data.",
-            Rule::AwsAccessKey => "Remove the key id from telemetry and rotate the key pair if its secret may have leaked with it.",
+            Rule::BasicAuth => {
+                "Do not record the Authorization header (or record only its scheme); rotate the password."
+            }
+            Rule::BearerToken => {
+                "Do not record the Authorization header value (or record only its scheme); tokens in telemetry can be replayed until they expire."
+            }
+            Rule::Jwt => {
+                "Drop or mask the token before it reaches telemetry; a JWT is a credential until it expires and its claims often hold personal data."
+            }
+            Rule::AwsAccessKey => {
+                "Remove the key id from telemetry and rotate the key pair if its secret may have leaked with it."
+            }
             Rule::ApiToken => "Remove the token from telemetry and revoke it.",
-            Rule::SecretKeyName => "Stop recording the attribute, or mask it at the source or in the Collector (redaction processor blocked_key_patterns). Add the key to the lint config allowlist if the value is not a secret.",
-            Rule::CreditCard => "Card numbers must not be stored unmasked (PCI DSS): mask at the source or with the Collector's redaction processor (blocked_values, redact_all_types for integers).",
+            Rule::SecretKeyName => {
+                "Stop recording the attribute, or mask it at the source or in the Collector (redaction processor blocked_key_patterns). Add the key to the lint config allowlist if the value is not a secret."
+            }
+            Rule::CreditCard => {
+                "Card numbers must not be stored unmasked (PCI DSS): mask at the source or with the Collector's redaction processor (blocked_values, redact_all_types for integers)."
+            }
             Rule::UsSsn => "Remove the number at the source; mask it in the Collector meanwhile.",
             Rule::Iban => "Remove or mask account numbers before export.",
-            Rule::Email => "Record a stable pseudonymous id instead of the address, or mask it in the Collector.",
-            Rule::Phone => "Record a pseudonymous id instead of the number, or mask it in the Collector.",
-            Rule::IpAddress => "Truncate or hash client addresses where your policy treats them as personal data; server and private addresses are not reported.",
-            Rule::SqlLiteral => "Use bind parameters, or let the instrumentation or the Collector (redaction processor db_sanitizer) replace literals with `?`.",
+            Rule::Email => {
+                "Record a stable pseudonymous id instead of the address, or mask it in the Collector."
+            }
+            Rule::Phone => {
+                "Record a pseudonymous id instead of the number, or mask it in the Collector."
+            }
+            Rule::IpAddress => {
+                "Truncate or hash client addresses where your policy treats them as personal data; server and private addresses are not reported."
+            }
+            Rule::SqlLiteral => {
+                "Use bind parameters, or let the instrumentation or the Collector (redaction processor db_sanitizer) replace literals with `?`."
+            }
         }
     }
 
@@ -197,18 +231,85 @@ const SAFE_KEYS: &[&str] = &[
 /// Last segments that describe a secret rather than hold it (`token.type`, `secret.name`,
 /// `gen_ai.usage.input_tokens` is plural and never matches).
 const DESCRIPTIVE: &[&str] = &[
-    "count", "counts", "type", "kind", "usage", "length", "len", "size", "limit", "expires",
-    "expiry", "expiration", "exp", "ttl", "ts", "time", "at", "name", "id", "present", "set",
-    "enabled", "required", "valid", "endpoint", "url", "uri", "path", "file", "source",
-    "provider", "issuer", "algorithm", "alg", "method", "scheme", "version", "policy", "format",
-    "prefix", "max", "min", "used", "remaining", "total", "rotation", "strength", "status",
-    "result", "error", "reason", "ref", "arn", "audience", "scope", "scopes", "duration", "age",
+    "count",
+    "counts",
+    "type",
+    "kind",
+    "usage",
+    "length",
+    "len",
+    "size",
+    "limit",
+    "expires",
+    "expiry",
+    "expiration",
+    "exp",
+    "ttl",
+    "ts",
+    "time",
+    "at",
+    "name",
+    "id",
+    "present",
+    "set",
+    "enabled",
+    "required",
+    "valid",
+    "endpoint",
+    "url",
+    "uri",
+    "path",
+    "file",
+    "source",
+    "provider",
+    "issuer",
+    "algorithm",
+    "alg",
+    "method",
+    "scheme",
+    "version",
+    "policy",
+    "format",
+    "prefix",
+    "max",
+    "min",
+    "used",
+    "remaining",
+    "total",
+    "rotation",
+    "strength",
+    "status",
+    "result",
+    "error",
+    "reason",
+    "ref",
+    "arn",
+    "audience",
+    "scope",
+    "scopes",
+    "duration",
+    "age",
 ];
 
 const SECRET_WORDS: &[&str] = &[
-    "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "authorization",
-    "credential", "credentials", "cookie", "cookies", "authtoken", "accesstoken", "privatekey",
-    "clientsecret", "secretkey", "passcode",
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "authorization",
+    "credential",
+    "credentials",
+    "cookie",
+    "cookies",
+    "authtoken",
+    "accesstoken",
+    "privatekey",
+    "clientsecret",
+    "secretkey",
+    "passcode",
 ];
 
 /// Two-segment secret names (`api_key`, `access_key`, `private_key`, `secret_key`).
@@ -224,10 +325,41 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
 ];
 
 const NUMERIC_LAST: &[&str] = &[
-    "id", "ids", "uid", "seq", "sequence", "offset", "count", "size", "bytes", "ns", "ms", "us",
-    "time", "timestamp", "ts", "duration", "length", "port", "pid", "tid", "epoch", "nanos",
-    "millis", "index", "partition", "generation", "code", "lineno", "column", "number", "nr",
-    "num", "total", "latency", "elapsed",
+    "id",
+    "ids",
+    "uid",
+    "seq",
+    "sequence",
+    "offset",
+    "count",
+    "size",
+    "bytes",
+    "ns",
+    "ms",
+    "us",
+    "time",
+    "timestamp",
+    "ts",
+    "duration",
+    "length",
+    "port",
+    "pid",
+    "tid",
+    "epoch",
+    "nanos",
+    "millis",
+    "index",
+    "partition",
+    "generation",
+    "code",
+    "lineno",
+    "column",
+    "number",
+    "nr",
+    "num",
+    "total",
+    "latency",
+    "elapsed",
 ];
 
 /// Split a key into lowercase segments at `.`, `_`, `-`, `/`, spaces and camelCase humps.
@@ -277,12 +409,24 @@ impl KeyClass {
             cvv: matches!(last, "cvv" | "cvc" | "cvv2" | "cvc2" | "csc"),
             card,
             ssn: has("ssn") || pair("social", "security"),
-            phone: ["phone", "tel", "telephone", "mobile", "msisdn", "fax", "cell", "phonenumber"]
-                .iter()
-                .any(|w| has(w)),
+            phone: [
+                "phone",
+                "tel",
+                "telephone",
+                "mobile",
+                "msisdn",
+                "fax",
+                "cell",
+                "phonenumber",
+            ]
+            .iter()
+            .any(|w| has(w)),
             numeric: NUMERIC_LAST.contains(&last) && !card,
             version: has("version") || has("ver") || last == "oid" || has("flavor"),
-            auth_header: has("authorization") || has("cookie") || pair("auth", "token") || has("authentication"),
+            auth_header: has("authorization")
+                || has("cookie")
+                || pair("auth", "token")
+                || has("authentication"),
             client_ip: [
                 "client.address",
                 "client.socket.address",
@@ -373,7 +517,10 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), ALL.len());
-        assert!(ids.iter().all(|i| i.starts_with("pii/") && i == &i.to_lowercase()));
+        assert!(
+            ids.iter()
+                .all(|i| i.starts_with("pii/") && i == &i.to_lowercase())
+        );
         assert_eq!(Rule::from_id("pii/email"), Some(Rule::Email));
     }
 }

@@ -71,15 +71,22 @@ pub fn literals(stmt: &str) -> Option<SqlLiterals> {
             }
             x if x.is_ascii_alphabetic() || x == b'_' || x >= 0x80 => {
                 let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'$'
+                        || b[i] >= 0x80)
+                {
                     i += 1;
                 }
                 // `i` stops on an ASCII byte or the end, so the range is on char boundaries.
                 let word = stmt.get(start..i).unwrap_or("");
                 match word.to_ascii_uppercase().as_str() {
                     "WHERE" | "VALUES" | "SET" | "HAVING" | "ON" => in_filter = true,
-                    "FROM" | "JOIN" | "ORDER" | "GROUP" | "LIMIT" | "OFFSET" | "RETURNING" | "SELECT"
-                    | "INSERT" | "UPDATE" | "DELETE" | "INTO" | "UNION" => in_filter = false,
+                    "FROM" | "JOIN" | "ORDER" | "GROUP" | "LIMIT" | "OFFSET" | "RETURNING"
+                    | "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "INTO" | "UNION" => {
+                        in_filter = false
+                    }
                     _ => {}
                 }
                 push(&mut out, word);
@@ -143,15 +150,22 @@ mod tests {
 
     #[test]
     fn finds_and_sanitises_literals() {
-        let s = literals("SELECT * FROM users WHERE email = 'jane.doe@acme-corp.com' AND age > 30").unwrap();
-        assert_eq!(s.sanitized, "SELECT * FROM users WHERE email = ? AND age > ?");
+        let s = literals("SELECT * FROM users WHERE email = 'jane.doe@acme-corp.com' AND age > 30")
+            .unwrap();
+        assert_eq!(
+            s.sanitized,
+            "SELECT * FROM users WHERE email = ? AND age > ?"
+        );
         assert_eq!(s.count, 1);
         assert!(!s.sanitized.contains("jane"));
         let s = literals("INSERT INTO t (a, b) VALUES ('O''Brien', 1234567)").unwrap();
         assert_eq!(s.sanitized, "INSERT INTO t (a, b) VALUES (?, ?)");
         assert_eq!(s.count, 2);
         // Parameters, constants and LIMIT numbers are fine.
-        assert_eq!(literals("SELECT * FROM users WHERE id = $1 AND deleted = 0 LIMIT 10"), None);
+        assert_eq!(
+            literals("SELECT * FROM users WHERE id = $1 AND deleted = 0 LIMIT 10"),
+            None
+        );
         assert_eq!(literals("SELECT name FROM \"Users\" WHERE id = ?"), None);
         // Literals in comments are dropped, not counted.
         assert_eq!(literals("SELECT 1 -- WHERE x = 'secret'\nFROM t"), None);

@@ -22,14 +22,17 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The leading `n` digits as a number (0 when there are fewer).
 fn prefix(digits: &[u8], n: usize) -> u32 {
     digits
         .get(..n)
-        .map(|p| p.iter().fold(0u32, |a, &b| a * 10 + u32::from(b.wrapping_sub(b'0'))))
+        .map(|p| {
+            p.iter()
+                .fold(0u32, |a, &b| a * 10 + u32::from(b.wrapping_sub(b'0')))
+        })
         .unwrap_or(0)
 }
 
@@ -69,7 +72,9 @@ pub fn card_network(digits: &[u8]) -> Option<&'static str> {
 
 /// All bytes equal (`0000000000000000`): a placeholder, not a number anyone was issued.
 pub fn all_same(digits: &[u8]) -> bool {
-    digits.first().is_some_and(|f| digits.iter().all(|b| b == f))
+    digits
+        .first()
+        .is_some_and(|f| digits.iter().all(|b| b == f))
 }
 
 /// A payment card number: 12-19 digits, a known network for its prefix and length, Luhn valid,
@@ -82,6 +87,7 @@ pub fn is_card(digits: &[u8]) -> bool {
 }
 
 /// IBAN lengths per country (ISO 13616 registry).
+#[rustfmt::skip]
 const IBAN_LENGTHS: &[(&str, usize)] = &[
     ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16),
     ("BG", 22), ("BH", 22), ("BR", 29), ("BY", 28), ("CH", 21), ("CR", 22), ("CY", 28),
@@ -114,7 +120,11 @@ pub fn is_iban(compact: &[u8]) -> bool {
             b'A'..=b'Z' => u32::from(b - b'A') + 10,
             _ => return false,
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -125,7 +135,10 @@ pub fn is_ssn(area: u32, group: u32, serial: u32) -> bool {
     if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
         return false;
     }
-    if matches!((area, group, serial), (78, 5, 1120) | (219, 9, 9999) | (123, 45, 6789)) {
+    if matches!(
+        (area, group, serial),
+        (78, 5, 1120) | (219, 9, 9999) | (123, 45, 6789)
+    ) {
         return false;
     }
     let s = format!("{area:03}{group:02}{serial:04}");
@@ -284,25 +297,50 @@ pub fn is_masked(s: &str) -> bool {
     // `Bearer ***`: look at the credential, not the scheme.
     let s = match s.split_once([' ', '\t']) {
         Some((scheme, rest))
-            if ["bearer", "basic", "token", "digest"].iter().any(|w| scheme.eq_ignore_ascii_case(w)) =>
+            if ["bearer", "basic", "token", "digest"]
+                .iter()
+                .any(|w| scheme.eq_ignore_ascii_case(w)) =>
         {
             rest
         }
         _ => s,
     };
-    let t = s.trim().trim_matches(|c| matches!(c, '<' | '>' | '[' | ']' | '(' | ')' | '"' | '\''));
+    let t = s
+        .trim()
+        .trim_matches(|c| matches!(c, '<' | '>' | '[' | ']' | '(' | ')' | '"' | '\''));
     if t.is_empty() {
         return true;
     }
-    if t.bytes().all(|b| matches!(b, b'*' | b'x' | b'X' | b'#' | b'.' | b'-' | b'_' | 0xe2 | 0x80 | 0xa2)) {
+    if t.bytes().all(|b| {
+        matches!(
+            b,
+            b'*' | b'x' | b'X' | b'#' | b'.' | b'-' | b'_' | 0xe2 | 0x80 | 0xa2
+        )
+    }) {
         return true;
     }
     let l = t.to_ascii_lowercase();
     matches!(
         l.as_str(),
-        "redacted" | "filtered" | "masked" | "hidden" | "removed" | "secret" | "none" | "null"
-            | "nil" | "undefined" | "n/a" | "na" | "true" | "false" | "password" | "changeme"
-            | "omitted" | "sanitized" | "scrubbed"
+        "redacted"
+            | "filtered"
+            | "masked"
+            | "hidden"
+            | "removed"
+            | "secret"
+            | "none"
+            | "null"
+            | "nil"
+            | "undefined"
+            | "n/a"
+            | "na"
+            | "true"
+            | "false"
+            | "password"
+            | "changeme"
+            | "omitted"
+            | "sanitized"
+            | "scrubbed"
     ) || l.starts_with("${")
         || l.starts_with("{{")
         || (l.starts_with('%') && l.ends_with('%'))
