@@ -29,6 +29,7 @@ pub const ATTRIBUTE_RULE: &str = "cardinality/attribute";
 pub const SPAN_NAME_RULE: &str = "cardinality/span-name";
 pub const MAX_KEYS: usize = 5_000;
 pub const MAX_TEMPLATES: usize = 1_000;
+pub const MAX_SERVICES: usize = 10_000;
 const HLL_P: u32 = 12;
 const HLL_M: usize = 1 << HLL_P;
 pub const METHOD: &str = "exact count of 64-bit value hashes up to the limit, then a HyperLogLog estimate (p=12, 4096 registers, ~1.6% standard error)";
@@ -69,6 +70,25 @@ impl Hasher for IdHasher {
 }
 
 pub type HashSet64 = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+/// A fast hasher for short string keys (attribute keys, service names). Not seeded: the maps it
+/// serves are bounded ([`MAX_KEYS`], [`MAX_SERVICES`]), so colliding keys cannot grow them.
+#[derive(Default)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(self.0, bytes);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = self.0.rotate_left(8) ^ u64::from(i);
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// A distinct counter: exact up to `cap + 1` hashes, then HyperLogLog.
 #[derive(Clone, Debug)]
@@ -193,6 +213,13 @@ fn fmix(mut h: u64) -> u64 {
 /// Hash of a typed value (the type is part of it: `5` and `"5"` differ). Nested arrays and maps
 /// are walked with an explicit stack.
 pub fn hash_value(v: &Value) -> u64 {
+    match v {
+        Value::Str(s) => return hash_bytes(1, s.as_bytes()),
+        Value::Int(i) => return hash_bytes(3, &i.to_le_bytes()),
+        Value::Bool(b) => return hash_bytes(2, &[u8::from(*b)]),
+        Value::Double(d) => return hash_bytes(4, &d.to_bits().to_le_bytes()),
+        _ => {}
+    }
     let mut h = 0u64;
     let mut stack: Vec<&Value> = vec![v];
     while let Some(v) = stack.pop() {
@@ -254,13 +281,52 @@ pub struct KeyStats {
     pub first: Option<(TraceId, SpanId)>,
 }
 
+impl KeyStats {
+    fn add(
+        &mut self,
+        key: &str,
+        value: &Value,
+        service: &Arc<str>,
+        at: (TraceId, SpanId),
+        cap: usize,
+        masker: Masker<'_>,
+    ) {
+        let h = hash_value(value);
+        self.distinct.insert(h, cap);
+        self.occurrences += 1;
+        if looks_like_id(value) {
+            self.id_like += 1;
+        }
+        if self.first.is_none() {
+            self.first = Some(at);
+        }
+        if self.examples.len() < 3 && !self.examples.iter().any(|e| e.0 == h) {
+            self.examples.push((h, example(key, value, masker)));
+        }
+        if self.services.len() < 3 && !self.services.iter().any(|s| s == service) {
+            self.services.push(service.clone());
+        }
+    }
+}
+
 /// Per-key and per-service counters; one per worker, merged at the end.
 #[derive(Default)]
 pub struct CardAcc {
     pub cap: usize,
-    pub attrs: [HashMap<Arc<str>, KeyStats>; 3],
+    pub attrs: [FastMap<Arc<str>, KeyStats>; 3],
     pub untracked_keys: [u64; 3],
-    pub names: HashMap<Arc<str>, NameStats>,
+    pub names: FastMap<Arc<str>, NameStats>,
+    /// Spans of services beyond [`MAX_SERVICES`].
+    pub untracked_services: u64,
+    /// In a worker: the example hashes the run already has, so that a worker does not mask
+    /// examples that the merge would drop.
+    pub known: Option<Arc<Known>>,
+}
+
+/// Example hashes per key of the accumulated state.
+#[derive(Default)]
+pub struct Known {
+    pub attrs: [FastMap<Arc<str>, Vec<u64>>; 3],
 }
 
 /// Masks an example value before it is kept (PII never reaches the table).
@@ -284,32 +350,26 @@ impl CardAcc {
         at: (TraceId, SpanId),
         masker: Masker<'_>,
     ) {
+        let cap = self.cap;
         let map = &mut self.attrs[scope as usize];
-        if !map.contains_key(&**key) {
-            if map.len() >= MAX_KEYS {
-                self.untracked_keys[scope as usize] += 1;
-                return;
-            }
-            map.insert(key.clone(), KeyStats::default());
-        }
-        let Some(stats) = map.get_mut(&**key) else {
+        if let Some(stats) = map.get_mut(&**key) {
+            stats.add(key, value, service, at, cap, masker);
             return;
-        };
-        let h = hash_value(value);
-        stats.distinct.insert(h, self.cap);
-        stats.occurrences += 1;
-        if looks_like_id(value) {
-            stats.id_like += 1;
         }
-        if stats.first.is_none() {
-            stats.first = Some(at);
+        if map.len() >= MAX_KEYS {
+            self.untracked_keys[scope as usize] += 1;
+            return;
         }
-        if stats.examples.len() < 3 && !stats.examples.iter().any(|e| e.0 == h) {
-            stats.examples.push((h, example(key, value, masker)));
+        let mut stats = KeyStats::default();
+        if let Some(known) = self
+            .known
+            .as_ref()
+            .and_then(|k| k.attrs[scope as usize].get(&**key))
+        {
+            stats.examples = known.iter().map(|&h| (h, String::new())).collect();
         }
-        if stats.services.len() < 3 && !stats.services.iter().any(|s| s == service) {
-            stats.services.push(service.clone());
-        }
+        stats.add(key, value, service, at, cap, masker);
+        map.insert(key.clone(), stats);
     }
 
     pub fn add_name(
@@ -320,12 +380,37 @@ impl CardAcc {
         masker: Masker<'_>,
     ) {
         let cap = self.cap;
-        if !self.names.contains_key(&**service) {
-            self.names.insert(service.clone(), NameStats::default());
-        }
         if let Some(stats) = self.names.get_mut(&**service) {
             stats.add(name, at, cap, masker);
+            return;
         }
+        if self.names.len() >= MAX_SERVICES {
+            self.untracked_services += 1;
+            return;
+        }
+        let mut stats = NameStats::default();
+        stats.add(name, at, cap, masker);
+        self.names.insert(service.clone(), stats);
+    }
+
+    /// A worker's accumulator for this state: same limit, knows the examples already kept.
+    pub fn worker(&self, known: &Arc<Known>) -> CardAcc {
+        CardAcc {
+            cap: self.cap,
+            known: Some(known.clone()),
+            ..CardAcc::default()
+        }
+    }
+
+    /// The example hashes kept so far, per key.
+    pub fn known(&self) -> Known {
+        let mut k = Known::default();
+        for (dst, src) in k.attrs.iter_mut().zip(&self.attrs) {
+            for (key, s) in src {
+                dst.insert(key.clone(), s.examples.iter().map(|e| e.0).collect());
+            }
+        }
+        k
     }
 
     pub fn merge(&mut self, other: CardAcc) {
@@ -337,7 +422,11 @@ impl CardAcc {
                     m.occurrences += s.occurrences;
                     m.id_like += s.id_like;
                     for e in s.examples {
-                        if m.examples.len() < 3 && !m.examples.iter().any(|x| x.0 == e.0) {
+                        let placeholder = e.1.is_empty();
+                        if !placeholder
+                            && m.examples.len() < 3
+                            && !m.examples.iter().any(|x| x.0 == e.0)
+                        {
                             m.examples.push(e);
                         }
                     }
@@ -355,9 +444,12 @@ impl CardAcc {
         for (a, b) in self.untracked_keys.iter_mut().zip(other.untracked_keys) {
             *a += b;
         }
+        self.untracked_services += other.untracked_services;
         for (svc, n) in other.names {
+            let full = self.names.len() >= MAX_SERVICES;
             match self.names.get_mut(&svc) {
                 Some(m) => m.merge(n, cap),
+                None if full => self.untracked_services += n.spans,
                 None => {
                     self.names.insert(svc, n);
                 }

@@ -254,6 +254,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         "attributes": attrs_json,
         "untracked_keys": {"span": acc.untracked_keys[0], "resource": acc.untracked_keys[1], "event": acc.untracked_keys[2]},
         "span_names": names_json,
+        "untracked_service_spans": acc.untracked_services,
     });
     CardReport {
         findings,

@@ -38,7 +38,7 @@ impl Scanner {
         st: &Stats,
         out: &mut Vec<Hit>,
     ) {
-        if flags & F_URL != 0 && self.on(Rule::UrlCredentials) {
+        if flags & F_URL != 0 && st.at && self.on(Rule::UrlCredentials) {
             for caps in self.url_cred.captures_iter(text) {
                 let (Some(all), Some(user), Some(pass)) = (caps.get(0), caps.get(1), caps.get(2))
                 else {

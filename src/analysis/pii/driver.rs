@@ -3,7 +3,8 @@
 //! bounded (hash sets up to the limit, HyperLogLog above, capped key and group counts).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -14,7 +15,7 @@ use super::collect::{At, PiiAcc};
 use super::config::LintConfig;
 use super::scan::{CustomPattern, Hit, KeyInfo, Scanner};
 use super::{Location, Rule, RuleKey, mask, rules, validators};
-use crate::analysis::cardinality::{self, CardAcc, Scope};
+use crate::analysis::cardinality::{self, CardAcc, FastHasher, FastMap, Scope};
 use crate::analysis::findings::Finding;
 use crate::model::{KeyValue, Span, TraceId, Value};
 
@@ -22,7 +23,7 @@ static ENGINE_IDS: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
     /// Key classes per engine, per thread (keys repeat on every span; classify each once).
-    static KEY_CACHE: RefCell<(u64, HashMap<Box<str>, KeyInfo>)> = RefCell::new((0, HashMap::new()));
+    static KEY_CACHE: RefCell<(u64, FastMap<Box<str>, KeyInfo>)> = RefCell::new((0, FastMap::default()));
 }
 
 /// Compiled rules and settings for one lint run.
@@ -93,10 +94,12 @@ impl LintEngine {
     pub fn add_batch(&self, st: &mut LintState, batch: &[Span]) {
         st.spans += batch.len() as u64;
         st.traces.extend(batch.iter().map(|s| s.trace_id));
+        let known = Arc::new(st.card.known());
+        let card_state = &st.card;
         let (pii, card) = batch
             .par_chunks(256)
             .fold(
-                || Worker::new(self),
+                || Worker::new(self, card_state.worker(&known)),
                 |mut w, chunk| {
                     for s in chunk {
                         w.span(s);
@@ -193,17 +196,17 @@ struct Worker<'e> {
     pii: PiiAcc,
     card: CardAcc,
     hits: Vec<Hit>,
-    resources: HashSet<usize>,
+    resources: HashSet<usize, BuildHasherDefault<FastHasher>>,
 }
 
 impl<'e> Worker<'e> {
-    fn new(e: &'e LintEngine) -> Self {
+    fn new(e: &'e LintEngine, card: CardAcc) -> Self {
         Worker {
             e,
             pii: PiiAcc::default(),
-            card: CardAcc::new(e.limit),
+            card,
             hits: Vec::new(),
-            resources: HashSet::new(),
+            resources: HashSet::default(),
         }
     }
 

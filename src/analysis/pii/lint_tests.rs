@@ -467,17 +467,66 @@ fn lint_scan_throughput() {
         .flat_map(|s| s.attributes.iter())
         .map(|kv| kv.key.len() + kv.value.to_string().len())
         .sum();
-    for _ in 0..2 {
+    let pii_off = LintConfig::parse("disable = [\"pii/*\"]", "bench").unwrap();
+    for (label, cfg, batch) in [
+        ("full, 1000-span batches", LintConfig::default(), 1000),
+        ("full, 1000-span batches", LintConfig::default(), 1000),
+        ("cardinality only", pii_off, 1000),
+    ] {
         let t = std::time::Instant::now();
-        let (_, r) = run(LintConfig::default(), 100, &spans);
+        let engine = LintEngine::new(cfg, 100);
+        let mut st = engine.state();
+        for chunk in spans.chunks(batch) {
+            engine.add_batch(&mut st, chunk);
+        }
+        let r = engine.finish(st);
         let secs = t.elapsed().as_secs_f64();
         println!(
-            "lint scan: {n} spans (10 attributes each, {:.1} MB of keys+values) in {secs:.3}s = {:.0} spans/s, {:.0} MB/s of attribute text, {} findings, {} threads",
+            "lint scan ({label}): {n} spans (10 attributes each, {:.1} MB of keys+values) in {secs:.3}s = {:.0} spans/s, {:.0} MB/s of attribute text, {} findings, {} threads",
             bytes as f64 / 1e6,
             n as f64 / secs,
             bytes as f64 / 1e6 / secs,
             r.findings.len(),
             rayon::current_num_threads()
         );
+    }
+}
+
+/// Per-value cost of the scanner by kind of value (single thread).
+#[test]
+#[ignore = "benchmark"]
+fn scan_cost_per_value() {
+    let engine = LintEngine::new(LintConfig::default(), 100);
+    let sc = &engine.scanner;
+    let cases: &[(&str, &str)] = &[
+        ("http.request.method", "GET"),
+        ("http.route", "/users/{id}"),
+        ("url.full", "https://api.acme.net/users/123456?page=2"),
+        (
+            "user_agent.original",
+            "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/126.0",
+        ),
+        (
+            "db.statement",
+            "SELECT id, total FROM orders WHERE user_id = $1",
+        ),
+        ("net.peer.name", "orders-db.internal"),
+        ("request.id", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        (
+            "exception.message",
+            "connection reset by peer while reading response from upstream",
+        ),
+        ("enduser.email", "jane.doe@acme-corp.com"),
+    ];
+    let mut hits = Vec::new();
+    for (k, v) in cases {
+        let info = sc.key_info(k);
+        let n = 200_000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            sc.scan_str(&info, std::hint::black_box(v), &mut hits);
+        }
+        let ns = t.elapsed().as_nanos() as f64 / f64::from(n);
+        println!("{k:<22} {:>4} bytes {ns:>7.0} ns/value", v.len());
     }
 }

@@ -40,20 +40,30 @@ pub struct CustomPattern {
     pub keys: Option<Regex>,
 }
 
+/// Keywords that gate the secret detectors (case-sensitive, so the automaton can use its SIMD
+/// prefilter; the auth schemes are listed in their usual spellings).
 const KW: &[(&str, u32)] = &[
+    ("Bearer", F_AUTH),
     ("bearer", F_AUTH),
+    ("BEARER", F_AUTH),
+    ("Basic", F_AUTH),
     ("basic", F_AUTH),
+    ("BASIC", F_AUTH),
+    ("Token", F_AUTH),
     ("token", F_AUTH),
+    ("TOKEN", F_AUTH),
+    ("Digest", F_AUTH),
     ("digest", F_AUTH),
+    ("Negotiate", F_AUTH),
     ("negotiate", F_AUTH),
-    ("eyj", F_JWT),
-    ("akia", F_AWS),
-    ("asia", F_AWS),
-    ("abia", F_AWS),
-    ("acca", F_AWS),
-    ("a3t", F_AWS),
+    ("eyJ", F_JWT),
+    ("AKIA", F_AWS),
+    ("ASIA", F_AWS),
+    ("ABIA", F_AWS),
+    ("ACCA", F_AWS),
+    ("A3T", F_AWS),
     ("://", F_URL),
-    ("-----begin", F_PEM),
+    ("-----BEGIN", F_PEM),
     ("ghp_", F_API),
     ("gho_", F_API),
     ("ghu_", F_API),
@@ -62,11 +72,10 @@ const KW: &[(&str, u32)] = &[
     ("github_pat_", F_API),
     ("glpat-", F_API),
     ("xox", F_API),
-    ("sk_live_", F_API),
-    ("rk_live_", F_API),
-    ("sk_test_", F_API),
-    ("sk_prod_", F_API),
-    ("aiza", F_API),
+    ("k_live_", F_API),
+    ("k_test_", F_API),
+    ("k_prod_", F_API),
+    ("AIza", F_API),
 ];
 pub(super) const F_AUTH: u32 = 1;
 pub(super) const F_JWT: u32 = 2;
@@ -112,7 +121,6 @@ impl Scanner {
             enabled[*r as usize] = false;
         }
         let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(KW.iter().map(|(k, _)| k))
             .expect("keyword automaton");
@@ -197,6 +205,9 @@ impl Scanner {
                 _ => {}
             }
         }
+        if st.digits >= 8 {
+            number_shapes(b, &mut st);
+        }
         let id_like = v::is_id_like(text);
         if !id_like {
             let flags = if b.len() >= 10 {
@@ -208,20 +219,20 @@ impl Scanner {
             if st.at && st.dots > 0 && self.on(Rule::Email) {
                 self.emails(text, out);
             }
-            if st.digits >= 12 && self.on(Rule::CreditCard) {
+            if st.run >= 12 && self.on(Rule::CreditCard) {
                 self.cards(c, text, out);
             }
-            if st.digits >= 9 && st.seps && self.on(Rule::UsSsn) {
+            if st.run >= 9 && st.seps && self.on(Rule::UsSsn) {
                 self.ssns(text, out);
             }
-            if st.digits >= 8 && st.upper >= 2 && b.len() >= 15 && self.on(Rule::Iban) {
+            if st.iban_start && st.digits >= 8 && b.len() >= 15 && self.on(Rule::Iban) {
                 self.ibans(text, out);
             }
             if st.plus && st.digits >= 8 && self.on(Rule::Phone) {
                 self.phones(text, out);
             }
             if !c.version && !c.server_ip && self.on(Rule::IpAddress) {
-                if st.dots >= 3 && st.digits >= 4 {
+                if st.dotted >= 3 || (st.digits < 8 && st.dots >= 3 && st.digits >= 4) {
                     self.ipv4s(c, text, out);
                 }
                 if st.colons >= 2 {
@@ -299,7 +310,7 @@ impl Scanner {
 
     fn keywords(&self, text: &str) -> u32 {
         let mut f = 0;
-        for m in self.ac.find_overlapping_iter(text) {
+        for m in self.ac.find_iter(text) {
             f |= KW.get(m.pattern().as_usize()).map_or(0, |k| k.1);
         }
         f
@@ -317,6 +328,46 @@ pub(super) struct Stats {
     pub(super) question: bool,
     pub(super) equals: bool,
     pub(super) seps: bool,
+    /// Longest run of digits with single separators.
+    pub(super) run: usize,
+    /// Most dots inside one number (`81.2.69.160` has 3).
+    pub(super) dotted: usize,
+    /// Two capitals followed by two digits somewhere (an IBAN can start there).
+    pub(super) iban_start: bool,
+}
+
+/// The longest digit run (single spaces or dashes allowed between digits), the most dots inside
+/// one number, and whether two capitals precede two digits: only for values with 8+ digits.
+fn number_shapes(b: &[u8], st: &mut Stats) {
+    let (mut run, mut last_sep, mut dots, mut prev_digit) = (0usize, false, 0usize, false);
+    // Classes of the last three bytes: 1 = capital, 2 = digit, 0 = other.
+    let (mut p1, mut p2, mut p3) = (0u8, 0u8, 0u8);
+    for &x in b {
+        let digit = x.is_ascii_digit();
+        if digit {
+            run += 1;
+            st.run = st.run.max(run);
+            last_sep = false;
+        } else if (x == b' ' || x == b'-') && run > 0 && !last_sep {
+            last_sep = true;
+        } else {
+            run = 0;
+            last_sep = false;
+        }
+        if x == b'.' && prev_digit {
+            dots += 1;
+            st.dotted = st.dotted.max(dots);
+        } else if !digit {
+            dots = 0;
+        }
+        st.iban_start |= digit && p1 == 2 && p2 == 1 && p3 == 1;
+        (p3, p2, p1) = (
+            p2,
+            p1,
+            u8::from(x.is_ascii_uppercase()) + 2 * u8::from(digit),
+        );
+        prev_digit = digit;
+    }
 }
 
 /// Keep, among overlapping hits, the one of the higher-priority rule (then the earlier one).

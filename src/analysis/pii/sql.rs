@@ -17,6 +17,15 @@ const MAX_SHOWN: usize = 200;
 /// value position: constants like `deleted = 0` alone are not reported.
 pub fn literals(stmt: &str) -> Option<SqlLiterals> {
     let b = stmt.as_bytes();
+    // Most statements are parameterised: no quote and no 6-digit run means nothing to report.
+    let mut run = 0;
+    let long_number = b.iter().any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 6
+    });
+    if !long_number && !b.contains(&b'\'') {
+        return None;
+    }
     let mut out = String::with_capacity(stmt.len().min(MAX_SHOWN + 8));
     let mut i = 0;
     let mut in_filter = false;
