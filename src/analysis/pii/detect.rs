@@ -371,14 +371,13 @@ impl Scanner {
     }
 
     pub(super) fn signed(&self, c: &KeyClass, text: &str, out: &mut Vec<Hit>) {
-        let mut queries: Vec<(usize, &str)> = Vec::new();
-        if c.query {
-            queries.push((0, text));
-        }
-        for (i, _) in text.match_indices('?') {
-            queries.push((i + 1, &text[i + 1..]));
-        }
-        for (base, q) in queries {
+        let starts = c
+            .query
+            .then_some(0)
+            .into_iter()
+            .chain(text.match_indices('?').map(|(i, _)| i + 1));
+        for base in starts {
+            let q = &text[base..];
             let end = q.find(['#', ' ', '\t', '\n', '"', '\'']).unwrap_or(q.len());
             let mut pos = base;
             for part in q[..end].split(['&', ';']) {

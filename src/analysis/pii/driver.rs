@@ -40,7 +40,7 @@ pub struct LintEngine {
 pub struct LintState {
     pub pii: PiiAcc,
     pub card: CardAcc,
-    pub traces: HashSet<TraceId>,
+    pub traces: HashSet<TraceId, BuildHasherDefault<FastHasher>>,
     pub spans: u64,
 }
 
@@ -85,7 +85,7 @@ impl LintEngine {
         LintState {
             pii: PiiAcc::default(),
             card: CardAcc::new(self.limit),
-            traces: HashSet::new(),
+            traces: HashSet::default(),
             spans: 0,
         }
     }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use memchr::{memchr2_iter, memmem};
 use regex::Regex;
 
 use super::detect::{hit, ssn_digits};
@@ -40,43 +40,6 @@ pub struct CustomPattern {
     pub keys: Option<Regex>,
 }
 
-/// Keywords that gate the secret detectors (case-sensitive, so the automaton can use its SIMD
-/// prefilter; the auth schemes are listed in their usual spellings).
-const KW: &[(&str, u32)] = &[
-    ("Bearer", F_AUTH),
-    ("bearer", F_AUTH),
-    ("BEARER", F_AUTH),
-    ("Basic", F_AUTH),
-    ("basic", F_AUTH),
-    ("BASIC", F_AUTH),
-    ("Token", F_AUTH),
-    ("token", F_AUTH),
-    ("TOKEN", F_AUTH),
-    ("Digest", F_AUTH),
-    ("digest", F_AUTH),
-    ("Negotiate", F_AUTH),
-    ("negotiate", F_AUTH),
-    ("eyJ", F_JWT),
-    ("AKIA", F_AWS),
-    ("ASIA", F_AWS),
-    ("ABIA", F_AWS),
-    ("ACCA", F_AWS),
-    ("A3T", F_AWS),
-    ("://", F_URL),
-    ("-----BEGIN", F_PEM),
-    ("ghp_", F_API),
-    ("gho_", F_API),
-    ("ghu_", F_API),
-    ("ghs_", F_API),
-    ("ghr_", F_API),
-    ("github_pat_", F_API),
-    ("glpat-", F_API),
-    ("xox", F_API),
-    ("k_live_", F_API),
-    ("k_test_", F_API),
-    ("k_prod_", F_API),
-    ("AIza", F_API),
-];
 pub(super) const F_AUTH: u32 = 1;
 pub(super) const F_JWT: u32 = 2;
 pub(super) const F_AWS: u32 = 4;
@@ -87,7 +50,6 @@ pub(super) const F_API: u32 = 32;
 pub struct Scanner {
     pub(super) enabled: [bool; 16],
     pub(super) allow_reserved_domains: bool,
-    pub(super) ac: AhoCorasick,
     pub(super) email: Regex,
     pub(super) card: Regex,
     pub(super) ssn: Regex,
@@ -102,6 +64,7 @@ pub struct Scanner {
     pub(super) pem: Regex,
     pub(super) api: Regex,
     pub(crate) custom: Vec<CustomPattern>,
+    finders: [memmem::Finder<'static>; 4],
 }
 
 fn re(p: &str) -> Regex {
@@ -120,14 +83,9 @@ impl Scanner {
         for r in disabled {
             enabled[*r as usize] = false;
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(KW.iter().map(|(k, _)| k))
-            .expect("keyword automaton");
         Scanner {
             enabled,
             allow_reserved_domains,
-            ac,
             email: re(r"[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,63}"),
             card: re(r"[0-9](?:[ -]?[0-9]){11,18}"),
             ssn: re(r"[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}"),
@@ -146,6 +104,7 @@ impl Scanner {
                 r"(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20}|xox[baprs]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,99}|AIza[A-Za-z0-9_-]{35})",
             ),
             custom,
+            finders: [b"://".as_slice(), b"-----BEGIN", b"eyJ", b"AIza"].map(memmem::Finder::new),
         }
     }
 
@@ -210,11 +169,7 @@ impl Scanner {
         }
         let id_like = v::is_id_like(text);
         if !id_like {
-            let flags = if b.len() >= 10 {
-                self.keywords(text)
-            } else {
-                0
-            };
+            let flags = gates(b, &st, &self.finders);
             self.secrets(c, text, flags, &st, out);
             if st.at && st.dots > 0 && self.on(Rule::Email) {
                 self.emails(text, out);
@@ -307,14 +262,6 @@ impl Scanner {
         self.scan_str(&self.text_info(), text, &mut hits);
         redact_with(text, &hits)
     }
-
-    fn keywords(&self, text: &str) -> u32 {
-        let mut f = 0;
-        for m in self.ac.find_iter(text) {
-            f |= KW.get(m.pattern().as_usize()).map_or(0, |k| k.1);
-        }
-        f
-    }
 }
 
 #[derive(Default)]
@@ -334,6 +281,60 @@ pub(super) struct Stats {
     pub(super) dotted: usize,
     /// Two capitals followed by two digits somewhere (an IBAN can start there).
     pub(super) iban_start: bool,
+}
+
+/// Which secret detectors can match: cheap byte tests and short substring checks instead of
+/// running every pattern.
+fn gates(b: &[u8], st: &Stats, f4: &[memmem::Finder<'static>; 4]) -> u32 {
+    let mut f = 0;
+    if st.colons > 0 && st.at && f4[0].find(b).is_some() {
+        f |= F_URL;
+    }
+    if st.seps && b.len() >= 40 && f4[1].find(b).is_some() {
+        f |= F_PEM;
+    }
+    if st.dots >= 2 && b.len() >= 30 && f4[2].find(b).is_some() {
+        f |= F_JWT;
+    }
+    if st.upper >= 16 {
+        f |= F_AWS;
+    }
+    if b.len() >= 14 {
+        // An auth scheme is a word followed by a space or tab.
+        for i in memchr2_iter(b' ', b'\t', b) {
+            let start = b[..i]
+                .iter()
+                .rposition(|c| !c.is_ascii_alphabetic())
+                .map_or(0, |p| p + 1);
+            let word = &b[start..i];
+            if (5..=9).contains(&word.len())
+                && ["bearer", "basic", "token", "digest", "negotiate"]
+                    .iter()
+                    .any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
+            {
+                f |= F_AUTH;
+                break;
+            }
+        }
+    }
+    if b.len() >= 20 {
+        // Vendor tokens: a known prefix before `_` or `-` (ghp_, glpat-, xoxb-, sk_live_…), or AIza.
+        for i in memchr2_iter(b'_', b'-', b) {
+            let pre = &b[i.saturating_sub(6)..i];
+            let known = [
+                "ghp", "gho", "ghu", "ghs", "ghr", "github", "glpat", "xoxb", "xoxa", "xoxp",
+                "xoxr", "xoxs", "sk", "rk",
+            ];
+            if known.iter().any(|k| pre.ends_with(k.as_bytes())) {
+                f |= F_API;
+                break;
+            }
+        }
+        if st.upper > 0 && f4[3].find(b).is_some() {
+            f |= F_API;
+        }
+    }
+    f
 }
 
 /// The longest digit run (single spaces or dashes allowed between digits), the most dots inside
