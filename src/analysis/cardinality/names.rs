@@ -132,7 +132,8 @@ pub fn normalize_name(name: &str) -> (Cow<'_, str>, bool) {
     let mut start = 0;
     while i <= mb.len() {
         let c = mb.get(i).copied();
-        if c == Some(b'\'') {
+        // A quote opens a literal unless it is an apostrophe inside a word (`I'm`).
+        if c == Some(b'\'') && !(i > 0 && mb[i - 1].is_ascii_alphanumeric()) {
             let tok = &main[start..i];
             out.push_str(&classify(tok, false, &mut strong));
             let end = main[i + 1..].find('\'').map_or(mb.len(), |e| i + 1 + e + 1);

@@ -95,6 +95,7 @@ fn normaliser() {
         "SELECT shop.orders",
         "oauth2 callback",
         "WHERE id = ?",
+        "I'm a server span",
         "v2/items",
     ] {
         assert_eq!(n(s), s, "{s}");

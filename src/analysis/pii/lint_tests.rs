@@ -467,6 +467,27 @@ fn lint_scan_throughput() {
         .flat_map(|s| s.attributes.iter())
         .map(|kv| kv.key.len() + kv.value.to_string().len())
         .sum();
+    // What these spans take as OTLP/JSON lines (compact, hex ids): measured by writing one span
+    // per shape by hand; about 270 bytes of span fields plus, per attribute, the key, the value
+    // and 35-38 bytes of `{"key":…,"value":{"stringValue":…}}`.
+    let json_bytes: usize = spans
+        .iter()
+        .map(|s| {
+            270 + s.name.len()
+                + s.attributes
+                    .iter()
+                    .map(|kv| {
+                        kv.key.len()
+                            + kv.value.to_string().len()
+                            + if matches!(kv.value, Value::Int(_)) {
+                                35
+                            } else {
+                                38
+                            }
+                    })
+                    .sum::<usize>()
+        })
+        .sum();
     let pii_off = LintConfig::parse("disable = [\"pii/*\"]", "bench").unwrap();
     for (label, cfg, batch) in [
         ("full, 1000-span batches", LintConfig::default(), 1000),
@@ -482,10 +503,12 @@ fn lint_scan_throughput() {
         let r = engine.finish(st);
         let secs = t.elapsed().as_secs_f64();
         println!(
-            "lint scan ({label}): {n} spans (10 attributes each, {:.1} MB of keys+values) in {secs:.3}s = {:.0} spans/s, {:.0} MB/s of attribute text, {} findings, {} threads",
+            "lint scan ({label}): {n} spans (10 attributes each, {:.1} MB of keys+values, ~{:.0} MB as OTLP JSON) in {secs:.3}s = {:.0} spans/s, {:.0} MB/s of attribute text, ~{:.0} MB/s of OTLP JSON equivalent, {} findings, {} threads",
             bytes as f64 / 1e6,
+            json_bytes as f64 / 1e6,
             n as f64 / secs,
             bytes as f64 / 1e6 / secs,
+            json_bytes as f64 / 1e6 / secs,
             r.findings.len(),
             rayon::current_num_threads()
         );
@@ -528,5 +551,88 @@ fn scan_cost_per_value() {
         }
         let ns = t.elapsed().as_nanos() as f64 / f64::from(n);
         println!("{k:<22} {:>4} bytes {ns:>7.0} ns/value", v.len());
+    }
+}
+
+#[test]
+fn redaction_config_carries_the_config_allowlist() {
+    let cfg = LintConfig::parse(
+        "[[allow]]\nvalues = ['@mycompany\\.com$']\n[[allow]]\nkeys = [\"http.request.header.x-debug\", \"test.*\"]\n",
+        "lint.toml",
+    )
+    .unwrap();
+    let (engine, r) = run(cfg, 100, &fixture());
+    let yaml = redaction_yaml(&r.pii, &engine.config, r.spans, r.traces);
+    let doc: serde_norway::Value = serde_norway::from_str(&yaml).unwrap();
+    let p = &doc["processors"]["redaction/tracekit"];
+    assert_eq!(p["allowed_values"][0].as_str(), Some(r"@mycompany\.com$"));
+    assert_eq!(
+        p["ignored_keys"][0].as_str(),
+        Some("http.request.header.x-debug")
+    );
+    assert_eq!(p["ignored_key_patterns"][0].as_str(), Some(r"^test\..*$"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn random_spans_never_panic_and_emails_never_leak(
+        names in proptest::collection::vec("\\PC{0,40}", 1..8),
+        values in proptest::collection::vec(("[a-z._]{1,12}", "\\PC{0,60}"), 0..8),
+        local in "[a-z]{3,10}",
+    ) {
+        let email = format!("{local}.x@acme-corp.com");
+        let spans: Vec<Span> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut attrs: Vec<(&str, Value)> =
+                    values.iter().map(|(k, v)| (k.as_str(), Value::from(v.as_str()))).collect();
+                attrs.push(("contact", Value::from(email.as_str())));
+                span(1, i as u64 + 1, n, &format!("{n} {email}"), attrs)
+            })
+            .collect();
+        let (engine, r) = run(LintConfig::default(), 3, &spans);
+        let yaml = redaction_yaml(&r.pii, &engine.config, r.spans, r.traces);
+        let all = everything(&r, &yaml);
+        proptest::prop_assert!(!all.contains(&email));
+        proptest::prop_assert!(r.findings.iter().any(|f| f.rule == "pii/email"));
+    }
+}
+
+/// Probe: scan key/value pairs from a TSV (`KEY\tVALUE`) and print what is found (masked).
+/// `LINT_PROBE=/tmp/kv.tsv cargo test --lib probe_tsv -- --ignored --nocapture`
+#[test]
+#[ignore = "probe"]
+fn probe_tsv() {
+    let Ok(path) = std::env::var("LINT_PROBE") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let engine = LintEngine::new(LintConfig::default(), 100);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut hits = Vec::new();
+    for line in text.lines() {
+        let Some((k, v)) = line.split_once('\t') else {
+            continue;
+        };
+        let info = if k == "(name)" {
+            engine.scanner.text_info()
+        } else {
+            engine.scanner.key_info(k)
+        };
+        engine.scanner.scan_str(&info, v, &mut hits);
+        for h in &hits {
+            if let super::RuleKey::Builtin(r) = h.rule {
+                seen.insert(format!("{} {k} {}", r.id(), h.masked));
+            }
+        }
+        let (t, _) = crate::analysis::cardinality::normalize_name(v);
+        if k == "(name)" && t != v {
+            seen.insert(format!("name-template {t}"));
+        }
+    }
+    for s in seen {
+        println!("{s}");
     }
 }
