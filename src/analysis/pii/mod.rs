@@ -24,6 +24,8 @@ pub mod sql;
 pub mod validators;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod lint_tests;
 #[cfg(test)]
 mod tests;
