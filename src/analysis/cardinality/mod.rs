@@ -282,6 +282,11 @@ pub struct KeyStats {
 }
 
 impl KeyStats {
+    /// Distinct values; an estimate never exceeds the occurrences.
+    pub fn distinct_count(&self) -> u64 {
+        self.distinct.count().min(self.occurrences)
+    }
+
     fn add(
         &mut self,
         key: &str,

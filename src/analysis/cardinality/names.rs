@@ -40,7 +40,19 @@ pub struct NameStats {
     pub other_spans: u64,
 }
 
+impl Template {
+    /// Distinct raw names; an estimate never exceeds the spans.
+    pub fn distinct_count(&self) -> u64 {
+        self.names.count().min(self.spans)
+    }
+}
+
 impl NameStats {
+    /// Distinct span names; an estimate never exceeds the spans.
+    pub fn distinct_count(&self) -> u64 {
+        self.distinct.count().min(self.spans)
+    }
+
     pub fn add(&mut self, name: &str, at: (TraceId, SpanId), cap: usize, masker: Masker<'_>) {
         let h = hash_bytes(9, name.as_bytes());
         self.distinct.insert(h, cap);

@@ -47,19 +47,24 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
     rows.sort_by(|a, b| {
         b.2.distinct
             .count()
-            .cmp(&a.2.distinct.count())
+            .cmp(&a.2.distinct_count())
             .then(a.0.cmp(&b.0))
             .then(a.1.cmp(b.1))
     });
     let mut attrs_json = Vec::new();
     let mut text = Vec::new();
     for &(scope, key, s) in &rows {
-        let distinct = s.distinct.count();
+        let distinct = s.distinct_count();
         let exact = s.distinct.is_exact();
         let expected = expected_high_cardinality(key) || cfg.is_expected_key(key);
         let over = distinct > limit as u64;
         let id_like = s.id_like * 2 >= s.occurrences && s.occurrences > 0;
-        let examples: Vec<&str> = s.examples.iter().map(|e| e.1.as_str()).collect();
+        let mut examples: Vec<&str> = Vec::new();
+        for e in &s.examples {
+            if !e.1.is_empty() && !examples.contains(&e.1.as_str()) {
+                examples.push(&e.1);
+            }
+        }
         let services: Vec<String> = s.services.iter().map(|x| red(x)).collect();
         let rkey = red(key);
         attrs_json.push(json!({
@@ -117,7 +122,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         for &(scope, key, s) in rows.iter().take(TEXT_ROWS) {
             let note = if expected_high_cardinality(key) || cfg.is_expected_key(key) {
                 "unique by design"
-            } else if s.distinct.count() > limit as u64 {
+            } else if s.distinct_count() > limit as u64 {
                 "OVER LIMIT"
             } else {
                 ""
@@ -126,7 +131,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                 "  {:<9} {:<44} {:>9} {:>10}  {note}",
                 scope.as_str(),
                 red(key),
-                count_str(s.distinct.count(), s.distinct.is_exact()),
+                count_str(s.distinct_count(), s.distinct.is_exact()),
                 s.occurrences
             ));
         }
@@ -142,7 +147,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
     services.sort_by(|a, b| {
         b.1.distinct
             .count()
-            .cmp(&a.1.distinct.count())
+            .cmp(&a.1.distinct_count())
             .then(a.0.cmp(b.0))
     });
     let mut names_json = Vec::new();
@@ -151,27 +156,27 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
     }
     for (svc, n) in services {
         let rsvc = red(svc);
-        let distinct = n.distinct.count();
+        let distinct = n.distinct_count();
         let exact = n.distinct.is_exact();
         let mut tpls: Vec<_> = n.templates.iter().collect();
         tpls.sort_by(|a, b| {
             b.names
                 .count()
-                .cmp(&a.names.count())
+                .cmp(&a.distinct_count())
                 .then(b.spans.cmp(&a.spans))
                 .then(a.template.cmp(&b.template))
         });
         let mut tj = Vec::new();
         let mut embedded = 0;
         for t in &tpls {
-            let ids = t.templated && (t.strong || t.names.count() >= 2);
+            let ids = t.templated && (t.strong || t.distinct_count() >= 2);
             let tname = red(&t.template);
             if ids {
                 embedded += 1;
             }
             if tj.len() < 50 {
                 tj.push(
-                    json!({"template": tname, "distinct_names": t.names.count(), "spans": t.spans,
+                    json!({"template": tname, "distinct_names": t.distinct_count(), "spans": t.spans,
                     "embeds_ids": ids, "example": t.example}),
                 );
             }
@@ -181,13 +186,13 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                     name_sev,
                     format!(
                         "span names of service `{rsvc}` embed ids: {} distinct name(s) like `{}`; name the span `{tname}` and put the id in an attribute",
-                        count_str(t.names.count(), t.names.is_exact()),
+                        count_str(t.distinct_count(), t.names.is_exact()),
                         t.example
                     ),
                 )
                 .detail("kind", "embedded-id")
                 .detail("template", tname.clone())
-                .detail("distinct_names", t.names.count())
+                .detail("distinct_names", t.distinct_count())
                 .detail("spans", t.spans)
                 .detail("example", t.example.clone());
                 f.service = Some(rsvc.clone());
@@ -235,13 +240,13 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         ));
         for t in tpls
             .iter()
-            .filter(|t| t.templated && (t.strong || t.names.count() >= 2))
+            .filter(|t| t.templated && (t.strong || t.distinct_count() >= 2))
             .take(5)
         {
             text.push(format!(
                 "      {} ← {} name(s), e.g. {}",
                 red(&t.template),
-                count_str(t.names.count(), t.names.is_exact()),
+                count_str(t.distinct_count(), t.names.is_exact()),
                 t.example
             ));
         }
