@@ -164,10 +164,10 @@ impl Scanner {
                 _ => {}
             }
         }
-        if st.digits >= 8 {
+        let id_like = v::is_id_like(text);
+        if st.digits >= 8 && !id_like {
             number_shapes(b, &mut st);
         }
-        let id_like = v::is_id_like(text);
         if !id_like {
             let flags = gates(b, &st, &self.finders);
             self.secrets(c, text, flags, &st, out);
