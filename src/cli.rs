@@ -56,6 +56,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format
     Export(ExportArgs),
+    /// Tag and span-name cardinality, and PII or secrets in span data
+    Lint(LintArgs),
     /// Generate realistic synthetic traces in any supported format
     Synth(SynthArgs),
     /// Print a shell completion script
@@ -343,6 +345,26 @@ pub struct ShowArgs {
     /// Write to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "PII findings show masked values only. Allowlists and custom rules: --config."
+)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: FindingsOutputArgs,
+    /// Lint config (TOML): disabled rules, severity overrides, allowlists, custom pattern rules
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Flag attribute keys with more distinct values than N, and services with more distinct span names [default: 100, or the config's]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_cardinality: Option<u64>,
+    /// Also write an OpenTelemetry Collector redaction processor config (YAML) that masks what was found
+    #[arg(long, value_name = "FILE")]
+    pub emit_redaction_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]

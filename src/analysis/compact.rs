@@ -109,12 +109,22 @@ impl CompactCollector {
         // one allocation per distinct string, so this skips hashing the strings for almost every
         // span. Addresses are unique only while the strings live, so the cache is per batch
         // (the batch keeps them alive) and cleared at the end.
-        let by_pointer = matches!(self.group_by, GroupBy::Service | GroupBy::Operation | GroupBy::Root);
+        let by_pointer = matches!(
+            self.group_by,
+            GroupBy::Service | GroupBy::Operation | GroupBy::Root
+        );
         let mut cache: HashMap<(usize, usize), u32> = HashMap::new();
         for s in &spans {
             self.spans += 1;
-            let pk = (Arc::as_ptr(&s.service) as *const u8 as usize, Arc::as_ptr(&s.name) as *const u8 as usize);
-            let cached = if by_pointer { cache.get(&pk).copied() } else { None };
+            let pk = (
+                Arc::as_ptr(&s.service) as *const u8 as usize,
+                Arc::as_ptr(&s.name) as *const u8 as usize,
+            );
+            let cached = if by_pointer {
+                cache.get(&pk).copied()
+            } else {
+                None
+            };
             let group = match cached {
                 Some(g) => g,
                 None => {

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod findings;
 pub mod gate;
 pub mod generate;
+pub mod lint;
 pub mod output;
 pub mod search;
 pub mod services;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Gate(args) => gate::run(args, &term),
         Command::Diff(args) => diff::run(args, &term),
         Command::Export(args) => export::run(args, &term),
+        Command::Lint(args) => lint::run(args, &term),
         Command::Synth(args) => synth::run(args, &term),
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
@@ -150,6 +152,7 @@ pub(crate) fn input_args(command: &Command) -> Option<&crate::cli::InputArgs> {
         Command::Skew(a) => Some(&a.input),
         Command::Export(a) => Some(&a.input),
         Command::Gate(a) => Some(&a.input),
+        Command::Lint(a) => Some(&a.input),
         _ => None,
     }
 }

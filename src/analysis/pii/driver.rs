@@ -1,0 +1,369 @@
+//! The lint pass: every span of a batch is scanned for PII and counted for cardinality, in
+//! parallel (rayon folds per chunk, merged per batch). Spans are not kept; what is kept is
+//! bounded (hash sets up to the limit, HyperLogLog above, capped key and group counts).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value as J, json};
+
+use super::collect::{At, PiiAcc};
+use super::config::LintConfig;
+use super::scan::{CustomPattern, Hit, KeyInfo, Scanner};
+use super::{Location, Rule, RuleKey, mask, rules, validators};
+use crate::analysis::cardinality::{self, CardAcc, FastHasher, FastMap, Scope};
+use crate::analysis::findings::Finding;
+use crate::model::{KeyValue, Span, TraceId, Value};
+
+static ENGINE_IDS: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// Key classes per engine, per thread (keys repeat on every span; classify each once).
+    static KEY_CACHE: RefCell<(u64, FastMap<Box<str>, KeyInfo>)> = RefCell::new((0, FastMap::default()));
+}
+
+/// Compiled rules and settings for one lint run.
+pub struct LintEngine {
+    pub scanner: Scanner,
+    pub config: LintConfig,
+    /// `--max-cardinality`.
+    pub limit: usize,
+    id: u64,
+    pii_on: bool,
+}
+
+/// What accumulates over the batches.
+pub struct LintState {
+    pub pii: PiiAcc,
+    pub card: CardAcc,
+    pub traces: HashSet<TraceId, BuildHasherDefault<FastHasher>>,
+    pub spans: u64,
+}
+
+/// The end of a run: findings plus lint's extra JSON and text.
+pub struct LintResult {
+    pub findings: Vec<Finding>,
+    pub extra: Map<String, J>,
+    pub extra_text: Vec<String>,
+    pub traces: u64,
+    pub spans: u64,
+    pub pii: PiiAcc,
+}
+
+impl LintEngine {
+    pub fn new(config: LintConfig, limit: usize) -> Self {
+        let disabled: Vec<Rule> = rules::ALL
+            .iter()
+            .copied()
+            .filter(|r| config.is_disabled(r.id()))
+            .collect();
+        let custom = config
+            .custom
+            .iter()
+            .map(|c| CustomPattern {
+                enabled: !config.is_disabled(&c.id),
+                regex: c.pattern.clone(),
+                keys: c.keys.clone(),
+            })
+            .collect();
+        let pii_on = disabled.len() < rules::ALL.len()
+            || config.custom.iter().any(|c| !config.is_disabled(&c.id));
+        LintEngine {
+            scanner: Scanner::new(&disabled, config.report_reserved_domains, custom),
+            config,
+            limit,
+            id: ENGINE_IDS.fetch_add(1, Ordering::Relaxed),
+            pii_on,
+        }
+    }
+
+    pub fn state(&self) -> LintState {
+        LintState {
+            pii: PiiAcc::default(),
+            card: CardAcc::new(self.limit),
+            traces: HashSet::default(),
+            spans: 0,
+        }
+    }
+
+    /// Scan one batch (in parallel) and merge it into the state.
+    pub fn add_batch(&self, st: &mut LintState, batch: &[Span]) {
+        st.spans += batch.len() as u64;
+        st.traces.extend(batch.iter().map(|s| s.trace_id));
+        let known = Arc::new(st.card.known());
+        let card_state = &st.card;
+        let (pii, card) = batch
+            .par_chunks(256)
+            .fold(
+                || Worker::new(self, card_state.worker(&known)),
+                |mut w, chunk| {
+                    for s in chunk {
+                        w.span(s);
+                    }
+                    w
+                },
+            )
+            .map(|w| (w.pii, w.card))
+            .reduce(
+                || (PiiAcc::default(), CardAcc::new(self.limit)),
+                |mut a, b| {
+                    a.0.merge(b.0);
+                    a.1.merge(b.1);
+                    a
+                },
+            );
+        st.pii.merge(pii);
+        st.card.merge(card);
+    }
+
+    pub fn finish(&self, st: LintState) -> LintResult {
+        let mut findings = st.pii.findings(&self.config, &self.scanner);
+        let card = cardinality::report(&st.card, self.limit, &self.config, &self.scanner);
+        findings.extend(card.findings);
+        let custom: Vec<J> = self
+            .config
+            .custom
+            .iter()
+            .map(|c| json!({"id": c.id, "severity": c.severity.as_str(), "summary": c.summary, "help": c.help}))
+            .collect();
+        let mut extra = Map::new();
+        extra.insert("cardinality".into(), card.json);
+        extra.insert(
+            "pii".into(),
+            json!({"values_scanned": st.pii.scanned, "groups": st.pii.groups.len(), "hits_not_grouped": st.pii.overflow,
+                   "grouping": "one finding per (rule, service, location, attribute key) with a count and up to 3 masked examples"}),
+        );
+        if !custom.is_empty() {
+            extra.insert("custom_rules".into(), J::Array(custom));
+        }
+        LintResult {
+            findings,
+            extra,
+            extra_text: card.text,
+            traces: st.traces.len() as u64,
+            spans: st.spans,
+            pii: st.pii,
+        }
+    }
+
+    fn key_info(&self, key: &str) -> KeyInfo {
+        KEY_CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != self.id || c.1.len() > 50_000 {
+                c.0 = self.id;
+                c.1.clear();
+            }
+            if let Some(k) = c.1.get(key) {
+                return *k;
+            }
+            let info = self.scanner.key_info(key);
+            c.1.insert(key.into(), info);
+            info
+        })
+    }
+
+    /// Mask an example value for the cardinality table.
+    fn mask_example(&self, key: &str, text: &str) -> String {
+        if !key.is_empty() && rules::KeyClass::of(key).secret && !validators::is_masked(text) {
+            return mask::secret(text);
+        }
+        let t = text.as_bytes();
+        let tokenish = t.len() >= 20
+            && !t.iter().any(u8::is_ascii_whitespace)
+            && !validators::is_id_like(text);
+        if tokenish
+            && validators::entropy(t) >= 3.5
+            && t.iter().any(u8::is_ascii_digit)
+            && t.iter().any(u8::is_ascii_uppercase)
+        {
+            return format!("<{}-char token>", text.chars().count());
+        }
+        self.scanner.redact(text).into_owned()
+    }
+
+    fn safe_name(&self, name: &str) -> String {
+        let (t, _) = cardinality::normalize_name(name);
+        self.scanner.redact(&t).into_owned()
+    }
+}
+
+struct Worker<'e> {
+    e: &'e LintEngine,
+    pii: PiiAcc,
+    card: CardAcc,
+    hits: Vec<Hit>,
+    resources: HashSet<usize, BuildHasherDefault<FastHasher>>,
+}
+
+impl<'e> Worker<'e> {
+    fn new(e: &'e LintEngine, card: CardAcc) -> Self {
+        Worker {
+            e,
+            pii: PiiAcc::default(),
+            card,
+            hits: Vec::new(),
+            resources: HashSet::default(),
+        }
+    }
+
+    fn span(&mut self, s: &Span) {
+        let e = self.e;
+        let masker = |k: &str, v: &str| e.mask_example(k, v);
+        let pos = (s.trace_id, s.span_id);
+        let safe = || e.safe_name(&s.name);
+        let at = At {
+            trace: s.trace_id,
+            span: s.span_id,
+            service: &s.service,
+            safe_name: &safe,
+        };
+        self.card.add_name(&s.service, &s.name, pos, &masker);
+        for kv in &s.attributes {
+            self.card
+                .add_attr(Scope::Span, &kv.key, &kv.value, &s.service, pos, &masker);
+        }
+        // A resource is shared by the spans of one batch: count and scan it once.
+        let first_time = self
+            .resources
+            .insert(Arc::as_ptr(&s.resource) as *const u8 as usize);
+        if first_time {
+            for kv in &s.resource.attributes {
+                self.card.add_attr(
+                    Scope::Resource,
+                    &kv.key,
+                    &kv.value,
+                    &s.service,
+                    pos,
+                    &masker,
+                );
+            }
+        }
+        for ev in &s.events {
+            for kv in &ev.attributes {
+                self.card
+                    .add_attr(Scope::Event, &kv.key, &kv.value, &s.service, pos, &masker);
+            }
+        }
+        if !e.pii_on {
+            return;
+        }
+        let text = e.scanner.text_info();
+        self.text(&text, &s.name, Location::SpanName, &at);
+        for kv in &s.attributes {
+            self.attr(kv, Location::SpanAttribute, &at);
+        }
+        if first_time {
+            for kv in &s.resource.attributes {
+                self.attr(kv, Location::ResourceAttribute, &at);
+            }
+        }
+        for ev in &s.events {
+            self.text(&text, &ev.name, Location::EventName, &at);
+            for kv in &ev.attributes {
+                self.attr(kv, Location::EventAttribute, &at);
+            }
+        }
+        for l in &s.links {
+            for kv in &l.attributes {
+                self.attr(kv, Location::LinkAttribute, &at);
+            }
+        }
+        if let Some(m) = &s.status.message {
+            self.text(&text, m, Location::StatusMessage, &at);
+        }
+    }
+
+    fn text(&mut self, info: &KeyInfo, text: &str, loc: Location, at: &At<'_>) {
+        self.pii.scanned += 1;
+        self.e.scanner.scan_str(info, text, &mut self.hits);
+        self.record(loc, None, text, at, false);
+    }
+
+    /// Scan one attribute; arrays and maps are walked with an explicit stack (nested map keys
+    /// become `outer.inner`).
+    fn attr(&mut self, kv: &KeyValue, loc: Location, at: &At<'_>) {
+        let e = self.e;
+        let mut stack: Vec<(&Value, Option<Arc<str>>)> = vec![(&kv.value, None)];
+        while let Some((v, nested)) = stack.pop() {
+            let key = nested.as_ref().unwrap_or(&kv.key);
+            match v {
+                Value::Str(s) => {
+                    self.pii.scanned += 1;
+                    let info = if nested.is_some() {
+                        e.scanner.key_info(key)
+                    } else {
+                        e.key_info(key)
+                    };
+                    e.scanner.scan_str(&info, s, &mut self.hits);
+                    self.record(loc, Some(key), s, at, false);
+                }
+                Value::Int(i) => {
+                    self.pii.scanned += 1;
+                    let info = if nested.is_some() {
+                        e.scanner.key_info(key)
+                    } else {
+                        e.key_info(key)
+                    };
+                    e.scanner.scan_int(&info, *i, &mut self.hits);
+                    if !self.hits.is_empty() {
+                        let mut buf = [0u8; 24];
+                        let text = super::scan::fmt_i64(*i, &mut buf).to_string();
+                        self.record(loc, Some(key), &text, at, true);
+                    }
+                }
+                Value::Array(items) => {
+                    stack.extend(items.iter().rev().map(|x| (x, nested.clone())))
+                }
+                Value::Map(m) => {
+                    for inner in m.iter().rev() {
+                        stack.push((
+                            &inner.value,
+                            Some(Arc::from(format!("{key}.{}", inner.key))),
+                        ));
+                    }
+                }
+                Value::Empty | Value::Bool(_) | Value::Double(_) | Value::Bytes(_) => {}
+            }
+        }
+    }
+
+    fn record(
+        &mut self,
+        loc: Location,
+        key: Option<&Arc<str>>,
+        text: &str,
+        at: &At<'_>,
+        non_string: bool,
+    ) {
+        if self.hits.is_empty() {
+            return;
+        }
+        let hits = std::mem::take(&mut self.hits);
+        for h in &hits {
+            let id = match h.rule {
+                RuleKey::Builtin(r) => r.id(),
+                RuleKey::Custom(i) => self
+                    .e
+                    .config
+                    .custom
+                    .get(usize::from(i))
+                    .map_or("", |c| c.id.as_str()),
+            };
+            let matched = text.get(h.start..h.end).unwrap_or("");
+            if self
+                .e
+                .config
+                .allows(id, at.service, key.map(|k| &**k), matched, text)
+            {
+                continue;
+            }
+            self.pii.add(h, loc, key, at, non_string);
+        }
+        self.hits = hits;
+        self.hits.clear();
+    }
+}

@@ -1,0 +1,59 @@
+//! `tracekit lint`: cardinality and PII findings over any number of spans (streamed).
+
+use std::io::Write;
+
+use super::findings::{FindingsRun, finish};
+use super::{output, report_inputs};
+use crate::analysis::pii::config::LintConfig;
+use crate::analysis::pii::driver::LintEngine;
+use crate::analysis::pii::redaction::redaction_yaml;
+use crate::cli::LintArgs;
+use crate::error::{Error, Exit};
+use crate::input::load::{LoadOptions, for_each_batch};
+use crate::term::Term;
+
+pub const DEFAULT_MAX_CARDINALITY: usize = 100;
+
+pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
+    let config = match &args.config {
+        Some(p) => LintConfig::load(p)?,
+        None => LintConfig::default(),
+    };
+    let limit = args
+        .max_cardinality
+        .map(|n| n as usize)
+        .or(config.max_cardinality)
+        .unwrap_or(DEFAULT_MAX_CARDINALITY);
+    let engine = LintEngine::new(config, limit);
+    let mut state = engine.state();
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: None,
+    };
+    let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
+        engine.add_batch(&mut state, &batch)
+    });
+    let input_exit = report_inputs(term, &report, args.input.strict)?;
+    let result = engine.finish(state);
+    if let Some(path) = &args.emit_redaction_config {
+        let yaml = redaction_yaml(&result.pii, &engine.config, result.spans, result.traces);
+        let mut out = output::open(Some(path), &args.input.sources)?;
+        out.write_all(yaml.as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(|e| Error::output(path.display().to_string(), e))?;
+    }
+    finish(
+        FindingsRun {
+            command: "lint",
+            findings: result.findings,
+            traces: result.traces,
+            spans: result.spans,
+            extra: result.extra,
+            extra_text: result.extra_text,
+            inputs: &args.input.sources,
+        },
+        &args.output,
+        term,
+        input_exit,
+    )
+}
