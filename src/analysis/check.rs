@@ -123,12 +123,52 @@ pub fn rule_infos() -> Vec<RuleInfo> {
     ]
 }
 
+/// Attribute key prefixes that mark a database, cache or messaging client (OTel semantic
+/// conventions, and the tags older Zipkin/Brave instrumentation writes).
+pub const EXEMPT_CLIENT_PREFIXES: &[&str] = &[
+    "db.",
+    "messaging.",
+    "cache.",
+    "cassandra.",
+    "redis.",
+    "mongodb.",
+    "memcached.",
+    "elasticsearch.",
+    "jdbc.",
+    "sql.",
+    "rabbit.",
+    "kafka.",
+];
+
+/// Remote services (`peer.service`, e.g. Zipkin's remoteEndpoint) that are datastores or
+/// brokers, rarely traced themselves.
+const DATASTORES: &[&str] = &[
+    "memcache",
+    "memcached",
+    "mysql",
+    "mariadb",
+    "postgres",
+    "postgresql",
+    "redis",
+    "cassandra",
+    "mongodb",
+    "mongo",
+    "elasticsearch",
+    "sqlite",
+    "oracle",
+    "mssql",
+    "dynamodb",
+    "kafka",
+    "rabbitmq",
+];
+
 /// Database, cache and messaging clients call things that are rarely traced themselves.
 fn is_exempt_client(s: &Span) -> bool {
     s.attributes.iter().any(|kv| {
-        ["db.", "messaging.", "cache."]
-            .iter()
-            .any(|p| kv.key.starts_with(p))
+        EXEMPT_CLIENT_PREFIXES.iter().any(|p| kv.key.starts_with(p))
+            || (&*kv.key == "peer.service"
+                && matches!(&kv.value, crate::model::Value::Str(v)
+                    if DATASTORES.contains(&v.to_ascii_lowercase().as_str())))
     })
 }
 
@@ -250,6 +290,21 @@ pub fn check_trace(trace: &Trace, tree: &TraceTree, opts: &CheckOptions) -> Vec<
         }
     }
     for &(a, b) in &tree.duplicate_ids {
+        // Zipkin: one CLIENT half whose span id several SERVER halves joined (`shared`, e.g. one
+        // message delivered to several receivers) is the shared-span case, not a duplicate.
+        let id = spans[b as usize].span_id;
+        let group = spans.iter().filter(|s| s.span_id == id);
+        let (mut clients, mut servers, mut other) = (0, 0, 0);
+        for s in group {
+            match (s.shared, s.kind) {
+                (true, SpanKind::Server) => servers += 1,
+                (false, _) => clients += 1,
+                _ => other += 1,
+            }
+        }
+        if clients == 1 && servers >= 1 && other == 0 {
+            continue;
+        }
         out.push(f(
             DUPLICATE_ID,
             Severity::Error,
@@ -366,4 +421,73 @@ pub fn check_trace(trace: &Trace, tree: &TraceTree, opts: &CheckOptions) -> Vec<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{KeyValue, SpanId, TraceId, Value};
+
+    fn sp(id: u64, parent: Option<u64>, svc: &str, kind: SpanKind, start: u64, end: u64) -> Span {
+        let mut s = Span::new(TraceId(1), SpanId(id));
+        s.parent_span_id = parent.map(SpanId);
+        s.service = svc.into();
+        s.kind = kind;
+        s.start_ns = start;
+        s.end_ns = end;
+        s
+    }
+
+    fn rules(spans: Vec<Span>) -> Vec<String> {
+        let t = Trace {
+            trace_id: TraceId(1),
+            spans,
+        };
+        let tree = TraceTree::build(&t);
+        let mut r: Vec<String> = check_trace(&t, &tree, &CheckOptions::default())
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+        r.sort();
+        r
+    }
+
+    #[test]
+    fn one_client_with_several_shared_servers_is_no_duplicate() {
+        // Zipkin: a message sent once (CLIENT 2) and received by two hosts, each joining the
+        // client's span id (shared SERVER halves).
+        let mut v = vec![
+            sp(1, None, "a", SpanKind::Server, 100, 1000),
+            sp(2, Some(1), "a", SpanKind::Client, 200, 300),
+            sp(2, Some(1), "b", SpanKind::Server, 210, 290),
+            sp(2, Some(1), "b", SpanKind::Server, 220, 280),
+        ];
+        v[2].shared = true;
+        v[3].shared = true;
+        assert!(rules(v.clone()).is_empty(), "{:?}", rules(v.clone()));
+        // Two non-shared spans with one id still are.
+        v[3].shared = false;
+        assert!(rules(v).contains(&DUPLICATE_ID.to_string()));
+    }
+
+    #[test]
+    fn datastore_clients_are_exempt() {
+        let kv = |k: &str, v: &str| KeyValue {
+            key: k.into(),
+            value: Value::Str(v.into()),
+        };
+        let mut mc = sp(2, Some(1), "a", SpanKind::Client, 200, 300);
+        mc.attributes.push(kv("peer.service", "memcache"));
+        let mut cass = sp(3, Some(1), "a", SpanKind::Client, 200, 300);
+        cass.attributes.push(kv("cassandra.query", "SELECT 1"));
+        let mut http = sp(4, Some(1), "a", SpanKind::Client, 200, 300);
+        http.attributes.push(kv("peer.service", "payments"));
+        let r = rules(vec![
+            sp(1, None, "a", SpanKind::Server, 100, 1000),
+            mc,
+            cass,
+            http,
+        ]);
+        assert_eq!(r, vec![CLIENT_WITHOUT_SERVER.to_string()]);
+    }
 }

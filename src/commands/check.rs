@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use super::findings::{FindingsRun, finish};
 use super::report_inputs;
-use crate::analysis::check::{CLOCK_SKEW, CheckOptions, check_trace};
+use crate::analysis::check::{CLOCK_SKEW, CheckOptions, EXEMPT_CLIENT_PREFIXES, check_trace};
 use crate::analysis::findings::{Finding, Severity};
 use crate::analysis::skew::{SkewCollector, edges};
 use crate::cli::CheckArgs;
@@ -15,11 +15,12 @@ use crate::term::Term;
 use crate::units::{format_duration, format_signed_duration};
 
 /// Keep only what the rules read, so that huge inputs fit: attributes that exempt clients or
-/// name hosts; no events or links.
+/// name hosts (peer.service: a datastore callee); no events or links.
 fn strip(s: &mut Span) {
     s.attributes.retain(|kv| {
-        ["db.", "messaging.", "cache.", "net.host.", "network.local."]
+        EXEMPT_CLIENT_PREFIXES
             .iter()
+            .chain(&["net.host.", "network.local.", "peer.service"])
             .any(|p| kv.key.starts_with(p))
     });
     s.attributes.shrink_to_fit();

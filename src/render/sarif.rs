@@ -15,6 +15,31 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A SARIF `artifactLocation.uri` (RFC 3986): a relative path stays relative (to the working
+/// directory, as code-scanning tools expect); an absolute one becomes a `file:` URI. Characters
+/// outside the unreserved set and `/` are percent-encoded.
+fn file_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let mut out = String::with_capacity(p.len() + 8);
+    let drive = p.as_bytes().get(1) == Some(&b':') && p.as_bytes()[0].is_ascii_alphabetic();
+    if p.starts_with('/') {
+        out.push_str("file://");
+    } else if drive {
+        out.push_str("file:///");
+    }
+    for (i, b) in p.bytes().enumerate() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')
+            || (drive && i == 1 && b == b':');
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `inputs`: the source arguments; with exactly one file, results point at it.
 pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> Value {
     let mut used: Vec<RuleInfo> = Vec::new();
@@ -49,6 +74,9 @@ pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> 
         [one] if one != "-" => Some(one.as_str()),
         _ => None,
     };
+    let artifact_len = artifact
+        .and_then(|a| std::fs::metadata(a).ok())
+        .map(|m| m.len());
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
@@ -60,7 +88,12 @@ pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> 
             };
             let mut loc = serde_json::Map::new();
             if let Some(a) = artifact {
-                loc.insert("physicalLocation".into(), json!({"artifactLocation": {"uri": a.replace('\\', "/")}}));
+                let mut phys = json!({"artifactLocation": {"uri": file_uri(a)}});
+                // The finding concerns the whole file: a region covering all of its bytes.
+                if let Some(len) = artifact_len {
+                    phys["region"] = json!({"byteOffset": 0, "byteLength": len});
+                }
+                loc.insert("physicalLocation".into(), phys);
             }
             if let Some(l) = &logical {
                 loc.insert("logicalLocations".into(), json!([{"name": l, "fullyQualifiedName": l, "kind": "function"}]));
@@ -95,4 +128,17 @@ pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> 
             "results": results,
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_uri;
+
+    #[test]
+    fn uris() {
+        assert_eq!(file_uri("traces/a b.json"), "traces/a%20b.json");
+        assert_eq!(file_uri("/tmp/x.json"), "file:///tmp/x.json");
+        assert_eq!(file_uri("C:\\t\\x.json"), "file:///C:/t/x.json");
+        assert_eq!(file_uri("ü.json"), "%C3%BC.json");
+    }
 }

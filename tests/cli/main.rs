@@ -4,12 +4,14 @@
 //! * `cross_format`: the same trace read from different formats gives the same tree.
 //! * `errors`: bad input of every kind gives exit code 3 and one clear line with a position.
 //! * `generated`: the committed `completions/` and `man/` match what the binary generates.
+//! * `check`: every check rule on hand-made traces, check on every sample, skew recovery, CI reports.
 //! * `interop`: real OpenTelemetry-instrumented services (tests/interop/services.py) → tracekit.
 
 mod common;
 
 mod analysis;
 mod backend;
+mod check;
 mod cross_format;
 mod errors;
 mod generated;
