@@ -67,7 +67,7 @@ pub fn finish(
             if !run.extra_text.is_empty() {
                 writeln!(out).map_err(output::write_err)?;
                 for l in &run.extra_text {
-                    writeln!(out, "{l}").map_err(output::write_err)?;
+                    writeln!(out, "{}", crate::term::escape(l)).map_err(output::write_err)?;
                 }
             }
         }

@@ -187,7 +187,7 @@ pub fn sarif(results: &[AssertionResult], policy: &str) -> Value {
                 "ruleIndex": kinds.iter().position(|k| *k == a.kind).unwrap_or(0),
                 "level": "error",
                 "message": {"text": format!("{}: measured {}, threshold {}", a.name, a.measured, a.threshold)},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": policy.replace('\\', "/")}}}],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": super::sarif::file_uri(policy)}}}],
                 "partialFingerprints": {"tracekitFingerprint/v1": format!("{:016x}", stable_hash(&format!("gate|{}|{}", a.kind, a.name)))},
                 "properties": {"examples": a.examples.iter().map(|t| t.to_string()).collect::<Vec<_>>()},
             })).collect::<Vec<_>>(),

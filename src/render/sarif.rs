@@ -18,7 +18,7 @@ fn level(s: Severity) -> &'static str {
 /// A SARIF `artifactLocation.uri` (RFC 3986): a relative path stays relative (to the working
 /// directory, as code-scanning tools expect); an absolute one becomes a `file:` URI. Characters
 /// outside the unreserved set and `/` are percent-encoded.
-fn file_uri(path: &str) -> String {
+pub fn file_uri(path: &str) -> String {
     let p = path.replace('\\', "/");
     let mut out = String::with_capacity(p.len() + 8);
     let drive = p.as_bytes().get(1) == Some(&b':') && p.as_bytes()[0].is_ascii_alphabetic();

@@ -324,7 +324,10 @@ impl Scanner {
         let b = text.as_bytes();
         for m in self.ipv4.find_iter(text) {
             let before = m.start().checked_sub(1).and_then(|i| b.get(i));
-            if before.is_some_and(|x| x.is_ascii_alphanumeric() || *x == b'.' || *x == b'_') {
+            // `Chrome/131.0.0.0`, `v1.2.3.4`: a version after a slash or a letter, not an address.
+            if before.is_some_and(|x| {
+                x.is_ascii_alphanumeric() || matches!(*x, b'.' | b'_' | b'/' | b'-')
+            }) {
                 continue;
             }
             let after = b.get(m.end());

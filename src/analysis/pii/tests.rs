@@ -194,6 +194,15 @@ fn ip_address() {
     );
     assert_eq!(ids("telemetry.sdk.version", "81.2.69.160"), NONE);
     assert_eq!(
+        ids(
+            "user_agent.original",
+            "Mozilla/5.0 (X11) Chrome/131.0.0.0 Safari/537.36"
+        ),
+        NONE,
+        "a browser version is not an address"
+    );
+    assert_eq!(ids("msg", "peer 81.2.69.160 closed"), ["pii/ip-address"]);
+    assert_eq!(
         ids("server.address", "81.2.69.160"),
         NONE,
         "servers are not people"
