@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare a baseline and a candidate by call paths, latency and critical path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Tag and span-name cardinality, and PII or secrets in span data')
             [CompletionResult]::new('synth', 'synth', [CompletionResultType]::ParameterValue, 'Generate realistic synthetic traces in any supported format')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per command) into a directory')
@@ -426,6 +427,49 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'tracekit;lint' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
+            [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header "Name: value" (repeatable; values are never printed)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile''s token_env)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file for the backend''s TLS')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit per request, e.g. 10s (default 30s)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)')
+            [CompletionResult]::new('--search-service', '--search-service', [CompletionResultType]::ParameterName, 'Search traces with spans of this service')
+            [CompletionResult]::new('--search-operation', '--search-operation', [CompletionResultType]::ParameterName, '… and this operation (span name)')
+            [CompletionResult]::new('--search-tag', '--search-tag', [CompletionResultType]::ParameterName, '… and this tag, KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--search-query', '--search-query', [CompletionResultType]::ParameterName, 'Search with a TraceQL query (Tempo)')
+            [CompletionResult]::new('--search-min-duration', '--search-min-duration', [CompletionResultType]::ParameterName, 'Only traces at least this long')
+            [CompletionResult]::new('--search-max-duration', '--search-max-duration', [CompletionResultType]::ParameterName, 'Only traces at most this long')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)')
+            [CompletionResult]::new('--search-since', '--search-since', [CompletionResultType]::ParameterName, 'Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)')
+            [CompletionResult]::new('--search-start', '--search-start', [CompletionResultType]::ParameterName, 'Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)')
+            [CompletionResult]::new('--search-end', '--search-end', [CompletionResultType]::ParameterName, 'Search up to this instant (default: now)')
+            [CompletionResult]::new('--search-limit', '--search-limit', [CompletionResultType]::ParameterName, 'At most N traces (default 20)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format on stdout')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when there is a finding at or above this severity')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a report: sarif=FILE, junit=FILE, json=FILE, or github (workflow annotations on stdout and a step summary in $GITHUB_STEP_SUMMARY); repeatable')
+            [CompletionResult]::new('--max-per-rule', '--max-per-rule', [CompletionResultType]::ParameterName, 'Show at most N findings per rule in the table (all of them are in JSON and reports)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Lint config (TOML): disabled rules, severity overrides, allowlists, custom pattern rules')
+            [CompletionResult]::new('--max-cardinality', '--max-cardinality', [CompletionResultType]::ParameterName, 'Flag attribute keys with more distinct values than N, and services with more distinct span names [default: 100, or the config''s]')
+            [CompletionResult]::new('--emit-redaction-config', '--emit-redaction-config', [CompletionResultType]::ParameterName, 'Also write an OpenTelemetry Collector redaction processor config (YAML) that masks what was found')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Make any unreadable input fatal (by default it is reported and the others are analysed)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the backend''s TLS certificate (dangerous: prints a warning on every run)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--protobuf', '--protobuf', [CompletionResultType]::ParameterName, 'Tempo: fetch traces as protobuf instead of JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tracekit;synth' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the random generator: the same seed and flags give byte-identical output')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Number of traces')
@@ -565,6 +609,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare a baseline and a candidate by call paths, latency and critical path')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Tag and span-name cardinality, and PII or secrets in span data')
             [CompletionResult]::new('synth', 'synth', [CompletionResultType]::ParameterValue, 'Generate realistic synthetic traces in any supported format')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (one per command) into a directory')
@@ -596,6 +641,9 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             break
         }
         'tracekit;help;export' {
+            break
+        }
+        'tracekit;help;lint' {
             break
         }
         'tracekit;help;synth' {

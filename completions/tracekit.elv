@@ -34,6 +34,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand gate 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
             cand diff 'Compare a baseline and a candidate by call paths, latency and critical path'
             cand export 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
+            cand lint 'Tag and span-name cardinality, and PII or secrets in span data'
             cand synth 'Generate realistic synthetic traces in any supported format'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages (one per command) into a directory'
@@ -413,6 +414,48 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'tracekit;lint'= {
+            cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
+            cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
+            cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
+            cand --header 'Extra request header "Name: value" (repeatable; values are never printed)'
+            cand --token-file 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile''s token_env)'
+            cand --ca-file 'Also trust the CA certificates in this PEM file for the backend''s TLS'
+            cand --timeout 'Time limit per request, e.g. 10s (default 30s)'
+            cand --retries 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)'
+            cand --cache 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)'
+            cand --search-service 'Search traces with spans of this service'
+            cand --search-operation '… and this operation (span name)'
+            cand --search-tag '… and this tag, KEY=VALUE (repeatable)'
+            cand --search-query 'Search with a TraceQL query (Tempo)'
+            cand --search-min-duration 'Only traces at least this long'
+            cand --search-max-duration 'Only traces at most this long'
+            cand --since 'Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)'
+            cand --search-since 'Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)'
+            cand --search-start 'Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)'
+            cand --search-end 'Search up to this instant (default: now)'
+            cand --search-limit 'At most N traces (default 20)'
+            cand -f 'Output format on stdout'
+            cand --format 'Output format on stdout'
+            cand --fail-on 'Exit 1 when there is a finding at or above this severity'
+            cand --report 'Also write a report: sarif=FILE, junit=FILE, json=FILE, or github (workflow annotations on stdout and a step summary in $GITHUB_STEP_SUMMARY); repeatable'
+            cand --max-per-rule 'Show at most N findings per rule in the table (all of them are in JSON and reports)'
+            cand -o 'Write to FILE instead of stdout'
+            cand --output 'Write to FILE instead of stdout'
+            cand --config 'Lint config (TOML): disabled rules, severity overrides, allowlists, custom pattern rules'
+            cand --max-cardinality 'Flag attribute keys with more distinct values than N, and services with more distinct span names [default: 100, or the config''s]'
+            cand --emit-redaction-config 'Also write an OpenTelemetry Collector redaction processor config (YAML) that masks what was found'
+            cand --color 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal'
+            cand --strict 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+            cand --insecure 'Do not verify the backend''s TLS certificate (dangerous: prints a warning on every run)'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --protobuf 'Tempo: fetch traces as protobuf instead of JSON'
+            cand -q 'Print nothing on stderr except errors'
+            cand --quiet 'Print nothing on stderr except errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'tracekit;synth'= {
             cand --seed 'Seed for the random generator: the same seed and flags give byte-identical output'
             cand -n 'Number of traces'
@@ -546,6 +589,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand gate 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
             cand diff 'Compare a baseline and a candidate by call paths, latency and critical path'
             cand export 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
+            cand lint 'Tag and span-name cardinality, and PII or secrets in span data'
             cand synth 'Generate realistic synthetic traces in any supported format'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages (one per command) into a directory'
@@ -569,6 +613,8 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;help;diff'= {
         }
         &'tracekit;help;export'= {
+        }
+        &'tracekit;help;lint'= {
         }
         &'tracekit;help;synth'= {
         }

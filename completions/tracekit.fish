@@ -39,6 +39,7 @@ complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "skew" -d 'Clock-o
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "gate" -d 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "diff" -d 'Compare a baseline and a candidate by call paths, latency and critical path'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "export" -d 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
+complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "lint" -d 'Tag and span-name cardinality, and PII or secrets in span data'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "synth" -d 'Generate realistic synthetic traces in any supported format'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tracekit -n "__fish_tracekit_needs_command" -f -a "man" -d 'Write man pages (one per command) into a directory'
@@ -480,6 +481,54 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l protobuf -d
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l force -d 'Overwrite existing files'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
+otlp-proto\t'OTLP protobuf TracesData, bare or 4-byte length framed'
+jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
+zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
+tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
+jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
+zipkin\t'Zipkin v2 API (`/api/v2`)'
+tempo\t'Grafana Tempo (`/api/v2/traces`, `/api/search`)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l tenant -d 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-service -d 'Search traces with spans of this service' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-operation -d '… and this operation (span name)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-tag -d '… and this tag, KEY=VALUE (repeatable)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-query -d 'Search with a TraceQL query (Tempo)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-min-duration -d 'Only traces at least this long' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-max-duration -d 'Only traces at most this long' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l since -l search-since -d 'Search the last DURATION, e.g. 15m, 1h, 24h (default 1h)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-start -d 'Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-end -d 'Search up to this instant (default: now)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-limit -d 'At most N traces (default 20)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -s f -l format -d 'Output format on stdout' -r -f -a "table\t'Findings grouped per rule with a summary, for people'
+json\t'JSON (schema tracekit.<command>/v1)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l fail-on -d 'Exit 1 when there is a finding at or above this severity' -r -f -a "error\t''
+warning\t''
+note\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l report -d 'Also write a report: sarif=FILE, junit=FILE, json=FILE, or github (workflow annotations on stdout and a step summary in $GITHUB_STEP_SUMMARY); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-per-rule -d 'Show at most N findings per rule in the table (all of them are in JSON and reports)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -s o -l output -d 'Write to FILE instead of stdout' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l config -d 'Lint config (TOML): disabled rules, severity overrides, allowlists, custom pattern rules' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-cardinality -d 'Flag attribute keys with more distinct values than N, and services with more distinct span names [default: 100, or the config\'s]' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l emit-redaction-config -d 'Also write an OpenTelemetry Collector redaction processor config (YAML) that masks what was found' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t''
+never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l no-cache -d 'Neither read nor write the cache'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -s q -l quiet -d 'Print nothing on stderr except errors'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l seed -d 'Seed for the random generator: the same seed and flags give byte-identical output' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s n -l traces -d 'Number of traces' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l spans -d 'Spans per trace (the mean for the mixed shape; exact for wide and deep)' -r
@@ -610,18 +659,19 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l operation
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l tags -d 'List tag names by scope instead (Tempo)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "show" -d 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "stats" -d 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "critical-path" -d 'The critical path of each trace, or with --aggregate which operations own it'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "check" -d 'Completeness and timing findings per trace (orphans, roots, duplicates, skew…)'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "skew" -d 'Clock-offset bounds per service (or host) pair; --adjust writes corrected traces'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "gate" -d 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "diff" -d 'Compare a baseline and a candidate by call paths, latency and critical path'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "export" -d 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "synth" -d 'Generate realistic synthetic traces in any supported format'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "man" -d 'Write man pages (one per command) into a directory'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "fetch" -d 'Download traces by id from a backend and save them'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "search" -d 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "services" -d 'List a backend\'s services (and their operations)'
-complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export synth completions man fetch search services help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "show" -d 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "stats" -d 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "critical-path" -d 'The critical path of each trace, or with --aggregate which operations own it'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "check" -d 'Completeness and timing findings per trace (orphans, roots, duplicates, skew…)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "skew" -d 'Clock-offset bounds per service (or host) pair; --adjust writes corrected traces'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "gate" -d 'Evaluate a policy of assertions (coverage, attributes, budgets, rules) for CI'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "diff" -d 'Compare a baseline and a candidate by call paths, latency and critical path'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "export" -d 'Export a timeline (markdown, mermaid, chrome, html, csv, folded) or convert to another trace format'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "lint" -d 'Tag and span-name cardinality, and PII or secrets in span data'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "synth" -d 'Generate realistic synthetic traces in any supported format'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "man" -d 'Write man pages (one per command) into a directory'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "fetch" -d 'Download traces by id from a backend and save them'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "search" -d 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "services" -d 'List a backend\'s services (and their operations)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand help; and not __fish_seen_subcommand_from show stats critical-path check skew gate diff export lint synth completions man fetch search services help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
