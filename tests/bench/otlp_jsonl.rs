@@ -283,12 +283,16 @@ fn measure(label: &str, path: &str, bytes: u64, threads: usize) -> (f64, u64) {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries without `--bench`: do a 2 MB smoke run
+    // there, so the suite checks the benchmark still works without spending minutes on it.
+    let smoke = !std::env::args().any(|a| a == "--bench");
     let mb: u64 = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))
         .or_else(|| std::env::var("OTLP_BENCH_MB").ok())
         .and_then(|s| s.parse().ok())
         .unwrap_or(256);
+    let mb = if smoke { 2 } else { mb };
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("spans.jsonl");
     let doc = dir.path().join("spans.json");
