@@ -166,79 +166,39 @@ impl Reader<'_, '_> {
         self.lines(lines, state)
     }
 
-    /// JSON lines after the first, in chunks of lines. With several threads a chunk is parsed
-    /// on the pool (lines in parallel) while this thread hands on the previous chunk and reads
-    /// the next: the input and the sink never leave this thread.
+    /// JSON lines after the first, in chunks of lines: a chunk's lines are parsed (in parallel
+    /// when there are several threads), then handed on in input order. The input and the sink
+    /// stay on this thread. (Handing on one chunk while the next is parsed gains nothing: a
+    /// sink that frees spans while workers allocate makes them fight over the allocator.)
     fn lines(&mut self, mut lines: Lines<'_>, state: State) -> Result<(), InputError> {
+        let pool = StatePool(Mutex::new(vec![state]));
         let parallel = rayon::current_num_threads() > 1;
-        // One thread: one state for the whole input. Several: fresh states for each chunk, so
-        // workers never touch the reference counts of strings whose spans this thread is
-        // handing on (and the sink may be dropping) at the same time.
-        let single = StatePool(Mutex::new(vec![state]));
         let target = if parallel {
             self.limits.chunk
         } else {
             self.limits.chunk.div_ceil(8)
         };
-        // Parsed but not yet handed on (one chunk behind, to know whether it was the last).
-        let mut ready: Option<Parsed> = None;
-        let mut taken = lines.take_chunk(target);
         loop {
-            let chunk = match taken {
-                Err(e) => {
-                    self.deliver_chunk(ready.take(), &mut lines, false)?;
-                    return Err(self.io_error(lines.line, &e));
-                }
-                Ok(Taken::End) => return self.deliver_chunk(ready.take(), &mut lines, true),
-                Ok(Taken::TooLong) => {
-                    self.deliver_chunk(ready.take(), &mut lines, false)?;
-                    let mut state = single.take();
+            let range = match lines
+                .next_chunk(target)
+                .map_err(|e| self.io_error(lines.line, &e))?
+            {
+                Next::End => return Ok(()),
+                Next::TooLong => {
+                    let mut state = pool.take();
                     return self.stream(lines.into_rest(), &mut state);
                 }
-                Ok(Taken::Chunk(c)) => c,
+                Next::Data(r) => r,
             };
-            let previous = ready.take();
-            let mut outs = Vec::new();
-            let mut delivered = Ok(());
-            let mut next = None;
-            if parallel {
-                rayon::in_place_scope(|scope| {
-                    let (chunk, outs) = (&chunk, &mut outs);
-                    scope.spawn(move |_| *outs = parse_chunk(chunk, &StatePool::default(), true));
-                    delivered = self.deliver_chunk(previous, &mut lines, false);
-                    next = Some(lines.take_chunk(target));
-                });
-            } else {
-                outs = parse_chunk(&chunk, &single, false);
-                delivered = self.deliver_chunk(previous, &mut lines, false);
-                next = Some(lines.take_chunk(target));
-            }
-            delivered?;
-            ready = Some(Parsed { chunk, outs });
-            taken = next.unwrap_or(Ok(Taken::End));
-        }
-    }
-
-    /// Hand on a parsed chunk. `last`: nothing follows it in the input.
-    fn deliver_chunk(
-        &mut self,
-        parsed: Option<Parsed>,
-        lines: &mut Lines<'_>,
-        last: bool,
-    ) -> Result<(), InputError> {
-        let Some(Parsed { chunk, outs }) = parsed else {
-            return Ok(());
-        };
-        let cut = last && lines.ended_without_newline();
-        let n = outs.len();
-        let mut result = Ok(());
-        for (i, out) in outs.into_iter().enumerate() {
-            if let Err(e) = self.deliver(out, cut && i + 1 == n) {
-                result = Err(e);
+            let (outs, newlines) =
+                parse_chunk(&lines.buf[range.clone()], lines.line, &pool, parallel);
+            lines.consume_counted(range.end, newlines);
+            let last = lines.at_end_without_newline();
+            let n = outs.len();
+            for (i, out) in outs.into_iter().enumerate() {
+                self.deliver(out, last && i + 1 == n)?;
             }
         }
-        lines.recycle(chunk.buf);
-        result
     }
 
     /// Hand on one line's spans and problems. A line that ends the input without a newline and
@@ -384,33 +344,16 @@ fn parse_values<'de, R: serde_json::de::Read<'de>>(
     Ok(())
 }
 
-/// Whole lines taken out of the read buffer, so they can be parsed while more is read.
-struct Chunk {
-    buf: Vec<u8>,
-    /// The lines are `buf[start..]`.
-    start: usize,
-    /// The file's line number of the first.
+/// Parse the lines of a chunk (`first_line` is the file's number of its first), in parallel
+/// or one after the other, in input order; also the number of newlines in it.
+fn parse_chunk(
+    data: &[u8],
     first_line: u64,
-}
-
-/// A chunk and what its lines gave.
-struct Parsed {
-    chunk: Chunk,
-    outs: Vec<LineOut>,
-}
-
-enum Taken {
-    End,
-    /// A line longer than the limit starts at the current position.
-    TooLong,
-    Chunk(Chunk),
-}
-
-/// Parse the lines of a chunk, in parallel or one after the other, in input order.
-fn parse_chunk(chunk: &Chunk, pool: &StatePool, parallel: bool) -> Vec<LineOut> {
-    let data = &chunk.buf[chunk.start..];
-    let ranges = split_lines(data, chunk.first_line);
-    if parallel && ranges.len() > 1 {
+    pool: &StatePool,
+    parallel: bool,
+) -> (Vec<LineOut>, u64) {
+    let (ranges, newlines) = split_lines(data, first_line);
+    let outs = if parallel && ranges.len() > 1 {
         ranges
             .par_iter()
             .with_min_len(4)
@@ -425,11 +368,12 @@ fn parse_chunk(chunk: &Chunk, pool: &StatePool, parallel: bool) -> Vec<LineOut> 
             .iter()
             .map(|&(s, e, line)| parse_line(&data[s..e], line, lease.state()))
             .collect()
-    }
+    };
+    (outs, newlines)
 }
 
-/// The non-blank lines of a chunk: (start, end, line number).
-fn split_lines(data: &[u8], first_line: u64) -> Vec<(usize, usize, u64)> {
+/// The non-blank lines of a chunk, (start, end, line number), and the number of newlines.
+fn split_lines(data: &[u8], first_line: u64) -> (Vec<(usize, usize, u64)>, u64) {
     let mut out = Vec::new();
     let mut start = 0;
     let mut line = first_line;
@@ -446,12 +390,11 @@ fn split_lines(data: &[u8], first_line: u64) -> Vec<(usize, usize, u64)> {
     if start < data.len() {
         push(start, data.len(), line);
     }
-    out
+    (out, line - first_line)
 }
 
 /// Reading state for workers: each parse borrows one (its interner and recent resources), and
 /// gives it back when done, so strings are shared within a worker without locking per string.
-#[derive(Default)]
 struct StatePool(Mutex<Vec<State>>);
 
 impl StatePool {
@@ -516,8 +459,6 @@ struct Lines<'a> {
     max_line: usize,
     /// The last byte of the input read so far.
     last_byte: Option<u8>,
-    /// Buffers of chunks already handed on, for reuse.
-    spare: Vec<Vec<u8>>,
 }
 
 impl<'a> Lines<'a> {
@@ -531,7 +472,6 @@ impl<'a> Lines<'a> {
             started: false,
             max_line,
             last_byte: None,
-            spare: Vec::new(),
         }
     }
 
@@ -637,42 +577,7 @@ impl<'a> Lines<'a> {
 
     /// Everything is consumed and the input did not end with a newline.
     fn at_end_without_newline(&self) -> bool {
-        self.eof && self.pos >= self.buf.len() && self.ended_without_newline()
-    }
-
-    /// The input (read to its end) did not end with a newline.
-    fn ended_without_newline(&self) -> bool {
-        self.eof && self.last_byte.is_some_and(|b| b != b'\n')
-    }
-
-    /// The next chunk of whole lines (see [`Lines::next_chunk`]), taken out of the buffer.
-    fn take_chunk(&mut self, target: usize) -> io::Result<Taken> {
-        let range = match self.next_chunk(target)? {
-            Next::End => return Ok(Taken::End),
-            Next::TooLong => return Ok(Taken::TooLong),
-            Next::Data(r) => r,
-        };
-        let first_line = self.line;
-        let newlines = memchr_iter(b'\n', &self.buf[range.clone()]).count() as u64;
-        // The unconsumed rest moves to a spare buffer; the chunk keeps the big one.
-        let mut rest = self.spare.pop().unwrap_or_default();
-        rest.clear();
-        rest.extend_from_slice(&self.buf[range.end..]);
-        let mut buf = std::mem::replace(&mut self.buf, rest);
-        buf.truncate(range.end);
-        self.pos = 0;
-        self.line += newlines;
-        Ok(Taken::Chunk(Chunk {
-            buf,
-            start: range.start,
-            first_line,
-        }))
-    }
-
-    fn recycle(&mut self, buf: Vec<u8>) {
-        if self.spare.len() < 2 {
-            self.spare.push(buf);
-        }
+        self.eof && self.pos >= self.buf.len() && self.last_byte.is_some_and(|b| b != b'\n')
     }
 
     /// The unconsumed bytes and the rest of the input as one reader, with the file's line

@@ -546,7 +546,7 @@ fn parallel_and_single_threaded_agree() {
 }
 
 #[test]
-fn pipelined_chunks_keep_order_warnings_and_truncation() {
+fn chunks_keep_order_warnings_and_truncation() {
     let mut text = String::new();
     for i in 1..=60u64 {
         if i % 13 == 0 {
