@@ -136,6 +136,45 @@ mod tests {
     }
 
     #[test]
+    fn ties_and_one_huge_outlier() {
+        // Ties: 1,2,2,2,2,3 — P50 rank ceil(3) = 3rd = 2; P90 rank ceil(5.4) = 6th = 3.
+        let v = [1, 2, 2, 2, 2, 3];
+        assert_eq!(
+            percentile(&v, p(50.0), QuantileMethod::NearestRank),
+            Some(2)
+        );
+        assert_eq!(
+            percentile(&v, p(83.0), QuantileMethod::NearestRank),
+            Some(2)
+        );
+        assert_eq!(
+            percentile(&v, p(90.0), QuantileMethod::NearestRank),
+            Some(3)
+        );
+        // 99 values of 10 ms and one of 1 hour: P99 (rank 99) is still 10 ms, the max is not.
+        let mut v = vec![10_000_000u64; 99];
+        v.push(3_600_000_000_000);
+        assert_eq!(
+            percentile(&v, p(99.0), QuantileMethod::NearestRank),
+            Some(10_000_000)
+        );
+        assert_eq!(
+            percentile(&v, p(99.5), QuantileMethod::NearestRank),
+            Some(3_600_000_000_000)
+        );
+        assert_eq!(
+            percentile(&v, p(100.0), QuantileMethod::NearestRank),
+            Some(3_600_000_000_000)
+        );
+        // Type 7 at P99: h = 99 × 0.99 = 98.01 -> 10 ms + 0.01 × (1 h − 10 ms).
+        let t7 = percentile(&v, p(99.0), QuantileMethod::Type7).unwrap();
+        assert_eq!(
+            t7,
+            (10_000_000.0 + 0.01 * (3_600_000_000_000.0 - 10_000_000.0f64)).round() as u64
+        );
+    }
+
+    #[test]
     fn type7_interpolates() {
         let v = [10, 20, 30, 40];
         // h = 3 × 0.5 = 1.5 -> 20 + 0.5 × 10 = 25

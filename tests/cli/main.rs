@@ -16,5 +16,6 @@ mod cross_format;
 mod errors;
 mod generated;
 mod interop;
+mod lint;
 mod roundtrip;
 mod samples;
