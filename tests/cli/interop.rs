@@ -17,7 +17,7 @@ use crate::common::*;
 
 const REQUESTS: usize = 4;
 
-fn python() -> Option<PathBuf> {
+pub(crate) fn python() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TRACEKIT_PYTHON").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }

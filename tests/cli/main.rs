@@ -12,6 +12,7 @@ mod common;
 mod analysis;
 mod backend;
 mod check;
+mod ci_gate;
 mod cross_format;
 mod errors;
 mod generated;

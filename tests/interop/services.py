@@ -25,7 +25,12 @@ frontend SERVER span is the root) gives this tree, 10 spans:
       frontend   CLIENT   GET                  -> inventory
         inventory  SERVER   GET /stock/<sku>
 
-Usage: services.py OUT_DIR [--requests N] [--timeout SECONDS]
+Usage: services.py OUT_DIR [--requests N] [--timeout SECONDS] [--slow-inventory-ms MS]
+                   [--without-channel]
+
+Faults for the CI gate/diff test: --slow-inventory-ms makes inventory's GET /stock sleep that
+long (a slowed dependency); --without-channel stops checkout from setting its
+`app.order.channel` attribute on the POST /orders span (a missing attribute).
 Writes OUT/run.json: {"requests": N, "trace_ids": [...], "spans_per_trace": 10, ...}.
 Exit status 0 on success; non-zero (with a message on stderr) on any failure or timeout.
 Every child process is stopped (SIGTERM, then SIGKILL) before the script returns.
@@ -49,7 +54,7 @@ SERVICES = ["payment", "inventory", "checkout", "frontend"]  # start order: call
 
 # ------------------------------------------------------------------------------------ a service
 
-def serve(name, out_dir, zipkin_url, downstream):
+def serve(name, out_dir, zipkin_url, downstream, slow_inventory_ms=0, without_channel=False):
     """Run one instrumented service until SIGTERM or stdin closes; then flush and exit."""
     from flask import Flask, jsonify, request
     import requests
@@ -101,6 +106,8 @@ def serve(name, out_dir, zipkin_url, downstream):
         @app.post("/orders")
         def orders():
             body = request.get_json(force=True)
+            if not without_channel:
+                trace.get_current_span().set_attribute("app.order.channel", "web")
             with tracer.start_as_current_span("validate-cart") as span:
                 span.set_attribute("cart.items", int(body.get("qty", 0)))
             charge = http.post(downstream["payment"] + "/charge", json={"cents": 1999}, timeout=10)
@@ -120,6 +127,8 @@ def serve(name, out_dir, zipkin_url, downstream):
     elif name == "inventory":
         @app.get("/stock/<sku>")
         def stock(sku):
+            if slow_inventory_ms:
+                time.sleep(slow_inventory_ms / 1000.0)
             return jsonify(sku=sku, count=7)
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -221,7 +230,7 @@ def stop_all(procs, deadline):
     return all(p.returncode == 0 for p in procs.values())
 
 
-def orchestrate(out_dir, n_requests, timeout):
+def orchestrate(out_dir, n_requests, timeout, faults=()):
     deadline = time.monotonic() + timeout
     os.makedirs(os.path.join(out_dir, "otlp"), exist_ok=True)
     sink = Sink()
@@ -236,7 +245,7 @@ def orchestrate(out_dir, n_requests, timeout):
                 "checkout": ["payment"],
             }.get(name, [])
             cmd = [sys.executable, os.path.abspath(__file__), "--serve", name, "--zipkin", sink.url,
-                   out_dir] + ["--downstream=%s=%s" % (d, urls[d]) for d in downstream]
+                   out_dir] + ["--downstream=%s=%s" % (d, urls[d]) for d in downstream] + list(faults)
             procs[name] = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                            text=True)
             urls[name] = "http://127.0.0.1:%d" % read_port(procs[name], name, deadline)
@@ -284,11 +293,21 @@ def main():
     ap.add_argument("--serve", help=argparse.SUPPRESS)
     ap.add_argument("--zipkin", help=argparse.SUPPRESS)
     ap.add_argument("--downstream", action="append", default=[], help=argparse.SUPPRESS)
+    ap.add_argument("--slow-inventory-ms", type=int, default=0,
+                    help="inventory's GET /stock sleeps this long")
+    ap.add_argument("--without-channel", action="store_true",
+                    help="checkout does not set app.order.channel")
     args = ap.parse_args()
     if args.serve:
         downstream = dict(d.split("=", 1) for d in args.downstream)
-        return serve(args.serve, args.out_dir, args.zipkin, downstream)
-    return orchestrate(os.path.abspath(args.out_dir), args.requests, args.timeout)
+        return serve(args.serve, args.out_dir, args.zipkin, downstream,
+                     args.slow_inventory_ms, args.without_channel)
+    faults = []
+    if args.slow_inventory_ms:
+        faults.append("--slow-inventory-ms=%d" % args.slow_inventory_ms)
+    if args.without_channel:
+        faults.append("--without-channel")
+    return orchestrate(os.path.abspath(args.out_dir), args.requests, args.timeout, faults)
 
 
 if __name__ == "__main__":
