@@ -194,3 +194,67 @@ pub fn sarif(results: &[AssertionResult], policy: &str) -> Value {
         }],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TraceId;
+
+    fn results() -> Vec<AssertionResult> {
+        vec![
+            AssertionResult {
+                kind: "coverage",
+                name: "checkout in every trace".into(),
+                passed: true,
+                measured: "100.00% (4 of 4 traces)".into(),
+                threshold: "≥ 100.00%".into(),
+                examples: vec![],
+                sample: 4,
+            },
+            AssertionResult {
+                kind: "budget",
+                name: "entry: p99(duration) < 300ms".into(),
+                passed: false,
+                measured: "412ms".into(),
+                threshold: "< 300ms".into(),
+                examples: vec![TraceId(0xab), TraceId(0xcd)],
+                sample: 4,
+            },
+        ]
+    }
+
+    #[test]
+    fn junit_structure() {
+        let xml = junit(&results()).unwrap();
+        let expected = r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="tracekit" tests="2" skipped="0" failures="1" errors="0">
+    <testsuite name="tracekit gate" tests="2" skipped="0" errors="0" failures="1">
+        <testcase name="checkout in every trace" classname="tracekit.gate.coverage"/>
+        <testcase name="entry: p99(duration) &lt; 300ms" classname="tracekit.gate.budget">
+            <failure message="measured 412ms, threshold &lt; 300ms" type="budget">example traces: 000000000000000000000000000000ab, 000000000000000000000000000000cd</failure>
+        </testcase>
+    </testsuite>
+</testsuites>
+"#;
+        assert_eq!(xml, expected);
+    }
+
+    #[test]
+    fn github_structure() {
+        let a = github_annotations(&results());
+        assert_eq!(
+            a,
+            vec![
+                "::error title=tracekit gate (budget)::entry: p99(duration) < 300ms: measured 412ms, threshold < 300ms (e.g. trace 000000000000000000000000000000ab, 000000000000000000000000000000cd)"
+                    .to_string()
+            ]
+        );
+        let s = github_summary(&results());
+        assert!(s.starts_with("### tracekit gate: 1 of 2 failed\n\n| | kind | assertion | measured | threshold |\n|---|---|---|---|---|\n"), "{s}");
+        assert!(s.contains("| ✅ | coverage | checkout in every trace | 100.00% (4 of 4 traces) | ≥ 100.00% |\n"), "{s}");
+        assert!(
+            s.contains("| ❌ | budget | entry: p99(duration) < 300ms | 412ms | < 300ms |\n"),
+            "{s}"
+        );
+    }
+}
