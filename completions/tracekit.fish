@@ -413,6 +413,17 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
+zipkin\t'Zipkin v2 API (`/api/v2`)'
+tempo\t'Grafana Tempo (`/api/v2/traces`, `/api/search`)'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tenant -d 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
 markdown\t'The same as Markdown (for a pull-request comment)'
 json\t'JSON (schema tracekit.diff/v1)'"
@@ -423,6 +434,9 @@ never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-regression -d 'Exit 1 when a call path is slower beyond tolerance'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-structure -d 'Exit 1 when call paths were added or removed'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l all -d 'List everything, including call paths within tolerance'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l no-cache -d 'Neither read nor write the cache'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l strict -d 'Make any unreadable input fatal'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'

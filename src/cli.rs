@@ -759,10 +759,10 @@ pub enum DiffFormat {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The baseline: a trace file or a directory of traces
+    /// The baseline: a trace file, a directory of traces, or a trace id (with --backend)
     #[arg(value_name = "BASE")]
     pub base: String,
-    /// The candidate: a trace file or a directory of traces
+    /// The candidate: a trace file, a directory of traces, or a trace id (with --backend)
     #[arg(value_name = "CANDIDATE")]
     pub candidate: String,
     /// Compare only this trace of the baseline
@@ -795,6 +795,8 @@ pub struct DiffArgs {
     /// Read both sides as this format instead of detecting it
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<Format>,
+    #[command(flatten)]
+    pub backend: BackendArgs,
     /// Make any unreadable input fatal
     #[arg(long)]
     pub strict: bool,

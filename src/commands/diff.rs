@@ -39,6 +39,15 @@ fn side(
 }
 
 pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
+    // Either side may be a trace id fetched from the backend.
+    let input = crate::cli::InputArgs {
+        sources: vec![args.base.clone(), args.candidate.clone()],
+        input_format: args.input_format,
+        strict: args.strict,
+        backend: args.backend.clone(),
+        search: Default::default(),
+    };
+    super::prepare_backend(&input, term)?;
     let (base, e1) = side(&args.base, &args.base_trace, &args, term)?;
     let (cand, e2) = side(&args.candidate, &args.candidate_trace, &args, term)?;
     let tol = Tolerance {
