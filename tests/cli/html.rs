@@ -1,0 +1,74 @@
+//! The HTML export opened in a real browser (headless Chromium): the page draws one row per
+//! span with the critical path marked and the findings listed, and makes no network request.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use super::common::{repo_dir, run};
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TRACEKIT_CHROMIUM").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let p = PathBuf::from("/usr/bin/chromium");
+    p.exists().then_some(p)
+}
+
+#[test]
+fn html_export_renders_in_headless_chromium_without_network() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must provide chromium (TRACEKIT_CHROMIUM)");
+        eprintln!("skipped: no chromium (install Debian's chromium or set TRACEKIT_CHROMIUM)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("trace.html");
+    let fixture = repo_dir().join("fixtures/checkout.otlp.json");
+    let r = run(["export", fixture.to_str().unwrap(), "--to", "html", "-o", page.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("default-src 'none'"), "the page forbids every fetch");
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resources");
+
+    let netlog = dir.path().join("net.json");
+    let profile = dir.path().join("profile");
+    let out = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dom = String::from_utf8_lossy(&out.stdout);
+    // The bundled example has 26 spans; the script drew a row and a bar for each.
+    assert_eq!(dom.matches("class=\"row").count(), 26, "rows in the rendered DOM");
+    assert_eq!(dom.matches("class=\"bar").count(), 26);
+    assert!(dom.matches("class=\"bar crit\"").count() > 0, "the critical path is marked");
+    assert!(dom.contains("POST /checkout") && dom.contains("payment"));
+    // Requests the page made would carry its (opaque, file://) origin as initiator; the
+    // browser's own background requests carry none.
+    let log: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&netlog).unwrap()).unwrap();
+    let from_page: Vec<String> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let p = e.get("params")?;
+            let url = p.get("url")?.as_str()?;
+            let initiator = p.get("initiator").and_then(|i| i.as_str()).unwrap_or("not an origin");
+            (initiator != "not an origin" && !url.starts_with("file:")).then(|| url.to_string())
+        })
+        .collect();
+    assert!(from_page.is_empty(), "the page made network requests: {from_page:?}");
+}
