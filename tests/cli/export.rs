@@ -18,14 +18,28 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn markdown_timeline_of_the_bundled_example() {
-    let r = run(["export", &fixture("checkout.otlp.json"), "--to", "markdown", "--tz", "+02:00"]);
+    let r = run([
+        "export",
+        &fixture("checkout.otlp.json"),
+        "--to",
+        "markdown",
+        "--tz",
+        "+02:00",
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
     insta::assert_snapshot!(r.stdout);
 }
 
 #[test]
 fn csv_of_the_bundled_example() {
-    let r = run(["export", &fixture("checkout.otlp.json"), "--to", "csv", "--columns", "http.route,db.system.name"]);
+    let r = run([
+        "export",
+        &fixture("checkout.otlp.json"),
+        "--to",
+        "csv",
+        "--columns",
+        "http.route,db.system.name",
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
     insta::assert_snapshot!(r.stdout);
 }
@@ -35,20 +49,61 @@ fn files_are_not_overwritten_and_directories_get_one_file_per_trace() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("t.md");
     let out_s = out.to_str().unwrap();
-    let r = run(["export", &fixture("checkout.otlp.json"), "--to", "markdown", "-o", out_s]);
+    let r = run([
+        "export",
+        &fixture("checkout.otlp.json"),
+        "--to",
+        "markdown",
+        "-o",
+        out_s,
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
-    let r = run(["export", &fixture("checkout.otlp.json"), "--to", "markdown", "-o", out_s]);
-    assert_eq!(r.code, Some(2), "an existing file needs --force\n{}", r.describe());
-    let r = run(["export", &fixture("checkout.otlp.json"), "--to", "markdown", "-o", out_s, "--force"]);
+    let r = run([
+        "export",
+        &fixture("checkout.otlp.json"),
+        "--to",
+        "markdown",
+        "-o",
+        out_s,
+    ]);
+    assert_eq!(
+        r.code,
+        Some(2),
+        "an existing file needs --force\n{}",
+        r.describe()
+    );
+    let r = run([
+        "export",
+        &fixture("checkout.otlp.json"),
+        "--to",
+        "markdown",
+        "-o",
+        out_s,
+        "--force",
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
     // No temporary files are left beside it.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let per = dir.path().join("per/");
-    let r = run(["export", &fixture("shop.otlp.jsonl.gz"), "--to", "mermaid", "-o", per.to_str().unwrap()]);
+    let r = run([
+        "export",
+        &fixture("shop.otlp.jsonl.gz"),
+        "--to",
+        "mermaid",
+        "-o",
+        per.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
     assert_eq!(std::fs::read_dir(&per).unwrap().count(), 40);
     // A one-trace format with many traces and one file is a usage error.
-    let r = run(["export", &fixture("shop.otlp.jsonl.gz"), "--to", "html", "-o", dir.path().join("x.html").to_str().unwrap()]);
+    let r = run([
+        "export",
+        &fixture("shop.otlp.jsonl.gz"),
+        "--to",
+        "html",
+        "-o",
+        dir.path().join("x.html").to_str().unwrap(),
+    ]);
     assert_eq!(r.code, Some(2), "{}", r.describe());
 }
 
@@ -63,7 +118,10 @@ const FORMATS: [WriteFormat; 7] = [
 ];
 
 fn micros(f: WriteFormat) -> bool {
-    matches!(f, WriteFormat::Jaeger | WriteFormat::Zipkin | WriteFormat::JaegerThrift)
+    matches!(
+        f,
+        WriteFormat::Jaeger | WriteFormat::Zipkin | WriteFormat::JaegerThrift
+    )
 }
 
 fn convert(format: WriteFormat, traces: &[Trace], dir: &std::path::Path, n: usize) -> Vec<Trace> {
@@ -72,13 +130,31 @@ fn convert(format: WriteFormat, traces: &[Trace], dir: &std::path::Path, n: usiz
     write_all(format, traces, &mut bytes).unwrap();
     std::fs::write(&path, &bytes).unwrap();
     let loaded = load(&[path.display().to_string()], &LoadOptions::default());
-    assert!(loaded.report.errors.is_empty(), "{}: {:?}", format.name(), loaded.report.errors);
+    assert!(
+        loaded.report.errors.is_empty(),
+        "{}: {:?}",
+        format.name(),
+        loaded.report.errors
+    );
     loaded.traces.into_traces()
 }
 
 /// What every format carries, per span: ids, parent, service, name, times (µs when either side
 /// is a µs format), status code, kind (internal ≈ unspecified), attribute keys and event names.
-type Common = BTreeMap<(u128, u64, bool), (Option<u64>, String, String, u64, u64, String, u8, Vec<String>, Vec<String>)>;
+type Common = BTreeMap<
+    (u128, u64, bool),
+    (
+        Option<u64>,
+        String,
+        String,
+        u64,
+        u64,
+        String,
+        u8,
+        Vec<String>,
+        Vec<String>,
+    ),
+>;
 
 fn common(traces: &[Trace], us: bool) -> Common {
     let t = |ns: u64| if us { ns / 1000 * 1000 } else { ns };
@@ -86,7 +162,11 @@ fn common(traces: &[Trace], us: bool) -> Common {
         .iter()
         .flat_map(|x| x.spans.iter())
         .map(|s| {
-            let kind = if s.kind == SpanKind::Internal { SpanKind::Unspecified } else { s.kind };
+            let kind = if s.kind == SpanKind::Internal {
+                SpanKind::Unspecified
+            } else {
+                s.kind
+            };
             let mut keys: Vec<String> = s.attributes.iter().map(|kv| kv.key.to_string()).collect();
             keys.sort();
             (

@@ -17,18 +17,34 @@ fn chromium() -> Option<PathBuf> {
 #[test]
 fn html_export_renders_in_headless_chromium_without_network() {
     let Some(browser) = chromium() else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must provide chromium (TRACEKIT_CHROMIUM)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must provide chromium (TRACEKIT_CHROMIUM)"
+        );
         eprintln!("skipped: no chromium (install Debian's chromium or set TRACEKIT_CHROMIUM)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("trace.html");
     let fixture = repo_dir().join("fixtures/checkout.otlp.json");
-    let r = run(["export", fixture.to_str().unwrap(), "--to", "html", "-o", page.to_str().unwrap()]);
+    let r = run([
+        "export",
+        fixture.to_str().unwrap(),
+        "--to",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.contains("default-src 'none'"), "the page forbids every fetch");
-    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resources");
+    assert!(
+        html.contains("default-src 'none'"),
+        "the page forbids every fetch"
+    );
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no external resources"
+    );
 
     let netlog = dir.path().join("net.json");
     let profile = dir.path().join("profile");
@@ -49,16 +65,28 @@ fn html_export_renders_in_headless_chromium_without_network() {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dom = String::from_utf8_lossy(&out.stdout);
     // The bundled example has 26 spans; the script drew a row and a bar for each.
-    assert_eq!(dom.matches("class=\"row").count(), 26, "rows in the rendered DOM");
+    assert_eq!(
+        dom.matches("class=\"row").count(),
+        26,
+        "rows in the rendered DOM"
+    );
     assert_eq!(dom.matches("class=\"bar").count(), 26);
-    assert!(dom.matches("class=\"bar crit\"").count() > 0, "the critical path is marked");
+    assert!(
+        dom.matches("class=\"bar crit\"").count() > 0,
+        "the critical path is marked"
+    );
     assert!(dom.contains("POST /checkout") && dom.contains("payment"));
     // Requests the page made would carry its (opaque, file://) origin as initiator; the
     // browser's own background requests carry none.
-    let log: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&netlog).unwrap()).unwrap();
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&netlog).unwrap()).unwrap();
     let from_page: Vec<String> = log["events"]
         .as_array()
         .unwrap()
@@ -66,9 +94,88 @@ fn html_export_renders_in_headless_chromium_without_network() {
         .filter_map(|e| {
             let p = e.get("params")?;
             let url = p.get("url")?.as_str()?;
-            let initiator = p.get("initiator").and_then(|i| i.as_str()).unwrap_or("not an origin");
+            let initiator = p
+                .get("initiator")
+                .and_then(|i| i.as_str())
+                .unwrap_or("not an origin");
             (initiator != "not an origin" && !url.starts_with("file:")).then(|| url.to_string())
         })
         .collect();
-    assert!(from_page.is_empty(), "the page made network requests: {from_page:?}");
+    assert!(
+        from_page.is_empty(),
+        "the page made network requests: {from_page:?}"
+    );
+}
+
+/// The Mermaid export rendered by the real Mermaid library (`@mermaid-js/mermaid-cli`, driving
+/// Debian's chromium): every span becomes a task, even with `:`, `#` and `;` in its name.
+#[test]
+fn mermaid_export_renders_with_mermaid_cli() {
+    let mmdc = std::env::var_os("TRACEKIT_MMDC")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let (Some(mmdc), Some(browser)) = (mmdc, chromium()) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must provide TRACEKIT_MMDC and chromium"
+        );
+        eprintln!("skipped: set TRACEKIT_MMDC to mermaid-cli's mmdc (and install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled example, with one span renamed to carry Mermaid's separators.
+    let text = std::fs::read_to_string(repo_dir().join("fixtures/checkout.otlp.json"))
+        .unwrap()
+        .replace(
+            "\"name\":\"validate-cart\"",
+            "\"name\":\"validate: cart #1; retry\"",
+        );
+    assert!(text.contains("validate: cart"));
+    let input = dir.path().join("t.json");
+    std::fs::write(&input, text).unwrap();
+    let mmd = dir.path().join("t.mmd");
+    let r = run([
+        "export",
+        input.to_str().unwrap(),
+        "--to",
+        "mermaid",
+        "-o",
+        mmd.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let config = dir.path().join("puppeteer.json");
+    std::fs::write(
+        &config,
+        serde_json::json!({"executablePath": browser, "args": ["--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]})
+        .to_string(),
+    )
+    .unwrap();
+    let svg = dir.path().join("t.svg");
+    let out = Command::new(&mmdc)
+        .arg("-i")
+        .arg(&mmd)
+        .arg("-o")
+        .arg(&svg)
+        .arg("-p")
+        .arg(&config)
+        .env("HOME", dir.path())
+        .output()
+        .expect("mmdc runs");
+    assert!(
+        out.status.success(),
+        "mermaid-cli failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(
+        svg.matches("class=\"taskText").count(),
+        26,
+        "one task per span"
+    );
+    assert!(
+        svg.contains("validate∶ cart ♯1, retry"),
+        "the renamed span is drawn, escaped"
+    );
 }
