@@ -48,7 +48,20 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
                 .map(|r| endpoint(&t.spans[r.0 as usize], args.by))
         })
         .unwrap_or_default();
-    let offsets = endpoint_offsets(&pairs, &reference);
+    // Correct only what the data proves: pairs whose whole interval lies beyond the threshold.
+    // The midpoint of an interval that contains 0 is a guess, so the other pairs connect the
+    // services with an offset of 0 instead of shifting clocks that may well be right.
+    let proven: Vec<_> = pairs
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if !p.exceeds(args.threshold) {
+                p.offset_ns = 0;
+            }
+            p
+        })
+        .collect();
+    let offsets = endpoint_offsets(&proven, &reference);
     let shifts: Vec<Vec<i64>> = traces
         .par_iter()
         .zip(&trees)
