@@ -179,3 +179,106 @@ fn mermaid_export_renders_with_mermaid_cli() {
         "the renamed span is drawn, escaped"
     );
 }
+
+/// The Chrome trace-event export loaded by a real consumer: speedscope's Chrome-trace importer
+/// (npm `speedscope`, its built app run in headless Chromium). Every (process, thread) track
+/// with slices must become one speedscope profile, and the critical-path track's total must be
+/// the trace's critical path.
+#[test]
+fn chrome_export_loads_in_speedscope() {
+    let app = std::env::var_os("TRACEKIT_SPEEDSCOPE")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let (Some(app), Some(browser)) = (app, chromium()) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must provide TRACEKIT_SPEEDSCOPE and chromium"
+        );
+        eprintln!(
+            "skipped: set TRACEKIT_SPEEDSCOPE to speedscope's dist/release folder (and install chromium)"
+        );
+        return;
+    };
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("trace.json");
+    let fixture = repo_dir().join("fixtures/checkout.otlp.json");
+    let r = run([
+        "export",
+        fixture.to_str().unwrap(),
+        "--to",
+        "chrome",
+        "-o",
+        json_path.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let bytes = std::fs::read(&json_path).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // Tracks with complete slices, and the critical path's total, from our own document.
+    let mut tracks = std::collections::BTreeSet::new();
+    let mut critical_us = 0.0;
+    for e in doc["traceEvents"].as_array().unwrap() {
+        if e["ph"] == "X" {
+            tracks.insert((e["pid"].as_u64().unwrap(), e["tid"].as_u64().unwrap()));
+            if e["cat"] == "critical" {
+                critical_us += e["dur"].as_f64().unwrap();
+            }
+        }
+    }
+    // What speedscope's command-line wrapper does: a script that hands it the file in base64.
+    let loader = dir.path().join("profile.js");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    std::fs::write(
+        &loader,
+        format!("speedscope.loadFileFromBase64(\"trace.json\", {:?})", b64),
+    )
+    .unwrap();
+    let out = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg("--dump-dom")
+        .arg(format!(
+            "file://{}/index.html#localProfilePath={}",
+            app.display(),
+            loader.display()
+        ))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let text = dom
+        .split('<')
+        .map(|x| x.split_once('>').map(|y| y.1).unwrap_or(x))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The profile switcher says "(1/N)": one profile per track.
+    let n = format!("(1/{})", tracks.len());
+    assert!(
+        text.contains(&n),
+        "speedscope should show {} profiles: {text}",
+        tracks.len()
+    );
+    // Its total for the critical-path track is the critical path (36.61ms for this trace).
+    let ms = format!("{:.2}ms", critical_us / 1000.0);
+    assert!(
+        text.contains(&format!("critical path (tid 1) {ms}")),
+        "critical path {ms} in: {text}"
+    );
+}
