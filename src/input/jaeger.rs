@@ -1504,26 +1504,11 @@ mod tests {
     use super::*;
     use crate::model::{SpanKind, StatusCode};
 
-    pub(crate) fn read_bytes(data: &[u8]) -> (Vec<Span>, Vec<InputError>, Result<(), InputError>) {
-        let mut spans = Vec::new();
-        let mut warnings = Vec::new();
-        let result = {
-            let mut sink = |b: Vec<Span>| spans.extend(b);
-            let mut ctx = ReadCtx {
-                source: Arc::from("test.json"),
-                sink: &mut sink,
-                warnings: &mut warnings,
-            };
-            let mut input = data;
-            read(&mut input, &mut ctx)
-        };
-        (spans, warnings, result)
+    pub(crate) fn read_bytes(data: &[u8]) -> crate::input::test_support::Outcome {
+        crate::input::test_support::read_bytes(read, data)
     }
 
-    fn sample(name: &str) -> Vec<u8> {
-        let path = format!("{}/../shared/samples/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("sample {path}: {e}"))
-    }
+    use crate::input::test_support::sample;
 
     fn ok(data: &[u8]) -> Vec<Span> {
         let (spans, warnings, result) = read_bytes(data);

@@ -13,6 +13,8 @@ pub mod otlp_json;
 pub mod otlp_pb;
 pub mod otlp_proto;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod thrift;
 pub mod zipkin;
 

@@ -1,0 +1,36 @@
+//! Test helpers shared by the readers' unit tests.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use super::{InputError, ReadCtx};
+use crate::model::Span;
+
+/// What a reader gave for some bytes: its spans, its warnings and its result.
+pub(crate) type Outcome = (Vec<Span>, Vec<InputError>, Result<(), InputError>);
+
+/// Run `read` over `data` as the input `test.json`.
+pub(crate) fn read_bytes(
+    read: fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>,
+    data: &[u8],
+) -> Outcome {
+    let mut spans = Vec::new();
+    let mut warnings = Vec::new();
+    let result = {
+        let mut sink = |b: Vec<Span>| spans.extend(b);
+        let mut ctx = ReadCtx {
+            source: Arc::from("test.json"),
+            sink: &mut sink,
+            warnings: &mut warnings,
+        };
+        let mut input = data;
+        read(&mut input, &mut ctx)
+    };
+    (spans, warnings, result)
+}
+
+/// A file of `../shared/samples`.
+pub(crate) fn sample(name: &str) -> Vec<u8> {
+    let path = format!("{}/../shared/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("sample {path}: {e}"))
+}
