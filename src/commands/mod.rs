@@ -223,20 +223,34 @@ fn search_source_query(
     }))
 }
 
-/// Parse `--trace` values: 1 to 32 hex digits (a 64-bit id is the zero-padded 128-bit one).
+/// `--trace`: 1 to 32 hex digits (16 for a 64-bit id), left-padded with zeros; `0x` allowed.
+pub fn parse_trace_id(s: &str) -> Result<crate::model::TraceId, Error> {
+    let t = s.trim();
+    let hex = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0X"))
+        .unwrap_or(t);
+    match crate::model::TraceId::from_hex(hex) {
+        Ok(id) if !id.is_zero() => Ok(id),
+        Ok(_) => Err(Error::usage(format!(
+            "invalid trace id {:?}: an all-zero id names no trace",
+            crate::term::escape(s)
+        ))),
+        Err(_) => Err(Error::usage(format!(
+            "invalid trace id {:?}: expected 32 or 16 hex digits (fewer are left-padded with zeros)",
+            crate::term::escape(s)
+        ))),
+    }
+}
+
+/// Repeatable `--trace` values; `None` when there are none.
 pub fn parse_trace_ids(values: &[String]) -> Result<Option<Vec<crate::model::TraceId>>, Error> {
     if values.is_empty() {
         return Ok(None);
     }
     values
         .iter()
-        .map(|v| {
-            crate::model::TraceId::from_hex(v.trim()).map_err(|_| {
-                Error::usage(format!(
-                    "invalid trace id {v:?}: expected 16 or 32 hex digits"
-                ))
-            })
-        })
+        .map(|v| parse_trace_id(v))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }

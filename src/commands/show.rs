@@ -12,13 +12,17 @@ use crate::model::{Span, TraceId, TraceSet, TraceTree};
 use crate::render::span_view::Filter;
 use crate::render::style::Styles;
 use crate::render::{show_json, trace_list, waterfall};
-use crate::term::{Term, escape};
+use crate::term::Term;
 
 /// Distinct other trace ids counted for the "not found" message; past this, "more than".
 const OTHER_TRACES_CAP: usize = 100_000;
 
 pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
-    let wanted = args.trace.as_deref().map(parse_trace_id).transpose()?;
+    let wanted = args
+        .trace
+        .as_deref()
+        .map(commands::parse_trace_id)
+        .transpose()?;
 
     // With --trace, spans of other traces are dropped as they are read (memory stays bounded by
     // the trace asked for); only their count is kept, for the message when it is not found.
@@ -124,26 +128,6 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
     Ok(exit)
 }
 
-/// `--trace`: 1 to 32 hex digits (16 for a 64-bit id), left-padded with zeros; `0x` allowed.
-fn parse_trace_id(s: &str) -> Result<TraceId, Error> {
-    let t = s.trim();
-    let hex = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    match TraceId::from_hex(hex) {
-        Ok(id) if !id.is_zero() => Ok(id),
-        Ok(_) => Err(Error::usage(format!(
-            "invalid trace id {:?}: an all-zero id names no trace",
-            escape(s)
-        ))),
-        Err(_) => Err(Error::usage(format!(
-            "invalid trace id {:?}: expected 32 or 16 hex digits (fewer are left-padded with zeros)",
-            escape(s)
-        ))),
-    }
-}
-
 /// What was read besides the wanted trace (bounded: ids are counted up to a cap).
 #[derive(Default)]
 struct OtherTraces {
@@ -180,6 +164,7 @@ impl OtherTraces {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::parse_trace_id;
 
     #[test]
     fn trace_ids() {
