@@ -1228,7 +1228,7 @@ mod tests {
     #[test]
     fn load_detects_and_reads_samples() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/samples")
+            .join("tests/data")
             .join(DIR);
         for (files, spans, traces) in [
             (vec!["jaeger-client-udp-emitBatch-1.bin"], 2, 2),

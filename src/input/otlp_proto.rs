@@ -529,7 +529,7 @@ pub(crate) mod tests {
 
     pub(crate) fn sample(rel: &str) -> Vec<u8> {
         let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/samples")
+            .join("tests/data")
             .join(rel);
         std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
@@ -964,7 +964,7 @@ pub(crate) mod tests {
     /// Through the whole loading path: detection routes every sample here.
     #[test]
     fn load_detects_and_reads_samples() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
         for (file, spans) in [
             ("otlp-protobuf_TracesData_from-otel-proto-example.binpb", 1),
             (

@@ -29,8 +29,8 @@ pub(crate) fn read_bytes(
     (spans, warnings, result)
 }
 
-/// A file of `../shared/samples`.
+/// A file of `tests/data`.
 pub(crate) fn sample(name: &str) -> Vec<u8> {
-    let path = format!("{}/../shared/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("sample {path}: {e}"))
 }

@@ -589,7 +589,7 @@ mod tests {
             "generated/backend-responses/victoriatraces/traces-0cb0f836124d98d806e10d0ea1575e6a.json",
             "generated/backend-responses/victoriatraces/traces-00000000000000003241afc70b0e852d.json",
         ] {
-            let path = format!("{}/../shared/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+            let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
             let text = std::fs::read_to_string(&path).unwrap();
             let first = read_back(&text);
             let mut set = crate::model::TraceSet::new();

@@ -514,7 +514,7 @@ mod tests {
             "generated/zipkin-v2/otel-python-zipkin-exporter.json",
             "generated/zipkin-v2/py_zipkin-v2.json",
         ] {
-            let path = format!("{}/../shared/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+            let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
             let text = std::fs::read_to_string(&path).unwrap();
             let first = read_back(&text);
             let mut set = crate::model::TraceSet::new();

@@ -1,6 +1,6 @@
 //! Backends end to end: the real binary against a real HTTP server process on loopback
 //! (`tests/backend/replay_server.py`) that replays the answers recorded from Tempo and
-//! VictoriaTraces (`../shared/samples/generated/backend-responses/`) and injects faults.
+//! VictoriaTraces (`tests/data/generated/backend-responses/`) and injects faults.
 //!
 //! Tests marked "needs the readers" read trace bodies through the format readers (and `show`);
 //! the others exercise only the HTTP, config and error paths.
@@ -25,7 +25,7 @@ fn repo() -> PathBuf {
 }
 
 fn generated() -> PathBuf {
-    repo().join("../shared/samples/generated")
+    repo().join("tests/data/generated")
 }
 
 fn recorded() -> PathBuf {

@@ -13,9 +13,9 @@ use tracekit::model::{Span, Trace, TraceId};
 /// How long any one run of the binary may take before the test fails (a hang is a bug).
 pub const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// `../shared/samples` beside the repository.
+/// `tests/data` beside the repository.
 pub fn samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 /// A sample's path (relative to the sample folder) as the string the CLI and `load` take.

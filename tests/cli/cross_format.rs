@@ -1,5 +1,5 @@
 //! The same trace, captured from real producers and backends in different formats (see
-//! `../shared/samples/generated/README.md`), must give the same tree in tracekit: the same set of
+//! `tests/data/generated/README.md`), must give the same tree in tracekit: the same set of
 //! (span, parent, service, operation), times equal up to the microsecond of the µs formats
 //! (|Δ| < 1000 ns for start and duration; the OTel Zipkin exporter rounds to the nearest µs,
 //! Jaeger and Tempo-from-Zipkin are exact), and equal kind and status where both formats carry
@@ -34,7 +34,7 @@ use crate::common::*;
 #[derive(Clone)]
 struct Source {
     label: String,
-    /// Relative to `../shared/samples`.
+    /// Relative to `tests/data`.
     files: Vec<String>,
     /// Zipkin has no INTERNAL kind: the OTel exporter writes `"kind": null`.
     carries_internal_kind: bool,

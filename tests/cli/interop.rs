@@ -5,7 +5,7 @@
 //! into the tree the script's docstring draws.
 //!
 //! The Python interpreter comes from `TRACEKIT_PYTHON`, else `<repo>/.venv/bin/python`
-//! (`python3 -m venv .venv && .venv/bin/pip install -r ../shared/tools/otel-python/requirements-otel.txt`).
+//! (`python3 -m venv .venv && .venv/bin/pip install -r tests/interop/requirements-otel.txt`).
 //! Without one the test is skipped, except under `CI=true`, where it fails.
 
 use std::collections::BTreeMap;
@@ -156,7 +156,7 @@ fn real_otel_services_give_the_expected_trees() {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!(
                 "CI=true but no Python with the OpenTelemetry SDK: set TRACEKIT_PYTHON or create .venv \
-                 (python3 -m venv .venv && .venv/bin/pip install -r ../shared/tools/otel-python/requirements-otel.txt)"
+                 (python3 -m venv .venv && .venv/bin/pip install -r tests/interop/requirements-otel.txt)"
             );
         }
         eprintln!(

@@ -1,6 +1,6 @@
 //! The one integration-test binary of tracekit (`cargo test --test cli`).
 //!
-//! * `samples`: every file of `../shared/samples`, with numbers computed independently in Python.
+//! * `samples`: every file of `tests/data`, with numbers computed independently in Python.
 //! * `cross_format`: the same trace read from different formats gives the same tree.
 //! * `errors`: bad input of every kind gives exit code 3 and one clear line with a position.
 //! * `generated`: the committed `completions/` and `man/` match what the binary generates.

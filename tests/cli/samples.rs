@@ -1,4 +1,4 @@
-//! Every file under `../shared/samples` (top folder and `generated/`, recursively) is in one of
+//! Every file under `tests/data` (top folder and `generated/`, recursively) is in one of
 //! two tables here, and a test fails when a sample is in neither, so new samples cannot be
 //! skipped silently.
 //!
@@ -81,7 +81,7 @@ const fn fact(
 }
 
 pub struct Sample {
-    /// Relative to `../shared/samples`.
+    /// Relative to `tests/data`.
     pub path: &'static str,
     /// The format the input is read as (`report.inputs`); Jaeger api_v3 is read as OTLP JSON.
     pub format: Format,

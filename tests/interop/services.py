@@ -2,7 +2,7 @@
 """Real-producer interop run for tracekit's tests (tests/cli/interop.rs).
 
 Four Flask services, each its own process with its own `service.name`, instrumented with the
-pinned OpenTelemetry Python SDK (../shared/tools/otel-python/requirements-otel.txt): Flask
+pinned OpenTelemetry Python SDK (tests/interop/requirements-otel.txt): Flask
 instrumentation for the server side, requests instrumentation for the client side, W3C trace
 context propagated over loopback HTTP. Every span is exported twice:
   - by the OTLP JSON file exporter (opentelemetry-exporter-otlp-json-file) to

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent facts about every sample under ../shared/samples, for tests/cli/samples.rs.
+"""Independent facts about every sample under tests/data, for tests/cli/samples.rs.
 
 This script does NOT use tracekit. It decodes each file with the Python standard library only
 (json; a small protobuf varint walker for OTLP protobuf; a small Thrift compact walker for the
@@ -29,7 +29,7 @@ import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SAMPLES = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "samples"))
+SAMPLES = os.path.normpath(os.path.join(HERE, "..", "data"))
 
 KINDS = ["unspecified", "internal", "server", "client", "producer", "consumer"]
 STATUS = ["unset", "ok", "error"]

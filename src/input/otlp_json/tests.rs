@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use std::sync::Arc;
 
 fn sample(rel: &str) -> Vec<u8> {
-    let p = format!("{}/../shared/samples/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/tests/data/{rel}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
@@ -1323,7 +1323,7 @@ proptest! {
 fn loads_through_detection_and_gzip() {
     use crate::input::load::{LoadOptions, load};
     use std::io::Write as _;
-    let base = format!("{}/../shared/samples", env!("CARGO_MANIFEST_DIR"));
+    let base = format!("{}/tests/data", env!("CARGO_MANIFEST_DIR"));
     let files = [
         (
             "generated/otlp-json/otel-python-file-exporter.jsonl",

@@ -307,7 +307,7 @@ fn jaeger_references_survive_as_marked_links() {
 #[test]
 fn real_sample_round_trips_in_every_style() {
     let path = format!(
-        "{}/../shared/samples/generated/otlp-json/otel-python-file-exporter.jsonl",
+        "{}/tests/data/generated/otlp-json/otel-python-file-exporter.jsonl",
         env!("CARGO_MANIFEST_DIR")
     );
     let (spans, w, r) = read_bytes(&std::fs::read(path).unwrap());
