@@ -192,3 +192,44 @@ fn critical_path_sections_tile_each_root() {
         .sum();
     assert_eq!(sum, paths);
 }
+
+/// The bundled examples are read together (`tracekit show fixtures/`), so no two of them may share
+/// a trace id: every (trace id, span id) pair is counted straight from the files, and `check` over
+/// the whole folder must report no duplicate span id.
+#[test]
+fn bundled_examples_have_distinct_ids() {
+    let mut seen: BTreeMap<(String, String), &str> = BTreeMap::new();
+    for name in ["checkout.otlp.json", "leaky.otlp.json"] {
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap();
+        for rs in doc["resourceSpans"].as_array().unwrap() {
+            for ss in rs["scopeSpans"].as_array().unwrap() {
+                for span in ss["spans"].as_array().unwrap() {
+                    let key = (
+                        span["traceId"].as_str().unwrap().to_string(),
+                        span["spanId"].as_str().unwrap().to_string(),
+                    );
+                    if let Some(other) = seen.insert(key.clone(), name) {
+                        panic!("{key:?} is in both {other} and {name}");
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), 52, "26 spans in each example");
+    let report = run_json([
+        "check",
+        &repo_dir().join("fixtures").display().to_string(),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    let duplicates: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "completeness/duplicate-span-id")
+        .collect();
+    assert!(duplicates.is_empty(), "{duplicates:?}");
+}
