@@ -20,5 +20,6 @@ mod generated;
 mod html;
 mod interop;
 mod lint;
+mod replay;
 mod roundtrip;
 mod samples;
