@@ -1,6 +1,7 @@
-//! The HTTP client: TLS (rustls, system roots plus an optional CA file), auth and tenant headers,
-//! timeouts, and retries with exponential backoff and jitter on connection errors, 429 (honouring
-//! `Retry-After`) and 5xx. Every failure becomes one redacted line.
+//! The HTTP client: TLS (rustls with the *ring* crypto provider; the platform verifier with the
+//! system roots plus an optional CA file), auth and tenant headers, timeouts, and retries with
+//! exponential backoff and jitter on connection errors, 429 (honouring `Retry-After`) and 5xx.
+//! Every failure becomes one redacted line.
 
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
@@ -83,6 +84,7 @@ impl Http {
             v.set_sensitive(true);
             headers.insert(n, v);
         }
+        install_crypto_provider();
         let mut b = RClient::builder()
             .user_agent(concat!("tracekit/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
@@ -355,6 +357,17 @@ impl Reply {
     pub fn into_reader(self) -> Box<dyn Read + Send> {
         Box::new(self.resp)
     }
+}
+
+/// reqwest is built with `rustls-no-provider` (no aws-lc-rs, so no AWS-LC C library to compile):
+/// it takes rustls's process-wide default provider, which is *ring*, installed here before the
+/// first client is built, unless the program embedding this library installed one of its own.
+fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // An error means a provider is installed already; reqwest uses that one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 fn json_error_text(e: &serde_json::Error) -> String {

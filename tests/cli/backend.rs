@@ -1,17 +1,19 @@
-//! Backends end to end: the real binary against a real HTTP server process on loopback
-//! (`tests/backend/replay_server.py`) that replays the answers recorded from Tempo and
-//! VictoriaTraces (`tests/data/generated/backend-responses/`) and injects faults.
+//! Backends end to end: the real binary against a real HTTP server on loopback (the test
+//! helper [`Replay`], a server inside this test binary) that replays the answers recorded from
+//! Tempo and VictoriaTraces (`tests/data/generated/backend-responses/`) and injects faults.
 //!
 //! Tests marked "needs the readers" read trace bodies through the format readers (and `show`);
 //! the others exercise only the HTTP, config and error paths.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use super::replay::Replay;
 
 const ID_0CB0: &str = "0cb0f836124d98d806e10d0ea1575e6a";
 const ID_A128: &str = "a12870d7e5dd88b5133d7422bb14b64e";
@@ -34,92 +36,6 @@ fn recorded() -> PathBuf {
 
 fn otlp_sample() -> PathBuf {
     generated().join("otlp-json/otel-python-merged-resourceSpans.json")
-}
-
-/// The replay server process; killed when dropped.
-struct Replay {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    scheme: &'static str,
-    _dir: tempfile::TempDir,
-}
-
-impl Replay {
-    fn start(extra: &[&Path]) -> Replay {
-        Replay::start_with(extra, None)
-    }
-
-    fn start_with(extra: &[&Path], tls: Option<(&Path, &Path)>) -> Replay {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut cmd = Command::new("python3");
-        cmd.arg(repo().join("tests/backend/replay_server.py"))
-            .arg("--responses")
-            .arg(recorded())
-            .arg("--log")
-            .arg(&log);
-        for e in extra {
-            cmd.arg("--responses").arg(e);
-        }
-        if let Some((cert, key)) = tls {
-            cmd.arg("--cert").arg(cert).arg("--key").arg(key);
-        }
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = cmd
-            .spawn()
-            .expect("python3 must be installed to run these tests");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .unwrap_or_else(|| panic!("replay server said {line:?}"))
-            .parse()
-            .unwrap();
-        Replay {
-            child,
-            port,
-            log,
-            scheme: if tls.is_some() { "https" } else { "http" },
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}://127.0.0.1:{}", self.scheme, self.port)
-    }
-
-    fn fault(&self, spec: &str) -> String {
-        format!("{}/__fault/{spec}", self.url())
-    }
-
-    fn requests(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    /// Requests whose path (fault prefix removed) ends with `suffix`.
-    fn count(&self, suffix: &str) -> usize {
-        self.requests()
-            .iter()
-            .filter(|r| r["path"].as_str().unwrap_or("").ends_with(suffix))
-            .count()
-    }
-}
-
-impl Drop for Replay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 struct Run {
@@ -200,7 +116,7 @@ fn one_error_line(r: &Run) -> &str {
     lines[0]
 }
 
-/// An extra responses folder for the replay server.
+/// An extra recordings folder for the replay server.
 struct Extra {
     dir: tempfile::TempDir,
     index: Vec<Value>,
@@ -350,7 +266,7 @@ fn search_flags_on_an_analysis_command_search_then_fetch() {
         END,
     ]);
     let reqs = server.requests();
-    let raws: Vec<&str> = reqs.iter().map(|r| r["raw"].as_str().unwrap()).collect();
+    let raws: Vec<&str> = reqs.iter().map(|r| r.raw.as_str()).collect();
     assert_eq!(
         raws[0],
         "/api/search?tags=service.name%3Dfrontend&start=1795252951&end=1795256551&limit=20"
@@ -389,7 +305,8 @@ fn config_profile_with_tenant_and_token() {
     assert!(!reqs.is_empty());
     assert!(
         reqs.iter()
-            .all(|q| q["tenant"] == "acme" && q["authorization"] == true)
+            .all(|q| q.header("X-Scope-OrgID") == Some("acme")
+                && q.header("Authorization").is_some())
     );
 
     // A project file overrides the user file's profile; a wrong token is a 401 that names
@@ -506,7 +423,12 @@ fn unauthorized_mentions_the_token_but_never_prints_it() {
         server.count("/api/v2/traces/0cb0f836124d98d806e10d0ea1575e6a"),
         1
     );
-    assert!(server.requests().iter().all(|q| q["authorization"] == true));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|q| q.header("Authorization").is_some())
+    );
 }
 
 #[test]
@@ -515,7 +437,7 @@ fn user_info_in_a_url_is_never_printed() {
     let w = Work::new();
     let backend = format!(
         "http://me:hunter2@127.0.0.1:{}/__fault/always=500",
-        server.port
+        server.port()
     );
     let r = fetch_with(&w, &backend, &["--retries", "0"]);
     assert_code(&r, 4);
@@ -1287,8 +1209,8 @@ fn transfer_time(port: u16, path: &str) -> (Duration, usize) {
 fn big_trace_transfer_figures() {
     let (server, _extra, size) = big_trace_server();
     let path = format!("/api/v2/traces/{BIG_ID}");
-    let _ = transfer_time(server.port, &path);
-    let (transfer, got) = transfer_time(server.port, &path);
+    let _ = transfer_time(server.port(), &path);
+    let (transfer, got) = transfer_time(server.port(), &path);
     assert!(got > size);
     let w = Work::new();
     // Download through tracekit (whatever the readers make of it): HTTP client overhead.
@@ -1316,8 +1238,8 @@ fn big_trace_transfer_figures() {
 fn big_trace_show_figures() {
     let (server, _extra, size) = big_trace_server();
     let path = format!("/api/v2/traces/{BIG_ID}");
-    let _ = transfer_time(server.port, &path);
-    let (transfer, _) = transfer_time(server.port, &path);
+    let _ = transfer_time(server.port(), &path);
+    let (transfer, _) = transfer_time(server.port(), &path);
     let w = Work::new();
     let url = server.url();
     let show = w.run(&[

@@ -22,5 +22,6 @@ mod html;
 mod interop;
 mod lint;
 mod readme;
+mod replay;
 mod roundtrip;
 mod samples;
