@@ -2,20 +2,42 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::input::Format;
 use crate::render::convert::WriteFormat;
 use crate::term::ColorChoice;
 
-const EXIT_CODES: &str = "\
+/// The exit-code table (`crate::error::Exit`), shown after every command's help.
+pub const EXIT_CODES: &str = "\
 Exit codes:
-  0    success; no finding at or above --fail-on
+  0    success; no finding at or above --fail-on (also when a pipe reader stops early)
   1    findings at or above --fail-on, a failed gate, or a diff beyond tolerance
-  2    usage or configuration error
+  2    usage or configuration error (also an output path that is an input of the run)
   3    input could not be read or parsed (other inputs are still analysed)
   4    backend unreachable or answered with an error
+  5    output could not be written (no such directory, disk full…)
   130  interrupted";
+
+/// The clap command, with the exit-code table after the help of every subcommand. Parse,
+/// complete and document with this (not `Cli::command()`).
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommands(|sub| {
+        let after = match sub.get_after_help() {
+            Some(own) => format!("{own}\n\n{EXIT_CODES}"),
+            None => EXIT_CODES.to_string(),
+        };
+        sub.after_help(after)
+    })
+}
+
+/// Parse the process's arguments with [`command`] (exits on `--help`, `--version` and errors,
+/// as `Cli::parse` does).
+pub fn parse() -> Cli {
+    let mut cmd = command();
+    let matches = cmd.clone().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+}
 
 /// Inspect and validate distributed traces (OTLP, Jaeger, Zipkin, Tempo).
 #[derive(Debug, Parser)]
@@ -722,6 +744,7 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("sources", |a| a.required_unless_present("init")))]
 pub struct GateArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -734,8 +757,11 @@ pub struct GateArgs {
     )]
     pub policy: PathBuf,
     /// Write a commented starter policy to FILE (default tracekit-gate.toml; - for stdout) and exit
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "tracekit-gate.toml", exclusive = true)]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "tracekit-gate.toml", conflicts_with_all = INIT_CONFLICTS)]
     pub init: Option<PathBuf>,
+    /// With --init: overwrite an existing file
+    #[arg(long, requires = "init")]
+    pub force: bool,
     /// Output format on stdout
     #[arg(long, short = 'f', value_enum, default_value_t = FindingsFormat::Table)]
     pub format: FindingsFormat,
@@ -746,6 +772,17 @@ pub struct GateArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
+
+/// `gate --init` writes the starter policy and nothing else: it takes no traces or reports.
+const INIT_CONFLICTS: [&str; 7] = [
+    "sources",
+    "policy",
+    "format",
+    "report",
+    "output",
+    "strict",
+    "input_format",
+];
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
@@ -874,5 +911,56 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_lists_the_exit_codes_once() {
+        let cmd = command();
+        assert_eq!(cmd.get_after_help().unwrap().to_string(), EXIT_CODES);
+        let mut n = 0;
+        for sub in cmd.get_subcommands() {
+            let after = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(after.ends_with(EXIT_CODES), "{}: {after}", sub.get_name());
+            assert_eq!(
+                after.matches("Exit codes:").count(),
+                1,
+                "{}",
+                sub.get_name()
+            );
+            n += 1;
+        }
+        assert!(n >= 15, "{n}");
+        // A command's own text stays before the table.
+        let lint = cmd.find_subcommand("lint").unwrap();
+        assert!(
+            lint.get_after_help()
+                .unwrap()
+                .to_string()
+                .starts_with("PII findings show masked values only.")
+        );
+        for code in [0, 1, 2, 3, 4, 5, 130] {
+            assert_eq!(
+                EXIT_CODES.matches(&format!("\n  {code} ")).count(),
+                1,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn gate_init_takes_force_and_no_sources() {
+        let parse = |v: &[&str]| command().try_get_matches_from(v).map(|_| ());
+        assert!(parse(&["tracekit", "gate", "--init"]).is_ok());
+        assert!(parse(&["tracekit", "gate", "--init", "p.toml", "--force"]).is_ok());
+        // (`--force traces/` passes clap, which waives `requires` when a conflicting argument is
+        // present; `gate::run` refuses it.)
+        assert!(parse(&["tracekit", "gate", "--force"]).is_err());
+        assert!(parse(&["tracekit", "gate", "--init", "p.toml", "traces/"]).is_err());
+        assert!(parse(&["tracekit", "gate"]).is_err());
+        assert!(parse(&["tracekit", "gate", "traces/"]).is_ok());
     }
 }

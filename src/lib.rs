@@ -10,6 +10,7 @@ pub mod commands;
 pub mod error;
 pub mod input;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod synth;
 pub mod term;

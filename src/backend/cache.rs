@@ -1,6 +1,8 @@
 //! The opt-in trace cache: one file per trace, the body as the backend sent it, under a folder per
-//! backend (URL + tenant), written atomically (temporary file, then rename) so a reader never sees
-//! half a trace. Only complete, readable traces are stored.
+//! backend (URL + tenant), written atomically (a temporary file of `crate::output`, then rename)
+//! so a reader never sees half a trace. Only complete, readable traces are stored. The cache
+//! folder is ours: its files are renamed into place directly (the format, hence the name, is
+//! known only once the body has been read).
 //!
 //! Layout: `DIR/<16 hex of a hash of URL and tenant>/<32 hex trace id>.<format>`, and
 //! `DIR/<hash>/backend.txt` naming the (redacted) URL and tenant for people.
@@ -12,6 +14,9 @@ use std::path::{Path, PathBuf};
 use super::{Target, hex32};
 use crate::input::Format;
 use crate::model::TraceId;
+/// Temporary files are made the one way outputs make them.
+pub use crate::output::temp_in;
+use crate::output::{Existing, Inputs};
 
 const FORMATS: [Format; 5] = [
     Format::OtlpJson,
@@ -72,7 +77,12 @@ impl Cache {
                 t.shown_url(),
                 t.tenant.as_deref().unwrap_or("")
             );
-            let _ = fs::write(&about, text);
+            let _ = crate::output::write_file(
+                &about,
+                &Inputs::none(),
+                Existing::Replace,
+                text.as_bytes(),
+            );
         }
         temp_in(&self.dir, &hex32(id))
     }
@@ -89,21 +99,6 @@ impl Cache {
             let _ = fs::remove_file(self.path(id, f));
         }
     }
-}
-
-/// A new hidden temporary file in `dir` (same file system as its destination, so rename is
-/// atomic).
-pub fn temp_in(dir: &Path, stem: &str) -> io::Result<(PathBuf, File)> {
-    let nanos = super::query::now_ns();
-    for n in 0..100u32 {
-        let p = dir.join(format!(".{stem}.{}.{nanos}.{n}.tmp", std::process::id()));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&p) {
-            Ok(f) => return Ok((p, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other("cannot create a temporary file"))
 }
 
 /// The file extension for a body saved verbatim.

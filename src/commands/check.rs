@@ -105,6 +105,7 @@ pub fn run(args: CheckArgs, term: &Term) -> Result<Exit, Error> {
         extra: Default::default(),
         extra_text: Vec::new(),
         inputs: &args.input.sources,
+        config: None,
     };
     finish(run, &args.output, term, input_exit)
 }

@@ -1,7 +1,5 @@
 //! `tracekit critical-path` (`cp`): per-trace critical paths, or the aggregate over many traces.
 
-use std::io::Write;
-
 use super::{output, parse_trace_ids, report_inputs};
 use crate::analysis::compact::CompactCollector;
 use crate::analysis::cp_aggregate::{TraceFilter, aggregate};
@@ -43,9 +41,10 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
             &args.percentiles,
             crate::analysis::percentile::QuantileMethod::NearestRank,
         );
-        let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+        let inputs = output::Inputs::sources(&args.input.sources);
+        let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
         write_aggregate(&r, args.top, args.format, style, &mut out).map_err(output::write_err)?;
-        out.flush().map_err(output::write_err)?;
+        out.commit()?;
         return Ok(exit);
     }
     if args.percentile_band.is_some() {
@@ -90,8 +89,9 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
             paths: critical_paths(t, &tree, args.explain),
         });
     }
-    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+    let inputs = output::Inputs::sources(&args.input.sources);
+    let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     write_traces(&all, args.explain, args.format, style, &mut out).map_err(output::write_err)?;
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     Ok(exit)
 }

@@ -55,8 +55,8 @@ pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
         absolute_ns: args.tolerance_abs,
     };
     let report = diff(&base, &cand, &args.percentiles, tol);
-    let inputs = [args.base.clone(), args.candidate.clone()];
-    let mut out = output::open(args.output.as_deref(), &inputs)?;
+    let inputs = output::Inputs::sources(&[args.base.clone(), args.candidate.clone()]);
+    let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     match args.format {
         DiffFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &view::to_json(&report, tol, args.all))
@@ -75,7 +75,7 @@ pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
             .map_err(output::write_err)?;
         }
     }
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     if e1 != Exit::Success || e2 != Exit::Success {
         return Ok(Exit::Input);
     }

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::output::{AtomicFile, write_err};
-use super::{parse_trace_ids, print_warning, report_inputs};
+use super::output::{self, Existing, Inputs, Output, write_err};
+use super::{parse_trace_ids, print_note, print_warning, report_inputs};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Exit};
 use crate::input::load::{LoadOptions, load};
@@ -84,23 +84,24 @@ pub fn run(args: ExportArgs, term: &Term) -> Result<Exit, Error> {
     }
     let stdout = args.output.as_os_str() == "-";
     let as_dir = !stdout && (args.output.is_dir() || args.output.to_string_lossy().ends_with('/'));
+    let inputs = Inputs::sources(&args.input.sources);
     let notes: Vec<String> = if as_dir {
-        std::fs::create_dir_all(&args.output)
-            .map_err(|e| Error::output(args.output.display().to_string(), e))?;
+        output::create_dir(&args.output)?;
         let mut notes = Vec::new();
         for t in &traces {
             let path = args
                 .output
                 .join(format!("{}.{}", t.trace_id, extension(args.to)));
-            notes.extend(to_file(&path, std::slice::from_ref(t), &args)?);
+            notes.extend(to_file(&path, std::slice::from_ref(t), &args, &inputs)?);
         }
-        if !term.quiet {
-            eprintln!(
-                "tracekit: wrote {} file(s) to {}",
+        print_note(
+            term,
+            &format!(
+                "wrote {} file(s) to {}",
                 traces.len(),
                 args.output.display()
-            );
-        }
+            ),
+        );
         notes
     } else {
         if traces.len() > 1 && !holds_many(args.to) {
@@ -111,12 +112,12 @@ pub fn run(args: ExportArgs, term: &Term) -> Result<Exit, Error> {
             )));
         }
         if stdout {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = Output::stdout();
             let notes = render(&traces, &args, &mut out).map_err(write_err)?;
-            out.flush().map_err(write_err)?;
+            out.commit()?;
             notes
         } else {
-            to_file(&args.output, &traces, &args)?
+            to_file(&args.output, &traces, &args, &inputs)?
         }
     };
     let mut seen = std::collections::BTreeSet::new();
@@ -128,10 +129,15 @@ pub fn run(args: ExportArgs, term: &Term) -> Result<Exit, Error> {
     Ok(exit)
 }
 
-fn to_file(path: &Path, traces: &[Trace], args: &ExportArgs) -> Result<Vec<String>, Error> {
-    let mut f = AtomicFile::create(path, args.force, &args.input.sources)?;
-    let notes =
-        render(traces, args, &mut f).map_err(|e| Error::output(path.display().to_string(), e))?;
+/// One file, written atomically; an existing file only with `--force`.
+fn to_file(
+    path: &Path,
+    traces: &[Trace],
+    args: &ExportArgs,
+    inputs: &Inputs,
+) -> Result<Vec<String>, Error> {
+    let mut f = Output::create(path, inputs, Existing::unless_forced(args.force))?;
+    let notes = render(traces, args, &mut f).map_err(write_err)?;
     f.commit()?;
     Ok(notes)
 }

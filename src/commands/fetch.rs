@@ -1,9 +1,10 @@
 //! `tracekit fetch`: download traces by id and save them (converted, or verbatim with --raw).
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use super::output::{self, Existing, Inputs, Output, write_err};
 use super::{print_error, print_warning};
 use crate::backend::session::{FetchedTrace, Kept};
 use crate::backend::{Session, cache, config, hex32, parse_trace_id};
@@ -52,7 +53,7 @@ impl Dest {
         }
         let dir_like = p.is_dir() || p.as_os_str().to_string_lossy().ends_with('/');
         if dir_like {
-            std::fs::create_dir_all(&p).map_err(|e| Error::output(p.display().to_string(), e))?;
+            output::create_dir(&p)?;
             return Ok(Dest::Dir(p));
         }
         Ok(Dest::File(p))
@@ -85,32 +86,15 @@ pub fn save(
         ));
     }
     let format = to.unwrap_or(WriteFormat::OtlpJson);
-    let keep_dir: Option<PathBuf> = match (raw, dest) {
-        (false, _) => None,
-        (true, Dest::Dir(d)) => Some(d.clone()),
-        (true, Dest::File(f)) => Some(
-            f.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from(".")),
-        ),
-        (true, Dest::Stdout) => Some(std::env::temp_dir()),
-    };
-    // One writer for every trace when writing one file (a temporary file renamed at the end, so
-    // a failed fetch leaves nothing behind) or stdout.
-    let mut temp_file: Option<PathBuf> = None;
-    let mut single: Option<Box<dyn Write>> = match (raw, dest) {
-        (false, Dest::File(f)) => {
-            let dir = f
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let (tmp, file) = cache::temp_in(dir, "fetch")
-                .map_err(|e| Error::output(f.display().to_string(), e))?;
-            temp_file = Some(tmp);
-            Some(Box::new(BufWriter::new(file)))
-        }
-        (false, Dest::Stdout) => Some(Box::new(BufWriter::new(io::stdout().lock()))),
+    // With --raw each body is kept as received in a temporary file (or is the cache file), then
+    // copied to its destination by the output rule: never beside a destination that may be a
+    // device (`-o /dev/null`), and the destination is only ever written through `Output`.
+    let keep_dir: Option<PathBuf> = raw.then(std::env::temp_dir);
+    // One writer for every trace when writing one file (atomically, at the end, so a failed
+    // fetch leaves nothing behind) or stdout.
+    let mut single: Option<Output> = match (raw, dest) {
+        (false, Dest::File(f)) => Some(Output::create(f, &Inputs::none(), Existing::Replace)?),
+        (false, Dest::Stdout) => Some(Output::stdout()),
         _ => None,
     };
     let mut any_written = false;
@@ -121,7 +105,7 @@ pub fn save(
     {
         let mut single_writer = single
             .as_mut()
-            .map(|out| writer(format, &mut **out as &mut dyn Write));
+            .map(|out| writer(format, out as &mut dyn Write));
         session.fetch_each(ids, keep_dir.as_deref(), |_, r| {
             let t = match r {
                 Ok(t) => t,
@@ -154,19 +138,14 @@ pub fn save(
             }
         });
         if let Some(mut w) = single_writer {
-            notes.extend(w.finish().map_err(super::output::write_err)?);
+            notes.extend(w.finish().map_err(write_err)?);
         }
     }
-    if let Some(out) = single.as_mut() {
-        out.flush().map_err(super::output::write_err)?;
-    }
-    drop(single);
-    if let (Some(tmp), Dest::File(f)) = (&temp_file, dest) {
-        if any_written {
-            std::fs::rename(tmp, f).map_err(|e| Error::output(f.display().to_string(), e))?;
-        } else {
-            let _ = std::fs::remove_file(tmp);
-        }
+    // A file no trace was written to is not created (dropped, it leaves nothing).
+    if let Some(out) = single
+        && (any_written || out.is_stdout())
+    {
+        out.commit()?;
     }
     notes.sort();
     notes.dedup();
@@ -206,26 +185,24 @@ fn write_traces(
     let mut set = TraceSet::new();
     set.extend(t.spans.iter().cloned());
     for trace in set.traces() {
-        w.write_trace(trace).map_err(super::output::write_err)?;
+        w.write_trace(trace).map_err(write_err)?;
     }
     Ok(())
 }
 
 fn write_file(t: &FetchedTrace, format: WriteFormat, path: &Path) -> Result<Vec<String>, Error> {
-    let f = File::create(path).map_err(|e| Error::output(path.display().to_string(), e))?;
-    let mut out = BufWriter::new(f);
+    let mut out = Output::create(path, &Inputs::none(), Existing::Replace)?;
     let notes = {
         let mut w = writer(format, &mut out);
         write_traces(t, &mut *w)?;
-        w.finish()
-            .map_err(|e| Error::output(path.display().to_string(), e))?
+        w.finish().map_err(write_err)?
     };
-    out.flush()
-        .map_err(|e| Error::output(path.display().to_string(), e))?;
+    out.commit()?;
     Ok(notes)
 }
 
-/// Put the body as received where it belongs: move a temporary file, copy a cached one.
+/// Put the body as received where it belongs: copied by the output rule (atomically, through
+/// symlinks, devices in place), then the temporary file is removed.
 fn save_raw(t: &FetchedTrace, dest: &Dest) -> Result<Option<PathBuf>, Error> {
     let Some(kept) = &t.kept else {
         return Err(Error::Backend(format!(
@@ -235,25 +212,13 @@ fn save_raw(t: &FetchedTrace, dest: &Dest) -> Result<Option<PathBuf>, Error> {
     };
     let ext = cache::extension(t.format);
     let target = match dest {
-        Dest::Dir(d) => d.join(format!("{}.{ext}", hex32(t.id))),
-        Dest::File(f) => f.clone(),
-        Dest::Stdout => {
-            let r = copy_to_stdout(&kept.path);
-            discard(kept);
-            return r.map(|_| None);
-        }
+        Dest::Dir(d) => Some(d.join(format!("{}.{ext}", hex32(t.id)))),
+        Dest::File(f) => Some(f.clone()),
+        Dest::Stdout => None,
     };
-    let moved = if kept.temporary {
-        std::fs::rename(&kept.path, &target).or_else(|_| {
-            let r = std::fs::copy(&kept.path, &target).map(|_| ());
-            discard(kept);
-            r
-        })
-    } else {
-        std::fs::copy(&kept.path, &target).map(|_| ())
-    };
-    moved.map_err(|e| Error::output(target.display().to_string(), e))?;
-    Ok(Some(target))
+    let r = copy_kept(&kept.path, target.as_deref());
+    discard(kept);
+    r.map(|_| target)
 }
 
 fn discard(kept: &Kept) {
@@ -262,11 +227,13 @@ fn discard(kept: &Kept) {
     }
 }
 
-fn copy_to_stdout(path: &Path) -> Result<(), Error> {
-    let mut f = File::open(path).map_err(|e| Error::output(path.display().to_string(), e))?;
-    let mut out = io::stdout().lock();
-    io::copy(&mut f, &mut out).map_err(super::output::write_err)?;
-    out.flush().map_err(super::output::write_err)
+/// Copy a kept body to `target` (stdout when `None`).
+fn copy_kept(kept: &Path, target: Option<&Path>) -> Result<(), Error> {
+    let mut f = File::open(kept).map_err(|e| Error::output(kept.display().to_string(), e))?;
+    let mut out = Output::open(target, &Inputs::none())?;
+    // Read errors of our own temporary file are reported as output errors too.
+    io::copy(&mut f, &mut out).map_err(write_err)?;
+    out.commit()
 }
 
 #[cfg(test)]

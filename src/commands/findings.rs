@@ -26,6 +26,8 @@ pub struct FindingsRun<'a> {
     pub extra_text: Vec<String>,
     /// The inputs, so that no report is written over one.
     pub inputs: &'a [String],
+    /// A configuration file the command read (lint --config): not to be written over either.
+    pub config: Option<&'a std::path::Path>,
 }
 
 /// Render, write reports, and pick the exit code: `input_exit` (3) when an input was bad,
@@ -48,7 +50,11 @@ pub fn finish(
     let summary = Summary::build(&findings, run.traces, run.spans);
     let doc = || view::document(run.command, &findings, &summary, &run.extra);
 
-    let mut out = output::open(args.output.as_deref(), run.inputs)?;
+    let mut inputs = output::Inputs::sources(run.inputs);
+    if let Some(c) = run.config {
+        inputs = inputs.and(c);
+    }
+    let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     match args.format {
         FindingsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &doc())
@@ -74,11 +80,11 @@ pub fn finish(
     }
     for r in &args.report {
         match r {
-            ReportSpec::Json(p) => write_file(p, run.inputs, |w| {
+            ReportSpec::Json(p) => write_file(p, &inputs, |w| {
                 serde_json::to_writer_pretty(&mut *w, &doc())?;
                 writeln!(w)
             })?,
-            ReportSpec::Sarif(p) => write_file(p, run.inputs, |w| {
+            ReportSpec::Sarif(p) => write_file(p, &inputs, |w| {
                 serde_json::to_writer_pretty(
                     &mut *w,
                     &sarif::document(&findings, &all_rules(), run.inputs),
@@ -93,7 +99,7 @@ pub fn finish(
                     args.fail_on,
                 )
                 .map_err(|e| Error::output(p.display().to_string(), std::io::Error::other(e)))?;
-                write_file(p, run.inputs, |w| w.write_all(xml.as_bytes()))?;
+                write_file(p, &inputs, |w| w.write_all(xml.as_bytes()))?;
             }
             ReportSpec::Github(file) => {
                 for line in github::annotations(&findings) {
@@ -103,19 +109,19 @@ pub fn finish(
                     .clone()
                     .or_else(|| std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into));
                 if let Some(p) = target {
-                    // The step summary is appended to, as GitHub expects.
-                    let mut f = std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&p)
-                        .map_err(|e| Error::output(p.display().to_string(), e))?;
-                    f.write_all(github::step_summary(run.command, &summary).as_bytes())
-                        .map_err(|e| Error::output(p.display().to_string(), e))?;
+                    // The step summary is appended to in place: the file is GitHub's, which
+                    // reads it after the step, and other steps' summaries in it must stay.
+                    output::write_file(
+                        &p,
+                        &inputs,
+                        output::Existing::Append,
+                        github::step_summary(run.command, &summary).as_bytes(),
+                    )?;
                 }
             }
         }
     }
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     if input_exit != Exit::Success {
         return Ok(input_exit);
     }
@@ -129,11 +135,11 @@ pub fn finish(
 
 fn write_file(
     path: &std::path::Path,
-    inputs: &[String],
+    inputs: &output::Inputs,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    let mut w = output::open(Some(path), inputs)?;
-    body(&mut *w).map_err(|e| Error::output(path.display().to_string(), e))?;
-    w.flush()
-        .map_err(|e| Error::output(path.display().to_string(), e))
+    // `-` is stdout, as for -o.
+    let mut w = output::Output::open(Some(path), inputs)?;
+    body(&mut w).map_err(output::write_err)?;
+    w.commit()
 }

@@ -17,7 +17,13 @@ use crate::term::Term;
 
 pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     if let Some(path) = &args.init {
-        return init(path, term);
+        return init(path, args.force, term);
+    }
+    if args.force {
+        // clap lets `requires = "init"` pass when SOURCE (which --init conflicts with) is given.
+        return Err(Error::usage(
+            "--force goes with --init (it lets the starter policy replace an existing file)",
+        ));
     }
     let policy_name = args.policy.display().to_string();
     let text = std::fs::read_to_string(&args.policy).map_err(|e| {
@@ -50,7 +56,8 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     };
     let results = evaluate(&policy, &traces, &findings);
 
-    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+    let inputs = output::Inputs::sources(&args.input.sources).and(&args.policy);
+    let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     match args.format {
         FindingsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &view::to_json(&results, &policy_name))
@@ -68,11 +75,10 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     }
     for r in &args.report {
         let file = |p: &std::path::Path, body: String| -> Result<(), Error> {
-            let mut w = output::open(Some(p), &args.input.sources)?;
-            w.write_all(body.as_bytes())
-                .map_err(|e| Error::output(p.display().to_string(), e))?;
-            w.flush()
-                .map_err(|e| Error::output(p.display().to_string(), e))
+            // `-` is stdout, as for -o.
+            let mut w = output::Output::open(Some(p), &inputs)?;
+            w.write_all(body.as_bytes()).map_err(output::write_err)?;
+            w.commit()
         };
         match r {
             ReportSpec::Junit(p) => file(
@@ -95,18 +101,18 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
                     .clone()
                     .or_else(|| std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into))
                 {
-                    let mut f = std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&p)
-                        .map_err(|e| Error::output(p.display().to_string(), e))?;
-                    f.write_all(view::github_summary(&results).as_bytes())
-                        .map_err(|e| Error::output(p.display().to_string(), e))?;
+                    // Appended in place: the file is GitHub's (see commands::findings).
+                    output::write_file(
+                        &p,
+                        &inputs,
+                        output::Existing::Append,
+                        view::github_summary(&results).as_bytes(),
+                    )?;
                 }
             }
         }
     }
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     if input_exit != Exit::Success {
         return Ok(input_exit);
     }
@@ -117,27 +123,31 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     })
 }
 
-fn init(path: &std::path::Path, term: &Term) -> Result<Exit, Error> {
-    if path.as_os_str() == "-" {
-        print!("{STARTER}");
-        return Ok(Exit::Success);
-    }
-    // `--init` stands alone (no --force): an existing policy is never overwritten.
-    if path.exists() {
-        return Err(Error::usage(format!(
-            "{} exists; remove it first (an existing policy is never overwritten)",
-            path.display()
-        )));
-    }
-    let mut f = output::AtomicFile::create(path, false, &[])?;
-    f.write_all(STARTER.as_bytes())
-        .map_err(|e| Error::output(path.display().to_string(), e))?;
-    f.commit()?;
-    if !term.quiet {
-        eprintln!(
-            "tracekit: wrote {}; edit it, then run `tracekit gate TRACES --policy {}`",
-            path.display(),
-            path.display()
+/// `--init [FILE]`: the starter policy. An existing policy is not overwritten without
+/// `--force`; a device or FIFO (`/dev/stdout`) is written in place.
+fn init(path: &std::path::Path, force: bool, term: &Term) -> Result<Exit, Error> {
+    let mut out = if path.as_os_str() == "-" {
+        output::Output::stdout()
+    } else {
+        output::Output::create(
+            path,
+            &output::Inputs::none(),
+            output::Existing::unless_forced(force),
+        )?
+    };
+    // Say what was written when it is a file to edit (not stdout, /dev/null or a FIFO).
+    let a_file = out.is_atomic();
+    out.write_all(STARTER.as_bytes())
+        .map_err(output::write_err)?;
+    out.commit()?;
+    if a_file {
+        super::print_note(
+            term,
+            &format!(
+                "wrote {}; edit it, then run `tracekit gate TRACES --policy {}`",
+                path.display(),
+                path.display()
+            ),
         );
     }
     Ok(Exit::Success)

@@ -1,7 +1,5 @@
 //! `tracekit lint`: cardinality and PII findings over any number of spans (streamed).
 
-use std::io::Write;
-
 use super::findings::{FindingsRun, finish};
 use super::{output, report_inputs};
 use crate::analysis::pii::config::LintConfig;
@@ -37,10 +35,11 @@ pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
     let result = engine.finish(state);
     if let Some(path) = &args.emit_redaction_config {
         let yaml = redaction_yaml(&result.pii, &engine.config, result.spans, result.traces);
-        let mut out = output::open(Some(path), &args.input.sources)?;
-        out.write_all(yaml.as_bytes())
-            .and_then(|_| out.flush())
-            .map_err(|e| Error::output(path.display().to_string(), e))?;
+        let mut inputs = output::Inputs::sources(&args.input.sources);
+        if let Some(c) = &args.config {
+            inputs = inputs.and(c);
+        }
+        output::write_file(path, &inputs, output::Existing::Replace, yaml.as_bytes())?;
     }
     finish(
         FindingsRun {
@@ -51,6 +50,7 @@ pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
             extra: result.extra,
             extra_text: result.extra_text,
             inputs: &args.input.sources,
+            config: args.config.as_deref(),
         },
         &args.output,
         term,

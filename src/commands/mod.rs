@@ -9,13 +9,15 @@ pub mod findings;
 pub mod gate;
 pub mod generate;
 pub mod lint;
-pub mod output;
 pub mod search;
 pub mod services;
 pub mod show;
 pub mod skew;
 pub mod stats;
 pub mod synth;
+
+/// Every output goes through the one module (`crate::output`).
+pub use crate::output;
 
 use std::io::Write;
 
@@ -56,9 +58,8 @@ pub fn run(cli: Cli) -> Exit {
     };
     match result {
         Ok(exit) => exit,
-        Err(Error::Output { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            Exit::Success
-        }
+        // The reader of our output went away (`| head`): stop quietly, like ripgrep.
+        Err(Error::ClosedPipe) => Exit::Success,
         Err(e) => {
             print_error(&term, &e.to_string());
             e.exit()
@@ -92,6 +93,18 @@ pub fn print_warning(term: &Term, message: &str) {
     };
     for line in message.lines() {
         let _ = writeln!(err, "tracekit: {label} {}", crate::term::escape(line));
+    }
+}
+
+/// `tracekit: …` on stderr: what was done (files written, shifts applied), not shown with
+/// `--quiet`. A closed stderr is ignored, like a closed stdout.
+pub fn print_note(term: &Term, message: &str) {
+    if term.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for line in message.lines() {
+        let _ = writeln!(err, "tracekit: {line}");
     }
 }
 

@@ -36,7 +36,7 @@ pub fn run(args: SearchArgs, term: &Term) -> Result<Exit, Error> {
     let mut session = Session::new(target, None, term);
     session.jobs = args.jobs.max(1);
     let hits = session.search_hits(&q)?;
-    let mut out = output::open(None, &[])?;
+    let mut out = output::Output::stdout();
     match args.format {
         ListFormat::Json => {
             let doc = search_json(&session, &q, &hits);
@@ -57,13 +57,12 @@ pub fn run(args: SearchArgs, term: &Term) -> Result<Exit, Error> {
             }
         }
     }
-    out.flush().map_err(output::write_err)?;
-    drop(out);
+    out.commit()?;
     if !args.fetch || hits.is_empty() {
         return Ok(Exit::Success);
     }
     let dir = args.output.unwrap_or_else(|| ".".into());
-    std::fs::create_dir_all(&dir).map_err(|e| Error::output(dir.display().to_string(), e))?;
+    output::create_dir(&dir)?;
     let ids: Vec<_> = hits.iter().map(|h| h.trace_id).collect();
     save(&session, &ids, &Dest::Dir(dir), args.to, args.raw, term)
 }

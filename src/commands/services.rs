@@ -21,7 +21,7 @@ pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
         ascii: false,
         width: term.width,
     };
-    let mut out = output::open(None, &[])?;
+    let mut out = output::Output::stdout();
     if args.tags {
         let scopes = client.tags()?;
         match args.format {
@@ -45,7 +45,7 @@ pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
                 write_table(&t, style, &mut out).map_err(output::write_err)?;
             }
         }
-        out.flush().map_err(output::write_err)?;
+        out.commit()?;
         return Ok(Exit::Success);
     }
     let services = match &args.service {
@@ -96,7 +96,7 @@ pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
             }
         }
     }
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     Ok(Exit::Success)
 }
 

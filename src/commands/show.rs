@@ -2,7 +2,6 @@
 //! when the input has several and none was named.
 
 use std::collections::HashSet;
-use std::io::Write as _;
 
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::commands::{self, output};
@@ -69,19 +68,20 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
             [one] => one,
             list => {
                 let summaries = trace_list::summarize(list);
-                let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+                let inputs = output::Inputs::sources(&args.input.sources);
+                let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
                 if args.format == ShowFormat::Json {
-                    trace_list::render_json(&summaries, &mut *out).map_err(output::write_err)?;
+                    trace_list::render_json(&summaries, &mut out).map_err(output::write_err)?;
                 } else if !summaries.is_empty() {
                     let opts = trace_list::TableOptions {
                         width,
                         ascii: args.ascii,
                         styles,
                     };
-                    trace_list::render_table(&summaries, &opts, &mut *out)
+                    trace_list::render_table(&summaries, &opts, &mut out)
                         .map_err(output::write_err)?;
                 }
-                out.flush().map_err(output::write_err)?;
+                out.commit()?;
                 if list.is_empty() {
                     // When an input was bad its error already says why nothing is shown.
                     if report.errors.is_empty() {
@@ -89,12 +89,13 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
                     }
                     return Ok(Exit::Input);
                 }
-                if !term.quiet {
-                    eprintln!(
-                        "tracekit: {} traces in the input: pick one with --trace ID",
+                commands::print_note(
+                    term,
+                    &format!(
+                        "{} traces in the input: pick one with --trace ID",
                         list.len()
-                    );
-                }
+                    ),
+                );
                 return Ok(exit);
             }
         },
@@ -107,9 +108,10 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
         min_duration_ns: args.min_duration,
         errors_only: args.errors,
     };
-    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+    let inputs = output::Inputs::sources(&args.input.sources);
+    let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     match args.format {
-        ShowFormat::Json => show_json::render(trace, &tree, &filter, &mut *out),
+        ShowFormat::Json => show_json::render(trace, &tree, &filter, &mut out),
         ShowFormat::Waterfall | ShowFormat::Tree => {
             let opts = waterfall::Options {
                 width,
@@ -120,11 +122,11 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
                 filter,
                 critical_path: args.critical_path,
             };
-            waterfall::render(trace, &tree, &opts, &mut *out)
+            waterfall::render(trace, &tree, &opts, &mut out)
         }
     }
     .map_err(output::write_err)?;
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     Ok(exit)
 }
 

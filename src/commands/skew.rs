@@ -1,7 +1,6 @@
 //! `tracekit skew`: clock-offset bounds per pair; `--adjust` writes corrected traces.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -115,7 +114,7 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
         threshold_ns: args.threshold,
     };
     {
-        let mut out = output::open(None, &args.input.sources)?;
+        let mut out = output::Output::stdout();
         write(
             &view,
             args.format,
@@ -127,7 +126,7 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
             &mut out,
         )
         .map_err(output::write_err)?;
-        out.flush().map_err(output::write_err)?;
+        out.commit()?;
     }
 
     if args.adjust {
@@ -143,18 +142,16 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
         for (t, sh) in traces.iter_mut().zip(&shifts) {
             apply(t, sh, &mut moved);
         }
-        let mut out = output::open(Some(path), &args.input.sources)?;
+        let inputs = output::Inputs::sources(&args.input.sources);
+        let mut out = output::Output::open(Some(path), &inputs)?;
         let notes = {
             let mut w = writer(format, &mut out);
             for t in &traces {
-                w.write_trace(t)
-                    .map_err(|e| Error::output(path.display().to_string(), e))?;
+                w.write_trace(t).map_err(output::write_err)?;
             }
-            w.finish()
-                .map_err(|e| Error::output(path.display().to_string(), e))?
+            w.finish().map_err(output::write_err)?
         };
-        out.flush()
-            .map_err(|e| Error::output(path.display().to_string(), e))?;
+        out.commit()?;
         for n in notes {
             print_warning(term, &n);
         }
@@ -163,17 +160,23 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
             v.sort();
             for (svc, (n, d)) in v {
                 let dir = if d < 0 { "earlier" } else { "later" };
-                eprintln!(
-                    "tracekit: shifted {n} span(s) of {svc} {} {dir}",
-                    format_duration(d.unsigned_abs())
+                super::print_note(
+                    term,
+                    &format!(
+                        "shifted {n} span(s) of {svc} {} {dir}",
+                        format_duration(d.unsigned_abs())
+                    ),
                 );
             }
             if traces.iter().all(|t| t.spans.is_empty())
                 || shifts.iter().all(|s| s.iter().all(|x| *x == 0))
             {
-                eprintln!(
-                    "tracekit: nothing to shift; wrote the traces unchanged to {}",
-                    path.display()
+                super::print_note(
+                    term,
+                    &format!(
+                        "nothing to shift; wrote the traces unchanged to {}",
+                        path.display()
+                    ),
                 );
             }
         }

@@ -1,7 +1,5 @@
 //! `tracekit stats`: latency statistics per group.
 
-use std::io::Write;
-
 use super::{output, report_inputs};
 use crate::analysis::stats::{GroupStats, StatsCollector};
 use crate::cli::{StatsArgs, StatsSort};
@@ -38,9 +36,10 @@ pub fn run(args: StatsArgs, term: &Term) -> Result<Exit, Error> {
         ascii: false,
         width: term.width,
     };
-    let mut out = output::open(args.output.as_deref(), &args.input.sources)?;
+    let inputs = output::Inputs::sources(&args.input.sources);
+    let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     write(&view, args.format, style, &mut out).map_err(output::write_err)?;
-    out.flush().map_err(output::write_err)?;
+    out.commit()?;
     Ok(exit)
 }
 

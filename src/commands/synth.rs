@@ -43,13 +43,10 @@ pub fn config(args: &SynthArgs) -> Result<Config, Error> {
 
 pub fn run(args: SynthArgs, term: &Term) -> Result<Exit, Error> {
     let generator = Generator::new(config(&args)?).map_err(Error::usage)?;
-    let out = output::open(args.output.as_deref(), &[])?;
-    let what = args
-        .output
-        .as_deref()
-        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    let mut out = output::Output::open(args.output.as_deref(), &output::Inputs::none())?;
     let gzip = args.output.as_deref().is_some_and(is_gz);
-    let notes = write_out(generator, args.to, out, gzip).map_err(|e| Error::output(what, e))?;
+    let notes = write_out(generator, args.to, &mut out, gzip).map_err(output::write_err)?;
+    out.commit()?;
     for note in notes {
         super::print_warning(term, &note);
     }
@@ -63,18 +60,16 @@ fn is_gz(p: &Path) -> bool {
 fn write_out(
     generator: Generator,
     format: WriteFormat,
-    mut out: Box<dyn Write>,
+    out: &mut dyn Write,
     gzip: bool,
 ) -> io::Result<Vec<String>> {
     if gzip {
         let mut enc = GzEncoder::new(out, Compression::default());
         let notes = write_traces(generator, format, &mut enc)?;
-        enc.finish()?.flush()?;
+        enc.finish()?;
         Ok(notes)
     } else {
-        let notes = write_traces(generator, format, &mut out)?;
-        out.flush()?;
-        Ok(notes)
+        write_traces(generator, format, out)
     }
 }
 

@@ -139,7 +139,8 @@ pub fn render(
         let Some(s) = spans.get(i) else { continue };
         out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
         let j = span_json(s, i, tree, &view);
-        serde_json::to_writer(&mut *out, &j).map_err(io::Error::other)?;
+        // `io::Error::from` keeps the writer's own error (a closed pipe, a full disk).
+        serde_json::to_writer(&mut *out, &j).map_err(io::Error::from)?;
     }
     out.write_all(b"\n]}\n")
 }

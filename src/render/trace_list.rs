@@ -219,7 +219,7 @@ pub fn render_json(list: &[TraceSummary<'_>], out: &mut dyn Write) -> io::Result
             })
             .collect(),
     };
-    serde_json::to_writer(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -6,6 +6,8 @@
 //! * `generated`: the committed `completions/` and `man/` match what the binary generates.
 //! * `check`: every check rule on hand-made traces, check on every sample, skew recovery, CI reports.
 //! * `interop`: real OpenTelemetry-instrumented services (tests/interop/services.py) → tracekit.
+//! * `outputs`: closed pipes, and the one rule for every file written (atomic, devices in
+//!   place, through symlinks, never over an input, exit 5 on write errors).
 
 mod common;
 
@@ -23,5 +25,6 @@ mod interop;
 mod lint;
 mod readme;
 mod replay;
+mod outputs;
 mod roundtrip;
 mod samples;
