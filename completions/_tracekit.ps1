@@ -355,6 +355,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the backend''s TLS certificate (dangerous: prints a warning on every run)')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
             [CompletionResult]::new('--protobuf', '--protobuf', [CompletionResultType]::ParameterName, 'Tempo: fetch traces as protobuf instead of JSON')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --init: overwrite an existing file')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -768,7 +768,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__gate)
-            opts="-p -f -o -q -h --input-format --strict --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --format --report --output --color --quiet --help"
+            opts="-p -f -o -q -h --input-format --strict --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -345,6 +345,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand --insecure 'Do not verify the backend''s TLS certificate (dangerous: prints a warning on every run)'
             cand --no-cache 'Neither read nor write the cache'
             cand --protobuf 'Tempo: fetch traces as protobuf instead of JSON'
+            cand --force 'With --init: overwrite an existing file'
             cand -q 'Print nothing on stderr except errors'
             cand --quiet 'Print nothing on stderr except errors'
             cand -h 'Print help (see more with ''--help'')'

@@ -399,6 +399,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l strict -d 'Ma
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l force -d 'With --init: overwrite an existing file'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l base-trace -d 'Compare only this trace of the baseline' -r
