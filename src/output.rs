@@ -471,6 +471,17 @@ impl Drop for Output {
 
 /// The command error for a failed write: named by the [`Output`] it happened on (or
 /// "output"), [`Error::ClosedPipe`] when the reader went away.
+/// `Ok(true)` when the reader of our stdout went away ([`Error::ClosedPipe`]). Commands whose
+/// exit code is a verdict (findings, a failed gate, a regression) use it to keep that verdict:
+/// `tracekit check … | head` must not pass because `head` stopped reading.
+pub fn reader_left(written: Result<(), Error>) -> Result<bool, Error> {
+    match written {
+        Ok(()) => Ok(false),
+        Err(Error::ClosedPipe) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn write_err(e: io::Error) -> Error {
     Error::output("output", e)
 }

@@ -57,29 +57,37 @@ pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
     let report = diff(&base, &cand, &args.percentiles, tol);
     let inputs = output::Inputs::sources(&[args.base.clone(), args.candidate.clone()]);
     let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
-    match args.format {
-        DiffFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &view::to_json(&report, tol, args.all))
-                .map_err(|e| output::write_err(e.into()))?;
-            writeln!(out).map_err(output::write_err)?;
-        }
-        DiffFormat::Text | DiffFormat::Markdown => {
-            view::write_text(
-                &report,
-                tol,
-                args.top,
-                args.all,
-                args.format == DiffFormat::Markdown,
-                &mut out,
-            )
-            .map_err(output::write_err)?;
-        }
-    }
-    out.commit()?;
-    if e1 != Exit::Success || e2 != Exit::Success {
-        return Ok(Exit::Input);
-    }
     let fail = (args.fail_on_regression && report.regressions() > 0)
         || (args.fail_on_structure && report.structural() > 0);
-    Ok(if fail { Exit::Findings } else { Exit::Success })
+    let verdict = if e1 != Exit::Success || e2 != Exit::Success {
+        Exit::Input
+    } else if fail {
+        Exit::Findings
+    } else {
+        Exit::Success
+    };
+    let written = (|| -> Result<(), Error> {
+        match args.format {
+            DiffFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, &view::to_json(&report, tol, args.all))
+                    .map_err(|e| output::write_err(e.into()))?;
+                writeln!(out).map_err(output::write_err)?;
+            }
+            DiffFormat::Text | DiffFormat::Markdown => {
+                view::write_text(
+                    &report,
+                    tol,
+                    args.top,
+                    args.all,
+                    args.format == DiffFormat::Markdown,
+                    &mut out,
+                )
+                .map_err(output::write_err)?;
+            }
+        }
+        out.commit()
+    })();
+    // A closed stdout ends the comparison's text, not its verdict.
+    output::reader_left(written)?;
+    Ok(verdict)
 }

@@ -54,30 +54,42 @@ pub fn finish(
     if let Some(c) = run.config {
         inputs = inputs.and(c);
     }
+    let verdict = if input_exit != Exit::Success {
+        input_exit
+    } else if findings.iter().any(|f| args.fail_on.fails(f.severity)) {
+        Exit::Findings
+    } else {
+        Exit::Success
+    };
     let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
-    match args.format {
-        FindingsFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &doc())
-                .map_err(|e| output::write_err(e.into()))?;
-            writeln!(out).map_err(output::write_err)?;
-        }
-        FindingsFormat::Table => {
-            view::write_table(
-                &findings,
-                &summary,
-                args.max_per_rule,
-                term.color_stdout,
-                &mut out,
-            )
-            .map_err(output::write_err)?;
-            if !run.extra_text.is_empty() {
+    let main_view = (|| -> Result<(), Error> {
+        match args.format {
+            FindingsFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, &doc())
+                    .map_err(|e| output::write_err(e.into()))?;
                 writeln!(out).map_err(output::write_err)?;
-                for l in &run.extra_text {
-                    writeln!(out, "{}", crate::term::escape(l)).map_err(output::write_err)?;
+            }
+            FindingsFormat::Table => {
+                view::write_table(
+                    &findings,
+                    &summary,
+                    args.max_per_rule,
+                    term.color_stdout,
+                    &mut out,
+                )
+                .map_err(output::write_err)?;
+                if !run.extra_text.is_empty() {
+                    writeln!(out).map_err(output::write_err)?;
+                    for l in &run.extra_text {
+                        writeln!(out, "{}", crate::term::escape(l)).map_err(output::write_err)?;
+                    }
                 }
             }
         }
-    }
+        Ok(())
+    })();
+    // The reports are still written when the reader of stdout went away, and the verdict kept.
+    let mut reader_left = output::reader_left(main_view)?;
     for r in &args.report {
         match r {
             ReportSpec::Json(p) => write_file(p, &inputs, |w| {
@@ -102,8 +114,14 @@ pub fn finish(
                 write_file(p, &inputs, |w| w.write_all(xml.as_bytes()))?;
             }
             ReportSpec::Github(file) => {
-                for line in github::annotations(&findings) {
-                    writeln!(out, "{line}").map_err(output::write_err)?;
+                if !reader_left {
+                    let annotations = github::annotations(&findings);
+                    reader_left = output::reader_left(
+                        annotations
+                            .iter()
+                            .try_for_each(|line| writeln!(out, "{line}"))
+                            .map_err(output::write_err),
+                    )?;
                 }
                 let target = file
                     .clone()
@@ -121,16 +139,10 @@ pub fn finish(
             }
         }
     }
-    out.commit()?;
-    if input_exit != Exit::Success {
-        return Ok(input_exit);
+    if !reader_left {
+        output::reader_left(out.commit())?;
     }
-    let failing = findings.iter().any(|f| args.fail_on.fails(f.severity));
-    Ok(if failing {
-        Exit::Findings
-    } else {
-        Exit::Success
-    })
+    Ok(verdict)
 }
 
 fn write_file(

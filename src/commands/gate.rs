@@ -57,22 +57,34 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     let results = evaluate(&policy, &traces, &findings);
 
     let inputs = output::Inputs::sources(&args.input.sources).and(&args.policy);
+    let verdict = if input_exit != Exit::Success {
+        input_exit
+    } else if results.iter().all(|a| a.passed) {
+        Exit::Success
+    } else {
+        Exit::Findings
+    };
     let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
-    match args.format {
-        FindingsFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &view::to_json(&results, &policy_name))
-                .map_err(|e| output::write_err(e.into()))?;
-            writeln!(out).map_err(output::write_err)?;
+    let main_view = (|| -> Result<(), Error> {
+        match args.format {
+            FindingsFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, &view::to_json(&results, &policy_name))
+                    .map_err(|e| output::write_err(e.into()))?;
+                writeln!(out).map_err(output::write_err)?;
+            }
+            FindingsFormat::Table => {
+                let style = TableStyle {
+                    color: term.color_stdout,
+                    ascii: false,
+                    width: term.width,
+                };
+                view::write_human(&results, style, &mut out).map_err(output::write_err)?;
+            }
         }
-        FindingsFormat::Table => {
-            let style = TableStyle {
-                color: term.color_stdout,
-                ascii: false,
-                width: term.width,
-            };
-            view::write_human(&results, style, &mut out).map_err(output::write_err)?;
-        }
-    }
+        Ok(())
+    })();
+    // A closed stdout ends the view, not the gate: reports are written and the verdict kept.
+    let mut reader_left = output::reader_left(main_view)?;
     for r in &args.report {
         let file = |p: &std::path::Path, body: String| -> Result<(), Error> {
             // `-` is stdout, as for -o.
@@ -94,8 +106,14 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
                 file(p, format!("{:#}\n", view::sarif(&results, &policy_name)))?
             }
             ReportSpec::Github(summary) => {
-                for line in view::github_annotations(&results) {
-                    writeln!(out, "{line}").map_err(output::write_err)?;
+                if !reader_left {
+                    let annotations = view::github_annotations(&results);
+                    reader_left = output::reader_left(
+                        annotations
+                            .iter()
+                            .try_for_each(|line| writeln!(out, "{line}"))
+                            .map_err(output::write_err),
+                    )?;
                 }
                 if let Some(p) = summary
                     .clone()
@@ -112,15 +130,10 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
             }
         }
     }
-    out.commit()?;
-    if input_exit != Exit::Success {
-        return Ok(input_exit);
+    if !reader_left {
+        output::reader_left(out.commit())?;
     }
-    Ok(if results.iter().all(|a| a.passed) {
-        Exit::Success
-    } else {
-        Exit::Findings
-    })
+    Ok(verdict)
 }
 
 /// `--init [FILE]`: the starter policy. An existing policy is not overwritten without

@@ -115,7 +115,7 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
     };
     {
         let mut out = output::Output::stdout();
-        write(
+        let written = write(
             &view,
             args.format,
             TableStyle {
@@ -125,8 +125,10 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
             },
             &mut out,
         )
-        .map_err(output::write_err)?;
-        out.commit()?;
+        .map_err(output::write_err)
+        .and_then(|()| out.commit());
+        // A closed stdout ends the report, not the run: `--adjust -o` and the verdict stay.
+        output::reader_left(written)?;
     }
 
     if args.adjust {

@@ -747,3 +747,53 @@ fn fetch_follows_the_same_rule() {
     assert_eq!(r.code, Some(4), "{}", r.describe());
     assert_eq!(names(d.path()), before);
 }
+
+/// A closed stdout ends the output, not the verdict: `tracekit check … | head` under `pipefail`
+/// must still fail when there are findings, and `diff` keeps its regression verdict.
+#[test]
+fn a_closed_stdout_keeps_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let faulty = dir.path().join("faulty.jsonl");
+    let r = run([
+        "synth",
+        "-n",
+        "400",
+        "--drop-rate",
+        "0.2",
+        "--seed",
+        "3",
+        "-o",
+        s(&faulty),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let args = [
+        "check",
+        s(&faulty),
+        "-f",
+        "json",
+        "--fail-on",
+        "warning",
+        "--max-per-rule",
+        "100000",
+    ];
+    let full = run(args);
+    assert_eq!(full.code, Some(1), "{}", full.describe());
+    assert!(
+        full.stdout.len() > 70 * 1024,
+        "only {} bytes",
+        full.stdout.len()
+    );
+    let (code, err) = closed_after(&args, 16);
+    assert_eq!(code, Some(1), "stderr {err}");
+    assert_eq!(err, "");
+    // The SARIF report is still written when the reader of stdout went away.
+    let sarif = dir.path().join("check.sarif");
+    let spec = format!("sarif={}", s(&sarif));
+    let mut with_report = args.to_vec();
+    with_report.extend(["--report", &spec]);
+    let (code, _) = closed_after(&with_report, 16);
+    assert_eq!(code, Some(1));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert!(!doc["runs"][0]["results"].as_array().unwrap().is_empty());
+}
