@@ -31,7 +31,8 @@
 //! Every write error is tagged with its destination ([`WriteFailure`]), so that
 //! [`write_err`] names it: `cannot write OUT.json: No space left on device (os error 28)`,
 //! exit 5. A reader that goes away (EPIPE on stdout or a FIFO: `tracekit … | head`) becomes
-//! [`Error::ClosedPipe`]: the run stops quietly with exit 0.
+//! [`Error::ClosedPipe`]: the run stops writing there quietly; commands whose exit code is a
+//! verdict keep it ([`reader_left`]), the others exit 0.
 //!
 //! Checks happen when the output is created; a path that changes between the check and the
 //! rename (another process swapping in a symlink) is not guarded against.
