@@ -6,6 +6,7 @@
 //! * `generated`: the committed `completions/` and `man/` match what the binary generates.
 //! * `check`: every check rule on hand-made traces, check on every sample, skew recovery, CI reports.
 //! * `interop`: real OpenTelemetry-instrumented services (tests/interop/services.py) → tracekit.
+//! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 
 mod common;
 
@@ -22,3 +23,4 @@ mod interop;
 mod lint;
 mod roundtrip;
 mod samples;
+mod usage;
