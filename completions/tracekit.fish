@@ -74,11 +74,11 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l since -l sear
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-start -d 'Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-end -d 'Search up to this instant (default: now)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-limit -d 'At most N traces (default 20)' -r
-complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s t -l trace -d 'The trace to show (32 or 16 hex digits) when the input has several' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s t -l trace -d 'The trace to show when the input has several: its id (32 or 16 hex digits) or a unique prefix of at least 8' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s f -l format -d 'Output format' -r -f -a "waterfall\t'Tree with duration bars on the trace\'s timeline'
 tree\t'Tree with durations only'
 json\t'JSON (schema tracekit.show/v1)'"
-complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l width -d 'Total width in columns (default: the terminal\'s, else 120)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l width -d 'Total width in columns (default: COLUMNS, else the terminal\'s, else 120); kept within 40 to 1000' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l depth -d 'Show spans down to this depth (roots are depth 0)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l service -d 'Show only spans of this service (repeatable); their ancestors are kept for context' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l min-duration -d 'Show only spans at least this long (e.g. 5ms, 1.5s); ancestors are kept for context' -r
@@ -87,6 +87,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -146,6 +147,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -178,7 +180,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l sinc
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-start -d 'Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-end -d 'Search up to this instant (default: now)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-limit -d 'At most N traces (default 20)' -r
-complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s t -l trace -d 'Only this trace (32 or 16 hex digits); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s t -l trace -d 'Only this trace: its id (32 or 16 hex digits) or a unique prefix of at least 8; repeatable' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l root-operation -d 'Only traces whose root span has this operation name' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l min-duration -d 'Only traces at least this long (e.g. 200ms)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l percentile-band -d 'With --aggregate: only traces whose duration lies in this percentile band, e.g. 95-100 for the slowest 5%' -r
@@ -193,6 +195,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l colo
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -227,7 +230,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l since -l search
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-start -d 'Search from this instant (RFC 3339, e.g. 2026-11-21T09:00:00Z, or Unix seconds)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-end -d 'Search up to this instant (default: now)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-limit -d 'At most N traces (default 20)' -r
-complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s t -l trace -d 'Only this trace (32 or 16 hex digits); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s t -l trace -d 'Only this trace: its id (32 or 16 hex digits) or a unique prefix of at least 8; repeatable' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l root-operation -d 'Only traces whose root span has this operation name' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l min-duration -d 'Only traces at least this long (e.g. 200ms)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l percentile-band -d 'With --aggregate: only traces whose duration lies in this percentile band, e.g. 95-100 for the slowest 5%' -r
@@ -242,6 +245,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l color -d 'When 
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -295,6 +299,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -353,6 +358,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -396,14 +402,15 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l force -d 'With --init: overwrite an existing file'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l base-trace -d 'Compare only this trace of the baseline' -r
-complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l candidate-trace -d 'Compare only this trace of the candidate' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l base-trace -d 'Compare only this trace of the baseline (its id, or a unique prefix of at least 8 hex digits)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l candidate-trace -d 'Compare only this trace of the candidate (its id, or a unique prefix of at least 8 hex digits)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tolerance -d 'Relative tolerance: a latency change counts when it exceeds this AND --tolerance-abs' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tolerance-abs -d 'Absolute tolerance' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s p -l percentiles -d 'Percentiles compared per call path, comma-separated' -r
@@ -439,6 +446,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l insecure -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l strict -d 'Make any unreadable input fatal'
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l input-format -d 'Read every source as this format instead of detecting it from the content' -r -f -a "otlp-json\t'OTLP/JSON: one document, or JSON lines (the Collector file exporter)'
@@ -481,7 +489,7 @@ jaeger\t'Jaeger query JSON'
 zipkin\t'Zipkin v2 JSON'
 tempo\t'Tempo /api/traces JSON'
 jaeger-thrift\t'Jaeger agent Thrift (compact emitBatch)'"
-complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s t -l trace -d 'Only this trace (32 or 16 hex digits); repeatable' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s t -l trace -d 'Only this trace: its id (32 or 16 hex digits) or a unique prefix of at least 8; repeatable' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -s o -l output -d 'Where to write: a file, a directory (one file per trace; created if it ends with /), or - for stdout' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l tz -d 'Markdown: also show wall-clock times at this UTC offset (e.g. +02:00)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l min-duration -d 'Markdown: list spans at least this long (default: 10% of the trace\'s duration)' -r
@@ -490,6 +498,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l color -d 'W
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -539,6 +548,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'

@@ -11,10 +11,12 @@ use crate::term::ColorChoice;
 /// The exit-code table (`crate::error::Exit`), shown after every command's help.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0    success; no finding at or above --fail-on (also when a pipe reader stops early)
+  0    success; no finding at or above --fail-on (a reader that stops early, `| head`,
+       is not an error: the code is still what the run found)
   1    findings at or above --fail-on, a failed gate, or a diff beyond tolerance
   2    usage or configuration error (also an output path that is an input of the run)
-  3    input could not be read or parsed (other inputs are still analysed)
+  3    input could not be read or parsed (other inputs are still analysed), or held no span
+       at all (--allow-empty accepts that)
   4    backend unreachable or answered with an error
   5    output could not be written (no such directory, disk full…)
   130  interrupted";
@@ -107,9 +109,19 @@ pub struct InputArgs {
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
+    pub empty: EmptyInputArgs,
+    #[command(flatten)]
     pub backend: BackendArgs,
     #[command(flatten)]
     pub search: SearchSourceArgs,
+}
+
+/// What an input without a single span means (every analysis command).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct EmptyInputArgs {
+    /// Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// The `--search-*` flags: any of them makes a backend search a source.
@@ -334,14 +346,14 @@ pub enum ShowFormat {
 pub struct ShowArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The trace to show (32 or 16 hex digits) when the input has several
+    /// The trace to show when the input has several: its id (32 or 16 hex digits) or a unique prefix of at least 8
     #[arg(long, short = 't', value_name = "ID")]
     pub trace: Option<String>,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Waterfall)]
     pub format: ShowFormat,
-    /// Total width in columns (default: the terminal's, else 120)
-    #[arg(long, value_name = "COLS")]
+    /// Total width in columns (default: COLUMNS, else the terminal's, else 120); kept within 40 to 1000
+    #[arg(long, value_name = "COLS", value_parser = crate::term::parse_width)]
     pub width: Option<usize>,
     /// Draw with ASCII only (no box-drawing or block characters)
     #[arg(long)]
@@ -535,7 +547,7 @@ pub struct StatsArgs {
 pub struct CriticalPathArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Only this trace (32 or 16 hex digits); repeatable
+    /// Only this trace: its id (32 or 16 hex digits) or a unique prefix of at least 8; repeatable
     #[arg(long, short = 't', value_name = "ID")]
     pub trace: Vec<String>,
     /// Aggregate over all traces: which operations own the critical-path time
@@ -723,7 +735,7 @@ pub struct ExportArgs {
     /// What to write
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: ExportFormat,
-    /// Only this trace (32 or 16 hex digits); repeatable
+    /// Only this trace: its id (32 or 16 hex digits) or a unique prefix of at least 8; repeatable
     #[arg(long, short = 't', value_name = "ID")]
     pub trace: Vec<String>,
     /// Where to write: a file, a directory (one file per trace; created if it ends with /), or - for stdout
@@ -802,10 +814,10 @@ pub struct DiffArgs {
     /// The candidate: a trace file, a directory of traces, or a trace id (with --backend)
     #[arg(value_name = "CANDIDATE")]
     pub candidate: String,
-    /// Compare only this trace of the baseline
+    /// Compare only this trace of the baseline (its id, or a unique prefix of at least 8 hex digits)
     #[arg(long, value_name = "ID")]
     pub base_trace: Option<String>,
-    /// Compare only this trace of the candidate
+    /// Compare only this trace of the candidate (its id, or a unique prefix of at least 8 hex digits)
     #[arg(long, value_name = "ID")]
     pub candidate_trace: Option<String>,
     /// Relative tolerance: a latency change counts when it exceeds this AND --tolerance-abs
@@ -837,6 +849,8 @@ pub struct DiffArgs {
     /// Make any unreadable input fatal
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub empty: EmptyInputArgs,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,

@@ -98,6 +98,10 @@ pub enum Error {
     Inputs(Vec<InputError>),
     #[error("{0}")]
     Usage(String),
+    /// Every input was read and none held a span: `what` names them ("the input", "the
+    /// baseline"), `read` says what was read (escaped, one line).
+    #[error("no spans in {what} (read: {read}); pass --allow-empty if an empty input is fine")]
+    NoSpans { what: &'static str, read: String },
     #[error("{0}")]
     Backend(String),
     /// Writing an output failed: `cannot write OUT.json: No space left on device (os error 28)`.
@@ -211,7 +215,7 @@ impl Error {
 
     pub fn exit(&self) -> Exit {
         match self {
-            Error::Input(_) | Error::Inputs(_) => Exit::Input,
+            Error::Input(_) | Error::Inputs(_) | Error::NoSpans { .. } => Exit::Input,
             Error::Usage(_) => Exit::Usage,
             Error::Backend(_) => Exit::Backend,
             // Writing our own output failed: the run did not produce what was asked.
@@ -249,6 +253,15 @@ mod tests {
             "cannot write OUT.json: No space left on device (os error 28)"
         );
         assert_eq!(e.exit().code(), 5);
+        let empty = Error::NoSpans {
+            what: "the input",
+            read: "a.json (otlp-json)".into(),
+        };
+        assert_eq!(empty.exit().code(), 3);
+        assert_eq!(
+            empty.to_string(),
+            "no spans in the input (read: a.json (otlp-json)); pass --allow-empty if an empty input is fine"
+        );
         assert_eq!(Error::Interrupted.exit().code(), 130);
     }
 

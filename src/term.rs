@@ -13,6 +13,44 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Narrowest width anything is drawn at (`--width`, `COLUMNS` and the terminal's are raised to it).
+pub const MIN_WIDTH: usize = 40;
+/// Widest width anything is drawn at (wider requests are lowered to it).
+pub const MAX_WIDTH: usize = 1000;
+
+/// A width in columns kept within [`MIN_WIDTH`, `MAX_WIDTH`].
+pub fn clamp_width(w: usize) -> usize {
+    w.clamp(MIN_WIDTH, MAX_WIDTH)
+}
+
+/// `--width COLS`: a number of columns, raised or lowered into [`MIN_WIDTH`, `MAX_WIDTH`]
+/// (`0` is the narrowest; a number too large for any machine is the widest).
+pub fn parse_width(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "invalid width {:?}: expected a number of columns ({MIN_WIDTH} to {MAX_WIDTH})",
+            escape(s)
+        ));
+    }
+    Ok(clamp_width(t.parse::<usize>().unwrap_or(MAX_WIDTH)))
+}
+
+/// The width `COLUMNS` asks for: a positive number, clamped; anything else (unset, empty, 0,
+/// negative, not a number) is ignored.
+fn columns_width(columns: Option<&str>) -> Option<usize> {
+    let t = columns?.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match t.parse::<usize>() {
+        Ok(0) => None,
+        Ok(w) => Some(clamp_width(w)),
+        // All digits but too large for usize: as wide as allowed.
+        Err(_) => Some(MAX_WIDTH),
+    }
+}
+
 /// Decided once at startup, passed to whatever prints.
 #[derive(Clone, Debug)]
 pub struct Term {
@@ -20,7 +58,8 @@ pub struct Term {
     pub color_stderr: bool,
     pub stdout_is_tty: bool,
     pub stderr_is_tty: bool,
-    /// Terminal width when stdout is a terminal (or `COLUMNS` is set).
+    /// Terminal width when stdout is a terminal (or `COLUMNS` is set), within
+    /// [`MIN_WIDTH`, `MAX_WIDTH`].
     pub width: Option<usize>,
     pub quiet: bool,
 }
@@ -38,11 +77,14 @@ impl Term {
             ColorChoice::Never => false,
             ColorChoice::Auto => !no_color && (force || (tty && !dumb)),
         };
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse::<usize>().ok())
-            .filter(|w| *w > 0)
-            .or_else(|| stdout_is_tty.then(terminal_width).flatten());
+        let columns = std::env::var("COLUMNS").ok();
+        let width = columns_width(columns.as_deref()).or_else(|| {
+            stdout_is_tty
+                .then(terminal_width)
+                .flatten()
+                .filter(|w| *w > 0)
+                .map(clamp_width)
+        });
         Term {
             color_stdout: decide(stdout_is_tty),
             color_stderr: decide(stderr_is_tty),
@@ -116,5 +158,43 @@ mod tests {
         assert_eq!(escape("x\ny"), "x\\ny");
         assert_eq!(escape("\u{202e}evil"), "\\u{202e}evil");
         assert_eq!(escape("\u{9b}31m"), "\\x9b31m");
+    }
+
+    #[test]
+    fn widths_are_clamped() {
+        assert_eq!(parse_width("100").unwrap(), 100);
+        assert_eq!(parse_width("0").unwrap(), MIN_WIDTH);
+        assert_eq!(parse_width("5").unwrap(), MIN_WIDTH);
+        assert_eq!(parse_width("1000000").unwrap(), MAX_WIDTH);
+        assert_eq!(
+            parse_width("99999999999999999999999999").unwrap(),
+            MAX_WIDTH
+        );
+        for bad in ["", "-3", "abc", "12cols", "1e3", "\x1b[2J"] {
+            let e = parse_width(bad).unwrap_err();
+            assert!(!e.contains('\x1b'), "{e}");
+        }
+    }
+
+    #[test]
+    fn columns_outside_the_range_or_not_a_number_are_ignored_or_clamped() {
+        assert_eq!(columns_width(Some("100")), Some(100));
+        assert_eq!(columns_width(Some(" 100 ")), Some(100));
+        assert_eq!(columns_width(Some("10")), Some(MIN_WIDTH));
+        assert_eq!(columns_width(Some("100000000000")), Some(MAX_WIDTH));
+        assert_eq!(
+            columns_width(Some("999999999999999999999999999999")),
+            Some(MAX_WIDTH)
+        );
+        for ignored in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("-80"),
+            Some("wide"),
+            Some("80x"),
+        ] {
+            assert_eq!(columns_width(ignored), None, "{ignored:?}");
+        }
     }
 }

@@ -1,7 +1,14 @@
 //! Durations: parsing user input (`250ms`, `1.5s`) and printing human units.
 
-/// Parse a duration: a number with a unit `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`; a bare number is
-/// milliseconds. Returns nanoseconds.
+/// The units a duration may be written in, for messages.
+const UNITS_HINT: &str = "ns, us (or µs), ms, s, m, h";
+
+/// Parse a duration: a number with a unit `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`. Returns
+/// nanoseconds.
+///
+/// A number without a unit is refused (is `5` five milliseconds or five seconds?), except a
+/// zero (`0`, `0.0`), which is zero in every unit. Flags, policy files and config files all
+/// read durations with this function, so they agree.
 pub fn parse_duration(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t
@@ -16,13 +23,23 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
     let scale: f64 = match unit.trim() {
         "ns" => 1.0,
         "us" | "µs" | "μs" => 1e3,
-        "" | "ms" => 1e6,
+        "ms" => 1e6,
         "s" => 1e9,
         "m" | "min" => 60e9,
         "h" => 3600e9,
+        "" => {
+            return match num.parse::<f64>() {
+                Ok(0.0) => Ok(0),
+                Ok(_) => Err(format!(
+                    "invalid duration {s:?}: a duration needs a unit: {num}ms, {num}us, {num}s … \
+                     (units: {UNITS_HINT}; only 0 may go without one)"
+                )),
+                Err(_) => Err(format!("invalid duration {s:?}")),
+            };
+        }
         other => {
             return Err(format!(
-                "invalid duration unit {other:?} in {s:?}: use ns, us, ms, s, m or h"
+                "invalid duration unit {other:?} in {s:?}: use {UNITS_HINT}"
             ));
         }
     };
@@ -124,11 +141,27 @@ mod tests {
         assert_eq!(parse_duration("250ms").unwrap(), 250_000_000);
         assert_eq!(parse_duration("1.5s").unwrap(), 1_500_000_000);
         assert_eq!(parse_duration("10us").unwrap(), 10_000);
-        assert_eq!(parse_duration("7").unwrap(), 7_000_000);
+        assert_eq!(parse_duration("7ms").unwrap(), 7_000_000);
         assert_eq!(parse_duration("3ns").unwrap(), 3);
         assert!(parse_duration("abc").is_err());
         assert!(parse_duration("5 parsecs").is_err());
         assert!(parse_duration("99999999999999999999h").is_err());
+    }
+
+    #[test]
+    fn a_number_needs_a_unit() {
+        for bare in ["5", "1.5", " 250 ", "007"] {
+            let e = parse_duration(bare).unwrap_err();
+            let num = bare.trim();
+            assert!(e.contains("a duration needs a unit"), "{e}");
+            assert!(e.contains(&format!("{num}ms, {num}us, {num}s")), "{e}");
+        }
+        // Zero is zero in every unit.
+        assert_eq!(parse_duration("0").unwrap(), 0);
+        assert_eq!(parse_duration("0.0").unwrap(), 0);
+        assert_eq!(parse_duration("0ms").unwrap(), 0);
+        assert!(parse_duration(".").is_err());
+        assert!(parse_duration("1..2").is_err());
     }
 
     #[test]

@@ -344,6 +344,13 @@ pub fn looks_like_trace_id(s: &str) -> bool {
 pub fn parse_trace_id(s: &str) -> Result<TraceId, Error> {
     let t = s.trim();
     if !looks_like_trace_id(t) {
+        if !t.is_empty() && t.len() < 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::usage(format!(
+                "trace id {s:?} has {} hex digits: a backend is asked for whole ids (16 or 32 \
+                 digits); a prefix only picks among traces already read (--trace)",
+                t.len()
+            )));
+        }
         return Err(Error::usage(format!(
             "invalid trace id {s:?}: expected 16 or 32 hex digits"
         )));
@@ -399,6 +406,8 @@ mod tests {
             "00000000000000003241afc70b0e852d"
         );
         assert!(parse_trace_id("0000000000000000").is_err());
+        let e = parse_trace_id("3241afc7").unwrap_err().to_string();
+        assert!(e.contains("whole ids (16 or 32 digits)"), "{e}");
     }
 
     #[test]

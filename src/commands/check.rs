@@ -3,7 +3,7 @@
 use rayon::prelude::*;
 
 use super::findings::{FindingsRun, finish};
-use super::report_inputs;
+use super::{InputRules, report_inputs};
 use crate::analysis::check::{CLOCK_SKEW, CheckOptions, EXEMPT_CLIENT_PREFIXES, check_trace};
 use crate::analysis::findings::{Finding, Severity};
 use crate::analysis::skew::{SkewCollector, edges};
@@ -32,13 +32,14 @@ pub fn run(args: CheckArgs, term: &Term) -> Result<Exit, Error> {
     let opts = LoadOptions {
         format: args.input.input_format,
         trace_filter: None,
+        allow_empty: args.input.empty.allow_empty,
     };
     let mut set = TraceSet::new();
     let report = for_each_batch(&args.input.sources, &opts, &mut |mut batch| {
         batch.iter_mut().for_each(strip);
         set.extend(batch);
     });
-    let input_exit = report_inputs(term, &report, args.input.strict)?;
+    let input_exit = report_inputs(term, &report, InputRules::of(&args.input))?;
     let traces = set.into_traces();
     let check_opts = CheckOptions {
         expect_services: args.expect_service.clone(),

@@ -1,6 +1,6 @@
 //! `tracekit critical-path` (`cp`): per-trace critical paths, or the aggregate over many traces.
 
-use super::{output, parse_trace_ids, report_inputs};
+use super::{InputRules, output, parse_trace_ids, report_inputs, select_traces};
 use crate::analysis::compact::CompactCollector;
 use crate::analysis::cp_aggregate::{TraceFilter, aggregate};
 use crate::analysis::critical_path::critical_paths;
@@ -20,16 +20,33 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
         ascii: false,
         width: term.width,
     };
+    let opts = LoadOptions {
+        format: args.input.input_format,
+        trace_filter: ids.clone(),
+        allow_empty: args.input.empty.allow_empty,
+    };
     if args.aggregate {
-        let opts = LoadOptions {
-            format: args.input.input_format,
-            trace_filter: ids,
-        };
         let mut collector = CompactCollector::new(GroupBy::Operation);
-        let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
-            collector.add(batch)
-        });
-        let exit = report_inputs(term, &report, args.input.strict)?;
+        let exit = match &ids {
+            // Spans stream into the collector.
+            None => {
+                let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
+                    collector.add(batch)
+                });
+                report_inputs(term, &report, InputRules::of(&args.input))?
+            }
+            // Only the traces named: held until it is clear which trace each --trace names.
+            Some(refs) => {
+                let loaded = load(&args.input.sources, &opts);
+                let exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
+                let selected = select_traces(loaded.traces, Some(refs))?;
+                not_found(&selected.missing, loaded.report.spans)?;
+                for t in selected.traces {
+                    collector.add(t.spans);
+                }
+                exit
+            }
+        };
         let filter = TraceFilter {
             root_operation: args.root_operation.clone(),
             min_duration_ns: args.min_duration,
@@ -50,28 +67,12 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
     if args.percentile_band.is_some() {
         return Err(Error::usage("--percentile-band needs --aggregate"));
     }
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: ids.clone(),
-    };
     let loaded = load(&args.input.sources, &opts);
-    let exit = report_inputs(term, &loaded.report, args.input.strict)?;
-    if let Some(ids) = &ids {
-        for id in ids {
-            if loaded.traces.get(*id).is_none() {
-                return Err(Error::Inputs(vec![crate::error::InputError::new(
-                    &std::sync::Arc::from("input"),
-                    None,
-                    format!(
-                        "trace {id} not found in the input ({} traces read)",
-                        loaded.traces.len()
-                    ),
-                )]));
-            }
-        }
-    }
+    let exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
+    let selected = select_traces(loaded.traces, ids.as_deref())?;
+    not_found(&selected.missing, loaded.report.spans)?;
     let mut all = Vec::new();
-    for t in loaded.traces.traces() {
+    for t in &selected.traces {
         let tree = TraceTree::build(t);
         let duration = t.duration_ns();
         if args.min_duration.is_some_and(|m| duration < m) {
@@ -94,4 +95,16 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
     write_traces(&all, args.explain, args.format, style, &mut out).map_err(output::write_err)?;
     out.commit()?;
     Ok(exit)
+}
+
+/// The error for `--trace` values that named no trace read.
+fn not_found(missing: &[crate::model::TraceRef], spans_read: u64) -> Result<(), Error> {
+    let Some(first) = missing.first() else {
+        return Ok(());
+    };
+    Err(Error::Inputs(vec![crate::error::InputError::new(
+        &std::sync::Arc::from("input"),
+        None,
+        format!("trace {first} not found in the input ({spans_read} spans read)"),
+    )]))
 }

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{output, report_inputs};
+use super::{InputRules, output, report_inputs, select_traces};
 use crate::analysis::diff::{Side, Tolerance, diff};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::error::{Error, Exit};
@@ -10,9 +10,11 @@ use crate::input::load::{LoadOptions, load};
 use crate::render::diff as view;
 use crate::term::Term;
 
+/// Read one side: `what` names it in messages ("the baseline", "the candidate").
 fn side(
     source: &str,
     trace: &Option<String>,
+    what: &'static str,
     args: &DiffArgs,
     term: &Term,
 ) -> Result<(Side, Exit), Error> {
@@ -21,21 +23,25 @@ fn side(
         &[source.to_string()],
         &LoadOptions {
             format: args.input_format,
-            trace_filter: ids,
+            trace_filter: ids.clone(),
+            allow_empty: args.empty.allow_empty,
         },
     );
-    let exit = report_inputs(term, &loaded.report, args.strict)?;
-    if loaded.traces.is_empty() {
+    let rules = InputRules {
+        strict: args.strict,
+        allow_empty: args.empty.allow_empty,
+        what,
+    };
+    let exit = report_inputs(term, &loaded.report, rules)?;
+    let selected = select_traces(loaded.traces, ids.as_deref())?;
+    if let Some(t) = selected.missing.first() {
         return Err(Error::Inputs(vec![crate::error::InputError::new(
             &std::sync::Arc::from(source),
             None,
-            match trace {
-                Some(t) => format!("trace {t} not found"),
-                None => "no traces".to_string(),
-            },
+            format!("trace {t} not found"),
         )]));
     }
-    Ok((Side::from_traces(loaded.traces.traces()), exit))
+    Ok((Side::from_traces(&selected.traces), exit))
 }
 
 pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
@@ -44,12 +50,19 @@ pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
         sources: vec![args.base.clone(), args.candidate.clone()],
         input_format: args.input_format,
         strict: args.strict,
+        empty: args.empty,
         backend: args.backend.clone(),
         search: Default::default(),
     };
     super::prepare_backend(&input, term)?;
-    let (base, e1) = side(&args.base, &args.base_trace, &args, term)?;
-    let (cand, e2) = side(&args.candidate, &args.candidate_trace, &args, term)?;
+    let (base, e1) = side(&args.base, &args.base_trace, "the baseline", &args, term)?;
+    let (cand, e2) = side(
+        &args.candidate,
+        &args.candidate_trace,
+        "the candidate",
+        &args,
+        term,
+    )?;
     let tol = Tolerance {
         relative: args.tolerance,
         absolute_ns: args.tolerance_abs,

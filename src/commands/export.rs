@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::output::{self, Existing, Inputs, Output, write_err};
-use super::{parse_trace_ids, print_note, print_warning, report_inputs};
+use super::{InputRules, parse_trace_ids, print_note, print_warning, report_inputs, select_traces};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Exit};
 use crate::input::load::{LoadOptions, load};
@@ -57,30 +57,31 @@ pub fn run(args: ExportArgs, term: &Term) -> Result<Exit, Error> {
     let opts = LoadOptions {
         format: args.input.input_format,
         trace_filter: ids.clone(),
+        allow_empty: args.input.empty.allow_empty,
     };
     let loaded = load(&args.input.sources, &opts);
-    let exit = report_inputs(term, &loaded.report, args.input.strict)?;
-    if let Some(ids) = &ids {
-        let missing: Vec<String> = ids
-            .iter()
-            .filter(|id| loaded.traces.get(**id).is_none())
-            .map(|id| id.to_string())
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::Inputs(vec![crate::error::InputError::new(
-                &std::sync::Arc::from("input"),
-                None,
-                format!("trace(s) {} not found in the input", missing.join(", ")),
-            )]));
-        }
-    }
-    let traces = loaded.traces.into_traces();
-    if traces.is_empty() {
+    // An input without spans ends here, unless --allow-empty.
+    let exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
+    let selected = select_traces(loaded.traces, ids.as_deref())?;
+    if !selected.missing.is_empty() {
+        let missing: Vec<String> = selected.missing.iter().map(|r| r.to_string()).collect();
         return Err(Error::Inputs(vec![crate::error::InputError::new(
             &std::sync::Arc::from("input"),
             None,
-            "no traces in the input",
+            format!("trace(s) {} not found in the input", missing.join(", ")),
         )]));
+    }
+    let traces = selected.traces;
+    if traces.is_empty() && !holds_many(args.to) {
+        // --allow-empty, and a format that draws one trace: there is nothing to draw.
+        print_warning(
+            term,
+            &format!(
+                "the input holds no trace: no {} document written",
+                extension(args.to)
+            ),
+        );
+        return Ok(exit);
     }
     let stdout = args.output.as_os_str() == "-";
     let as_dir = !stdout && (args.output.is_dir() || args.output.to_string_lossy().ends_with('/'));

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use rayon::prelude::*;
 
-use super::{output, report_inputs};
+use super::{InputRules, output, report_inputs};
 use crate::analysis::check::{CheckOptions, check_trace};
 use crate::analysis::gate::{Policy, STARTER, evaluate};
 use crate::cli::{FindingsFormat, GateArgs, ReportSpec};
@@ -38,9 +38,10 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
         &LoadOptions {
             format: args.input.input_format,
             trace_filter: None,
+            allow_empty: args.input.empty.allow_empty,
         },
     );
-    let input_exit = report_inputs(term, &loaded.report, args.input.strict)?;
+    let input_exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
     let traces = loaded.traces.into_traces();
     let findings = if policy.file.rules.is_empty() {
         Vec::new()

@@ -1,7 +1,7 @@
 //! `tracekit lint`: cardinality and PII findings over any number of spans (streamed).
 
 use super::findings::{FindingsRun, finish};
-use super::{output, report_inputs};
+use super::{InputRules, output, report_inputs};
 use crate::analysis::pii::config::LintConfig;
 use crate::analysis::pii::driver::LintEngine;
 use crate::analysis::pii::redaction::redaction_yaml;
@@ -27,11 +27,12 @@ pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
     let opts = LoadOptions {
         format: args.input.input_format,
         trace_filter: None,
+        allow_empty: args.input.empty.allow_empty,
     };
     let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
         engine.add_batch(&mut state, &batch)
     });
-    let input_exit = report_inputs(term, &report, args.input.strict)?;
+    let input_exit = report_inputs(term, &report, InputRules::of(&args.input))?;
     let result = engine.finish(state);
     if let Some(path) = &args.emit_redaction_config {
         let yaml = redaction_yaml(&result.pii, &engine.config, result.spans, result.traces);

@@ -26,6 +26,7 @@ use colored::Colorize;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Exit};
 use crate::input::load::ReadReport;
+use crate::model::{Trace, TraceId, TraceRef, TraceRefError, TraceSet};
 use crate::term::Term;
 
 /// Run a parsed command line and return the exit code. Errors are printed here, on stderr.
@@ -108,18 +109,49 @@ pub fn print_note(term: &Term, message: &str) {
     }
 }
 
-/// Print what went wrong while reading inputs. Returns the error to end with when `strict` or
-/// when nothing could be read; otherwise the exit code the command should end with (3 when any
-/// input was bad, after its output).
-pub fn report_inputs(term: &Term, report: &ReadReport, strict: bool) -> Result<Exit, Error> {
+/// How a command takes what reading its inputs gave.
+#[derive(Copy, Clone, Debug)]
+pub struct InputRules {
+    /// Any bad input ends the command (`--strict`).
+    pub strict: bool,
+    /// Inputs without a single span are fine (`--allow-empty`): the command shows its empty
+    /// result. Otherwise they end it with exit 3.
+    pub allow_empty: bool,
+    /// What the inputs are called in messages ("the input", "the baseline").
+    pub what: &'static str,
+}
+
+impl InputRules {
+    pub fn of(input: &crate::cli::InputArgs) -> Self {
+        InputRules {
+            strict: input.strict,
+            allow_empty: input.empty.allow_empty,
+            what: "the input",
+        }
+    }
+}
+
+/// Print what went wrong while reading inputs. Returns the error to end with when `strict`,
+/// when nothing could be read, or when no span was read and `--allow-empty` was not given (one
+/// line naming what was read, exit 3); otherwise the exit code the command should end with (3
+/// when any input was bad, after its output).
+pub fn report_inputs(term: &Term, report: &ReadReport, rules: InputRules) -> Result<Exit, Error> {
     for w in &report.warnings {
         print_warning(term, &format!("skipped {w}"));
     }
+    let no_spans = report.spans == 0 && !rules.allow_empty;
     if report.errors.is_empty() && report.backend.is_empty() {
+        if no_spans {
+            return Err(Error::NoSpans {
+                what: rules.what,
+                read: crate::input::load::describe_sources(&report.sources),
+            });
+        }
         return Ok(Exit::Success);
     }
     let usage = report.backend.iter().any(|b| b.usage);
-    if strict || report.inputs.is_empty() {
+    // With no span to analyse the problems end the command; they say why nothing was read.
+    if rules.strict || report.inputs.is_empty() || no_spans {
         if report.backend.is_empty() {
             return Err(Error::Inputs(report.errors.clone()));
         }
@@ -173,7 +205,17 @@ pub(crate) fn input_args(command: &Command) -> Option<&crate::cli::InputArgs> {
 /// When the sources name trace ids or a search, resolve the backend (config errors exit 2)
 /// and install the session the loader fetches through.
 pub fn prepare_backend(input: &crate::cli::InputArgs, term: &Term) -> Result<(), Error> {
-    use crate::input::load::{is_trace_id_source, no_backend_message};
+    use crate::input::load::{is_trace_id_source, looks_like_id_prefix, no_backend_message};
+    // With a backend named, hex digits that name no file are an attempt at fetching by prefix:
+    // a backend needs the whole id.
+    if input.backend.backend.is_some()
+        && let Some(s) = input
+            .sources
+            .iter()
+            .find(|s| looks_like_id_prefix(s) && !std::path::Path::new(s.as_str()).exists())
+    {
+        crate::backend::parse_trace_id(s)?;
+    }
     let ids: Vec<&String> = input
         .sources
         .iter()
@@ -236,28 +278,37 @@ fn search_source_query(
     }))
 }
 
-/// `--trace`: 1 to 32 hex digits (16 for a 64-bit id), left-padded with zeros; `0x` allowed.
-pub fn parse_trace_id(s: &str) -> Result<crate::model::TraceId, Error> {
+/// `--trace`: a whole id (32 or 16 hex digits) or a prefix of at least 8, `0x` allowed. Which
+/// trace a prefix names is decided once the traces are read ([`select_traces`]).
+pub fn parse_trace_id(s: &str) -> Result<TraceRef, Error> {
     let t = s.trim();
     let hex = t
         .strip_prefix("0x")
         .or_else(|| t.strip_prefix("0X"))
         .unwrap_or(t);
-    match crate::model::TraceId::from_hex(hex) {
-        Ok(id) if !id.is_zero() => Ok(id),
-        Ok(_) => Err(Error::usage(format!(
-            "invalid trace id {:?}: an all-zero id names no trace",
-            crate::term::escape(s)
-        ))),
-        Err(_) => Err(Error::usage(format!(
-            "invalid trace id {:?}: expected 32 or 16 hex digits (fewer are left-padded with zeros)",
-            crate::term::escape(s)
-        ))),
-    }
+    let shown = crate::term::escape(s);
+    TraceRef::parse(hex).map_err(|e| {
+        Error::usage(match e {
+            TraceRefError::Zero => {
+                format!("invalid trace id {shown:?}: an all-zero id names no trace")
+            }
+            TraceRefError::TooShort(n) => format!(
+                "trace id prefix {shown:?} is too short ({n} hex digit{}): give at least {} \
+                 digits of the id, or all 16 or 32",
+                if n == 1 { "" } else { "s" },
+                TraceRef::MIN_DIGITS
+            ),
+            TraceRefError::Malformed => format!(
+                "invalid trace id {shown:?}: expected hex digits, the whole id (32 or 16) or a \
+                 prefix of at least {}",
+                TraceRef::MIN_DIGITS
+            ),
+        })
+    })
 }
 
 /// Repeatable `--trace` values; `None` when there are none.
-pub fn parse_trace_ids(values: &[String]) -> Result<Option<Vec<crate::model::TraceId>>, Error> {
+pub fn parse_trace_ids(values: &[String]) -> Result<Option<Vec<TraceRef>>, Error> {
     if values.is_empty() {
         return Ok(None);
     }
@@ -266,4 +317,256 @@ pub fn parse_trace_ids(values: &[String]) -> Result<Option<Vec<crate::model::Tra
         .map(|v| parse_trace_id(v))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
+}
+
+/// Candidates listed when a prefix is ambiguous, at most.
+const CANDIDATES_SHOWN: usize = 10;
+
+/// The traces `--trace` names, once the input is read.
+pub struct Selected {
+    /// Without `--trace` every trace; with it the one trace each value names (in input order,
+    /// each once).
+    pub traces: Vec<Trace>,
+    /// The values that named no trace.
+    pub missing: Vec<TraceRef>,
+}
+
+/// Decide which trace each `--trace` value names among the traces read: a whole id that is
+/// present names that trace; otherwise the one trace whose id the digits begin. A prefix that
+/// several ids begin with is a usage error (exit 2) listing them.
+pub fn select_traces(set: TraceSet, refs: Option<&[TraceRef]>) -> Result<Selected, Error> {
+    let Some(refs) = refs else {
+        return Ok(Selected {
+            traces: set.into_traces(),
+            missing: Vec::new(),
+        });
+    };
+    let mut chosen: Vec<TraceId> = Vec::new();
+    let mut missing = Vec::new();
+    for r in refs {
+        let whole = r.whole().filter(|id| set.get(*id).is_some());
+        let found = match whole {
+            Some(id) => Some(id),
+            None => {
+                let candidates: Vec<&Trace> = set
+                    .traces()
+                    .iter()
+                    .filter(|t| r.matches(t.trace_id))
+                    .collect();
+                match candidates.as_slice() {
+                    [] => None,
+                    [one] => Some(one.trace_id),
+                    many => return Err(ambiguous(r, many)),
+                }
+            }
+        };
+        match found {
+            Some(id) if !chosen.contains(&id) => chosen.push(id),
+            Some(_) => {}
+            None => missing.push(r.clone()),
+        }
+    }
+    let traces = set
+        .into_traces()
+        .into_iter()
+        .filter(|t| chosen.contains(&t.trace_id))
+        .collect();
+    Ok(Selected { traces, missing })
+}
+
+/// The usage error for a prefix several traces begin with: each candidate with its root
+/// service and operation and its span count, the first few of them.
+fn ambiguous(r: &TraceRef, candidates: &[&Trace]) -> Error {
+    let mut lines = vec![format!(
+        "trace id prefix {r} is ambiguous: {} traces match; give more digits:",
+        candidates.len()
+    )];
+    let mut listed: Vec<(u64, TraceId, String)> = candidates
+        .iter()
+        .map(|t| {
+            let summary = &crate::render::trace_list::summarize(std::slice::from_ref(*t))[0];
+            let root = summary.root.map_or_else(
+                || "(no root)".to_string(),
+                |s| {
+                    format!(
+                        "{} {}",
+                        crate::term::escape(&s.service),
+                        crate::term::escape(&s.name)
+                    )
+                },
+            );
+            let spans = match summary.spans {
+                1 => "1 span".to_string(),
+                n => format!("{n} spans"),
+            };
+            (
+                summary.start_ns,
+                t.trace_id,
+                format!("  {}  {root}  ({spans})", t.trace_id.to_short_hex()),
+            )
+        })
+        .collect();
+    listed.sort_by_key(|(start, id, _)| (*start, *id));
+    lines.extend(
+        listed
+            .into_iter()
+            .take(CANDIDATES_SHOWN)
+            .map(|(_, _, line)| line),
+    );
+    if candidates.len() > CANDIDATES_SHOWN {
+        lines.push(format!(
+            "  and {} more",
+            candidates.len() - CANDIDATES_SHOWN
+        ));
+    }
+    Error::usage(lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Span, SpanId};
+    use std::sync::Arc;
+
+    fn set(ids: &[(u128, &str, usize)]) -> TraceSet {
+        let mut s = TraceSet::new();
+        for (k, (id, op, n)) in ids.iter().enumerate() {
+            for i in 0..*n {
+                let mut span = Span::new(TraceId(*id), SpanId(i as u64 + 1));
+                span.name = Arc::from(*op);
+                span.service = Arc::from("svc");
+                span.start_ns = 1_000 * (k as u64 + 1) + i as u64;
+                span.end_ns = span.start_ns + 10;
+                if i > 0 {
+                    span.parent_span_id = Some(SpanId(1));
+                }
+                s.add(span);
+            }
+        }
+        s
+    }
+
+    fn r(s: &str) -> TraceRef {
+        parse_trace_id(s).unwrap()
+    }
+
+    fn ids(sel: &Selected) -> Vec<u128> {
+        sel.traces.iter().map(|t| t.trace_id.0).collect()
+    }
+
+    const LONG: u128 = 0x4bf92f35_77b34da6_a3ce929d_0e0e4736;
+    const TWIN: u128 = 0x4bf92f35_ffffffff_ffffffff_ffffffff;
+    /// A 64-bit id whose 16 digits begin LONG.
+    const SHORT: u128 = 0x4bf92f35_77b34da6;
+
+    #[test]
+    fn a_unique_prefix_names_its_trace() {
+        let all = || set(&[(LONG, "a", 2), (TWIN, "b", 1), (SHORT, "c", 1)]);
+        // 12 digits that begin both LONG's 32-digit form and SHORT's 16-digit form.
+        let e = select_traces(all(), Some(&[r("4bf92f3577b3")]))
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("2 traces match"), "{e}");
+        let e = select_traces(all(), Some(&[r("4bf92f35ff")]))
+            .map(|s| ids(&s))
+            .unwrap();
+        assert_eq!(e, vec![TWIN]);
+        // A whole 16-digit id that is present wins over the 128-bit id it begins.
+        let sel = select_traces(all(), Some(&[r("4bf92f3577b34da6")])).unwrap();
+        assert_eq!(ids(&sel), vec![SHORT]);
+        // Without the 64-bit trace, the same digits are a prefix of the 128-bit one.
+        let sel = select_traces(
+            set(&[(LONG, "a", 2), (TWIN, "b", 1)]),
+            Some(&[r("4bf92f3577b34da6")]),
+        )
+        .unwrap();
+        assert_eq!(ids(&sel), vec![LONG]);
+        // Named twice, kept once; unknown ones reported.
+        let sel = select_traces(
+            all(),
+            Some(&[r("4bf92f35ff"), r(&format!("{TWIN:032x}")), r("12345678")]),
+        )
+        .unwrap();
+        assert_eq!(ids(&sel), vec![TWIN]);
+        assert_eq!(sel.missing, vec![r("12345678")]);
+        // Without --trace, everything.
+        assert_eq!(select_traces(all(), None).unwrap().traces.len(), 3);
+    }
+
+    #[test]
+    fn an_ambiguous_prefix_is_a_usage_error_listing_the_candidates() {
+        let all = set(&[(LONG, "a", 2), (TWIN, "b", 1), (SHORT, "c", 1)]);
+        let e = select_traces(all, Some(&[r("4bf92f35")])).err().unwrap();
+        assert_eq!(e.exit(), Exit::Usage);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "trace id prefix 4bf92f35 is ambiguous: 3 traces match; give more digits:\n  \
+                 {LONG:032x}  svc a  (2 spans)\n  {TWIN:032x}  svc b  (1 span)\n  \
+                 4bf92f3577b34da6  svc c  (1 span)"
+            )
+        );
+        let many: Vec<(u128, &str, usize)> = (0..12u128)
+            .map(|k| ((0xabcdef01 << 96) | (k + 1), "op", 1))
+            .collect();
+        let e = select_traces(set(&many), Some(&[r("abcdef01")]))
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(e.lines().count(), 1 + 10 + 1, "{e}");
+        assert!(e.ends_with("\n  and 2 more"), "{e}");
+    }
+
+    #[test]
+    fn no_spans_ends_the_command_unless_allowed() {
+        let term = Term::plain();
+        let mut report = ReadReport::default();
+        report
+            .inputs
+            .push((Arc::from("a.json"), crate::input::Format::Zipkin));
+        report.sources.push(crate::input::load::SourceRead {
+            name: "a.json".into(),
+            read: 1,
+            formats: vec![crate::input::Format::Zipkin],
+            ..Default::default()
+        });
+        let rules = |allow_empty| InputRules {
+            strict: false,
+            allow_empty,
+            what: "the input",
+        };
+        match report_inputs(&term, &report, rules(false)) {
+            Err(e @ Error::NoSpans { .. }) => {
+                assert_eq!(e.exit(), Exit::Input);
+                assert!(
+                    e.to_string()
+                        .starts_with("no spans in the input (read: a.json (zipkin))")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            report_inputs(&term, &report, rules(true)).unwrap(),
+            Exit::Success
+        );
+        // A bad input that left nothing to read: its error ends the command, alone.
+        report.errors.push(crate::error::InputError::new(
+            &Arc::from("a.json"),
+            None,
+            "bad",
+        ));
+        match report_inputs(&term, &report, rules(false)) {
+            Err(Error::Inputs(v)) => assert_eq!(v.len(), 1),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            report_inputs(&term, &report, rules(true)).unwrap(),
+            Exit::Input
+        );
+        report.spans = 1;
+        assert_eq!(
+            report_inputs(&term, &report, rules(false)).unwrap(),
+            Exit::Input
+        );
+    }
 }

@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 
 use crate::cli::{ShowArgs, ShowFormat};
-use crate::commands::{self, output};
+use crate::commands::{self, InputRules, output};
 use crate::error::{Error, Exit};
 use crate::input::load::{LoadOptions, for_each_batch};
-use crate::model::{Span, TraceId, TraceSet, TraceTree};
+use crate::model::{Span, TraceId, TraceRef, TraceSet, TraceTree};
 use crate::render::span_view::Filter;
 use crate::render::style::Styles;
 use crate::render::{show_json, trace_list, waterfall};
@@ -24,23 +24,25 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
         .transpose()?;
 
     // With --trace, spans of other traces are dropped as they are read (memory stays bounded by
-    // the trace asked for); only their count is kept, for the message when it is not found.
+    // the traces it matches); only their count is kept, for the message when it is not found.
     let opts = LoadOptions {
         format: args.input.input_format,
-        trace_filter: wanted.map(|t| vec![t]),
+        trace_filter: wanted.clone().map(|t| vec![t]),
+        allow_empty: args.input.empty.allow_empty,
     };
-    let mut traces = match wanted {
-        Some(id) => TraceSet::with_filter([id]),
+    let mut traces = match &wanted {
+        Some(r) => TraceSet::with_filter([r.clone()]),
         None => TraceSet::new(),
     };
     let mut others = OtherTraces::default();
     let report = for_each_batch(&args.input.sources, &opts, &mut |spans| {
-        if let Some(id) = wanted {
-            others.note(&spans, id);
+        if let Some(r) = &wanted {
+            others.note(&spans, r);
         }
         traces.extend(spans);
     });
-    let exit = commands::report_inputs(term, &report, args.input.strict)?;
+    // An input without spans ends here, unless --allow-empty.
+    let exit = commands::report_inputs(term, &report, InputRules::of(&args.input))?;
 
     let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
     let styles = Styles::new(term.color_stdout && to_stdout);
@@ -49,21 +51,24 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
         .or(term.width)
         .unwrap_or(waterfall::DEFAULT_WIDTH);
 
-    let trace = match wanted {
-        Some(id) => match traces.get(id) {
-            Some(t) => t,
-            None => {
-                commands::print_error(
-                    term,
-                    &format!(
-                        "trace {} not found in the input ({})",
-                        id.to_short_hex(),
-                        others.describe()
-                    ),
-                );
-                return Ok(Exit::Input);
+    let chosen;
+    let trace = match &wanted {
+        Some(r) => {
+            let selected = commands::select_traces(traces, Some(std::slice::from_ref(r)))?;
+            match selected.traces.into_iter().next() {
+                Some(t) => {
+                    chosen = t;
+                    &chosen
+                }
+                None => {
+                    commands::print_error(
+                        term,
+                        &format!("trace {r} not found in the input ({})", others.describe()),
+                    );
+                    return Ok(Exit::Input);
+                }
             }
-        },
+        }
         None => match traces.traces() {
             [one] => one,
             list => {
@@ -83,11 +88,8 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
                 }
                 out.commit()?;
                 if list.is_empty() {
-                    // When an input was bad its error already says why nothing is shown.
-                    if report.errors.is_empty() {
-                        commands::print_error(term, "no traces in the input");
-                    }
-                    return Ok(Exit::Input);
+                    // Only with --allow-empty (else reading ended the command): the empty list.
+                    return Ok(exit);
                 }
                 commands::print_note(
                     term,
@@ -139,8 +141,8 @@ struct OtherTraces {
 }
 
 impl OtherTraces {
-    fn note(&mut self, spans: &[Span], wanted: TraceId) {
-        for s in spans.iter().filter(|s| s.trace_id != wanted) {
+    fn note(&mut self, spans: &[Span], wanted: &TraceRef) {
+        for s in spans.iter().filter(|s| !wanted.matches(s.trace_id)) {
             self.spans += 1;
             if !self.more && !self.ids.contains(&s.trace_id) {
                 if self.ids.len() < OTHER_TRACES_CAP {
@@ -171,15 +173,18 @@ mod tests {
     #[test]
     fn trace_ids() {
         assert_eq!(
-            parse_trace_id("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
-            TraceId(0x4bf92f3577b34da6a3ce929d0e0e4736)
+            parse_trace_id("4bf92f3577b34da6a3ce929d0e0e4736")
+                .unwrap()
+                .whole(),
+            Some(TraceId(0x4bf92f3577b34da6a3ce929d0e0e4736))
         );
         assert_eq!(
-            parse_trace_id("00f067aa0ba902b7").unwrap(),
-            TraceId(0xf067aa0ba902b7)
+            parse_trace_id("00f067aa0ba902b7").unwrap().whole(),
+            Some(TraceId(0xf067aa0ba902b7))
         );
-        assert_eq!(parse_trace_id("ABC").unwrap(), TraceId(0xabc));
-        assert_eq!(parse_trace_id(" 0xabc ").unwrap(), TraceId(0xabc));
+        // Prefixes of at least 8 digits; 0x and surrounding blanks allowed.
+        assert_eq!(parse_trace_id(" 0xABCDEF01 ").unwrap().as_str(), "abcdef01");
+        assert_eq!(parse_trace_id("abcdef01").unwrap().whole(), None);
         for bad in [
             "",
             "xyz",
@@ -187,10 +192,16 @@ mod tests {
             "0",
             "12 34",
             "\x1b[2J",
+            "0000000000000000",
         ] {
             let e = parse_trace_id(bad).unwrap_err();
             assert_eq!(e.exit(), Exit::Usage, "{bad:?}");
             assert!(!e.to_string().contains('\x1b'));
+        }
+        for short in ["ABC", "0xabc", "4bf92f3"] {
+            let e = parse_trace_id(short).unwrap_err().to_string();
+            assert!(e.contains("too short"), "{e}");
+            assert!(e.contains("at least 8"), "{e}");
         }
     }
 
@@ -199,10 +210,11 @@ mod tests {
         let mut o = OtherTraces::default();
         assert_eq!(o.describe(), "no spans were read");
         let span = |t: u128| Span::new(TraceId(t), crate::model::SpanId(1));
-        o.note(&[span(1), span(2), span(2), span(9)], TraceId(9));
+        let nine = TraceRef::id(TraceId(9));
+        o.note(&[span(1), span(2), span(2), span(9)], &nine);
         assert_eq!(o.describe(), "read 2 other traces, 3 spans");
         let many: Vec<Span> = (10..10 + OTHER_TRACES_CAP as u128 + 5).map(span).collect();
-        o.note(&many, TraceId(9));
+        o.note(&many, &nine);
         assert!(o.more);
         assert_eq!(o.ids.len(), OTHER_TRACES_CAP);
     }

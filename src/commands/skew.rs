@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{output, print_warning, report_inputs};
+use super::{InputRules, output, print_warning, report_inputs};
 use crate::analysis::findings::Severity;
 use crate::analysis::skew::{
     SkewCollector, SkewMethod, edges, endpoint, endpoint_offsets, span_shifts,
@@ -25,9 +25,10 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
     let opts = LoadOptions {
         format: args.input.input_format,
         trace_filter: None,
+        allow_empty: args.input.empty.allow_empty,
     };
     let loaded = load(&args.input.sources, &opts);
-    let input_exit = report_inputs(term, &loaded.report, args.input.strict)?;
+    let input_exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
     let mut traces = loaded.traces.into_traces();
     let trees: Vec<TraceTree> = traces.par_iter().map(TraceTree::build).collect();
     let mut collector = SkewCollector::default();

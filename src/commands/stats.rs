@@ -1,6 +1,6 @@
 //! `tracekit stats`: latency statistics per group.
 
-use super::{output, report_inputs};
+use super::{InputRules, output, report_inputs};
 use crate::analysis::stats::{GroupStats, StatsCollector};
 use crate::cli::{StatsArgs, StatsSort};
 use crate::error::{Error, Exit};
@@ -13,12 +13,13 @@ pub fn run(args: StatsArgs, term: &Term) -> Result<Exit, Error> {
     let opts = LoadOptions {
         format: args.input.input_format,
         trace_filter: None,
+        allow_empty: args.input.empty.allow_empty,
     };
     let mut collector = StatsCollector::new(args.group_by.clone());
     let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
         collector.add(batch)
     });
-    let exit = report_inputs(term, &report, args.input.strict)?;
+    let exit = report_inputs(term, &report, InputRules::of(&args.input))?;
     let stats = collector.finish(&args.percentiles, args.quantile_method);
     let mut groups = stats.groups.clone();
     sort_groups(&mut groups, args.sort);

@@ -15,6 +15,12 @@ pub enum Sniff {
     Unknown(String),
 }
 
+/// No content: no bytes, or only a byte-order mark and white space.
+pub fn is_blank(prefix: &[u8]) -> bool {
+    let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    body.iter().all(|b| b.is_ascii_whitespace())
+}
+
 pub fn sniff(prefix: &[u8]) -> Sniff {
     let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
     let start = body.iter().position(|b| !b.is_ascii_whitespace());

@@ -8,14 +8,16 @@ use super::{Format, ReadCtx, read_format};
 use crate::backend::session::{Session, read_search_body};
 use crate::backend::{BackendError, ErrorKind, SearchBody, SearchQuery};
 use crate::error::InputError;
-use crate::model::{Span, TraceId, TraceSet};
+use crate::model::{Span, TraceId, TraceRef, TraceSet};
 
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
     /// Force a format instead of detecting it.
     pub format: Option<Format>,
-    /// Keep only these traces (memory then stays bounded by them).
-    pub trace_filter: Option<Vec<TraceId>>,
+    /// Keep only the traces these ids or prefixes match (memory then stays bounded by them).
+    pub trace_filter: Option<Vec<TraceRef>>,
+    /// An input with no bytes at all is an empty input, not an error (`--allow-empty`).
+    pub allow_empty: bool,
 }
 
 /// What reading all sources gave, besides the spans.
@@ -32,6 +34,134 @@ pub struct ReadReport {
     /// Trace ids and searches a backend could not answer (exit 4), or that had no backend to
     /// ask (exit 2).
     pub backend: Vec<BackendProblem>,
+    /// What each source gave, in the order read (for the message when no span was read).
+    pub sources: Vec<SourceRead>,
+}
+
+/// What one source gave: a SOURCE argument (file, directory, stdin), a trace fetched from a
+/// backend, or a backend search.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceRead {
+    /// As given (`<stdin>` for `-`), or as a backend's traces are named in messages.
+    pub name: Arc<str>,
+    pub directory: bool,
+    /// Inputs read, whole or in part.
+    pub read: u64,
+    /// The formats they were read as, each once, in the order met.
+    pub formats: Vec<Format>,
+    /// Files of a directory skipped because they hold no trace format.
+    pub skipped: u64,
+    /// Inputs with no bytes at all, accepted as empty (`--allow-empty`).
+    pub blank: u64,
+    pub spans: u64,
+}
+
+impl SourceRead {
+    fn named(name: impl Into<Arc<str>>) -> Self {
+        SourceRead {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+
+    fn note(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Read(format, spans) => {
+                self.read += 1;
+                self.spans += spans;
+                if !self.formats.contains(&format) {
+                    self.formats.push(format);
+                }
+            }
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Blank => self.blank += 1,
+            Outcome::Failed => {}
+        }
+    }
+
+    /// `a.json (otlp-json)`, `traces/ (3 files skipped: unknown format)`: escaped, one line.
+    fn describe(&self) -> String {
+        let name = crate::term::escape(&self.name);
+        if !self.directory {
+            return match self.formats.as_slice() {
+                [] if self.blank > 0 => format!("{name} (no bytes)"),
+                [] => name.into_owned(),
+                fs => format!("{name} ({})", format_names(fs)),
+            };
+        }
+        let slash = if name.ends_with('/') { "" } else { "/" };
+        let files = |n: u64| {
+            if n == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{n} files")
+            }
+        };
+        let mut parts = Vec::new();
+        if self.read > 0 {
+            parts.push(format!(
+                "{} read as {}",
+                files(self.read),
+                format_names(&self.formats)
+            ));
+        }
+        if self.blank > 0 {
+            parts.push(format!("{} with no bytes", files(self.blank)));
+        }
+        if self.skipped > 0 {
+            let n = if parts.is_empty() {
+                files(self.skipped)
+            } else {
+                self.skipped.to_string()
+            };
+            parts.push(format!("{n} skipped: unknown format"));
+        }
+        if parts.is_empty() {
+            parts.push("no files".to_string());
+        }
+        format!("{name}{slash} ({})", parts.join(", "))
+    }
+}
+
+fn format_names(formats: &[Format]) -> String {
+    formats
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Sources listed by name in the message, at most.
+const SOURCES_SHOWN: usize = 10;
+
+/// What was read, for the one line that says the input held no span: `a.json (otlp-json),
+/// dir/ (3 files skipped: unknown format)`, the first few sources and how many more.
+pub fn describe_sources(sources: &[SourceRead]) -> String {
+    if sources.is_empty() {
+        return "nothing".to_string();
+    }
+    let mut parts: Vec<String> = sources
+        .iter()
+        .take(SOURCES_SHOWN)
+        .map(SourceRead::describe)
+        .collect();
+    if sources.len() > SOURCES_SHOWN {
+        parts.push(format!("and {} more", sources.len() - SOURCES_SHOWN));
+    }
+    parts.join(", ")
+}
+
+/// What reading one input gave.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Read (whole or in part) as this format, with this many spans.
+    Read(Format, u64),
+    /// In a directory, and not a trace format: skipped with a warning.
+    Skipped,
+    /// No bytes, accepted as empty.
+    Blank,
+    /// Could not be opened or detected (an error was recorded).
+    Failed,
 }
 
 /// A source that needed a backend and did not get its traces.
@@ -64,6 +194,14 @@ impl From<&BackendProblem> for crate::error::Error {
 /// Is this source a trace id to fetch (16 or 32 hex digits that name no file)?
 pub fn is_trace_id_source(s: &str) -> bool {
     crate::backend::looks_like_trace_id(s) && !std::path::Path::new(s).exists()
+}
+
+/// Hex digits that could be an id prefix but not a whole id (8 to 31 digits, not 16): named as a
+/// source, they are a file that does not exist, or a mistaken attempt at fetching by prefix.
+pub fn looks_like_id_prefix(s: &str) -> bool {
+    (TraceRef::MIN_DIGITS..32).contains(&s.len())
+        && s.len() != 16
+        && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The usage error for a trace id given without a backend.
@@ -108,11 +246,22 @@ pub fn for_each_batch(
         if let Some(session) = &session {
             read_ids(session, &std::mem::take(&mut ids), sink, &mut report);
         }
-        let (inputs, errors) = source::expand(std::slice::from_ref(s));
-        report.errors.extend(errors);
-        for item in inputs {
-            read_one(&item.input, item.from_directory, opts, sink, &mut report);
+        let (inputs, mut errors) = source::expand(std::slice::from_ref(s));
+        if looks_like_id_prefix(s) {
+            for e in &mut errors {
+                e.message.push_str(
+                    "; to fetch a trace from a backend give its whole id (16 or 32 hex digits): a prefix only picks among traces already read (--trace)",
+                );
+            }
         }
+        report.errors.extend(errors);
+        let mut read = SourceRead::named(if s == "-" { "<stdin>" } else { s.as_str() });
+        read.directory = s != "-" && std::path::Path::new(s).is_dir();
+        for item in inputs {
+            let outcome = read_one(&item.input, item.from_directory, opts, sink, &mut report);
+            read.note(outcome);
+        }
+        report.sources.push(read);
     }
     if let Some(session) = &session {
         read_ids(session, &ids, sink, &mut report);
@@ -132,6 +281,9 @@ fn read_ids(
 ) {
     session.fetch_each(ids, None, |_, r| match r {
         Ok(t) => {
+            let mut read = SourceRead::named(t.source.clone());
+            read.note(Outcome::Read(t.format, t.spans.len() as u64));
+            report.sources.push(read);
             report.inputs.push((t.source.clone(), t.format));
             report.spans += t.spans.len() as u64;
             report.errors.extend(t.warnings);
@@ -163,6 +315,8 @@ fn read_search(
         Ok(SearchBody::Summaries(hits)) => {
             if hits.is_empty() {
                 session.warn("the search found no traces");
+                let name = format!("{} search (no traces found)", session.target.name);
+                report.sources.push(SourceRead::named(name));
             }
             let ids: Vec<TraceId> = hits.iter().take(q.limit).map(|h| h.trace_id).collect();
             read_ids(session, &ids, sink, report);
@@ -175,6 +329,9 @@ fn read_search(
                     if spans == 0 {
                         session.warn("the search found no traces");
                     }
+                    let mut read = SourceRead::named(name.clone());
+                    read.note(Outcome::Read(format, spans));
+                    report.sources.push(read);
                     report.inputs.push((name, format));
                     report.spans += spans;
                     report.errors.extend(warnings);
@@ -191,7 +348,7 @@ fn read_one(
     opts: &LoadOptions,
     sink: &mut dyn FnMut(Vec<Span>),
     report: &mut ReadReport,
-) {
+) -> Outcome {
     let name = input.display_name();
     let mut opened = match source::open(input) {
         Ok(o) => o,
@@ -199,9 +356,18 @@ fn read_one(
             report
                 .errors
                 .push(InputError::new(&name, None, source::io_message(&e)));
-            return;
+            return Outcome::Failed;
         }
     };
+    // `--allow-empty`: a named input with no bytes (an empty file, nothing on stdin) is an empty
+    // input. In a directory such a file is still skipped with a warning, like any non-trace file.
+    if opts.allow_empty
+        && !from_directory
+        && opened.prefix.len() < super::detect::SNIFF_BYTES
+        && super::detect::is_blank(&opened.prefix)
+    {
+        return Outcome::Blank;
+    }
     let format = match (opts.format, sniff(&opened.prefix)) {
         (Some(Format::Jaeger), Sniff::JaegerApiV3) | (None, Sniff::JaegerApiV3) => Format::OtlpJson,
         (Some(f), _) => f,
@@ -210,10 +376,10 @@ fn read_one(
             let e = InputError::new(&name, None, why);
             if from_directory {
                 report.warnings.push(e);
-            } else {
-                report.errors.push(e);
+                return Outcome::Skipped;
             }
-            return;
+            report.errors.push(e);
+            return Outcome::Failed;
         }
     };
     let mut count = 0u64;
@@ -235,14 +401,102 @@ fn read_one(
     if let Err(e) = result {
         report.errors.push(e);
     }
+    Outcome::Read(format, count)
 }
 
 /// Read every source and group the spans into traces.
 pub fn load(sources: &[String], opts: &LoadOptions) -> Loaded {
     let mut traces = match &opts.trace_filter {
-        Some(ids) => TraceSet::with_filter(ids.iter().copied()),
+        Some(refs) => TraceSet::with_filter(refs.iter().cloned()),
         None => TraceSet::new(),
     };
     let report = for_each_batch(sources, opts, &mut |spans| traces.extend(spans));
     Loaded { traces, report }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(name: &str, read: u64, formats: &[Format], skipped: u64) -> SourceRead {
+        SourceRead {
+            name: Arc::from(name),
+            directory: true,
+            read,
+            formats: formats.to_vec(),
+            skipped,
+            ..SourceRead::default()
+        }
+    }
+
+    #[test]
+    fn sources_are_described_in_one_line() {
+        let mut file = SourceRead::named("a.json");
+        file.note(Outcome::Read(Format::Zipkin, 0));
+        let mut blank = SourceRead::named("<stdin>");
+        blank.note(Outcome::Blank);
+        let sources = [
+            file,
+            blank,
+            dir("empty", 0, &[], 0),
+            dir("junk/", 0, &[], 3),
+            dir("one", 1, &[Format::OtlpJson], 0),
+            dir("mixed", 2, &[Format::Jaeger, Format::Zipkin], 1),
+            dir("lone", 0, &[], 1),
+        ];
+        assert_eq!(
+            describe_sources(&sources),
+            "a.json (zipkin), <stdin> (no bytes), empty/ (no files), \
+             junk/ (3 files skipped: unknown format), one/ (1 file read as otlp-json), \
+             mixed/ (2 files read as jaeger/zipkin, 1 skipped: unknown format), \
+             lone/ (1 file skipped: unknown format)"
+        );
+        assert_eq!(describe_sources(&[]), "nothing");
+    }
+
+    #[test]
+    fn names_are_escaped_and_long_lists_cut() {
+        let hostile = SourceRead::named("a\nb\x1b[2J.json");
+        assert_eq!(describe_sources(&[hostile]), "a\\nb\\x1b[2J.json");
+        let many: Vec<SourceRead> = (0..12)
+            .map(|k| SourceRead::named(format!("f{k}")))
+            .collect();
+        let text = describe_sources(&many);
+        assert!(text.starts_with("f0, f1, "), "{text}");
+        assert!(text.ends_with("f9, and 2 more"), "{text}");
+        assert!(!text.contains("f10"), "{text}");
+    }
+
+    #[test]
+    fn prefixes_named_as_sources_are_recognised() {
+        assert!(looks_like_id_prefix("4bf92f35"));
+        assert!(looks_like_id_prefix("4bf92f3577b34da6a3ce929d0e0e473"));
+        assert!(!looks_like_id_prefix("4bf92f3"));
+        assert!(!looks_like_id_prefix("4bf92f3577b34da6"));
+        assert!(!looks_like_id_prefix("traces.json"));
+    }
+
+    #[test]
+    fn sources_are_accounted_and_blank_inputs_accepted_on_request() {
+        let d = tempfile::tempdir().unwrap();
+        let blank = d.path().join("blank.json");
+        std::fs::write(&blank, "  \n").unwrap();
+        let junk = d.path().join("junk");
+        std::fs::create_dir(&junk).unwrap();
+        std::fs::write(junk.join("a.txt"), "hello").unwrap();
+        let sources = vec![blank.display().to_string(), junk.display().to_string()];
+        let r = for_each_batch(&sources, &LoadOptions::default(), &mut |_| {});
+        assert_eq!(r.errors.len(), 1, "a blank file is an error by default");
+        assert_eq!(r.sources.len(), 2);
+        assert_eq!(r.sources[1].skipped, 1);
+        assert!(r.sources[1].directory);
+        let opts = LoadOptions {
+            allow_empty: true,
+            ..LoadOptions::default()
+        };
+        let r = for_each_batch(&sources, &opts, &mut |_| {});
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.sources[0].blank, 1);
+        assert_eq!(r.spans, 0);
+    }
 }

@@ -147,6 +147,91 @@ impl TraceId {
     }
 }
 
+/// What `--trace` names: a whole trace id, or a prefix of one, like a short git hash.
+///
+/// The digits match an id when they begin the id as it is printed: its 32 digits, or for a
+/// 64-bit id (high half zero) its 16 digits. A 64-bit id's 32-digit form is matched only by
+/// more than 16 digits (the 16 padding zeros and more), so that a short run of zeros does not
+/// name every 64-bit trace. The digits also match the id they spell on their own (left-padded
+/// with zeros), as ids printed without leading zeros are written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TraceRef {
+    /// Lowercase hex digits, [`TraceRef::MIN_DIGITS`] to 32 of them.
+    digits: String,
+    /// The digits as a number.
+    value: u128,
+}
+
+/// Why a `--trace` value names no trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TraceRefError {
+    /// Not hex digits, or more than 32 of them.
+    Malformed,
+    /// Fewer digits than [`TraceRef::MIN_DIGITS`].
+    TooShort(usize),
+    /// A whole id (16 or 32 digits) of zeros.
+    Zero,
+}
+
+impl TraceRef {
+    /// The shortest prefix accepted.
+    pub const MIN_DIGITS: usize = 8;
+
+    /// Hex digits (either case; no `0x`, no spaces).
+    pub fn parse(hex: &str) -> Result<Self, TraceRefError> {
+        let value = hex_value(hex, 32).ok_or(TraceRefError::Malformed)?;
+        if hex.len() < Self::MIN_DIGITS {
+            return Err(TraceRefError::TooShort(hex.len()));
+        }
+        if value == 0 && matches!(hex.len(), 16 | 32) {
+            return Err(TraceRefError::Zero);
+        }
+        Ok(TraceRef {
+            digits: hex.to_ascii_lowercase(),
+            value,
+        })
+    }
+
+    /// Exactly this id.
+    pub fn id(id: TraceId) -> Self {
+        TraceRef {
+            digits: id.to_string(),
+            value: id.0,
+        }
+    }
+
+    /// The digits as given (lowercase).
+    pub fn as_str(&self) -> &str {
+        &self.digits
+    }
+
+    /// The id the digits spell when they are a whole id (16 or 32 digits).
+    pub fn whole(&self) -> Option<TraceId> {
+        matches!(self.digits.len(), 16 | 32).then_some(TraceId(self.value))
+    }
+
+    pub fn matches(&self, id: TraceId) -> bool {
+        if id.is_zero() {
+            return false;
+        }
+        if id.0 == self.value {
+            return true;
+        }
+        let n = self.digits.len() as u32;
+        let prefix_of_32 = (id.0 >> (4 * (32 - n))) == self.value;
+        if id.high() != 0 || n > 16 {
+            return prefix_of_32;
+        }
+        (id.low() >> (4 * (16 - n))) as u128 == self.value
+    }
+}
+
+impl fmt::Display for TraceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.digits)
+    }
+}
+
 impl SpanId {
     pub const ZERO: SpanId = SpanId(0);
 
@@ -258,5 +343,72 @@ mod tests {
         assert_eq!(t, TraceId(1));
         assert!(TraceId::from_bytes(&[1, 2, 3]).is_err());
         assert_eq!(TraceId::from_parts(1, 2).to_bytes()[7], 1);
+    }
+
+    fn r(s: &str) -> TraceRef {
+        TraceRef::parse(s).unwrap()
+    }
+
+    fn id(s: &str) -> TraceId {
+        TraceId::from_hex(s).unwrap()
+    }
+
+    #[test]
+    fn trace_refs_parse() {
+        assert_eq!(r("4BF92F35").as_str(), "4bf92f35");
+        assert_eq!(TraceRef::parse("4bf92f3"), Err(TraceRefError::TooShort(7)));
+        assert_eq!(TraceRef::parse(""), Err(TraceRefError::Malformed));
+        assert_eq!(TraceRef::parse("4bf92f3g"), Err(TraceRefError::Malformed));
+        assert_eq!(
+            TraceRef::parse(&"a".repeat(33)),
+            Err(TraceRefError::Malformed)
+        );
+        assert_eq!(TraceRef::parse(&"0".repeat(16)), Err(TraceRefError::Zero));
+        assert_eq!(TraceRef::parse(&"0".repeat(32)), Err(TraceRefError::Zero));
+        // A run of zeros shorter than a whole id is a prefix like any other.
+        assert!(TraceRef::parse("00000000").is_ok());
+        assert_eq!(r("3241afc70b0e852d").whole(), Some(id("3241afc70b0e852d")));
+        assert_eq!(r("3241afc70b0e852").whole(), None);
+        assert_eq!(
+            TraceRef::id(id("ab")).as_str(),
+            "000000000000000000000000000000ab"
+        );
+    }
+
+    #[test]
+    fn trace_refs_match_the_id_as_printed() {
+        let long = id("4bf92f3577b34da6a3ce929d0e0e4736");
+        let short = id("00f067aa0ba902b7"); // a 64-bit id, printed 00f067aa0ba902b7
+        for (digits, l, s) in [
+            ("4bf92f35", true, false),
+            ("4bf92f3577b34da6", true, false), // 16 digits: also a prefix of a 128-bit id
+            ("4bf92f3577b34da6a3ce929d0e0e4736", true, false),
+            ("4bf92f3577b34da6a3ce929d0e0e4737", false, false),
+            ("00f067aa", false, true),
+            ("00f067aa0ba902b7", false, true),
+            ("00000000000000000", false, true), // 17 digits reach past the padding
+            ("000000000000000000f067aa0ba902b7", false, true),
+            // Without leading zeros (old Jaeger): the id the digits spell.
+            ("f067aa0ba902b7", false, true),
+            // 8 zeros begin the 16-digit form of this 64-bit id? No: it starts 00f0.
+            ("00000000", false, false),
+            ("f067aa0b", false, false),
+        ] {
+            assert_eq!(r(digits).matches(long), l, "{digits} vs long");
+            assert_eq!(r(digits).matches(short), s, "{digits} vs short");
+        }
+        // Zeros begin every 64-bit id's 32-digit form, but not as a prefix of 16 or fewer.
+        let tiny = id("00000000deadbeef");
+        assert!(r("00000000").matches(tiny));
+        assert!(r("00000000dead").matches(tiny));
+        assert!(!r("0000000000000000dead").matches(short));
+        assert!(r("0000000000000000dead").matches(id("0000000000000000deadbeefdeadbeef")));
+        let mid = id("00000000aaaaaaaabbbbbbbbcccccccc"); // 128-bit, high half nonzero
+        assert!(r("00000000").matches(mid));
+        assert!(r("00000000aaaa").matches(mid));
+        assert!(!r("aaaaaaaa").matches(mid));
+        assert!(!r("00000000").matches(TraceId::ZERO));
+        assert!(TraceRef::id(long).matches(long));
+        assert!(!TraceRef::id(long).matches(short));
     }
 }

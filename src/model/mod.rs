@@ -7,7 +7,7 @@ pub mod trace;
 pub mod tree;
 pub mod value;
 
-pub use ids::{IdError, SpanId, TraceId};
+pub use ids::{IdError, SpanId, TraceId, TraceRef, TraceRefError};
 pub use intern::Interner;
 pub use span::{
     Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, Link, ParentRef, RefKind, Resource, Scope, Span,

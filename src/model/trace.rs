@@ -1,8 +1,8 @@
 //! Traces, and the grouping of spans from many sources into traces.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use super::ids::TraceId;
+use super::ids::{TraceId, TraceRef};
 use super::span::Span;
 
 /// All spans of one trace id that the input had (in input order).
@@ -63,7 +63,7 @@ impl Trace {
 pub struct TraceSet {
     traces: Vec<Trace>,
     by_id: HashMap<TraceId, usize>,
-    filter: Option<HashSet<TraceId>>,
+    filter: Option<Vec<TraceRef>>,
     dropped_spans: u64,
 }
 
@@ -72,17 +72,18 @@ impl TraceSet {
         Self::default()
     }
 
-    /// Keep only these trace ids.
-    pub fn with_filter(ids: impl IntoIterator<Item = TraceId>) -> Self {
+    /// Keep only the traces these ids or id prefixes match (`--trace`).
+    pub fn with_filter(refs: impl IntoIterator<Item = TraceRef>) -> Self {
         TraceSet {
-            filter: Some(ids.into_iter().collect()),
+            filter: Some(refs.into_iter().collect()),
             ..Self::default()
         }
     }
 
     pub fn add(&mut self, span: Span) {
         if let Some(f) = &self.filter
-            && !f.contains(&span.trace_id)
+            && !self.by_id.contains_key(&span.trace_id)
+            && !f.iter().any(|r| r.matches(span.trace_id))
         {
             self.dropped_spans += 1;
             return;

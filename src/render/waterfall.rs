@@ -32,7 +32,7 @@ use crate::units::{format_duration, format_timestamp};
 /// Width when neither `--width` nor the terminal says.
 pub const DEFAULT_WIDTH: usize = 120;
 /// Narrower requests are drawn at this width.
-pub const MIN_WIDTH: usize = 40;
+pub const MIN_WIDTH: usize = crate::term::MIN_WIDTH;
 /// Most tree levels drawn in a prefix; deeper spans show `… [depth N]`.
 const MAX_LEVELS: usize = 24;
 /// Room kept for service and operation when the tree prefix is capped.

@@ -675,7 +675,13 @@ fn all_zero_span_id_is_refused_by_the_reader() {
         "zero.json",
         &otlp(&[("a", span(T1, "0000000000000000", None, "zero", 2, 0, 10))]),
     );
+    // The file's only span is skipped, so no span is read: without --allow-empty that ends the
+    // run before the document; with it the (empty) document is still written, and exit is 3.
     let r = run(["check", &f, "--format", "json"]);
+    assert_eq!(r.code, Some(3), "{}", r.describe());
+    assert!(r.stderr.contains("spanId"), "{}", r.describe());
+    assert!(r.stdout.is_empty(), "{}", r.describe());
+    let r = run(["check", &f, "--format", "json", "--allow-empty"]);
     assert_eq!(r.code, Some(3), "{}", r.describe());
     assert!(r.stderr.contains("spanId"), "{}", r.describe());
     let doc: Value = serde_json::from_str(&r.stdout).unwrap();

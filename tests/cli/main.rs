@@ -8,6 +8,7 @@
 //! * `interop`: real OpenTelemetry-instrumented services (tests/interop/services.py) → tracekit.
 //! * `outputs`: closed pipes, and the one rule for every file written (atomic, devices in
 //!   place, through symlinks, never over an input, exit 5 on write errors).
+//! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 
 mod common;
 
@@ -28,3 +29,4 @@ mod readme;
 mod replay;
 mod roundtrip;
 mod samples;
+mod usage;

@@ -290,7 +290,8 @@ pub fn parse_condition(text: &str) -> Result<Condition, String> {
         }
     };
     let value = if metric.is_time() {
-        crate::units::parse_duration(rhs)? as f64
+        // The same reading as the duration flags: a unit is required (only 0 may go without).
+        crate::units::parse_duration(rhs).map_err(|e| format!("{e} in {text:?}"))? as f64
     } else if metric.is_share() {
         let v = parse_share(rhs)?;
         if rhs.ends_with('%') || v <= 1.0 {
@@ -419,6 +420,16 @@ mod tests {
         );
         assert!(parse_condition("p99(duration) 300ms").is_err());
         assert!(parse_condition("latency < 3ms").is_err());
+    }
+
+    #[test]
+    fn time_conditions_need_a_unit_like_the_flags() {
+        let e = parse_condition("p99(duration) < 300").unwrap_err();
+        assert!(e.contains("a duration needs a unit: 300ms"), "{e}");
+        assert!(e.contains("p99(duration) < 300"), "{e}");
+        assert_eq!(parse_condition("max(self) <= 0").unwrap().value, 0.0);
+        // Counts are numbers, not durations.
+        assert_eq!(parse_condition("count >= 3").unwrap().value, 3.0);
     }
 
     #[test]
