@@ -246,10 +246,10 @@ fn cpu_seconds() -> f64 {
     ticks as f64 / 100.0
 }
 
-/// Best of `RUNS` reads: wall-clock MB/s and spans/s, and MB per CPU-second (what one core
-/// does, whatever else the machine is running).
-fn measure(label: &str, path: &str, bytes: u64, threads: usize) -> (f64, u64) {
-    const RUNS: usize = 3;
+/// Best of 3 reads: wall-clock MB/s and spans/s, and MB per CPU-second (what one core does,
+/// whatever else the machine is running), printed. Without `show`, one read and nothing printed.
+fn measure(label: &str, path: &str, bytes: u64, threads: usize, show: bool) -> (f64, u64) {
+    let runs = if show { 3 } else { 1 };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -257,7 +257,7 @@ fn measure(label: &str, path: &str, bytes: u64, threads: usize) -> (f64, u64) {
     let mut best = f64::MAX;
     let mut best_cpu = f64::MAX;
     let mut spans = 0;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let mut count = 0u64;
         let cpu0 = cpu_seconds();
         let t = Instant::now();
@@ -274,6 +274,9 @@ fn measure(label: &str, path: &str, bytes: u64, threads: usize) -> (f64, u64) {
         spans = count;
     }
     let mbs = bytes as f64 / 1e6 / best;
+    if !show {
+        return (mbs, spans);
+    }
     println!(
         "{label:<26} {threads:>2} thread(s): {mbs:>7.1} MB/s {:>9.0} spans/s wall | {:>7.1} MB per CPU-s  ({best:.2} s wall, {best_cpu:.2} s CPU)",
         spans as f64 / best,
@@ -283,9 +286,14 @@ fn measure(label: &str, path: &str, bytes: u64, threads: usize) -> (f64, u64) {
 }
 
 fn main() {
-    // `cargo test --all-targets` runs bench binaries without `--bench`: do a 2 MB smoke run
-    // there, so the suite checks the benchmark still works without spending minutes on it.
-    let smoke = !std::env::args().any(|a| a == "--bench");
+    // `cargo bench` builds this with the bench profile (optimised) and passes `--bench`.
+    // `cargo test --all-targets` builds it with the test profile (a debug build) and passes no
+    // `--bench`: do a 2 MB smoke run there, so the suite checks the benchmark still works
+    // without spending minutes on it. Figures are printed only from an optimised `--bench` run:
+    // from a smoke run or a debug build they would look like measurements and mean nothing.
+    let bench = std::env::args().any(|a| a == "--bench");
+    let smoke = !bench;
+    let show = bench && !cfg!(debug_assertions);
     let mb: u64 = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))
@@ -324,34 +332,51 @@ fn main() {
         single.write_all(b"]}\n").unwrap();
     }
     let path = jsonl.to_string_lossy().into_owned();
-    println!(
-        "file: {:.1} MB, {spans} spans, {:.0} bytes/span; {} cores",
-        bytes as f64 / 1e6,
-        bytes as f64 / spans as f64,
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    );
     let all = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    let (_, n) = measure("OTLP JSON lines", &path, bytes, 1);
+    if !show {
+        let why = match (smoke, cfg!(debug_assertions)) {
+            (true, true) => "test mode, debug build",
+            (true, false) => "test mode",
+            _ => "debug build",
+        };
+        let (_, n) = measure("OTLP JSON lines", &path, bytes, all, false);
+        assert_eq!(n, spans);
+        let doc_path = doc.to_string_lossy().into_owned();
+        let doc_bytes = std::fs::metadata(&doc).unwrap().len();
+        let (_, n) = measure("one document (streamed)", &doc_path, doc_bytes, 1, false);
+        assert_eq!(n, spans);
+        let loaded = load(&[path], &LoadOptions::default());
+        assert_eq!(loaded.traces.span_count() as u64, spans);
+        println!(
+            "smoke run ({why}): {spans} spans read, figures not meaningful \
+             (cargo bench --bench otlp_jsonl measures)"
+        );
+        return;
+    }
+    println!(
+        "file: {:.1} MB, {spans} spans, {:.0} bytes/span; {all} cores",
+        bytes as f64 / 1e6,
+        bytes as f64 / spans as f64,
+    );
+    let (_, n) = measure("OTLP JSON lines", &path, bytes, 1, true);
     assert_eq!(n, spans);
     // For profiling: only the one-thread JSON lines read, repeated.
     if let Some(v) = std::env::var_os("OTLP_BENCH_PROFILE") {
         let threads = v.to_str().and_then(|s| s.parse().ok()).unwrap_or(1);
         for _ in 0..3 {
-            measure("OTLP JSON lines", &path, bytes, threads);
+            measure("OTLP JSON lines", &path, bytes, threads, true);
         }
         return;
     }
-    measure("OTLP JSON lines", &path, bytes, 2);
+    measure("OTLP JSON lines", &path, bytes, 2, true);
     if all > 2 {
-        measure("OTLP JSON lines", &path, bytes, all);
+        measure("OTLP JSON lines", &path, bytes, all, true);
     }
     let doc_path = doc.to_string_lossy().into_owned();
     let doc_bytes = std::fs::metadata(&doc).unwrap().len();
-    let (_, n) = measure("one document (streamed)", &doc_path, doc_bytes, 1);
+    let (_, n) = measure("one document (streamed)", &doc_path, doc_bytes, 1, true);
     assert_eq!(n, spans);
 
     // Model memory: resident set growth while the loaded traces are held.

@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use super::common::{repo_dir, run};
-use super::interop::python;
+use crate::common::{repo_dir, run};
+use crate::tools::{Found, Tool};
 
 const POLICY: &str = r#"
 [selectors.orders]
@@ -61,23 +61,13 @@ fn services(python: &Path, out: &Path, faults: &[&str]) {
     assert!(status.success(), "services.py failed with {faults:?}");
 }
 
-#[test]
-fn gate_and_diff_catch_a_slowed_dependency_and_a_missing_attribute() {
-    let Some(py) = python() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI must provide TRACEKIT_PYTHON"
-        );
-        eprintln!(
-            "skipped: no Python with the OpenTelemetry SDK (set TRACEKIT_PYTHON or create .venv)"
-        );
-        return;
-    };
+pub fn gate_and_diff_catch_a_slowed_dependency_and_a_missing_attribute(tools: &Found) {
+    let py = tools.path(Tool::OtelPython);
     let dir = tempfile::tempdir().unwrap();
     let (good, bad) = (dir.path().join("good"), dir.path().join("bad"));
-    services(&py, &good, &[]);
+    services(py, &good, &[]);
     services(
-        &py,
+        py,
         &bad,
         &["--slow-inventory-ms", "150", "--without-channel"],
     );

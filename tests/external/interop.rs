@@ -4,26 +4,18 @@
 //! (file exporter) and as Zipkin v2 JSON (to a sink the script runs). tracekit must read both
 //! into the tree the script's docstring draws.
 //!
-//! The Python interpreter comes from `TRACEKIT_PYTHON`, else `<repo>/.venv/bin/python`
+//! The Python interpreter is [`Tool::OtelPython`]: `TRACEKIT_PYTHON`, else `<repo>/.venv/bin/python`
 //! (`python3 -m venv .venv && .venv/bin/pip install -r tests/interop/requirements-otel.txt`).
-//! Without one the test is skipped, except under `CI=true`, where it fails.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use crate::tools::{Found, Tool};
 
 const REQUESTS: usize = 4;
-
-pub(crate) fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("TRACEKIT_PYTHON").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    let venv = repo_dir().join(".venv/bin/python");
-    venv.exists().then_some(venv)
-}
 
 /// Run the producer script, bounded in time; panics with its stderr on failure.
 fn run_services(python: &Path, out: &Path) {
@@ -150,23 +142,10 @@ fn check_tree(doc: &ShowDoc, what: &str) {
     assert_eq!(got, want, "{what}: tree");
 }
 
-#[test]
-fn real_otel_services_give_the_expected_trees() {
-    let Some(python) = python() else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!(
-                "CI=true but no Python with the OpenTelemetry SDK: set TRACEKIT_PYTHON or create .venv \
-                 (python3 -m venv .venv && .venv/bin/pip install -r tests/interop/requirements-otel.txt)"
-            );
-        }
-        eprintln!(
-            "SKIPPED real_otel_services_give_the_expected_trees: no TRACEKIT_PYTHON and no .venv/bin/python \
-             (see tests/cli/interop.rs)"
-        );
-        return;
-    };
+pub fn real_otel_services_give_the_expected_trees(tools: &Found) {
+    let python = tools.path(Tool::OtelPython);
     let dir = tempfile::tempdir().unwrap();
-    run_services(&python, dir.path());
+    run_services(python, dir.path());
 
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("run.json")).unwrap())
