@@ -7,6 +7,8 @@
 //! * `ci_gate`: `gate` and `diff` on two runs of those services, one with injected faults.
 //! * `html`: the HTML export in headless Chromium, the Mermaid export in mermaid-cli, the Chrome
 //!   trace-event export in speedscope.
+//! * `action`: the GitHub Action and the README's example workflow through actionlint and
+//!   ShellCheck.
 //! * `check`: SARIF reports through the SARIF 2.1.0 validator (SARIF multitool).
 //!
 //! The usual test-binary arguments work (a name filter, `--exact`, `--skip`, `--list`,
@@ -18,6 +20,7 @@
 mod common;
 mod tools;
 
+mod action;
 mod check;
 mod ci_gate;
 mod html;
@@ -41,6 +44,11 @@ macro_rules! external {
 fn trials() -> Vec<Trial> {
     use Tool::*;
     vec![
+        external!(
+            action::example_workflow_passes_actionlint,
+            &[Actionlint, Shellcheck]
+        ),
+        external!(action::action_scripts_pass_shellcheck, &[Shellcheck]),
         external!(
             check::sarif_passes_the_sarif_multitool_validator,
             &[SarifMultitool]

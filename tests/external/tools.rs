@@ -19,17 +19,7 @@
 //! Add a variant to [`Tool`] and to [`Tool::ALL`], and its arm in [`Tool::spec`] (name,
 //! variable, usual place, usability check, how to get it); then name it in the `needs` of the
 //! trials that use it (`main.rs`), which read its path with [`Found::path`]. `.ci/run` installs
-//! it and exports the variable. For instance `actionlint`:
-//!
-//! ```text
-//! Tool::Actionlint => Spec {
-//!     name: "actionlint",
-//!     var: "TRACEKIT_ACTIONLINT",
-//!     place: Place::OnPath("actionlint"),
-//!     usable: Usable::Runs(&["-version"]),
-//!     get: "<how to install it>",
-//! },
-//! ```
+//! it and exports the variable, as for [`Tool::Actionlint`].
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -53,6 +43,10 @@ pub enum Tool {
     Speedscope,
     /// `@microsoft/sarif-multitool`'s `Sarif.Multitool` (the SARIF 2.1.0 validator).
     SarifMultitool,
+    /// actionlint, the GitHub Actions workflow checker.
+    Actionlint,
+    /// ShellCheck (actionlint runs it on `run:` scripts; the action's scripts are checked too).
+    Shellcheck,
 }
 
 /// How to find a tool and tell whether it is usable.
@@ -95,12 +89,14 @@ const OTEL_IMPORTS: &str = "import flask, requests, werkzeug.serving, openteleme
      opentelemetry.sdk.resources, opentelemetry.sdk.trace.export";
 
 impl Tool {
-    pub const ALL: [Tool; 5] = [
+    pub const ALL: [Tool; 7] = [
         Tool::OtelPython,
         Tool::Chromium,
         Tool::MermaidCli,
         Tool::Speedscope,
         Tool::SarifMultitool,
+        Tool::Actionlint,
+        Tool::Shellcheck,
     ];
 
     pub fn spec(self) -> Spec {
@@ -142,6 +138,20 @@ impl Tool {
                 ),
                 usable: Usable::Executable,
                 get: "npm install @microsoft/sarif-multitool into .ci/tools as .ci/run does",
+            },
+            Tool::Actionlint => Spec {
+                name: "actionlint",
+                var: "TRACEKIT_ACTIONLINT",
+                place: Place::InRepo(".venv/bin/actionlint"),
+                usable: Usable::Runs(&["-version"]),
+                get: ".venv/bin/pip install -r tests/ci/requirements-lint.txt",
+            },
+            Tool::Shellcheck => Spec {
+                name: "ShellCheck",
+                var: "TRACEKIT_SHELLCHECK",
+                place: Place::InRepo(".venv/bin/shellcheck"),
+                usable: Usable::Runs(&["--version"]),
+                get: ".venv/bin/pip install -r tests/ci/requirements-lint.txt",
             },
         }
     }
