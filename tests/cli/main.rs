@@ -24,4 +24,5 @@ mod lint;
 mod readme;
 mod replay;
 mod roundtrip;
+mod rules;
 mod samples;
