@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download traces by id from a backend and save them')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them')
             [CompletionResult]::new('services', 'services', [CompletionResultType]::ParameterValue, 'List a backend''s services (and their operations)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -623,6 +624,17 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'tracekit;rules' {
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Only the rules this command reports')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: a table (the help of each rule with RULE), JSON (schema tracekit.rules/v1), or the README''s Markdown table')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a table (the help of each rule with RULE), JSON (schema tracekit.rules/v1), or the README''s Markdown table')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tracekit;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Draw the span tree of one trace as a waterfall (or list the traces of the input)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time')
@@ -639,6 +651,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download traces by id from a backend and save them')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them')
             [CompletionResult]::new('services', 'services', [CompletionResultType]::ParameterValue, 'List a backend''s services (and their operations)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -685,6 +698,9 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             break
         }
         'tracekit;help;services' {
+            break
+        }
+        'tracekit;help;rules' {
             break
         }
         'tracekit;help;help' {

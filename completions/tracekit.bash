@@ -49,6 +49,9 @@ _tracekit() {
             tracekit,man)
                 cmd="tracekit__subcmd__man"
                 ;;
+            tracekit,rules)
+                cmd="tracekit__subcmd__rules"
+                ;;
             tracekit,search)
                 cmd="tracekit__subcmd__search"
                 ;;
@@ -97,6 +100,9 @@ _tracekit() {
             tracekit__subcmd__help,man)
                 cmd="tracekit__subcmd__help__subcmd__man"
                 ;;
+            tracekit__subcmd__help,rules)
+                cmd="tracekit__subcmd__help__subcmd__rules"
+                ;;
             tracekit__subcmd__help,search)
                 cmd="tracekit__subcmd__help__subcmd__search"
                 ;;
@@ -122,7 +128,7 @@ _tracekit() {
 
     case "${cmd}" in
         tracekit)
-            opts="-q -h -V --color --quiet --help --version show stats critical-path cp check skew gate diff export lint synth completions man fetch search services help"
+            opts="-q -h -V --color --quiet --help --version show stats critical-path cp check skew gate diff export lint synth completions man fetch search services rules help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -902,7 +908,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__help)
-            opts="show stats critical-path check skew gate diff export lint synth completions man fetch search services help"
+            opts="show stats critical-path check skew gate diff export lint synth completions man fetch search services rules help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,6 +1048,20 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tracekit__subcmd__help__subcmd__rules)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1288,6 +1308,36 @@ _tracekit() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tracekit__subcmd__rules)
+            opts="-f -q -h --command --format --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --command)
+                    COMPREPLY=($(compgen -W "check lint gate" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand fetch 'Download traces by id from a backend and save them'
             cand search 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them'
             cand services 'List a backend''s services (and their operations)'
+            cand rules 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tracekit;show'= {
@@ -603,6 +604,16 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'tracekit;rules'= {
+            cand --command 'Only the rules this command reports'
+            cand -f 'Output format: a table (the help of each rule with RULE), JSON (schema tracekit.rules/v1), or the README''s Markdown table'
+            cand --format 'Output format: a table (the help of each rule with RULE), JSON (schema tracekit.rules/v1), or the README''s Markdown table'
+            cand --color 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal'
+            cand -q 'Print nothing on stderr except errors'
+            cand --quiet 'Print nothing on stderr except errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'tracekit;help'= {
             cand show 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
             cand stats 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time'
@@ -619,6 +630,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand fetch 'Download traces by id from a backend and save them'
             cand search 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them'
             cand services 'List a backend''s services (and their operations)'
+            cand rules 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tracekit;help;show'= {
@@ -650,6 +662,8 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;help;search'= {
         }
         &'tracekit;help;services'= {
+        }
+        &'tracekit;help;rules'= {
         }
         &'tracekit;help;help'= {
         }

@@ -94,6 +94,8 @@ pub enum Command {
     Search(SearchArgs),
     /// List a backend's services (and their operations)
     Services(ServicesArgs),
+    /// The rules of check, lint and gate: id, severity, commands, description; with RULE, its help
+    Rules(RulesArgs),
 }
 
 /// Where traces come from (shared by every analysis command).
@@ -473,6 +475,26 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Show the help of these rules: rule ids, or prefixes ending in * (pii/*)
+    #[arg(value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// Only the rules this command reports
+    #[arg(long, value_enum, value_name = "COMMAND")]
+    pub command: Option<crate::analysis::rules::Cmd>,
+    /// Output format: a table (the help of each rule with RULE), JSON (schema tracekit.rules/v1), or the README's Markdown table
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,12 @@
-//! Completeness and timing rules, per trace (`check`). Skew findings come from `skew`.
+//! Completeness and timing rules, per trace (`check`): one function per rule, run in the order
+//! of the rule table (`analysis::rules`), which also gives each finding its severity. Skew
+//! findings come from `skew`.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
-use super::findings::{Finding, Severity};
-use super::rules::RuleInfo;
+use super::findings::Finding;
+use super::rules::{Eval, RULES, Rule};
 use crate::model::{ParentRef, RootReason, Span, SpanKind, Trace, TraceTree};
 use crate::units::format_duration;
 
@@ -16,111 +19,6 @@ pub struct CheckOptions {
     pub expect_root: Option<String>,
     /// How far a child may start before or end after its parent before it is reported.
     pub tolerance_ns: u64,
-}
-
-pub const ORPHAN: &str = "completeness/orphan-span";
-pub const MISSING_ROOT: &str = "completeness/missing-root";
-pub const MULTIPLE_ROOTS: &str = "completeness/multiple-roots";
-pub const DUPLICATE_ID: &str = "completeness/duplicate-span-id";
-pub const CYCLE: &str = "completeness/parent-cycle";
-pub const CLIENT_WITHOUT_SERVER: &str = "completeness/client-without-server";
-pub const EXPECTED_SERVICE: &str = "completeness/expected-service-missing";
-pub const UNEXPECTED_ROOT: &str = "completeness/unexpected-root";
-pub const INVALID_ID: &str = "completeness/invalid-span-id";
-pub const DROPPED_DATA: &str = "completeness/dropped-data";
-pub const NEGATIVE: &str = "timing/negative-duration";
-pub const OUTSIDE: &str = "timing/child-outside-parent";
-pub const MISSING_TIME: &str = "timing/missing-timestamp";
-pub const CLOCK_SKEW: &str = "skew/clock-skew";
-
-pub fn rule_infos() -> Vec<RuleInfo> {
-    use Severity::*;
-    vec![
-        RuleInfo::new(
-            ORPHAN,
-            Warning,
-            "A span whose parent is not in the trace.",
-            "A remote parent (flag set by the SDK) means the upstream service is not instrumented, not sampled, or its spans were lost; a local parent means spans were lost in-process or by the exporter. Check sampling consistency and exporter drops.",
-        ),
-        RuleInfo::new(
-            MISSING_ROOT,
-            Warning,
-            "No span of the trace is without a parent.",
-            "The root span was not received (still in flight, dropped, or the entry service is not instrumented).",
-        ),
-        RuleInfo::new(
-            MULTIPLE_ROOTS,
-            Warning,
-            "More than one span of the trace has no parent.",
-            "Context was not propagated between two parts of one request; each part started its own root.",
-        ),
-        RuleInfo::new(
-            DUPLICATE_ID,
-            Error,
-            "Two spans share one span id (Zipkin's shared client/server pair excepted).",
-            "An instrumentation bug or a collector duplicating spans; analyses will pick one of them.",
-        ),
-        RuleInfo::new(
-            CYCLE,
-            Error,
-            "Parent links loop.",
-            "Corrupt ids; the loop was cut to draw the tree.",
-        ),
-        RuleInfo::new(
-            CLIENT_WITHOUT_SERVER,
-            Warning,
-            "An HTTP/RPC CLIENT span has no SERVER child.",
-            "The callee is not instrumented or its context was lost (headers not propagated). Database, cache and messaging clients are exempt.",
-        ),
-        RuleInfo::new(
-            EXPECTED_SERVICE,
-            Error,
-            "A service named by --expect-service does not appear in the trace.",
-            "The service is not instrumented, not sampled, or the call did not happen.",
-        ),
-        RuleInfo::new(
-            UNEXPECTED_ROOT,
-            Warning,
-            "The trace's root operation is not the one named by --expect-root.",
-            "The trace started elsewhere than expected, or the real root is missing.",
-        ),
-        RuleInfo::new(
-            INVALID_ID,
-            Error,
-            "A span id is all zeros.",
-            "All-zero ids are invalid in W3C Trace Context and OTLP.",
-        ),
-        RuleInfo::new(
-            DROPPED_DATA,
-            Note,
-            "The SDK dropped attributes, events or links of a span (limits reached).",
-            "Raise the SDK's span limits or reduce what is recorded.",
-        ),
-        RuleInfo::new(
-            NEGATIVE,
-            Error,
-            "A span ends before it starts.",
-            "A clock jump or an instrumentation bug.",
-        ),
-        RuleInfo::new(
-            OUTSIDE,
-            Warning,
-            "A child starts before its parent or ends after it, beyond the tolerance.",
-            "Usually clock skew between hosts (see `tracekit skew`), or a child that outlives its parent (missing await, fire-and-forget). Asynchronous children (CONSUMER of a PRODUCER, FOLLOWS_FROM) are exempt.",
-        ),
-        RuleInfo::new(
-            MISSING_TIME,
-            Warning,
-            "A span has no start timestamp.",
-            "Incomplete data (Zipkin allows late spans without a timestamp).",
-        ),
-        RuleInfo::new(
-            CLOCK_SKEW,
-            Warning,
-            "The CLIENT/SERVER edges between two services imply a clock offset above the threshold.",
-            "Synchronise the hosts' clocks (NTP/PTP). `tracekit skew` shows the bounds; `tracekit skew --adjust` writes corrected traces.",
-        ),
-    ]
 }
 
 /// Attribute key prefixes that mark a database, cache or messaging client (OTel semantic
@@ -183,119 +81,191 @@ fn name(s: &Span) -> (&str, &str) {
     )
 }
 
-/// Every finding of the completeness and timing rules for one trace.
-pub fn check_trace(trace: &Trace, tree: &TraceTree, opts: &CheckOptions) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let tid = trace.trace_id;
-    let spans = &trace.spans;
-    let f = |rule: &str, sev: Severity, i: usize, msg: String| {
-        let (svc, op) = name(&spans[i]);
-        Finding::new(rule, sev, msg)
-            .at(tid, Some(spans[i].span_id))
-            .on(svc, op)
-    };
+/// A rule evaluated once for each root of the tree (the span's index, why it is a root).
+pub type RootCheck = fn(&Rule, &TraceCx<'_>, usize, RootReason) -> Option<Finding>;
+/// A rule evaluated once per trace.
+pub type TraceCheck = fn(&Rule, &TraceCx<'_>, &mut Vec<Finding>);
+/// A rule evaluated once per span (the span's index).
+pub type SpanCheck = fn(&Rule, &TraceCx<'_>, usize) -> Option<Finding>;
 
-    let mut real_roots = Vec::new();
-    for &(i, why) in &tree.roots {
-        let i = i as usize;
-        let s = &spans[i];
-        match why {
-            RootReason::Root => real_roots.push(i),
-            RootReason::Orphan => {
-                let parent = s.parent_span_id.map(|p| p.to_string()).unwrap_or_default();
-                let (kind, why) = match s.parent_is_remote() {
-                    Some(true) => (
-                        "remote-parent",
-                        "the parent is remote: the upstream service is not instrumented, not sampled, or lost its spans",
-                    ),
-                    Some(false) => (
-                        "local-parent",
-                        "the parent is in the same process: a span was lost in-process or by the exporter",
-                    ),
-                    None => (
-                        "unknown-parent",
-                        "the data does not say whether the parent is remote",
-                    ),
-                };
-                out.push(
-                    f(
-                        ORPHAN,
-                        Severity::Warning,
-                        i,
-                        format!("parent {parent} is not in the trace; {why}"),
-                    )
-                    .detail("kind", kind)
-                    .detail("parent_span_id", parent),
-                );
-            }
-            RootReason::Cycle => {
-                out.push(f(
-                    CYCLE,
-                    Severity::Error,
-                    i,
-                    "parent links loop back to this span; the loop was cut here".into(),
-                ));
-            }
+/// What the check rules read about one trace.
+pub struct TraceCx<'a> {
+    pub trace: &'a Trace,
+    pub tree: &'a TraceTree,
+    pub opts: &'a CheckOptions,
+    /// The spans without a parent id (orphans and cut cycles are roots of the tree, not these).
+    pub real_roots: Vec<usize>,
+}
+
+impl TraceCx<'_> {
+    fn span(&self, i: usize) -> &Span {
+        &self.trace.spans[i]
+    }
+
+    /// A finding of `rule` on span `i`.
+    fn on_span(&self, rule: &Rule, i: usize, message: String) -> Finding {
+        let s = self.span(i);
+        let (svc, op) = name(s);
+        rule.finding(message)
+            .at(self.trace.trace_id, Some(s.span_id))
+            .on(svc, op)
+    }
+
+    /// A finding of `rule` on the whole trace.
+    fn on_trace(&self, rule: &Rule, message: String) -> Finding {
+        rule.finding(message).at(self.trace.trace_id, None)
+    }
+}
+
+/// The `check` rules of the table by scope, in table order.
+struct Plan {
+    roots: Vec<(&'static Rule, RootCheck)>,
+    trace: Vec<(&'static Rule, TraceCheck)>,
+    spans: Vec<(&'static Rule, SpanCheck)>,
+}
+
+static PLAN: LazyLock<Plan> = LazyLock::new(|| {
+    let mut plan = Plan {
+        roots: Vec::new(),
+        trace: Vec::new(),
+        spans: Vec::new(),
+    };
+    for r in RULES {
+        match r.eval {
+            Eval::PerRoot(f) => plan.roots.push((r, f)),
+            Eval::PerTrace(f) => plan.trace.push((r, f)),
+            Eval::PerSpan(f) => plan.spans.push((r, f)),
+            _ => {}
         }
     }
-    if real_roots.is_empty() && !spans.is_empty() {
-        out.push(
-            Finding::new(
-                MISSING_ROOT,
-                Severity::Warning,
-                format!(
-                    "none of the {} spans is a root (all have a parent id)",
-                    spans.len()
-                ),
-            )
-            .at(tid, None),
-        );
+    plan
+});
+
+/// Every finding of the completeness and timing rules for one trace: the root rules for each
+/// root of the tree, then the trace rules, then the span rules for each span.
+pub fn check_trace(trace: &Trace, tree: &TraceTree, opts: &CheckOptions) -> Vec<Finding> {
+    let cx = TraceCx {
+        trace,
+        tree,
+        opts,
+        real_roots: tree
+            .roots
+            .iter()
+            .filter(|(_, why)| *why == RootReason::Root)
+            .map(|&(i, _)| i as usize)
+            .collect(),
+    };
+    let plan = &*PLAN;
+    let mut out = Vec::new();
+    for &(i, why) in &tree.roots {
+        for (rule, f) in &plan.roots {
+            out.extend(f(rule, &cx, i as usize, why));
+        }
     }
-    if real_roots.len() > 1 {
-        let names: Vec<String> = real_roots
+    for (rule, f) in &plan.trace {
+        f(rule, &cx, &mut out);
+    }
+    for i in 0..trace.spans.len() {
+        for (rule, f) in &plan.spans {
+            out.extend(f(rule, &cx, i));
+        }
+    }
+    out
+}
+
+// ---- Root rules
+
+pub fn orphan_span(rule: &Rule, cx: &TraceCx<'_>, i: usize, why: RootReason) -> Option<Finding> {
+    if why != RootReason::Orphan {
+        return None;
+    }
+    let s = cx.span(i);
+    let parent = s.parent_span_id.map(|p| p.to_string()).unwrap_or_default();
+    let (kind, why) = match s.parent_is_remote() {
+        Some(true) => (
+            "remote-parent",
+            "the parent is remote: the upstream service is not instrumented, not sampled, or lost its spans",
+        ),
+        Some(false) => (
+            "local-parent",
+            "the parent is in the same process: a span was lost in-process or by the exporter",
+        ),
+        None => (
+            "unknown-parent",
+            "the data does not say whether the parent is remote",
+        ),
+    };
+    let message = format!("parent {parent} is not in the trace; {why}");
+    Some(
+        cx.on_span(rule, i, message)
+            .detail("kind", kind)
+            .detail("parent_span_id", parent),
+    )
+}
+
+pub fn parent_cycle(rule: &Rule, cx: &TraceCx<'_>, i: usize, why: RootReason) -> Option<Finding> {
+    (why == RootReason::Cycle).then(|| {
+        cx.on_span(
+            rule,
+            i,
+            "parent links loop back to this span; the loop was cut here".into(),
+        )
+    })
+}
+
+// ---- Trace rules
+
+pub fn missing_root(rule: &Rule, cx: &TraceCx<'_>, out: &mut Vec<Finding>) {
+    let n = cx.trace.spans.len();
+    if cx.real_roots.is_empty() && n > 0 {
+        out.push(cx.on_trace(
+            rule,
+            format!("none of the {n} spans is a root (all have a parent id)"),
+        ));
+    }
+}
+
+pub fn multiple_roots(rule: &Rule, cx: &TraceCx<'_>, out: &mut Vec<Finding>) {
+    let roots = &cx.real_roots;
+    if roots.len() > 1 {
+        let names: Vec<String> = roots
             .iter()
             .take(5)
-            .map(|&i| format!("{} {}", name(&spans[i]).0, name(&spans[i]).1))
+            .map(|&i| {
+                let (svc, op) = name(cx.span(i));
+                format!("{svc} {op}")
+            })
             .collect();
-        out.push(
-            Finding::new(
-                MULTIPLE_ROOTS,
-                Severity::Warning,
-                format!(
-                    "{} spans have no parent: {}",
-                    real_roots.len(),
-                    names.join(", ")
-                ),
-            )
-            .at(tid, None)
-            .detail("roots", real_roots.len()),
-        );
+        let message = format!("{} spans have no parent: {}", roots.len(), names.join(", "));
+        out.push(cx.on_trace(rule, message).detail("roots", roots.len()));
     }
-    if let Some(expected) = &opts.expect_root {
-        for &i in &real_roots {
-            if &*spans[i].name != expected.as_str() {
-                out.push(
-                    f(
-                        UNEXPECTED_ROOT,
-                        Severity::Warning,
-                        i,
-                        format!(
-                            "root operation is {:?}, expected {expected:?}",
-                            &*spans[i].name
-                        ),
-                    )
+}
+
+pub fn unexpected_root(rule: &Rule, cx: &TraceCx<'_>, out: &mut Vec<Finding>) {
+    let Some(expected) = &cx.opts.expect_root else {
+        return;
+    };
+    for &i in &cx.real_roots {
+        let op = &*cx.span(i).name;
+        if op != expected.as_str() {
+            let message = format!("root operation is {op:?}, expected {expected:?}");
+            out.push(
+                cx.on_span(rule, i, message)
                     .detail("expected", expected.as_str()),
-                );
-            }
+            );
         }
     }
-    for &(a, b) in &tree.duplicate_ids {
+}
+
+pub fn duplicate_span_id(rule: &Rule, cx: &TraceCx<'_>, out: &mut Vec<Finding>) {
+    let spans = &cx.trace.spans;
+    for &(a, b) in &cx.tree.duplicate_ids {
+        let (a, b) = (a as usize, b as usize);
         // Zipkin: one CLIENT half whose span id several SERVER halves joined (`shared`, e.g. one
         // message delivered to several receivers) is the shared-span case, not a duplicate.
-        let id = spans[b as usize].span_id;
-        let group = spans.iter().filter(|s| s.span_id == id);
+        let id = spans[b].span_id;
         let (mut clients, mut servers, mut other) = (0, 0, 0);
-        for s in group {
+        for s in spans.iter().filter(|s| s.span_id == id) {
             match (s.shared, s.kind) {
                 (true, SpanKind::Server) => servers += 1,
                 (false, _) => clients += 1,
@@ -305,122 +275,118 @@ pub fn check_trace(trace: &Trace, tree: &TraceTree, opts: &CheckOptions) -> Vec<
         if clients == 1 && servers >= 1 && other == 0 {
             continue;
         }
-        out.push(f(
-            DUPLICATE_ID,
-            Severity::Error,
-            b as usize,
-            format!(
-                "span id {} is used by two spans ({} and {})",
-                spans[b as usize].span_id,
-                name(&spans[a as usize]).1,
-                name(&spans[b as usize]).1
-            ),
+        let message = format!(
+            "span id {id} is used by two spans ({} and {})",
+            name(&spans[a]).1,
+            name(&spans[b]).1
+        );
+        out.push(cx.on_span(rule, b, message));
+    }
+}
+
+pub fn expected_service_missing(rule: &Rule, cx: &TraceCx<'_>, out: &mut Vec<Finding>) {
+    if cx.opts.expect_services.is_empty() {
+        return;
+    }
+    let present: HashSet<&str> = cx.trace.spans.iter().map(|s| &*s.service).collect();
+    for svc in &cx.opts.expect_services {
+        if !present.contains(svc.as_str()) {
+            let message = format!("service {svc:?} does not appear in the trace");
+            out.push(cx.on_trace(rule, message).detail("expected", svc.as_str()));
+        }
+    }
+}
+
+// ---- Span rules
+
+pub fn invalid_span_id(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<Finding> {
+    cx.span(i)
+        .span_id
+        .is_zero()
+        .then(|| cx.on_span(rule, i, "span id is all zeros".into()))
+}
+
+pub fn missing_timestamp(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<Finding> {
+    (cx.span(i).start_ns == 0).then(|| cx.on_span(rule, i, "span has no start timestamp".into()))
+}
+
+pub fn negative_duration(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<Finding> {
+    // A span without a start is timing/missing-timestamp's.
+    let s = cx.span(i);
+    (s.start_ns != 0 && s.negative_duration()).then(|| {
+        let by = format_duration(s.start_ns - s.end_ns);
+        cx.on_span(rule, i, format!("ends {by} before it starts"))
+    })
+}
+
+pub fn dropped_data(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<Finding> {
+    let s = cx.span(i);
+    let (attrs, events, links) = (
+        s.dropped_attributes_count,
+        s.dropped_events_count,
+        s.dropped_links_count,
+    );
+    (attrs + events + links > 0).then(|| {
+        let message =
+            format!("the SDK dropped {attrs} attribute(s), {events} event(s), {links} link(s)");
+        cx.on_span(rule, i, message)
+    })
+}
+
+pub fn client_without_server(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<Finding> {
+    let s = cx.span(i);
+    if s.kind != SpanKind::Client || is_exempt_client(s) || s.shared {
+        return None;
+    }
+    let has_server = cx
+        .tree
+        .children(i)
+        .iter()
+        .any(|&c| cx.span(c as usize).kind == SpanKind::Server);
+    (!has_server).then(|| {
+        cx.on_span(
+            rule,
+            i,
+            "CLIENT span has no SERVER child: the callee is not instrumented or did not receive the trace context".into(),
+        )
+    })
+}
+
+pub fn child_outside_parent(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<Finding> {
+    let s = cx.span(i);
+    let p = cx.span(cx.tree.parent[i]? as usize);
+    let asynchronous = (p.kind == SpanKind::Producer && s.kind == SpanKind::Consumer)
+        || s.parent_ref == ParentRef::FollowsFrom;
+    if asynchronous || s.start_ns == 0 || p.start_ns == 0 || s.shared {
+        return None;
+    }
+    let tol = cx.opts.tolerance_ns;
+    let early = p.start_ns.saturating_sub(s.start_ns);
+    let late = s.end_ns.saturating_sub(p.end_ns.max(p.start_ns));
+    if early <= tol && late <= tol {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if early > tol {
+        parts.push(format!(
+            "starts {} before its parent",
+            format_duration(early)
         ));
     }
-    if !opts.expect_services.is_empty() {
-        let present: HashSet<&str> = spans.iter().map(|s| &*s.service).collect();
-        for svc in &opts.expect_services {
-            if !present.contains(svc.as_str()) {
-                out.push(
-                    Finding::new(
-                        EXPECTED_SERVICE,
-                        Severity::Error,
-                        format!("service {svc:?} does not appear in the trace"),
-                    )
-                    .at(tid, None)
-                    .detail("expected", svc.as_str()),
-                );
-            }
-        }
+    if late > tol {
+        parts.push(format!("ends {} after its parent", format_duration(late)));
     }
-
-    let tol = opts.tolerance_ns;
-    for (i, s) in spans.iter().enumerate() {
-        if s.span_id.is_zero() {
-            out.push(f(
-                INVALID_ID,
-                Severity::Error,
-                i,
-                "span id is all zeros".into(),
-            ));
-        }
-        if s.start_ns == 0 {
-            out.push(f(
-                MISSING_TIME,
-                Severity::Warning,
-                i,
-                "span has no start timestamp".into(),
-            ));
-        } else if s.negative_duration() {
-            out.push(f(
-                NEGATIVE,
-                Severity::Error,
-                i,
-                format!(
-                    "ends {} before it starts",
-                    format_duration(s.start_ns - s.end_ns)
-                ),
-            ));
-        }
-        if s.dropped_attributes_count + s.dropped_events_count + s.dropped_links_count > 0 {
-            out.push(f(
-                DROPPED_DATA,
-                Severity::Note,
-                i,
-                format!(
-                    "the SDK dropped {} attribute(s), {} event(s), {} link(s)",
-                    s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count
-                ),
-            ));
-        }
-        if s.kind == SpanKind::Client && !is_exempt_client(s) && !s.shared {
-            let has_server = tree
-                .children(i)
-                .iter()
-                .any(|&c| spans[c as usize].kind == SpanKind::Server);
-            if !has_server {
-                out.push(f(CLIENT_WITHOUT_SERVER, Severity::Warning, i, "CLIENT span has no SERVER child: the callee is not instrumented or did not receive the trace context".into()));
-            }
-        }
-        if let Some(p) = tree.parent[i] {
-            let p = &spans[p as usize];
-            let asynchronous = (p.kind == SpanKind::Producer && s.kind == SpanKind::Consumer)
-                || s.parent_ref == ParentRef::FollowsFrom;
-            if asynchronous || s.start_ns == 0 || p.start_ns == 0 || s.shared {
-                continue;
-            }
-            let early = p.start_ns.saturating_sub(s.start_ns);
-            let late = s.end_ns.saturating_sub(p.end_ns.max(p.start_ns));
-            if early > tol || late > tol {
-                let mut parts = Vec::new();
-                if early > tol {
-                    parts.push(format!(
-                        "starts {} before its parent",
-                        format_duration(early)
-                    ));
-                }
-                if late > tol {
-                    parts.push(format!("ends {} after its parent", format_duration(late)));
-                }
-                let cross = if p.service != s.service {
-                    format!(" ({} → {}: clock skew?)", name(p).0, name(s).0)
-                } else {
-                    String::new()
-                };
-                out.push(
-                    f(
-                        OUTSIDE,
-                        Severity::Warning,
-                        i,
-                        format!("{}{cross}", parts.join(" and ")),
-                    )
-                    .detail("early_ns", early)
-                    .detail("late_ns", late),
-                );
-            }
-        }
-    }
-    out
+    let cross = if p.service != s.service {
+        format!(" ({} → {}: clock skew?)", name(p).0, name(s).0)
+    } else {
+        String::new()
+    };
+    let message = format!("{}{cross}", parts.join(" and "));
+    Some(
+        cx.on_span(rule, i, message)
+            .detail("early_ns", early)
+            .detail("late_ns", late),
+    )
 }
 
 #[cfg(test)]
@@ -467,7 +433,7 @@ mod tests {
         assert!(rules(v.clone()).is_empty(), "{:?}", rules(v.clone()));
         // Two non-shared spans with one id still are.
         v[3].shared = false;
-        assert!(rules(v).contains(&DUPLICATE_ID.to_string()));
+        assert!(rules(v).contains(&"completeness/duplicate-span-id".to_string()));
     }
 
     #[test]
@@ -488,6 +454,6 @@ mod tests {
             cass,
             http,
         ]);
-        assert_eq!(r, vec![CLIENT_WITHOUT_SERVER.to_string()]);
+        assert_eq!(r, vec!["completeness/client-without-server".to_string()]);
     }
 }

@@ -4,8 +4,8 @@ use rayon::prelude::*;
 
 use super::findings::{FindingsRun, finish};
 use super::{InputRules, report_inputs};
-use crate::analysis::check::{CLOCK_SKEW, CheckOptions, EXEMPT_CLIENT_PREFIXES, check_trace};
-use crate::analysis::findings::{Finding, Severity};
+use crate::analysis::check::{CheckOptions, EXEMPT_CLIENT_PREFIXES, check_trace};
+use crate::analysis::rules::clock_skew;
 use crate::analysis::skew::{SkewCollector, edges};
 use crate::cli::CheckArgs;
 use crate::error::{Error, Exit};
@@ -86,7 +86,8 @@ pub fn run(args: CheckArgs, term: &Term) -> Result<Exit, Error> {
                 format!("; {} contradict", p.violations)
             }
         );
-        let mut f = Finding::new(CLOCK_SKEW, Severity::Warning, msg)
+        let mut f = clock_skew()
+            .finding(msg)
             .detail("pair", format!("{} -> {}", p.client, p.server))
             .detail("offset_ns", p.offset_ns)
             .detail("lower_ns", p.lower_ns)

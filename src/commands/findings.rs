@@ -99,7 +99,7 @@ pub fn finish(
             ReportSpec::Sarif(p) => write_file(p, &inputs, |w| {
                 serde_json::to_writer_pretty(
                     &mut *w,
-                    &sarif::document(&findings, &all_rules(), run.inputs),
+                    &sarif::document(&findings, all_rules(), run.inputs),
                 )?;
                 writeln!(w)
             })?,

@@ -9,6 +9,7 @@ pub mod findings;
 pub mod gate;
 pub mod generate;
 pub mod lint;
+pub mod rules;
 pub mod search;
 pub mod services;
 pub mod show;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Fetch(args) => fetch::run(args, &term),
         Command::Search(args) => search::run(args, &term),
         Command::Services(args) => services::run(args, &term),
+        Command::Rules(args) => rules::run(args, &term),
     };
     match result {
         Ok(exit) => exit,

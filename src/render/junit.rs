@@ -4,18 +4,18 @@
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::analysis::findings::{FailOn, Finding};
-use crate::analysis::rules::RuleInfo;
+use crate::analysis::rules::Rule;
 
 const MAX_LISTED: usize = 100;
 
 pub fn document(
     command: &str,
     findings: &[Finding],
-    rules: &[RuleInfo],
+    rules: &[&Rule],
     fail_on: FailOn,
 ) -> Result<String, String> {
     let mut suite = TestSuite::new(format!("tracekit {command}"));
-    let mut ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let mut ids: Vec<&str> = rules.iter().map(|r| r.id).collect();
     for f in findings {
         if !ids.contains(&f.rule.as_str()) {
             ids.push(&f.rule);

@@ -13,6 +13,7 @@ pub mod junit;
 pub(crate) mod jz_common;
 pub mod otlp_json;
 pub mod otlp_proto;
+pub mod rules;
 pub mod sarif;
 pub mod show_json;
 pub mod skew;

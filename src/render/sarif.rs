@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::analysis::findings::{Finding, Severity, stable_hash};
-use crate::analysis::rules::RuleInfo;
+use crate::analysis::rules::Rule;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -40,35 +40,49 @@ pub fn file_uri(path: &str) -> String {
     out
 }
 
+/// A `reportingDescriptor`: the table's metadata of a rule, or for a rule outside the table (a
+/// lint config's custom rule) its id and the severity of its first finding.
+fn descriptor(id: &str, rule: Option<&Rule>, severity: Severity) -> Value {
+    let name = id.replace(['/', '-'], "_");
+    let Some(r) = rule else {
+        return json!({
+            "id": id,
+            "name": name,
+            "shortDescription": {"text": id},
+            "fullDescription": {"text": id},
+            "defaultConfiguration": {"level": level(severity)},
+        });
+    };
+    let uri = r.help_uri();
+    json!({
+        "id": r.id,
+        "name": name,
+        "shortDescription": {"text": r.description},
+        "fullDescription": {"text": format!("{} {}", r.description, r.help)},
+        "help": {
+            "text": format!("{}\n\nSee {uri}", r.help),
+            "markdown": format!("{}\n\n[{} in the tracekit README]({uri})", r.help, r.id),
+        },
+        "helpUri": uri,
+        "defaultConfiguration": {"level": level(r.severity)},
+        "properties": {"tags": [r.family()]},
+    })
+}
+
+/// `rules`: the rule table (descriptors of the rules that have findings are included);
 /// `inputs`: the source arguments; with exactly one file, results point at it.
-pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> Value {
-    let mut used: Vec<RuleInfo> = Vec::new();
+pub fn document(findings: &[Finding], rules: &[Rule], inputs: &[String]) -> Value {
+    // The rules with findings, sorted by id; `ruleIndex` points into this list.
+    let mut used: Vec<(&str, Severity)> = Vec::new();
     for f in findings {
-        if !used.iter().any(|r| r.id == f.rule) {
-            let info = rules
-                .iter()
-                .find(|r| r.id == f.rule)
-                .cloned()
-                .unwrap_or_else(|| RuleInfo::new(&f.rule, f.severity, &f.rule, ""));
-            used.push(info);
+        if !used.iter().any(|(id, _)| *id == f.rule) {
+            used.push((&f.rule, f.severity));
         }
     }
-    used.sort_by(|a, b| a.id.cmp(&b.id));
+    used.sort_by(|a, b| a.0.cmp(b.0));
     let rule_objs: Vec<Value> = used
         .iter()
-        .map(|r| {
-            let mut o = json!({
-                "id": r.id,
-                "name": r.id.replace(['/', '-'], "_"),
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.summary},
-                "defaultConfiguration": {"level": level(r.severity)},
-            });
-            if !r.help.is_empty() {
-                o["help"] = json!({"text": r.help});
-            }
-            o
-        })
+        .map(|&(id, sev)| descriptor(id, rules.iter().find(|r| r.id == id), sev))
         .collect();
     let artifact = match inputs {
         [one] if one != "-" => Some(one.as_str()),
@@ -80,7 +94,7 @@ pub fn document(findings: &[Finding], rules: &[RuleInfo], inputs: &[String]) -> 
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
-            let idx = used.iter().position(|r| r.id == f.rule).unwrap_or(0);
+            let idx = used.iter().position(|(id, _)| *id == f.rule).unwrap_or(0);
             let logical = match (&f.service, &f.operation) {
                 (Some(s), Some(o)) => Some(format!("{s}/{o}")),
                 (Some(s), None) => Some(s.clone()),

@@ -32,5 +32,6 @@ mod outputs;
 mod readme;
 mod replay;
 mod roundtrip;
+mod rules;
 mod samples;
 mod usage;

@@ -4,7 +4,8 @@
 //! this test runs each `$ COMMAND` of every ```console block again, in order, with bash, in a
 //! scratch folder laid out like the repository root (copies of `fixtures/` and `tests/data/`),
 //! with the same environment as the renderer, and compares stdout followed by stderr with the
-//! lines under the command.
+//! lines under the command. Markdown inserted as `<!-- output of: COMMAND -->` … `<!-- end of
+//! output -->` (the rule table) is compared with COMMAND's stdout the same way.
 
 use std::path::Path;
 use std::process::Command;
@@ -33,6 +34,19 @@ fn examples(readme: &str) -> Vec<(String, String)> {
             out.push((c, lines.join("\n")));
         }
         rest = &body[end + 3..];
+    }
+    const OPEN: &str = "<!-- output of: ";
+    const CLOSE: &str = "<!-- end of output -->";
+    let mut rest = readme;
+    while let Some(start) = rest.find(OPEN) {
+        let after = &rest[start + OPEN.len()..];
+        let (cmd, body) = after.split_once(" -->\n").expect("a closed marker");
+        let end = body.find(CLOSE).expect("an end-of-output marker");
+        out.push((
+            cmd.to_string(),
+            body[..end].trim_end_matches('\n').to_string(),
+        ));
+        rest = &body[end..];
     }
     out
 }

@@ -6,6 +6,8 @@
   of fixtures/ and tests/data/), with the debug binary first on PATH, so that every example works
   when pasted at the repository root. tests/cli/readme.rs runs them again and compares.
 * A line `<!-- include PATH -->` becomes the file's text in a ```yaml block (PATH from the root).
+* A line `<!-- output of: COMMAND -->` is followed by COMMAND's output as Markdown, up to a line
+  `<!-- end of output -->` (both kept, so that tests/cli/readme.rs can run it again).
 
     cargo build && python3 tests/tools/render_readme.py
 """
@@ -37,6 +39,13 @@ def include(m):
 
 rendered = re.sub(r"```console\n(.*?)```", lambda m: run(m.group(1)), template, flags=re.S)
 rendered = re.sub(r"^<!-- include (\S+) -->$", include, rendered, flags=re.M)
+
+def output_of(m):
+    r = subprocess.run(["bash", "-c", m.group(1)], cwd=work, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return "<!-- output of: %s -->\n%s<!-- end of output -->" % (m.group(1), r.stdout)
+
+rendered = re.sub(r"^<!-- output of: (.*) -->$", output_of, rendered, flags=re.M)
 open(os.path.join(repo, "README.md"), "w").write(rendered)
 shutil.rmtree(work)
 print("README.md rendered")

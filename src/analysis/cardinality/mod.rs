@@ -12,8 +12,6 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use crate::analysis::findings::Severity;
-use crate::analysis::rules::RuleInfo;
 use crate::model::{SpanId, TraceId, Value};
 
 pub use self::names::{NameStats, normalize_name};
@@ -25,8 +23,6 @@ mod tests;
 
 pub use self::report::{CardReport, report};
 
-pub const ATTRIBUTE_RULE: &str = "cardinality/attribute";
-pub const SPAN_NAME_RULE: &str = "cardinality/span-name";
 pub const MAX_KEYS: usize = 5_000;
 pub const MAX_TEMPLATES: usize = 1_000;
 pub const MAX_SERVICES: usize = 10_000;
@@ -34,21 +30,13 @@ const HLL_P: u32 = 12;
 const HLL_M: usize = 1 << HLL_P;
 pub const METHOD: &str = "exact count of 64-bit value hashes up to the limit, then a HyperLogLog estimate (p=12, 4096 registers, ~1.6% standard error)";
 
-pub fn rule_infos() -> Vec<RuleInfo> {
-    vec![
-        RuleInfo::new(
-            SPAN_NAME_RULE,
-            Severity::Warning,
-            "span names embed ids (numbers, UUIDs, hex, emails, dates), or a service has more distinct span names than the limit",
-            "Name spans after the operation, not the request: use the route template (`GET /users/{id}`) and put the id in an attribute. Span metrics and indexes create one series per distinct name.",
-        ),
-        RuleInfo::new(
-            ATTRIBUTE_RULE,
-            Severity::Warning,
-            "an attribute key has more distinct values than the limit (keys unique by design, such as ids, URLs, statements, messages, addresses, sizes and times, are listed but not flagged)",
-            "Keep high-cardinality values out of attributes that become metric dimensions or indexed fields; use a template or bucket, or mark the key as expected in the lint config ([cardinality] expected).",
-        ),
-    ]
+/// The two checks of the cardinality report, each one rule of the table.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CardinalityCheck {
+    /// Distinct values per attribute key (`cardinality/attribute`).
+    Attribute,
+    /// Span names that embed ids, or too many of them per service (`cardinality/span-name`).
+    SpanName,
 }
 
 /// Identity hasher for sets of values that are already hashes.

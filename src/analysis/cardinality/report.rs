@@ -2,10 +2,8 @@
 
 use serde_json::{Value as J, json};
 
-use super::{
-    ATTRIBUTE_RULE, CardAcc, KeyStats, METHOD, SPAN_NAME_RULE, Scope, expected_high_cardinality,
-};
-use crate::analysis::findings::{Finding, Severity};
+use super::{CardAcc, CardinalityCheck, KeyStats, METHOD, Scope, expected_high_cardinality};
+use crate::analysis::findings::Finding;
 use crate::analysis::pii::config::LintConfig;
 use crate::analysis::pii::scan::Scanner;
 
@@ -30,10 +28,15 @@ fn count_str(n: u64, exact: bool) -> String {
 pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) -> CardReport {
     let red = |s: &str| scanner.redact(s).into_owned();
     let mut findings = Vec::new();
-    let attr_on = !cfg.is_disabled(ATTRIBUTE_RULE);
-    let name_on = !cfg.is_disabled(SPAN_NAME_RULE);
-    let attr_sev = cfg.severity_of(ATTRIBUTE_RULE, Severity::Warning);
-    let name_sev = cfg.severity_of(SPAN_NAME_RULE, Severity::Warning);
+    let (attr_rule, name_rule) = (
+        CardinalityCheck::Attribute.rule(),
+        CardinalityCheck::SpanName.rule(),
+    );
+    let (attr_id, name_id) = (attr_rule.id, name_rule.id);
+    let attr_on = !cfg.is_disabled(attr_id);
+    let name_on = !cfg.is_disabled(name_id);
+    let attr_sev = cfg.severity_of(attr_id, attr_rule.severity);
+    let name_sev = cfg.severity_of(name_id, name_rule.severity);
 
     let mut rows: Vec<(Scope, &str, &KeyStats)> = Vec::new();
     for (i, scope) in [Scope::Span, Scope::Resource, Scope::Event]
@@ -73,11 +76,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             "values_look_like_ids": id_like, "examples": examples, "services": services,
         }));
         let first_service = s.services.first().map(|x| &**x).unwrap_or("");
-        if over
-            && !expected
-            && attr_on
-            && !cfg.allows(ATTRIBUTE_RULE, first_service, Some(key), "", "")
-        {
+        if over && !expected && attr_on && !cfg.allows(attr_id, first_service, Some(key), "", "") {
             let bound = if exact {
                 format!("{distinct}")
             } else {
@@ -89,7 +88,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                 ""
             };
             let mut f = Finding::new(
-                ATTRIBUTE_RULE,
+                attr_id,
                 attr_sev,
                 format!(
                     "{} attribute `{rkey}` has {bound} distinct values (limit {limit}){hint}, e.g. {}",
@@ -180,9 +179,9 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                     "embeds_ids": ids, "example": t.example}),
                 );
             }
-            if ids && name_on && !cfg.allows(SPAN_NAME_RULE, svc, None, &t.template, &t.template) {
+            if ids && name_on && !cfg.allows(name_id, svc, None, &t.template, &t.template) {
                 let mut f = Finding::new(
-                    SPAN_NAME_RULE,
+                    name_id,
                     name_sev,
                     format!(
                         "span names of service `{rsvc}` embed ids: {} distinct name(s) like `{}`; name the span `{tname}` and put the id in an attribute",
@@ -204,9 +203,9 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             }
         }
         let over = distinct > limit as u64;
-        if over && name_on && !cfg.allows(SPAN_NAME_RULE, svc, None, "", "") {
+        if over && name_on && !cfg.allows(name_id, svc, None, "", "") {
             let mut f = Finding::new(
-                SPAN_NAME_RULE,
+                name_id,
                 name_sev,
                 format!(
                     "service `{rsvc}` has {} distinct span names (limit {limit}); {} template(s) after replacing ids",

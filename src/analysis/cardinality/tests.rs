@@ -137,7 +137,7 @@ fn span_name_templates_and_findings() {
     let f: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.rule == SPAN_NAME_RULE)
+        .filter(|f| f.rule == CardinalityCheck::SpanName.rule().id)
         .collect();
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0].operation.as_deref(), Some("GET /users/{id}"));
@@ -219,7 +219,7 @@ fn attribute_limit_expected_keys_and_masked_examples() {
     let flagged: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.rule == ATTRIBUTE_RULE)
+        .filter(|f| f.rule == CardinalityCheck::Attribute.rule().id)
         .map(|f| f.details["attribute"].as_str().unwrap_or("").to_string())
         .collect();
     assert_eq!(flagged, ["contact", "http.route"]);

@@ -9,6 +9,7 @@ use super::policy::{Field, Metric, Policy};
 use crate::analysis::critical_path::critical_paths;
 use crate::analysis::findings::Finding;
 use crate::analysis::percentile::{QuantileMethod, percentile};
+use crate::analysis::rules;
 use crate::analysis::self_time::self_times;
 use crate::model::{Trace, TraceId, TraceTree};
 use crate::units::format_duration;
@@ -396,12 +397,7 @@ pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<
         }
     }
     for r in &f.rules {
-        let hit = |rule: &str| {
-            r.rules.iter().any(|p| match p.strip_suffix('*') {
-                Some(prefix) => rule.starts_with(prefix),
-                None => rule == p,
-            })
-        };
+        let hit = |rule: &str| r.rules.iter().any(|p| rules::matches(p, rule));
         let counted: Vec<&Finding> = findings
             .iter()
             .filter(|x| hit(&x.rule) && x.severity >= r.min_severity)

@@ -162,7 +162,7 @@ impl PiiAcc {
                 format!("{} times", g.count)
             };
             let mut message = format!("{what} in {place} (service {svc}): {masked} — seen {times}");
-            if gk.rule == RuleKey::Builtin(super::Rule::IpAddress) && g.detail.is_some() {
+            if gk.rule == RuleKey::Builtin(super::Kind::IpAddress) && g.detail.is_some() {
                 message.push_str("; the attribute is meant for a client address: truncate or hash it if your policy treats IPs as personal data");
             }
             let examples: Vec<_> = g

@@ -173,8 +173,8 @@ impl LintConfig {
             ..LintConfig::default()
         };
         let mut known: Vec<String> = crate::analysis::rules::all_rules()
-            .into_iter()
-            .map(|r| r.id)
+            .iter()
+            .map(|r| r.id.to_string())
             .collect();
         for r in &raw.rules {
             let id = r.id.get_ref();

@@ -1,7 +1,7 @@
 //! The detectors behind `Scanner::scan_str`: one per rule family, each a candidate pattern
 //! followed by validation in code and boundary checks (the regex crate has no look-around).
 
-use super::rules::{KeyClass, Rule};
+use super::rules::{KeyClass, Kind};
 use super::scan::{F_API, F_AUTH, F_AWS, F_JWT, F_PEM, F_URL, Hit, Scanner, Stats};
 use super::{RuleKey, mask, validators as v};
 
@@ -38,7 +38,7 @@ impl Scanner {
         st: &Stats,
         out: &mut Vec<Hit>,
     ) {
-        if flags & F_URL != 0 && st.at && self.on(Rule::UrlCredentials) {
+        if flags & F_URL != 0 && st.at && self.on(Kind::UrlCredentials) {
             for caps in self.url_cred.captures_iter(text) {
                 let (Some(all), Some(user), Some(pass)) = (caps.get(0), caps.get(1), caps.get(2))
                 else {
@@ -55,16 +55,16 @@ impl Scanner {
                     "{scheme}{}***:****@{host}",
                     user.as_str().chars().next().unwrap_or('*')
                 );
-                out.push(hit(Rule::UrlCredentials, all.start(), all.end(), m, None));
+                out.push(hit(Kind::UrlCredentials, all.start(), all.end(), m, None));
             }
         }
-        if flags & F_PEM != 0 && self.on(Rule::PrivateKey) {
+        if flags & F_PEM != 0 && self.on(Kind::PrivateKey) {
             for m in self.pem.find_iter(text) {
                 let end = text[m.end()..]
                     .find("PRIVATE KEY-----")
                     .map_or(m.end(), |e| m.end() + e + 16);
                 out.push(hit(
-                    Rule::PrivateKey,
+                    Kind::PrivateKey,
                     m.start(),
                     end,
                     mask::token(m.as_str(), end - m.end()),
@@ -85,16 +85,16 @@ impl Scanner {
                 let s = scheme.as_str().to_ascii_lowercase();
                 let label = &text[all.start()..tok.start()];
                 if s == "basic" {
-                    if self.on(Rule::BasicAuth) && v::is_basic_credentials(t) {
+                    if self.on(Kind::BasicAuth) && v::is_basic_credentials(t) {
                         out.push(hit(
-                            Rule::BasicAuth,
+                            Kind::BasicAuth,
                             all.start(),
                             all.end(),
                             mask::token(label, t.len()),
                             None,
                         ));
                     }
-                } else if self.on(Rule::BearerToken) && !v::is_masked(t) {
+                } else if self.on(Kind::BearerToken) && !v::is_masked(t) {
                     let strong = t.len() >= 16 && classes(t) >= 2;
                     let ok = if s == "bearer" {
                         strong
@@ -103,7 +103,7 @@ impl Scanner {
                     };
                     if ok {
                         out.push(hit(
-                            Rule::BearerToken,
+                            Kind::BearerToken,
                             all.start(),
                             all.end(),
                             mask::token(label, t.len()),
@@ -113,7 +113,7 @@ impl Scanner {
                 }
             }
         }
-        if flags & F_JWT != 0 && self.on(Rule::Jwt) {
+        if flags & F_JWT != 0 && self.on(Kind::Jwt) {
             for m in self.jwt.find_iter(text) {
                 if !boundary_before(text, m.start()) {
                     continue;
@@ -122,7 +122,7 @@ impl Scanner {
                 if let Some(alg) = v::jwt_alg(header) {
                     let masked = format!("eyJ****({} chars, alg {alg})", m.len());
                     out.push(hit(
-                        Rule::Jwt,
+                        Kind::Jwt,
                         m.start(),
                         m.end(),
                         masked,
@@ -131,13 +131,13 @@ impl Scanner {
                 }
             }
         }
-        if flags & F_AWS != 0 && st.upper >= 16 && self.on(Rule::AwsAccessKey) {
+        if flags & F_AWS != 0 && st.upper >= 16 && self.on(Kind::AwsAccessKey) {
             for m in self.aws.find_iter(text) {
                 if alnum_at(text, m.start(), -1) || alnum_at(text, m.end(), 0) {
                     continue;
                 }
                 out.push(hit(
-                    Rule::AwsAccessKey,
+                    Kind::AwsAccessKey,
                     m.start(),
                     m.end(),
                     mask::key_id(m.as_str()),
@@ -145,7 +145,7 @@ impl Scanner {
                 ));
             }
         }
-        if flags & F_API != 0 && self.on(Rule::ApiToken) {
+        if flags & F_API != 0 && self.on(Kind::ApiToken) {
             for m in self.api.find_iter(text) {
                 if alnum_at(text, m.start(), -1) || alnum_at(text, m.end(), 0) {
                     continue;
@@ -158,7 +158,7 @@ impl Scanner {
                     &s[..cut]
                 };
                 out.push(hit(
-                    Rule::ApiToken,
+                    Kind::ApiToken,
                     m.start(),
                     m.end(),
                     mask::token(prefix, s.len() - prefix.len()),
@@ -200,7 +200,7 @@ impl Scanner {
             {
                 continue;
             }
-            out.push(hit(Rule::Email, start, end, mask::email(s), None));
+            out.push(hit(Kind::Email, start, end, mask::email(s), None));
         }
     }
 
@@ -243,7 +243,7 @@ impl Scanner {
                 let s = std::str::from_utf8(d).unwrap_or("");
                 let net = v::card_network(d).map(String::from);
                 out.push(hit(
-                    Rule::CreditCard,
+                    Kind::CreditCard,
                     m.start(),
                     m.end(),
                     mask::card(s),
@@ -264,7 +264,7 @@ impl Scanner {
             };
             if v::is_ssn(n(0..3), n(4..6), n(7..11)) {
                 out.push(hit(
-                    Rule::UsSsn,
+                    Kind::UsSsn,
                     m.start(),
                     m.end(),
                     mask::ssn(&m.as_str()[7..]),
@@ -293,7 +293,7 @@ impl Scanner {
                 let end = m.start() + ends[len - 1];
                 if !alnum_at(text, end, 0) && v::is_iban(&compact[..len]) {
                     let s = std::str::from_utf8(&compact[..len]).unwrap_or("");
-                    out.push(hit(Rule::Iban, m.start(), end, mask::iban(s), None));
+                    out.push(hit(Kind::Iban, m.start(), end, mask::iban(s), None));
                     break;
                 }
             }
@@ -310,7 +310,7 @@ impl Scanner {
             let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
             if (8..=15).contains(&digits.len()) && !v::all_same(digits.as_bytes()) {
                 out.push(hit(
-                    Rule::Phone,
+                    Kind::Phone,
                     m.start(),
                     m.end(),
                     mask::phone(&digits, true),
@@ -340,7 +340,7 @@ impl Scanner {
                 && v::is_public_ip(ip.into())
             {
                 out.push(hit(
-                    Rule::IpAddress,
+                    Kind::IpAddress,
                     m.start(),
                     m.end(),
                     mask::ip(m.as_str()),
@@ -363,7 +363,7 @@ impl Scanner {
                 && v::is_public_ip(ip.into())
             {
                 out.push(hit(
-                    Rule::IpAddress,
+                    Kind::IpAddress,
                     m.start(),
                     m.end(),
                     mask::ip(m.as_str()),
@@ -394,7 +394,7 @@ impl Scanner {
                 if known && !value.is_empty() && !v::is_masked(value) {
                     let m = format!("{name}=****({} chars)", value.len());
                     out.push(hit(
-                        Rule::SignedUrl,
+                        Kind::SignedUrl,
                         here,
                         here + part.len(),
                         m,
@@ -415,26 +415,26 @@ impl Scanner {
         let digits: Vec<u8> = t.bytes().filter(u8::is_ascii_digit).collect();
         let only = |extra: &[u8]| t.bytes().all(|x| x.is_ascii_digit() || extra.contains(&x));
         let n = text.len();
-        if c.ssn && digits.len() == 9 && only(b"") && self.on(Rule::UsSsn) && ssn_digits(&digits) {
-            out.push(hit(Rule::UsSsn, 0, n, mask::ssn(&t[5..]), None));
+        if c.ssn && digits.len() == 9 && only(b"") && self.on(Kind::UsSsn) && ssn_digits(&digits) {
+            out.push(hit(Kind::UsSsn, 0, n, mask::ssn(&t[5..]), None));
         } else if c.phone
             && (7..=15).contains(&digits.len())
             && only(b" ().+-")
             && !v::all_same(&digits)
-            && self.on(Rule::Phone)
+            && self.on(Kind::Phone)
         {
             let d = String::from_utf8_lossy(&digits);
             out.push(hit(
-                Rule::Phone,
+                Kind::Phone,
                 0,
                 n,
                 mask::phone(&d, t.starts_with('+')),
                 None,
             ));
-        } else if c.cvv && (3..=4).contains(&digits.len()) && only(b"") && self.on(Rule::CreditCard)
+        } else if c.cvv && (3..=4).contains(&digits.len()) && only(b"") && self.on(Kind::CreditCard)
         {
             out.push(hit(
-                Rule::CreditCard,
+                Kind::CreditCard,
                 0,
                 n,
                 "***".into(),
@@ -478,7 +478,7 @@ impl MatchBytes for regex::Match<'_> {
 }
 
 pub(super) fn hit(
-    rule: Rule,
+    rule: Kind,
     start: usize,
     end: usize,
     masked: String,

@@ -14,7 +14,7 @@ use serde_json::{Map, Value as J, json};
 use super::collect::{At, PiiAcc};
 use super::config::LintConfig;
 use super::scan::{CustomPattern, Hit, KeyInfo, Scanner};
-use super::{Location, Rule, RuleKey, mask, rules, validators};
+use super::{Kind, Location, RuleKey, mask, rules, validators};
 use crate::analysis::cardinality::{self, CardAcc, FastHasher, FastMap, Scope};
 use crate::analysis::findings::Finding;
 use crate::model::{KeyValue, Span, TraceId, Value};
@@ -56,7 +56,7 @@ pub struct LintResult {
 
 impl LintEngine {
     pub fn new(config: LintConfig, limit: usize) -> Self {
-        let disabled: Vec<Rule> = rules::ALL
+        let disabled: Vec<Kind> = rules::ALL
             .iter()
             .copied()
             .filter(|r| config.is_disabled(r.id()))

@@ -2,7 +2,8 @@
 //! gated by a cheap prefilter and validated in code, with allowlists and custom rules from the
 //! lint config. Findings carry masked values only; raw values are never stored.
 //!
-//! - `rules`: rule ids, severities, help; what an attribute key says about its value.
+//! - `rules`: the detector kinds (each one's id, severity and help are in the rule table);
+//!   what an attribute key says about its value.
 //! - `validators`: Luhn, IIN, IBAN mod-97, SSN, JWT header, IP classes…
 //! - `mask`: the masked forms shown in output.
 //! - `scan`: the value scanner (hot path).
@@ -30,13 +31,12 @@ mod lint_tests;
 #[cfg(test)]
 mod tests;
 
-use super::rules::RuleInfo;
-pub use rules::Rule;
+pub use rules::Kind;
 
 /// A built-in rule or a config rule (index into the config's custom rules).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleKey {
-    Builtin(Rule),
+    Builtin(Kind),
     Custom(u16),
 }
 
@@ -45,7 +45,7 @@ impl RuleKey {
     pub fn priority(self) -> u16 {
         match self {
             RuleKey::Builtin(r) => (r as u16) * 2,
-            RuleKey::Custom(_) => (Rule::SecretKeyName as u16) * 2 + 1,
+            RuleKey::Custom(_) => (Kind::SecretKeyName as u16) * 2 + 1,
         }
     }
 }
@@ -97,9 +97,4 @@ impl Location {
                 | Location::LinkAttribute
         )
     }
-}
-
-/// Every built-in PII rule (config rules are listed in lint's JSON under `custom_rules`).
-pub fn rule_infos() -> Vec<RuleInfo> {
-    rules::rule_infos()
 }

@@ -14,33 +14,33 @@ use std::fmt::Write as _;
 
 use super::collect::PiiAcc;
 use super::config::{LintConfig, glob_source};
-use super::{Location, Rule, RuleKey};
+use super::{Kind, Location, RuleKey};
 
 /// A value pattern per rule, in the RE2 syntax the Collector uses (also valid for Rust's regex).
-pub fn value_pattern(rule: Rule) -> Option<&'static str> {
+pub fn value_pattern(rule: Kind) -> Option<&'static str> {
     Some(match rule {
-        Rule::Email => r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-        Rule::CreditCard => {
+        Kind::Email => r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+        Kind::CreditCard => {
             r"\b(?:4[0-9]{3}|5[1-5][0-9]{2}|2[2-7][0-9]{2}|6(?:011|5[0-9]{2}|4[4-9][0-9])|35[0-9]{2})(?:[ -]?[0-9]{4}){3}(?:[0-9]{3})?\b|\b3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}\b"
         }
-        Rule::UsSsn => r"\b[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}\b",
-        Rule::Iban => r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
-        Rule::Phone => r"\+[1-9][0-9 ().-]{6,22}[0-9]",
-        Rule::IpAddress => {
+        Kind::UsSsn => r"\b[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}\b",
+        Kind::Iban => r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+        Kind::Phone => r"\+[1-9][0-9 ().-]{6,22}[0-9]",
+        Kind::IpAddress => {
             r"\b(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\b|\b(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}\b"
         }
-        Rule::Jwt => r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*",
-        Rule::BearerToken => r"(?i)\b(?:bearer|token)\s+[A-Za-z0-9._~+/=-]{8,}",
-        Rule::BasicAuth => r"(?i)\bbasic\s+[A-Za-z0-9+/=]{8,}",
-        Rule::AwsAccessKey => r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b",
-        Rule::ApiToken => {
+        Kind::Jwt => r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*",
+        Kind::BearerToken => r"(?i)\b(?:bearer|token)\s+[A-Za-z0-9._~+/=-]{8,}",
+        Kind::BasicAuth => r"(?i)\bbasic\s+[A-Za-z0-9+/=]{8,}",
+        Kind::AwsAccessKey => r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b",
+        Kind::ApiToken => {
             r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20}|xox[baprs]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,99}|AIza[A-Za-z0-9_-]{35})"
         }
-        Rule::UrlCredentials => r"[^/\s:@]+:[^/\s@]+@",
-        Rule::PrivateKey => {
+        Kind::UrlCredentials => r"[^/\s:@]+:[^/\s@]+@",
+        Kind::PrivateKey => {
             r"(?s)-----BEGIN[ A-Z0-9_-]*PRIVATE KEY-----.*?-----END[ A-Z0-9_-]*PRIVATE KEY-----"
         }
-        Rule::SignedUrl | Rule::SecretKeyName | Rule::SqlLiteral => return None,
+        Kind::SignedUrl | Kind::SecretKeyName | Kind::SqlLiteral => return None,
     })
 }
 
@@ -75,13 +75,13 @@ pub fn redaction_yaml(pii: &PiiAcc, cfg: &LintConfig, spans: u64, traces: u64) -
         all_types |= g.non_string;
         let key = gk.key.as_deref().unwrap_or("");
         match gk.rule {
-            RuleKey::Builtin(Rule::SecretKeyName) => {
+            RuleKey::Builtin(Kind::SecretKeyName) => {
                 keys.insert(format!("^{}$", regex::escape(key)));
             }
-            RuleKey::Builtin(Rule::SqlLiteral) => {
+            RuleKey::Builtin(Kind::SqlLiteral) => {
                 sql_keys.insert(key.to_string());
             }
-            RuleKey::Builtin(Rule::SignedUrl) => {
+            RuleKey::Builtin(Kind::SignedUrl) => {
                 if let Some(p) = &g.detail {
                     params.insert(p.clone());
                 }
@@ -107,7 +107,7 @@ pub fn redaction_yaml(pii: &PiiAcc, cfg: &LintConfig, spans: u64, traces: u64) -
     if !params.is_empty() {
         let names: Vec<String> = params.iter().map(|p| regex::escape(p)).collect();
         let p = format!("(?:[?&;])(?:{})=[^&#\\s]+", names.join("|"));
-        values.insert(p, (Rule::SignedUrl.id().to_string(), 0));
+        values.insert(p, (Kind::SignedUrl.id().to_string(), 0));
     }
     let allowed_values: BTreeSet<&str> = cfg
         .allow

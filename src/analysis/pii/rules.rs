@@ -1,13 +1,11 @@
-//! The PII rules (ids, default severities, help) and what an attribute key tells about its value.
+//! The PII detector kinds and what an attribute key tells about its value. Each kind's id,
+//! severity, description and help are its entry in the rule table (`analysis::rules::RULES`).
 
-use crate::analysis::findings::Severity;
-use crate::analysis::rules::RuleInfo;
-
-/// The built-in PII rules. The order is the priority when two matches overlap in one value: the
-/// earlier rule keeps the text (a URL's credentials are not also an email; a bearer JWT is one
-/// bearer token).
+/// The built-in PII detectors. The order is the priority when two matches overlap in one value:
+/// the earlier kind keeps the text (a URL's credentials are not also an email; a bearer JWT is
+/// one bearer token).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Rule {
+pub enum Kind {
     UrlCredentials,
     SignedUrl,
     PrivateKey,
@@ -26,171 +24,8 @@ pub enum Rule {
     SqlLiteral,
 }
 
-pub const ALL: [Rule; 16] = [
-    Rule::UrlCredentials,
-    Rule::SignedUrl,
-    Rule::PrivateKey,
-    Rule::BasicAuth,
-    Rule::BearerToken,
-    Rule::Jwt,
-    Rule::AwsAccessKey,
-    Rule::ApiToken,
-    Rule::SecretKeyName,
-    Rule::CreditCard,
-    Rule::UsSsn,
-    Rule::Iban,
-    Rule::Email,
-    Rule::Phone,
-    Rule::IpAddress,
-    Rule::SqlLiteral,
-];
-
-impl Rule {
-    pub fn id(self) -> &'static str {
-        match self {
-            Rule::UrlCredentials => "pii/url-credentials",
-            Rule::SignedUrl => "pii/signed-url",
-            Rule::PrivateKey => "pii/private-key",
-            Rule::BasicAuth => "pii/basic-auth",
-            Rule::BearerToken => "pii/bearer-token",
-            Rule::Jwt => "pii/jwt",
-            Rule::AwsAccessKey => "pii/aws-access-key",
-            Rule::ApiToken => "pii/api-token",
-            Rule::SecretKeyName => "pii/secret-key-name",
-            Rule::CreditCard => "pii/credit-card",
-            Rule::UsSsn => "pii/us-ssn",
-            Rule::Iban => "pii/iban",
-            Rule::Email => "pii/email",
-            Rule::Phone => "pii/phone",
-            Rule::IpAddress => "pii/ip-address",
-            Rule::SqlLiteral => "pii/sql-literal",
-        }
-    }
-
-    /// What was found, for messages ("email address in span attribute `user.email`").
-    pub fn what(self) -> &'static str {
-        match self {
-            Rule::UrlCredentials => "credentials in a URL",
-            Rule::SignedUrl => "URL signature or credential parameter",
-            Rule::PrivateKey => "private key",
-            Rule::BasicAuth => "HTTP Basic credentials",
-            Rule::BearerToken => "bearer token",
-            Rule::Jwt => "JSON Web Token",
-            Rule::AwsAccessKey => "AWS access key id",
-            Rule::ApiToken => "API token",
-            Rule::SecretKeyName => "value under a secret-looking key",
-            Rule::CreditCard => "payment card number",
-            Rule::UsSsn => "US social security number",
-            Rule::Iban => "IBAN",
-            Rule::Email => "email address",
-            Rule::Phone => "phone number",
-            Rule::IpAddress => "public IP address",
-            Rule::SqlLiteral => "SQL statement with literal values",
-        }
-    }
-
-    pub fn severity(self) -> Severity {
-        match self {
-            Rule::UrlCredentials
-            | Rule::SignedUrl
-            | Rule::PrivateKey
-            | Rule::BasicAuth
-            | Rule::BearerToken
-            | Rule::Jwt
-            | Rule::AwsAccessKey
-            | Rule::ApiToken
-            | Rule::SecretKeyName
-            | Rule::CreditCard
-            | Rule::UsSsn => Severity::Error,
-            Rule::Iban | Rule::Email | Rule::Phone | Rule::SqlLiteral => Severity::Warning,
-            Rule::IpAddress => Severity::Note,
-        }
-    }
-
-    fn summary(self) -> &'static str {
-        match self {
-            Rule::UrlCredentials => {
-                "a URL carries a user name and password (scheme://user:pass@host)"
-            }
-            Rule::SignedUrl => {
-                "a URL query carries a signature or credential (X-Amz-Signature, sig, token, api_key…)"
-            }
-            Rule::PrivateKey => "a PEM private key block",
-            Rule::BasicAuth => "an `Authorization: Basic` value that decodes to user:password",
-            Rule::BearerToken => "an `Authorization: Bearer` (or Token) credential",
-            Rule::Jwt => "a JSON Web Token (three base64url parts, the header names an `alg`)",
-            Rule::AwsAccessKey => "an AWS access key id (AKIA/ASIA… followed by 16 characters)",
-            Rule::ApiToken => "a vendor API token (GitHub, GitLab, Slack, Stripe, Google API key)",
-            Rule::SecretKeyName => {
-                "an attribute whose key names a secret (password, secret, token, api_key, authorization, cookie…) has a value"
-            }
-            Rule::CreditCard => {
-                "a payment card number (Luhn-valid, known issuer prefix and length)"
-            }
-            Rule::UsSsn => "a US social security number (valid area, group and serial)",
-            Rule::Iban => "an international bank account number (country length, mod-97 check)",
-            Rule::Email => "an email address",
-            Rule::Phone => "a phone number (E.164, or national format under a phone-like key)",
-            Rule::IpAddress => {
-                "a public IP address (personal data under GDPR when it is a client's)"
-            }
-            Rule::SqlLiteral => "a database statement carries literal values instead of parameters",
-        }
-    }
-
-    fn help(self) -> &'static str {
-        match self {
-            Rule::UrlCredentials => {
-                "Record URLs without userinfo (OpenTelemetry semantic conventions: replace it with REDACTED:REDACTED) and rotate the exposed password."
-            }
-            Rule::SignedUrl => {
-                "Replace the parameter's value with REDACTED before recording the URL (semantic conventions: AWSAccessKeyId, Signature, sig, X-Goog-Signature) and rotate exposed tokens."
-            }
-            Rule::PrivateKey => "Never record key material; rotate the key.",
-            Rule::BasicAuth => {
-                "Do not record the Authorization header (or record only its scheme); rotate the password."
-            }
-            Rule::BearerToken => {
-                "Do not record the Authorization header value (or record only its scheme); tokens in telemetry can be replayed until they expire."
-            }
-            Rule::Jwt => {
-                "Drop or mask the token before it reaches telemetry; a JWT is a credential until it expires and its claims often hold personal data."
-            }
-            Rule::AwsAccessKey => {
-                "Remove the key id from telemetry and rotate the key pair if its secret may have leaked with it."
-            }
-            Rule::ApiToken => "Remove the token from telemetry and revoke it.",
-            Rule::SecretKeyName => {
-                "Stop recording the attribute, or mask it at the source or in the Collector (redaction processor blocked_key_patterns). Add the key to the lint config allowlist if the value is not a secret."
-            }
-            Rule::CreditCard => {
-                "Card numbers must not be stored unmasked (PCI DSS): mask at the source or with the Collector's redaction processor (blocked_values, redact_all_types for integers)."
-            }
-            Rule::UsSsn => "Remove the number at the source; mask it in the Collector meanwhile.",
-            Rule::Iban => "Remove or mask account numbers before export.",
-            Rule::Email => {
-                "Record a stable pseudonymous id instead of the address, or mask it in the Collector."
-            }
-            Rule::Phone => {
-                "Record a pseudonymous id instead of the number, or mask it in the Collector."
-            }
-            Rule::IpAddress => {
-                "Truncate or hash client addresses where your policy treats them as personal data; server and private addresses are not reported."
-            }
-            Rule::SqlLiteral => {
-                "Use bind parameters, or let the instrumentation or the Collector (redaction processor db_sanitizer) replace literals with `?`."
-            }
-        }
-    }
-
-    pub fn info(self) -> RuleInfo {
-        RuleInfo::new(self.id(), self.severity(), self.summary(), self.help())
-    }
-
-    pub fn from_id(id: &str) -> Option<Rule> {
-        ALL.iter().copied().find(|r| r.id() == id)
-    }
-}
+/// Every kind, in priority order.
+pub const ALL: [Kind; crate::analysis::rules::PII_KINDS] = crate::analysis::rules::PII_ALL;
 
 /// What an attribute key says about its value. Computed once per distinct key.
 #[derive(Copy, Clone, Debug, Default, PartialEq)]
@@ -456,11 +291,6 @@ impl KeyClass {
     }
 }
 
-/// The catalogue entries of every built-in PII rule.
-pub fn rule_infos() -> Vec<RuleInfo> {
-    ALL.iter().map(|r| r.info()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,16 +341,18 @@ mod tests {
     }
 
     #[test]
-    fn catalogue_ids_are_unique_and_lowercase() {
-        let infos = rule_infos();
-        let mut ids: Vec<_> = infos.iter().map(|i| i.id.clone()).collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), ALL.len());
-        assert!(
-            ids.iter()
-                .all(|i| i.starts_with("pii/") && i == &i.to_lowercase())
-        );
-        assert_eq!(Rule::from_id("pii/email"), Some(Rule::Email));
+    fn kinds_are_the_pii_rules_in_priority_order() {
+        assert_eq!(ALL.len(), 16);
+        for (i, k) in ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+            assert!(k.id().starts_with("pii/"), "{}", k.id());
+            assert!(std::ptr::eq(
+                k.rule(),
+                crate::analysis::rules::find(k.id()).unwrap()
+            ));
+        }
+        assert_eq!(Kind::Email.id(), "pii/email");
+        assert_eq!(Kind::Email.what(), "email address");
+        assert_eq!(Kind::SqlLiteral.id(), "pii/sql-literal");
     }
 }

@@ -8,8 +8,9 @@ use memchr::{memchr2_iter, memmem};
 use regex::Regex;
 
 use super::detect::{hit, ssn_digits};
-use super::rules::{KeyClass, Rule};
+use super::rules::{KeyClass, Kind};
 use super::{RuleKey, mask, sql, validators as v};
+use crate::analysis::rules::PII_KINDS;
 
 /// One match in a scanned text: the rule, where (byte range), and the masked form.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,7 +49,7 @@ pub(super) const F_PEM: u32 = 16;
 pub(super) const F_API: u32 = 32;
 
 pub struct Scanner {
-    pub(super) enabled: [bool; 16],
+    pub(super) enabled: [bool; PII_KINDS],
     pub(super) allow_reserved_domains: bool,
     pub(super) email: Regex,
     pub(super) card: Regex,
@@ -75,11 +76,11 @@ fn re(p: &str) -> Regex {
 impl Scanner {
     /// `disabled`: built-in rules switched off; `custom`: config rules (at most 64).
     pub fn new(
-        disabled: &[Rule],
+        disabled: &[Kind],
         allow_reserved_domains: bool,
         custom: Vec<CustomPattern>,
     ) -> Self {
-        let mut enabled = [true; 16];
+        let mut enabled = [true; PII_KINDS];
         for r in disabled {
             enabled[*r as usize] = false;
         }
@@ -108,7 +109,7 @@ impl Scanner {
         }
     }
 
-    pub fn on(&self, r: Rule) -> bool {
+    pub fn on(&self, r: Kind) -> bool {
         self.enabled[r as usize]
     }
 
@@ -171,22 +172,22 @@ impl Scanner {
         if !id_like {
             let flags = gates(b, &st, &self.finders);
             self.secrets(c, text, flags, &st, out);
-            if st.at && st.dots > 0 && self.on(Rule::Email) {
+            if st.at && st.dots > 0 && self.on(Kind::Email) {
                 self.emails(text, out);
             }
-            if st.run >= 12 && self.on(Rule::CreditCard) {
+            if st.run >= 12 && self.on(Kind::CreditCard) {
                 self.cards(c, text, out);
             }
-            if st.run >= 9 && st.seps && self.on(Rule::UsSsn) {
+            if st.run >= 9 && st.seps && self.on(Kind::UsSsn) {
                 self.ssns(text, out);
             }
-            if st.iban_start && st.digits >= 8 && b.len() >= 15 && self.on(Rule::Iban) {
+            if st.iban_start && st.digits >= 8 && b.len() >= 15 && self.on(Kind::Iban) {
                 self.ibans(text, out);
             }
-            if st.plus && st.digits >= 8 && self.on(Rule::Phone) {
+            if st.plus && st.digits >= 8 && self.on(Kind::Phone) {
                 self.phones(text, out);
             }
-            if !c.version && !c.server_ip && self.on(Rule::IpAddress) {
+            if !c.version && !c.server_ip && self.on(Kind::IpAddress) {
                 if st.dotted >= 3 || (st.digits < 8 && st.dots >= 3 && st.digits >= 4) {
                     self.ipv4s(c, text, out);
                 }
@@ -194,19 +195,19 @@ impl Scanner {
                     self.ipv6s(c, text, out);
                 }
             }
-            if (st.question || c.query) && st.equals && self.on(Rule::SignedUrl) {
+            if (st.question || c.query) && st.equals && self.on(Kind::SignedUrl) {
                 self.signed(c, text, out);
             }
         }
         self.contextual(c, text, out);
         self.customs(key.custom, text, out);
-        if c.secret && self.on(Rule::SecretKeyName) && !v::is_masked(text) {
+        if c.secret && self.on(Kind::SecretKeyName) && !v::is_masked(text) {
             let covered = out
                 .iter()
-                .any(|h| matches!(h.rule, RuleKey::Builtin(r) if r <= Rule::SecretKeyName));
+                .any(|h| matches!(h.rule, RuleKey::Builtin(r) if r <= Kind::SecretKeyName));
             if !covered {
                 out.push(hit(
-                    Rule::SecretKeyName,
+                    Kind::SecretKeyName,
                     0,
                     b.len(),
                     mask::secret(text),
@@ -216,11 +217,11 @@ impl Scanner {
         }
         resolve_overlaps(out);
         if c.sql
-            && self.on(Rule::SqlLiteral)
+            && self.on(Kind::SqlLiteral)
             && let Some(s) = sql::literals(text)
         {
             out.push(hit(
-                Rule::SqlLiteral,
+                Kind::SqlLiteral,
                 0,
                 b.len(),
                 s.sanitized,
@@ -238,20 +239,20 @@ impl Scanner {
         let c = &key.class;
         let n = text.len();
         let d = text.as_bytes();
-        let push = |out: &mut Vec<Hit>, r: Rule, m: String| out.push(hit(r, 0, n, m, None));
-        if c.secret && self.on(Rule::SecretKeyName) {
-            push(out, Rule::SecretKeyName, mask::secret(text));
-        } else if self.on(Rule::CreditCard)
+        let push = |out: &mut Vec<Hit>, r: Kind, m: String| out.push(hit(r, 0, n, m, None));
+        if c.secret && self.on(Kind::SecretKeyName) {
+            push(out, Kind::SecretKeyName, mask::secret(text));
+        } else if self.on(Kind::CreditCard)
             && (c.card || (!c.numeric && !c.version))
             && v::is_card(d)
         {
-            push(out, Rule::CreditCard, mask::card(text));
-        } else if c.ssn && n == 9 && self.on(Rule::UsSsn) && ssn_digits(d) {
-            push(out, Rule::UsSsn, mask::ssn(&text[5..]));
-        } else if c.phone && (7..=15).contains(&n) && self.on(Rule::Phone) && !v::all_same(d) {
-            push(out, Rule::Phone, mask::phone(text, false));
-        } else if c.cvv && (3..=4).contains(&n) && self.on(Rule::CreditCard) {
-            push(out, Rule::CreditCard, "***".into());
+            push(out, Kind::CreditCard, mask::card(text));
+        } else if c.ssn && n == 9 && self.on(Kind::UsSsn) && ssn_digits(d) {
+            push(out, Kind::UsSsn, mask::ssn(&text[5..]));
+        } else if c.phone && (7..=15).contains(&n) && self.on(Kind::Phone) && !v::all_same(d) {
+            push(out, Kind::Phone, mask::phone(text, false));
+        } else if c.cvv && (3..=4).contains(&n) && self.on(Kind::CreditCard) {
+            push(out, Kind::CreditCard, "***".into());
         }
     }
 
@@ -397,7 +398,7 @@ pub fn redact_with<'a>(text: &'a str, hits: &[Hit]) -> Cow<'a, str> {
     for h in hits {
         if h.start < pos
             || h.end > text.len()
-            || matches!(h.rule, RuleKey::Builtin(Rule::SqlLiteral))
+            || matches!(h.rule, RuleKey::Builtin(Kind::SqlLiteral))
         {
             continue;
         }

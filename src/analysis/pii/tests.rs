@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::scan::{Hit, Scanner};
-use super::{Rule, RuleKey};
+use super::{Kind, RuleKey};
 
 static SCANNER: std::sync::LazyLock<Scanner> =
     std::sync::LazyLock::new(|| Scanner::new(&[], false, Vec::new()));
@@ -396,7 +396,7 @@ fn redact_replaces_every_match() {
 
 #[test]
 fn disabled_rules_do_not_run() {
-    let s = Scanner::new(&[Rule::Email], false, Vec::new());
+    let s = Scanner::new(&[Kind::Email], false, Vec::new());
     let mut hits = Vec::new();
     s.scan_str(&s.key_info("k"), "jane.doe@acme-corp.com", &mut hits);
     assert!(hits.is_empty());
