@@ -192,6 +192,26 @@ pub struct BackendArgs {
     pub protobuf: bool,
 }
 
+impl BackendArgs {
+    /// The flags as the plain request the backend resolves.
+    pub fn request(&self) -> crate::backend::config::BackendRequest {
+        crate::backend::config::BackendRequest {
+            backend: self.backend.clone(),
+            backend_kind: self.backend_kind,
+            tenant: self.tenant.clone(),
+            headers: self.headers.clone(),
+            token_file: self.token_file.clone(),
+            ca_file: self.ca_file.clone(),
+            insecure: self.insecure,
+            timeout: self.timeout,
+            retries: self.retries,
+            cache: self.cache.clone(),
+            no_cache: self.no_cache,
+            protobuf: self.protobuf,
+        }
+    }
+}
+
 /// Analyse the traces a backend search finds (needs --backend).
 #[derive(Debug, Args, Clone, Default)]
 pub struct SearchSourceArgs {
@@ -504,17 +524,9 @@ pub struct ManArgs {
     pub dir: PathBuf,
 }
 
-#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
-pub enum TableFormat {
-    /// A table for the terminal
-    Table,
-    /// JSON (schema tracekit.<command>/v1)
-    Json,
-    /// Comma-separated values with a header row
-    Csv,
-    /// A GitHub-flavoured Markdown table
-    Markdown,
-}
+/// `--format` of the table commands (stats, critical-path, skew): owned by `render`, which
+/// draws them.
+pub use crate::render::TableFormat;
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatsSort {

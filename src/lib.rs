@@ -1,7 +1,8 @@
 //! tracekit: read traces in every common format into one model, analyse them, render them.
 //!
 //! Data flows one way: `input` (sources and readers) → `model` → `analysis` → `render`.
-//! `commands` is glue; only `main` turns results into exit codes.
+//! `commands` is glue; only `main` turns results into exit codes. No module imports one above
+//! it (checked by the `layering` test).
 
 pub mod analysis;
 pub mod backend;
@@ -15,3 +16,6 @@ pub mod render;
 pub mod synth;
 pub mod term;
 pub mod units;
+
+#[cfg(test)]
+mod layering;

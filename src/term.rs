@@ -1,7 +1,9 @@
 //! Terminal concerns decided once: color per stream, width, and escaping untrusted text.
 
 use std::borrow::Cow;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+
+use colored::Colorize;
 
 /// `--color` values.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -145,6 +147,47 @@ fn needs_escape(c: char) -> bool {
             | '\u{2066}'..='\u{2069}'          // LRI RLI FSI PDI
             | '\u{061c}'                       // ALM
         )
+}
+
+/// `tracekit: error: …` on stderr, one line per message line.
+pub fn print_error(term: &Term, message: &str) {
+    let mut err = std::io::stderr().lock();
+    for line in message.lines() {
+        let label = if term.color_stderr {
+            "error:".red().bold().to_string()
+        } else {
+            "error:".to_string()
+        };
+        // Messages quote file names and trace data: escape them like any untrusted text.
+        let _ = writeln!(err, "tracekit: {label} {}", escape(line));
+    }
+}
+
+pub fn print_warning(term: &Term, message: &str) {
+    if term.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let label = if term.color_stderr {
+        "warning:".yellow().bold().to_string()
+    } else {
+        "warning:".to_string()
+    };
+    for line in message.lines() {
+        let _ = writeln!(err, "tracekit: {label} {}", escape(line));
+    }
+}
+
+/// `tracekit: …` on stderr: what was done (files written, shifts applied), not shown with
+/// `--quiet`. A closed stderr is ignored, like a closed stdout.
+pub fn print_note(term: &Term, message: &str) {
+    if term.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for line in message.lines() {
+        let _ = writeln!(err, "tracekit: {line}");
+    }
 }
 
 #[cfg(test)]

@@ -35,8 +35,29 @@ use toml::Spanned;
 
 use super::secret::Secret;
 use super::{Auth, BackendKind, Target};
-use crate::cli::BackendArgs;
 use crate::error::Error;
+
+/// What the command line asks of the backend (`--backend`, `--backend-kind`, `--tenant`, …):
+/// a plain request, resolved against the config files by [`resolve`]. The CLI's flags convert
+/// into it; `None`/`false`/empty means "not given".
+#[derive(Clone, Debug, Default)]
+pub struct BackendRequest {
+    /// A profile name from the config files, or a URL.
+    pub backend: Option<String>,
+    pub backend_kind: Option<BackendKind>,
+    pub tenant: Option<String>,
+    /// Extra request headers, replacing the profile's of the same name.
+    pub headers: Vec<super::HeaderArg>,
+    pub token_file: Option<PathBuf>,
+    pub ca_file: Option<PathBuf>,
+    pub insecure: bool,
+    /// Time limit per request, in nanoseconds.
+    pub timeout: Option<u64>,
+    pub retries: Option<u32>,
+    pub cache: Option<PathBuf>,
+    pub no_cache: bool,
+    pub protobuf: bool,
+}
 
 /// A duration in a config file (`"10s"`, `"500ms"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,13 +310,13 @@ impl Env for ProcessEnv {
 
 /// The backend named by `--backend`/`TRACEKIT_BACKEND` (or the config's `default`), resolved.
 /// `Ok(None)` when none is named anywhere.
-pub fn resolve(args: &BackendArgs) -> Result<Option<Target>, Error> {
+pub fn resolve(args: &BackendRequest) -> Result<Option<Target>, Error> {
     let files = ConfigFiles::load()?;
     resolve_with(args, &files, &ProcessEnv)
 }
 
 pub fn resolve_with(
-    args: &BackendArgs,
+    args: &BackendRequest,
     files: &ConfigFiles,
     env: &dyn Env,
 ) -> Result<Option<Target>, Error> {
@@ -464,7 +485,7 @@ fn read_token_file(path: &Path) -> Result<Secret, String> {
     Ok(Secret::new(token))
 }
 
-fn apply_flags(t: &mut Target, a: &BackendArgs) -> Result<(), Error> {
+fn apply_flags(t: &mut Target, a: &BackendRequest) -> Result<(), Error> {
     if let Some(k) = a.backend_kind {
         t.kind = Some(k);
     }
@@ -523,10 +544,10 @@ mod tests {
         Ok(ConfigFiles { files })
     }
 
-    fn args(backend: &str) -> BackendArgs {
-        BackendArgs {
+    fn args(backend: &str) -> BackendRequest {
+        BackendRequest {
             backend: Some(backend.into()),
-            ..BackendArgs::default()
+            ..BackendRequest::default()
         }
     }
 
@@ -551,7 +572,7 @@ url = "http://jaeger:16686"
     fn profile_with_token_from_env() {
         let f = files(&[("/home/u/.config/tracekit/config.toml", USER)]).unwrap();
         let env = MapEnv(HashMap::from([("PROD_TOKEN", "s3cret")]));
-        let t = resolve_with(&BackendArgs::default(), &f, &env)
+        let t = resolve_with(&BackendRequest::default(), &f, &env)
             .unwrap()
             .unwrap();
         assert_eq!(t.name, "prod");
@@ -594,7 +615,7 @@ url = "http://jaeger:16686"
         assert_eq!(t.name, "http://***@127.0.0.1:3200/select/jaeger/");
         assert!(matches!(t.auth, Auth::Basic { .. }));
         assert!(
-            resolve_with(&BackendArgs::default(), &f, &env)
+            resolve_with(&BackendRequest::default(), &f, &env)
                 .unwrap()
                 .is_none()
         );

@@ -1,13 +1,14 @@
 //! A session with one backend: the lazily built client, the cache, fetching traces (one, or many
 //! with a bounded pool of workers and a progress bar on a terminal), and the session that the
-//! analysis commands' loader uses for trace-id sources and `--search-*` options.
+//! analysis commands' loader uses for trace-id sources and `--search-*` options (handed to it in
+//! [`crate::input::LoadOptions`]).
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, RwLock, mpsc};
+use std::sync::{Arc, OnceLock, mpsc};
 
 use super::cache::{Cache, temp_in};
 use super::client::Client;
@@ -63,7 +64,7 @@ pub struct Kept {
 impl Session {
     pub fn new(target: Target, search: Option<SearchQuery>, term: &Term) -> Session {
         if target.insecure {
-            crate::commands::print_warning(
+            crate::term::print_warning(
                 term,
                 &format!(
                     "TLS certificate verification is OFF for {} (insecure): anyone on the network path can read and change the traces and see the credentials",
@@ -72,7 +73,7 @@ impl Session {
             );
         }
         if target.auth != super::Auth::None && plain_http_elsewhere(&target.url) {
-            crate::commands::print_warning(
+            crate::term::print_warning(
                 term,
                 &format!(
                     "sending credentials over plain HTTP to {}: anyone on the network path can read them (use https://)",
@@ -110,7 +111,7 @@ impl Session {
     }
 
     pub fn warn(&self, msg: &str) {
-        crate::commands::print_warning(&self.term, msg);
+        crate::term::print_warning(&self.term, msg);
     }
 
     /// The client, built (and the kind probed) on first use.
@@ -623,19 +624,6 @@ fn body_error(request: &str, e: InputError, reader: &mut BufReader<Watch>) -> Ba
         ErrorKind::Body,
         format!("bad response from {request}: {at}{}", e.message),
     )
-}
-
-static CURRENT: RwLock<Option<Arc<Session>>> = RwLock::new(None);
-
-/// Make `session` the one the loader uses for trace-id sources and searches.
-pub fn install(session: Option<Arc<Session>>) {
-    if let Ok(mut g) = CURRENT.write() {
-        *g = session;
-    }
-}
-
-pub fn current() -> Option<Arc<Session>> {
-    CURRENT.read().ok().and_then(|g| g.clone())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::analysis::rules::clock_skew;
 use crate::analysis::skew::{SkewCollector, edges};
 use crate::cli::CheckArgs;
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, for_each_batch};
+use crate::input::load::for_each_batch;
 use crate::model::{Span, TraceSet, TraceTree};
 use crate::term::Term;
 use crate::units::{format_duration, format_signed_duration};
@@ -29,11 +29,8 @@ fn strip(s: &mut Span) {
 }
 
 pub fn run(args: CheckArgs, term: &Term) -> Result<Exit, Error> {
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: None,
-        allow_empty: args.input.empty.allow_empty,
-    };
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let opts = super::open_inputs(&args.input, term)?;
     let mut set = TraceSet::new();
     let report = for_each_batch(&args.input.sources, &opts, &mut |mut batch| {
         batch.iter_mut().for_each(strip);

@@ -7,24 +7,22 @@ use crate::analysis::critical_path::critical_paths;
 use crate::analysis::stats::GroupBy;
 use crate::cli::CriticalPathArgs;
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, for_each_batch, load};
+use crate::input::load::{for_each_batch, load};
 use crate::model::{RootReason, TraceTree};
 use crate::render::critical_path::{TracePaths, write_aggregate, write_traces};
 use crate::render::table::TableStyle;
 use crate::term::Term;
 
 pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let mut opts = super::open_inputs(&args.input, term)?;
     let ids = parse_trace_ids(&args.trace)?;
     let style = TableStyle {
         color: term.color_stdout,
         ascii: false,
         width: term.width,
     };
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: ids.clone(),
-        allow_empty: args.input.empty.allow_empty,
-    };
+    opts.trace_filter = ids.clone();
     if args.aggregate {
         let mut collector = CompactCollector::new(GroupBy::Operation);
         let exit = match &ids {

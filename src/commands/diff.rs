@@ -1,9 +1,11 @@
 //! `tracekit diff BASE CANDIDATE`: structure, latency and critical-path changes.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use super::{InputRules, output, report_inputs, select_traces};
 use crate::analysis::diff::{Side, Tolerance, diff};
+use crate::backend::Session;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::error::{Error, Exit};
 use crate::input::load::{LoadOptions, load};
@@ -16,6 +18,7 @@ fn side(
     trace: &Option<String>,
     what: &'static str,
     args: &DiffArgs,
+    session: Option<&Arc<Session>>,
     term: &Term,
 ) -> Result<(Side, Exit), Error> {
     let ids = super::parse_trace_ids(&trace.iter().cloned().collect::<Vec<_>>())?;
@@ -25,6 +28,7 @@ fn side(
             format: args.input_format,
             trace_filter: ids.clone(),
             allow_empty: args.empty.allow_empty,
+            session: session.cloned(),
         },
     );
     let rules = InputRules {
@@ -45,22 +49,23 @@ fn side(
 }
 
 pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
-    // Either side may be a trace id fetched from the backend.
-    let input = crate::cli::InputArgs {
-        sources: vec![args.base.clone(), args.candidate.clone()],
-        input_format: args.input_format,
-        strict: args.strict,
-        empty: args.empty,
-        backend: args.backend.clone(),
-        search: Default::default(),
-    };
-    super::prepare_backend(&input, term)?;
-    let (base, e1) = side(&args.base, &args.base_trace, "the baseline", &args, term)?;
+    // Either side may be a trace id fetched from the backend: one session for both.
+    let sources = [args.base.clone(), args.candidate.clone()];
+    let session = super::backend_session(&sources, &args.backend, None, term)?;
+    let (base, e1) = side(
+        &args.base,
+        &args.base_trace,
+        "the baseline",
+        &args,
+        session.as_ref(),
+        term,
+    )?;
     let (cand, e2) = side(
         &args.candidate,
         &args.candidate_trace,
         "the candidate",
         &args,
+        session.as_ref(),
         term,
     )?;
     let tol = Tolerance {

@@ -8,7 +8,7 @@ use super::output::{self, Existing, Inputs, Output, write_err};
 use super::{InputRules, parse_trace_ids, print_note, print_warning, report_inputs, select_traces};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, load};
+use crate::input::load::load;
 use crate::model::Trace;
 use crate::render::convert::{WriteFormat, writer};
 use crate::render::export::markdown::MarkdownOptions;
@@ -53,12 +53,10 @@ fn holds_many(f: ExportFormat) -> bool {
 }
 
 pub fn run(args: ExportArgs, term: &Term) -> Result<Exit, Error> {
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let mut opts = super::open_inputs(&args.input, term)?;
     let ids = parse_trace_ids(&args.trace)?;
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: ids.clone(),
-        allow_empty: args.input.empty.allow_empty,
-    };
+    opts.trace_filter = ids.clone();
     let loaded = load(&args.input.sources, &opts);
     // An input without spans ends here, unless --allow-empty.
     let exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;

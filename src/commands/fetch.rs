@@ -22,7 +22,7 @@ pub fn run(args: FetchArgs, term: &Term) -> Result<Exit, Error> {
             ids.push(id);
         }
     }
-    let target = config::resolve(&args.backend)?.ok_or_else(no_backend)?;
+    let target = config::resolve(&args.backend.request())?.ok_or_else(no_backend)?;
     let mut session = Session::new(target, None, term);
     session.jobs = args.jobs.max(1);
     let dest = Dest::new(args.output)?;
@@ -238,39 +238,6 @@ fn copy_kept(kept: &Path, target: Option<&Path>) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
-
-    use crate::cli::Cli;
-
-    /// Every subcommand that reads SOURCE... must be known to `commands::input_args`, or trace
-    /// ids and --search-* would not reach the backend for it.
-    #[test]
-    fn every_command_with_sources_prepares_the_backend() {
-        let root = Cli::command();
-        let mut checked = 0;
-        for sub in root.get_subcommands() {
-            if !sub.get_arguments().any(|a| a.get_id() == "sources") {
-                continue;
-            }
-            let name = sub.get_name().to_string();
-            let argv = [
-                "tracekit",
-                name.as_str(),
-                "4bf92f3577b34da6a3ce929d0e0e4736",
-            ];
-            // Commands with other required arguments cannot be parsed this simply: skip them.
-            let Ok(cli) = Cli::try_parse_from(argv) else {
-                continue;
-            };
-            assert!(
-                super::super::input_args(&cli.command).is_some(),
-                "add `{name}` to commands::input_args"
-            );
-            checked += 1;
-        }
-        assert!(checked >= 5, "{checked}");
-    }
-
     #[test]
     fn extensions() {
         use crate::render::convert::WriteFormat;

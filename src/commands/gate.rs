@@ -9,13 +9,15 @@ use crate::analysis::check::{CheckOptions, check_trace};
 use crate::analysis::gate::{Policy, STARTER, evaluate};
 use crate::cli::{FindingsFormat, GateArgs, ReportSpec};
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, load};
+use crate::input::load::load;
 use crate::model::TraceTree;
 use crate::render::gate as view;
 use crate::render::table::TableStyle;
 use crate::term::Term;
 
 pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let opts = super::open_inputs(&args.input, term)?;
     if let Some(path) = &args.init {
         return init(path, args.force, term);
     }
@@ -33,14 +35,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
         ))
     })?;
     let policy = Policy::parse(&text, &policy_name).map_err(Error::Usage)?;
-    let loaded = load(
-        &args.input.sources,
-        &LoadOptions {
-            format: args.input.input_format,
-            trace_filter: None,
-            allow_empty: args.input.empty.allow_empty,
-        },
-    );
+    let loaded = load(&args.input.sources, &opts);
     let input_exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
     let traces = loaded.traces.into_traces();
     let findings = if policy.file.rules.is_empty() {

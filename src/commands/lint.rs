@@ -7,12 +7,14 @@ use crate::analysis::pii::driver::LintEngine;
 use crate::analysis::pii::redaction::redaction_yaml;
 use crate::cli::LintArgs;
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, for_each_batch};
+use crate::input::load::for_each_batch;
 use crate::term::Term;
 
 pub const DEFAULT_MAX_CARDINALITY: usize = 100;
 
 pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let opts = super::open_inputs(&args.input, term)?;
     let config = match &args.config {
         Some(p) => LintConfig::load(p)?,
         None => LintConfig::default(),
@@ -24,11 +26,6 @@ pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
         .unwrap_or(DEFAULT_MAX_CARDINALITY);
     let engine = LintEngine::new(config, limit);
     let mut state = engine.state();
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: None,
-        allow_empty: args.input.empty.allow_empty,
-    };
     let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
         engine.add_batch(&mut state, &batch)
     });

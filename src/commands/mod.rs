@@ -19,14 +19,15 @@ pub mod synth;
 
 /// Every output goes through the one module (`crate::output`).
 pub use crate::output;
+/// Messages on stderr are the terminal's (`crate::term`); re-exported for the commands.
+pub use crate::term::{print_error, print_note, print_warning};
 
-use std::io::Write;
+use std::sync::Arc;
 
-use colored::Colorize;
-
+use crate::backend::Session;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Exit};
-use crate::input::load::ReadReport;
+use crate::input::load::{LoadOptions, ReadReport};
 use crate::model::{Trace, TraceId, TraceRef, TraceRefError, TraceSet};
 use crate::term::Term;
 
@@ -35,12 +36,6 @@ pub fn run(cli: Cli) -> Exit {
     let term = Term::detect(cli.global.color, cli.global.quiet);
     // `colored` is global; decide it once for stdout, the stream data goes to.
     colored::control::set_override(term.color_stdout);
-    if let Some(input) = input_args(&cli.command)
-        && let Err(e) = prepare_backend(input, &term)
-    {
-        print_error(&term, &e.to_string());
-        return e.exit();
-    }
     let result = match cli.command {
         Command::Show(args) => show::run(args, &term),
         Command::Stats(args) => stats::run(args, &term),
@@ -67,47 +62,6 @@ pub fn run(cli: Cli) -> Exit {
             print_error(&term, &e.to_string());
             e.exit()
         }
-    }
-}
-
-/// `tracekit: error: …` on stderr, one line per message line.
-pub fn print_error(term: &Term, message: &str) {
-    let mut err = std::io::stderr().lock();
-    for line in message.lines() {
-        let label = if term.color_stderr {
-            "error:".red().bold().to_string()
-        } else {
-            "error:".to_string()
-        };
-        // Messages quote file names and trace data: escape them like any untrusted text.
-        let _ = writeln!(err, "tracekit: {label} {}", crate::term::escape(line));
-    }
-}
-
-pub fn print_warning(term: &Term, message: &str) {
-    if term.quiet {
-        return;
-    }
-    let mut err = std::io::stderr().lock();
-    let label = if term.color_stderr {
-        "warning:".yellow().bold().to_string()
-    } else {
-        "warning:".to_string()
-    };
-    for line in message.lines() {
-        let _ = writeln!(err, "tracekit: {label} {}", crate::term::escape(line));
-    }
-}
-
-/// `tracekit: …` on stderr: what was done (files written, shifts applied), not shown with
-/// `--quiet`. A closed stderr is ignored, like a closed stdout.
-pub fn print_note(term: &Term, message: &str) {
-    if term.quiet {
-        return;
-    }
-    let mut err = std::io::stderr().lock();
-    for line in message.lines() {
-        let _ = writeln!(err, "tracekit: {line}");
     }
 }
 
@@ -189,57 +143,57 @@ pub fn report_inputs(term: &Term, report: &ReadReport, rules: InputRules) -> Res
     })
 }
 
-/// The input arguments of the analysis commands (the ones that read SOURCE...).
-pub(crate) fn input_args(command: &Command) -> Option<&crate::cli::InputArgs> {
-    match command {
-        Command::Show(a) => Some(&a.input),
-        Command::Stats(a) => Some(&a.input),
-        Command::CriticalPath(a) => Some(&a.input),
-        Command::Check(a) => Some(&a.input),
-        Command::Skew(a) => Some(&a.input),
-        Command::Export(a) => Some(&a.input),
-        Command::Gate(a) => Some(&a.input),
-        Command::Lint(a) => Some(&a.input),
-        _ => None,
-    }
+/// The one way a command that reads SOURCE... opens its inputs: resolves the backend when the
+/// sources name trace ids or a search (config errors exit 2) and returns the load options that
+/// carry its session, with `--input-format` and `--allow-empty`. Commands call it first, before
+/// anything else can fail, and set `trace_filter` themselves.
+pub fn open_inputs(input: &crate::cli::InputArgs, term: &Term) -> Result<LoadOptions, Error> {
+    let session = backend_session(&input.sources, &input.backend, Some(&input.search), term)?;
+    Ok(LoadOptions {
+        format: input.input_format,
+        trace_filter: None,
+        allow_empty: input.empty.allow_empty,
+        session,
+    })
 }
 
-/// When the sources name trace ids or a search, resolve the backend (config errors exit 2)
-/// and install the session the loader fetches through.
-pub fn prepare_backend(input: &crate::cli::InputArgs, term: &Term) -> Result<(), Error> {
+/// The session `sources` (and the `--search-*` options, if the command has them) need: `None`
+/// when no source is a trace id and no search is asked for; a usage error when they need a
+/// backend and none is named.
+pub fn backend_session(
+    sources: &[String],
+    backend: &crate::cli::BackendArgs,
+    search: Option<&crate::cli::SearchSourceArgs>,
+    term: &Term,
+) -> Result<Option<Arc<Session>>, Error> {
     use crate::input::load::{is_trace_id_source, looks_like_id_prefix, no_backend_message};
     // With a backend named, hex digits that name no file are an attempt at fetching by prefix:
     // a backend needs the whole id.
-    if input.backend.backend.is_some()
-        && let Some(s) = input
-            .sources
+    if backend.backend.is_some()
+        && let Some(s) = sources
             .iter()
             .find(|s| looks_like_id_prefix(s) && !std::path::Path::new(s.as_str()).exists())
     {
         crate::backend::parse_trace_id(s)?;
     }
-    let ids: Vec<&String> = input
-        .sources
-        .iter()
-        .filter(|s| is_trace_id_source(s))
-        .collect();
-    let search = search_source_query(&input.search)?;
+    let ids: Vec<&String> = sources.iter().filter(|s| is_trace_id_source(s)).collect();
+    let search = match search {
+        Some(a) => search_source_query(a)?,
+        None => None,
+    };
     if ids.is_empty() && search.is_none() {
-        crate::backend::session::install(None);
-        return Ok(());
+        return Ok(None);
     }
     for id in &ids {
         crate::backend::parse_trace_id(id)?;
     }
-    let Some(target) = crate::backend::config::resolve(&input.backend)? else {
+    let Some(target) = crate::backend::config::resolve(&backend.request())? else {
         return Err(Error::usage(match ids.first() {
             Some(id) => no_backend_message(id),
             None => "a --search-… option needs a backend: name one with --backend NAME|URL (or set TRACEKIT_BACKEND)".to_string(),
         }));
     };
-    let session = crate::backend::Session::new(target, search, term);
-    crate::backend::session::install(Some(std::sync::Arc::new(session)));
-    Ok(())
+    Ok(Some(Arc::new(Session::new(target, search, term))))
 }
 
 /// The search the `--search-*` options describe, if any of them is given.

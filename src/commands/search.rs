@@ -15,7 +15,7 @@ use crate::term::Term;
 use crate::units::{format_duration, format_timestamp};
 
 pub fn run(args: SearchArgs, term: &Term) -> Result<Exit, Error> {
-    let target = config::resolve(&args.backend)?.ok_or_else(no_backend)?;
+    let target = config::resolve(&args.backend.request())?.ok_or_else(no_backend)?;
     let window = Window {
         since_ns: args.since,
         start_ns: args.start,

@@ -13,7 +13,7 @@ use crate::render::table::{TableData, TableStyle, write_table};
 use crate::term::Term;
 
 pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
-    let target = config::resolve(&args.backend)?.ok_or_else(no_backend)?;
+    let target = config::resolve(&args.backend.request())?.ok_or_else(no_backend)?;
     let session = Session::new(target, None, term);
     let client = session.client()?;
     let style = TableStyle {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::commands::{self, InputRules, output};
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, for_each_batch};
+use crate::input::load::for_each_batch;
 use crate::model::{Span, TraceId, TraceRef, TraceSet, TraceTree};
 use crate::render::span_view::Filter;
 use crate::render::style::Styles;
@@ -17,6 +17,8 @@ use crate::term::Term;
 const OTHER_TRACES_CAP: usize = 100_000;
 
 pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let mut opts = commands::open_inputs(&args.input, term)?;
     let wanted = args
         .trace
         .as_deref()
@@ -25,11 +27,7 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
 
     // With --trace, spans of other traces are dropped as they are read (memory stays bounded by
     // the traces it matches); only their count is kept, for the message when it is not found.
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: wanted.clone().map(|t| vec![t]),
-        allow_empty: args.input.empty.allow_empty,
-    };
+    opts.trace_filter = wanted.clone().map(|t| vec![t]);
     let mut traces = match &wanted {
         Some(r) => TraceSet::with_filter([r.clone()]),
         None => TraceSet::new(),

@@ -13,7 +13,7 @@ use crate::analysis::skew::{
 use crate::cli::SkewArgs;
 use crate::error::{Error, Exit};
 use crate::input::Format;
-use crate::input::load::{LoadOptions, load};
+use crate::input::load::load;
 use crate::model::{KeyValue, RootReason, Trace, TraceTree, Value};
 use crate::render::convert::{WriteFormat, writer};
 use crate::render::skew::{SkewView, write};
@@ -22,11 +22,8 @@ use crate::term::Term;
 use crate::units::format_duration;
 
 pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: None,
-        allow_empty: args.input.empty.allow_empty,
-    };
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let opts = super::open_inputs(&args.input, term)?;
     let loaded = load(&args.input.sources, &opts);
     let input_exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
     let mut traces = loaded.traces.into_traces();

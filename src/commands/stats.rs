@@ -4,17 +4,14 @@ use super::{InputRules, output, report_inputs};
 use crate::analysis::stats::{GroupStats, StatsCollector};
 use crate::cli::{StatsArgs, StatsSort};
 use crate::error::{Error, Exit};
-use crate::input::load::{LoadOptions, for_each_batch};
+use crate::input::load::for_each_batch;
 use crate::render::stats::{StatsView, write};
 use crate::render::table::TableStyle;
 use crate::term::Term;
 
 pub fn run(args: StatsArgs, term: &Term) -> Result<Exit, Error> {
-    let opts = LoadOptions {
-        format: args.input.input_format,
-        trace_filter: None,
-        allow_empty: args.input.empty.allow_empty,
-    };
+    // First: resolving the backend (and its warnings) comes before anything else can fail.
+    let opts = super::open_inputs(&args.input, term)?;
     let mut collector = StatsCollector::new(args.group_by.clone());
     let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
         collector.add(batch)

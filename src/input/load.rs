@@ -10,7 +10,7 @@ use crate::backend::{BackendError, ErrorKind, SearchBody, SearchQuery};
 use crate::error::InputError;
 use crate::model::{Span, TraceId, TraceRef, TraceSet};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct LoadOptions {
     /// Force a format instead of detecting it.
     pub format: Option<Format>,
@@ -18,6 +18,20 @@ pub struct LoadOptions {
     pub trace_filter: Option<Vec<TraceRef>>,
     /// An input with no bytes at all is an empty input, not an error (`--allow-empty`).
     pub allow_empty: bool,
+    /// The backend that trace-id sources are fetched from and whose search (if any) is read.
+    /// Without one, a trace-id source is a usage error.
+    pub session: Option<Arc<Session>>,
+}
+
+impl std::fmt::Debug for LoadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("format", &self.format)
+            .field("trace_filter", &self.trace_filter)
+            .field("allow_empty", &self.allow_empty)
+            .field("session", &self.session.as_ref().map(|s| &s.target.name))
+            .finish()
+    }
 }
 
 /// What reading all sources gave, besides the spans.
@@ -224,7 +238,7 @@ pub fn for_each_batch(
     opts: &LoadOptions,
     sink: &mut dyn FnMut(Vec<Span>),
 ) -> ReadReport {
-    let session = crate::backend::session::current();
+    let session = opts.session.as_deref();
     let mut report = ReadReport::default();
     // Sources in the order given; runs of trace ids are fetched together (concurrently).
     let mut ids: Vec<TraceId> = Vec::new();
@@ -243,7 +257,7 @@ pub fn for_each_batch(
             }
             continue;
         }
-        if let Some(session) = &session {
+        if let Some(session) = session {
             read_ids(session, &std::mem::take(&mut ids), sink, &mut report);
         }
         let (inputs, mut errors) = source::expand(std::slice::from_ref(s));
@@ -263,7 +277,7 @@ pub fn for_each_batch(
         }
         report.sources.push(read);
     }
-    if let Some(session) = &session {
+    if let Some(session) = session {
         read_ids(session, &ids, sink, &mut report);
         if let Some(q) = &session.search {
             read_search(session, q, sink, &mut report);

@@ -5,10 +5,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::TableFormat;
 use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
 use crate::analysis::cp_aggregate::AggregateReport;
 use crate::analysis::critical_path::{CriticalPath, PassedOver};
-use crate::cli::TableFormat;
 use crate::model::Trace;
 use crate::term::escape;
 use crate::units::format_duration;

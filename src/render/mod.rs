@@ -26,3 +26,16 @@ pub(crate) mod testkit;
 pub mod trace_list;
 pub mod waterfall;
 pub mod zipkin_json;
+
+/// How the table commands (stats, critical-path, skew) draw their result (`--format`).
+#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// A table for the terminal
+    Table,
+    /// JSON (schema tracekit.<command>/v1)
+    Json,
+    /// Comma-separated values with a header row
+    Csv,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+}

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::TableFormat;
 use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
 use crate::analysis::skew::{PairReport, SkewBy, SkewMethod};
-use crate::cli::TableFormat;
 use crate::units::format_signed_duration as signed;
 
 pub struct SkewView<'a> {

@@ -4,10 +4,10 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use super::TableFormat;
 use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
 use crate::analysis::percentile::QuantileMethod;
 use crate::analysis::stats::{GroupBy, GroupStats, StatsReport};
-use crate::cli::TableFormat;
 use crate::units::format_duration;
 
 pub struct StatsView<'a> {

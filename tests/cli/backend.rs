@@ -1073,6 +1073,64 @@ fn stats_over_a_search() {
     assert_eq!(total, 90);
 }
 
+/// Every command whose arguments include `--backend` fetches a trace id through it: none can
+/// leave the backend flags unused (a command that did would say "name a backend" and exit 2).
+#[test]
+fn every_command_with_backend_flags_fetches_through_them() {
+    use clap::CommandFactory;
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    assert_code(&w.run(&["gate", "--init"]), 0);
+    let out = w.path().join("out");
+    let out = out.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["show", ID_0CB0],
+        &["stats", ID_0CB0],
+        &["critical-path", ID_0CB0],
+        &["check", ID_0CB0],
+        &["skew", ID_0CB0],
+        &["lint", ID_0CB0],
+        &["gate", ID_0CB0],
+        &["diff", ID_0CB0, ID_0CB0],
+        &["export", ID_0CB0, "--to", "csv"],
+        &["fetch", ID_0CB0, "--output", out],
+    ];
+    // Every subcommand with backend flags is here, except the ones that fetch no trace by id
+    // (their own tests cover them).
+    let covered: Vec<&str> = cases.iter().map(|c| c[0]).collect();
+    for sub in tracekit::cli::Cli::command().get_subcommands() {
+        let name = sub.get_name();
+        if sub.get_arguments().any(|a| a.get_id() == "backend")
+            && !["search", "services"].contains(&name)
+        {
+            assert!(covered.contains(&name), "add `{name}` to the cases");
+        }
+    }
+    let url = server.url();
+    for case in cases {
+        let before = server.requests().len();
+        let mut args = case.to_vec();
+        args.extend(["--backend", url.as_str(), "--backend-kind", "tempo"]);
+        let r = w.run(&args);
+        assert!(
+            r.code == 0 || r.code == 1,
+            "{case:?}: exit {}\nstdout:\n{}\nstderr:\n{}",
+            r.code,
+            r.stdout,
+            r.stderr
+        );
+        let fetched = server.requests()[before..]
+            .iter()
+            .filter(|q| q.path.contains(ID_0CB0))
+            .count();
+        assert!(
+            fetched >= 1,
+            "{case:?}: no request for the trace\n{}",
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn search_and_fetch_the_traces_found() {
     // Two of the four traces the search finds were not recorded on their own: serve them from
