@@ -26,6 +26,16 @@ impl Exit {
     pub fn code(self) -> u8 {
         self as u8
     }
+
+    /// The exit code of a run whose inputs gave `input` (3 when one was bad, which wins) and
+    /// whose checks `failed` (1) or not (0).
+    pub fn verdict(input: Exit, failed: bool) -> Exit {
+        match (input, failed) {
+            (Exit::Success, true) => Exit::Findings,
+            (Exit::Success, false) => Exit::Success,
+            (bad, _) => bad,
+        }
+    }
 }
 
 /// Where in an input a problem is.
@@ -231,6 +241,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_input_wins_over_the_verdict() {
+        assert_eq!(Exit::verdict(Exit::Success, false), Exit::Success);
+        assert_eq!(Exit::verdict(Exit::Success, true), Exit::Findings);
+        assert_eq!(Exit::verdict(Exit::Input, false), Exit::Input);
+        assert_eq!(Exit::verdict(Exit::Input, true), Exit::Input);
+    }
 
     #[test]
     fn exit_code_table() {

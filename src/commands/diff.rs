@@ -77,13 +77,8 @@ pub fn run(args: DiffArgs, term: &Term) -> Result<Exit, Error> {
     let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     let fail = (args.fail_on_regression && report.regressions() > 0)
         || (args.fail_on_structure && report.structural() > 0);
-    let verdict = if e1 != Exit::Success || e2 != Exit::Success {
-        Exit::Input
-    } else if fail {
-        Exit::Findings
-    } else {
-        Exit::Success
-    };
+    let input = if e1 != Exit::Success { e1 } else { e2 };
+    let verdict = Exit::verdict(input, fail);
     let written = (|| -> Result<(), Error> {
         match args.format {
             DiffFormat::Json => {

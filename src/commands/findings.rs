@@ -54,13 +54,10 @@ pub fn finish(
     if let Some(c) = run.config {
         inputs = inputs.and(c);
     }
-    let verdict = if input_exit != Exit::Success {
-        input_exit
-    } else if findings.iter().any(|f| args.fail_on.fails(f.severity)) {
-        Exit::Findings
-    } else {
-        Exit::Success
-    };
+    let verdict = Exit::verdict(
+        input_exit,
+        findings.iter().any(|f| args.fail_on.fails(f.severity)),
+    );
     let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     let main_view = (|| -> Result<(), Error> {
         match args.format {

@@ -53,13 +53,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     let results = evaluate(&policy, &traces, &findings);
 
     let inputs = output::Inputs::sources(&args.input.sources).and(&args.policy);
-    let verdict = if input_exit != Exit::Success {
-        input_exit
-    } else if results.iter().all(|a| a.passed) {
-        Exit::Success
-    } else {
-        Exit::Findings
-    };
+    let verdict = Exit::verdict(input_exit, !results.iter().all(|a| a.passed));
     let mut out = output::Output::open(args.output.as_deref(), &inputs)?;
     let main_view = (|| -> Result<(), Error> {
         match args.format {
