@@ -7,14 +7,18 @@ use super::output;
 use crate::cli::SchemaArgs;
 use crate::error::{Error, Exit};
 use crate::render::doc::schema_of;
-use crate::render::{critical_path, rules, skew, stats};
+use crate::render::{critical_path, diff, findings, gate, rules, skew, stats};
 
 /// Builds the schema of a command's document, given the command.
 type SchemaFn = fn(&str) -> schemars::Schema;
 
 /// The commands whose document is typed, with the schema of each.
 pub const DOCUMENTS: &[(&str, SchemaFn)] = &[
+    ("check", schema_of::<findings::CheckDoc>),
     ("critical-path", schema_of::<critical_path::CriticalPathDoc>),
+    ("diff", schema_of::<diff::DiffDoc>),
+    ("gate", schema_of::<gate::GateDoc>),
+    ("lint", schema_of::<findings::LintDoc>),
     ("rules", schema_of::<rules::RulesDoc>),
     ("skew", schema_of::<skew::SkewDoc>),
     ("stats", schema_of::<stats::StatsDoc>),

@@ -11,7 +11,16 @@ use serde_json::{Value, json};
 use crate::common::{repo_dir, run, samples_dir, tracekit};
 
 /// `tracekit schema` lists these commands (the ones whose document is typed).
-const TYPED: &[&str] = &["critical-path", "rules", "skew", "stats"];
+const TYPED: &[&str] = &[
+    "check",
+    "critical-path",
+    "diff",
+    "gate",
+    "lint",
+    "rules",
+    "skew",
+    "stats",
+];
 
 fn schema(cmd: &str) -> Value {
     let r = run(["schema", cmd]);
@@ -205,6 +214,112 @@ fn critical_path_output_is_valid() {
         sections > 0 && steps > 0 && rows > 0,
         "{sections} sections, {steps} steps, {rows} rows"
     );
+}
+
+fn synth(dir: &std::path::Path, name: &str, extra: &[&str]) -> String {
+    let p = dir.join(name).to_string_lossy().into_owned();
+    let mut args = vec!["synth", "-n", "20", "-o", &p];
+    args.extend_from_slice(extra);
+    let r = run(&args);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    p
+}
+
+#[test]
+fn check_and_lint_output_is_valid() {
+    let (check_v, lint_v) = (validator("check"), validator("lint"));
+    let mut bad = Vec::new();
+    let (mut findings, mut with_details) = (0, 0);
+    let (_dir, files) = inputs();
+    let mut count = |doc: &Value| {
+        for f in doc["findings"].as_array().unwrap() {
+            findings += 1;
+            with_details += usize::from(f.as_object().unwrap().len() > 7);
+        }
+    };
+    for f in &files {
+        count(&check(
+            &check_v,
+            &["check", "--format", "json", f],
+            &mut bad,
+        ));
+        count(&check(&lint_v, &["lint", "--format", "json", f], &mut bad));
+    }
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend(files.iter().map(String::as_str));
+    count(&check(&lint_v, &all, &mut bad));
+    all[0] = "check";
+    count(&check(&check_v, &all, &mut bad));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(
+        findings > 0 && with_details > 0,
+        "{findings} findings, {with_details} with details"
+    );
+}
+
+#[test]
+fn gate_output_is_valid() {
+    let v = validator("gate");
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir
+        .path()
+        .join("policy.toml")
+        .to_string_lossy()
+        .into_owned();
+    let r = run(["gate", "--init", &policy]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let mut bad = Vec::new();
+    let (mut failed, mut assertions) = (0, 0);
+    let (_dir, files) = inputs();
+    for f in &files {
+        let doc = check(
+            &v,
+            &["gate", "--format", "json", "--policy", &policy, f],
+            &mut bad,
+        );
+        assertions += doc["summary"]["assertions"].as_u64().unwrap();
+        failed += doc["summary"]["failed"].as_u64().unwrap();
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(
+        assertions > 0 && failed > 0,
+        "{assertions} assertions, {failed} failed"
+    );
+}
+
+#[test]
+fn diff_output_is_valid() {
+    let v = validator("diff");
+    let dir = tempfile::tempdir().unwrap();
+    let base = synth(dir.path(), "base.jsonl", &["--seed", "8"]);
+    let cand = synth(
+        dir.path(),
+        "cand.jsonl",
+        &[
+            "--seed",
+            "9",
+            "--skew",
+            "payment=-25ms",
+            "--error-rate",
+            "0.2",
+        ],
+    );
+    let mut bad = Vec::new();
+    let mut paths = 0;
+    for extra in [&[][..], &["--all"], &["--all", "-p", "50,99"]] {
+        let mut args = vec!["diff", "--format", "json", &base, &cand];
+        args.extend_from_slice(extra);
+        paths += check(&v, &args, &mut bad)["paths"]
+            .as_array()
+            .unwrap()
+            .len();
+    }
+    let (_dir, files) = inputs();
+    for f in &files {
+        check(&v, &["diff", "--format", "json", f, &cand], &mut bad);
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(paths > 0, "no paths compared");
 }
 
 #[test]
