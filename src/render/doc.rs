@@ -3,7 +3,8 @@
 //! that write the output. Objects are written through `serde_json::Value`, whose keys are sorted,
 //! so the bytes do not depend on field order.
 
-use schemars::{JsonSchema, Schema, SchemaGenerator};
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -13,8 +14,12 @@ pub fn to_value<T: Serialize>(doc: &T) -> Value {
 }
 
 /// The JSON Schema (draft 2020-12) of a document type, with `$id` and `title` for command `cmd`.
+/// The schema describes what is serialized (a field skipped when empty is not required).
 pub fn schema_of<T: JsonSchema>(cmd: &str) -> Schema {
-    let mut s = SchemaGenerator::default().into_root_schema_for::<T>();
+    let mut s = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>();
     s.insert(
         "$id".into(),
         format!("{}/schema/{cmd}/v1", env!("CARGO_PKG_REPOSITORY")).into(),

@@ -18,6 +18,7 @@ const TYPED: &[&str] = &[
     "gate",
     "lint",
     "rules",
+    "show",
     "skew",
     "stats",
 ];
@@ -40,7 +41,17 @@ fn validator(cmd: &str) -> jsonschema::Validator {
 /// Every error of `doc` against `v`, as lines (empty when valid).
 fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
     v.iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .map(|e| {
+            // The message quotes the whole instance: keep its ends.
+            let mut m = e.to_string();
+            let n = m.chars().count();
+            if n > 300 {
+                let head: String = m.chars().take(100).collect();
+                let tail: String = m.chars().skip(n - 200).collect();
+                m = format!("{head}…{tail}");
+            }
+            format!("{m} at {}", e.instance_path())
+        })
         .collect()
 }
 
@@ -320,6 +331,41 @@ fn diff_output_is_valid() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
     assert!(paths > 0, "no paths compared");
+}
+
+#[test]
+fn show_output_is_valid() {
+    let v = validator("show");
+    let mut bad = Vec::new();
+    let (mut lists, mut spans) = (0, 0);
+    let (_dir, files) = inputs();
+    for f in &files {
+        let doc = check(&v, &["show", "--format", "json", f], &mut bad);
+        // Many traces give the list; then show each of the first two on its own.
+        let ids: Vec<String> = match doc.get("traces").and_then(Value::as_array) {
+            Some(ts) => {
+                lists += 1;
+                ts.iter()
+                    .take(2)
+                    .map(|t| t["trace_id"].as_str().unwrap().to_string())
+                    .collect()
+            }
+            None => {
+                spans += doc["spans"].as_array().unwrap().len();
+                Vec::new()
+            }
+        };
+        for id in ids {
+            let doc = check(
+                &v,
+                &["show", "--format", "json", "--trace", &id, f],
+                &mut bad,
+            );
+            spans += doc["spans"].as_array().unwrap().len();
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(lists > 0 && spans > 100, "{lists} lists, {spans} spans");
 }
 
 #[test]
