@@ -96,6 +96,8 @@ pub enum Command {
     Services(ServicesArgs),
     /// The rules of check, lint and gate: id, severity, commands, description; with RULE, its help
     Rules(RulesArgs),
+    /// Print the JSON Schema (draft 2020-12) of a command's `--format json` document
+    Schema(SchemaArgs),
 }
 
 /// Where traces come from (shared by every analysis command).
@@ -508,6 +510,16 @@ pub struct RulesArgs {
     /// Output format: a table (the help of each rule with RULE), JSON (schema tracekit.rules/v1), or the README's Markdown table
     #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The command whose document's schema to print (tracekit.<COMMAND>/v1); without it, the list
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+    /// List the commands that have a schema
+    #[arg(long, conflicts_with = "command")]
+    pub list: bool,
 }
 
 #[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]

@@ -10,6 +10,7 @@ pub mod gate;
 pub mod generate;
 pub mod lint;
 pub mod rules;
+pub mod schema;
 pub mod search;
 pub mod services;
 pub mod show;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Search(args) => search::run(args, &term),
         Command::Services(args) => services::run(args, &term),
         Command::Rules(args) => rules::run(args, &term),
+        Command::Schema(args) => schema::run(args),
     };
     match result {
         Ok(exit) => exit,

@@ -1,9 +1,12 @@
 //! `critical-path` output: per trace sections (with the walk explained on request), or the
 //! aggregate over many traces; table, JSON (tracekit.critical-path/v1), CSV, Markdown.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::TableFormat;
 use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
@@ -158,55 +161,171 @@ fn quality_line(path: &CriticalPath) -> Option<String> {
     (!parts.is_empty()).then(|| format!("note: {}", parts.join("; ")))
 }
 
-pub fn traces_json(all: &[TracePaths<'_>], explain: bool) -> Value {
+/// `tracekit.critical-path/v1`: the critical path of each trace, or (`--aggregate`) the
+/// aggregate over many traces.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CriticalPathDoc {
+    Traces(CpTracesDoc),
+    Aggregate(CpAggregateDoc),
+}
+
+/// One path per root of each trace.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpTracesDoc {
+    #[schemars(extend("const" = "tracekit.critical-path/v1"))]
+    pub schema: &'static str,
+    pub traces: Vec<CpTraceDoc>,
+}
+
+/// The critical path under one root.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpTraceDoc {
+    pub duration_ns: u64,
+    /// The walk, step by step (`--explain` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Vec<CpStepDoc>>,
+    pub quality: CpQualityDoc,
+    pub root_operation: String,
+    pub root_service: String,
+    pub root_span_id: String,
+    pub sections: Vec<CpSectionDoc>,
+    pub trace_id: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpSectionDoc {
+    pub duration_ns: u64,
+    pub end_ns: u64,
+    pub operation: String,
+    pub service: String,
+    pub span_id: String,
+    pub start_ns: u64,
+}
+
+/// What made the path approximate.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpQualityDoc {
+    /// Span ids of consumer subtrees left out (asynchronous).
+    pub async_consumers: Vec<String>,
+    pub clipped: Vec<CpClippedDoc>,
+    /// Span ids of children that started or ended outside their parent.
+    pub outside_parent: Vec<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpClippedDoc {
+    pub clipped_ns: u64,
+    pub span_id: String,
+}
+
+/// One step of the walk.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpStepDoc {
+    pub chosen_span_id: Option<String>,
+    pub passed_over: Vec<CpPassedOverDoc>,
+    pub section: Option<CpStepSectionDoc>,
+    pub span_id: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpPassedOverDoc {
+    pub bound_ns: u64,
+    pub end_ns: u64,
+    #[schemars(extend("enum" = ["overlaps"]))]
+    pub reason: &'static str,
+    pub span_id: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpStepSectionDoc {
+    pub end_ns: u64,
+    pub start_ns: u64,
+}
+
+pub fn traces_doc(all: &[TracePaths<'_>], explain: bool) -> CpTracesDoc {
     let mut traces = Vec::new();
     for tp in all {
         let t = tp.trace;
         for p in &tp.paths {
             let id = |i: u32| t.spans[i as usize].span_id.to_string();
-            let sections: Vec<Value> = p
+            let sections = p
                 .sections
                 .iter()
-                .map(|s| {
-                    json!({"span_id": id(s.span), "service": &*t.spans[s.span as usize].service,
-                           "operation": op(t, s.span), "start_ns": s.start_ns, "end_ns": s.end_ns,
-                           "duration_ns": s.len_ns()})
+                .map(|s| CpSectionDoc {
+                    duration_ns: s.len_ns(),
+                    end_ns: s.end_ns,
+                    operation: op(t, s.span).to_string(),
+                    service: t.spans[s.span as usize].service.to_string(),
+                    span_id: id(s.span),
+                    start_ns: s.start_ns,
                 })
                 .collect();
-            let mut obj = json!({
-                "trace_id": t.trace_id.to_string(),
-                "root_span_id": id(p.root),
-                "root_service": &*t.spans[p.root as usize].service,
-                "root_operation": op(t, p.root),
-                "duration_ns": p.duration_ns(),
-                "sections": sections,
-                "quality": {
-                    "clipped": p.quality.clipped.iter().map(|(i, ns)| json!({"span_id": id(*i), "clipped_ns": ns})).collect::<Vec<_>>(),
-                    "outside_parent": p.quality.outside_parent.iter().map(|i| id(*i)).collect::<Vec<_>>(),
-                    "async_consumers": p.quality.async_consumers.iter().map(|i| id(*i)).collect::<Vec<_>>(),
-                },
-            });
-            if explain {
-                obj["explain"] = Value::Array(
-                    p.steps
-                        .iter()
-                        .map(|s| {
-                            json!({
-                                "span_id": id(s.span),
-                                "chosen_span_id": s.chosen.map(id),
-                                "passed_over": s.passed_over.iter().map(|(k, why)| match why {
-                                    PassedOver::Overlaps { ends_ns, bound_ns } => json!({"span_id": id(*k), "reason": "overlaps", "end_ns": ends_ns, "bound_ns": bound_ns}),
-                                }).collect::<Vec<_>>(),
-                                "section": s.section.map(|x| json!({"start_ns": x.start_ns, "end_ns": x.end_ns})),
+            let explain = explain.then(|| {
+                p.steps
+                    .iter()
+                    .map(|s| CpStepDoc {
+                        chosen_span_id: s.chosen.map(id),
+                        passed_over: s
+                            .passed_over
+                            .iter()
+                            .map(|(k, why)| match why {
+                                PassedOver::Overlaps { ends_ns, bound_ns } => CpPassedOverDoc {
+                                    bound_ns: *bound_ns,
+                                    end_ns: *ends_ns,
+                                    reason: "overlaps",
+                                    span_id: id(*k),
+                                },
                             })
+                            .collect(),
+                        section: s.section.map(|x| CpStepSectionDoc {
+                            end_ns: x.end_ns,
+                            start_ns: x.start_ns,
+                        }),
+                        span_id: id(s.span),
+                    })
+                    .collect()
+            });
+            traces.push(CpTraceDoc {
+                duration_ns: p.duration_ns(),
+                explain,
+                quality: CpQualityDoc {
+                    async_consumers: p.quality.async_consumers.iter().map(|i| id(*i)).collect(),
+                    clipped: p
+                        .quality
+                        .clipped
+                        .iter()
+                        .map(|(i, ns)| CpClippedDoc {
+                            clipped_ns: *ns,
+                            span_id: id(*i),
                         })
                         .collect(),
-                );
-            }
-            traces.push(obj);
+                    outside_parent: p.quality.outside_parent.iter().map(|i| id(*i)).collect(),
+                },
+                root_operation: op(t, p.root).to_string(),
+                root_service: t.spans[p.root as usize].service.to_string(),
+                root_span_id: id(p.root),
+                sections,
+                trace_id: t.trace_id.to_string(),
+            });
         }
     }
-    json!({"schema": "tracekit.critical-path/v1", "traces": traces})
+    CpTracesDoc {
+        schema: "tracekit.critical-path/v1",
+        traces,
+    }
+}
+
+pub fn traces_json(all: &[TracePaths<'_>], explain: bool) -> Value {
+    super::doc::to_value(&traces_doc(all, explain))
 }
 
 pub fn write_traces(
@@ -292,33 +411,65 @@ fn empty_path() -> CriticalPath {
     }
 }
 
+/// The aggregate over many traces (`--aggregate`).
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpAggregateDoc {
+    pub aggregate: Vec<CpAggregateRowDoc>,
+    /// The duration bounds `[low, high]` the percentile band resolved to.
+    pub band_ns: Option<[u64; 2]>,
+    #[schemars(extend("const" = "tracekit.critical-path/v1"))]
+    pub schema: &'static str,
+    pub total_ns: u64,
+    pub traces_considered: u64,
+    pub traces_total: u64,
+}
+
+/// One operation on the critical paths; besides the fixed fields, one `<p>_ns` field per
+/// requested percentile (`p50_ns`, …) of its per-trace critical-path time.
+#[derive(Serialize, JsonSchema)]
+pub struct CpAggregateRowDoc {
+    pub operation: String,
+    pub service: String,
+    /// Share of all critical-path time of the traces considered (0 to 1).
+    pub share: f64,
+    pub total_ns: u64,
+    /// Traces in which it is on the path.
+    pub traces: u64,
+    /// `<p>_ns` per percentile.
+    #[serde(flatten)]
+    pub percentiles: BTreeMap<String, u64>,
+}
+
+pub fn aggregate_doc(r: &AggregateReport, rows: usize) -> CpAggregateDoc {
+    CpAggregateDoc {
+        aggregate: r
+            .rows
+            .iter()
+            .take(rows)
+            .map(|row| CpAggregateRowDoc {
+                operation: row.key.operation.to_string(),
+                service: row.key.service.to_string(),
+                share: row.share,
+                total_ns: row.total_ns as f64 as u64,
+                traces: row.traces,
+                percentiles: row
+                    .percentiles
+                    .iter()
+                    .map(|(p, ns)| (format!("{}_ns", p.label()), *ns))
+                    .collect(),
+            })
+            .collect(),
+        band_ns: r.band_ns.map(|(a, b)| [a, b]),
+        schema: "tracekit.critical-path/v1",
+        total_ns: r.total_ns as f64 as u64,
+        traces_considered: r.traces_considered,
+        traces_total: r.traces_total,
+    }
+}
+
 pub fn aggregate_json(r: &AggregateReport, rows: usize) -> Value {
-    let rows: Vec<Value> = r
-        .rows
-        .iter()
-        .take(rows)
-        .map(|row| {
-            let mut m = json!({
-                "service": &*row.key.service,
-                "operation": &*row.key.operation,
-                "total_ns": row.total_ns as f64 as u64,
-                "share": row.share,
-                "traces": row.traces,
-            });
-            for (p, ns) in &row.percentiles {
-                m[format!("{}_ns", p.label())] = json!(ns);
-            }
-            m
-        })
-        .collect();
-    json!({
-        "schema": "tracekit.critical-path/v1",
-        "traces_total": r.traces_total,
-        "traces_considered": r.traces_considered,
-        "band_ns": r.band_ns.map(|(a, b)| json!([a, b])),
-        "total_ns": r.total_ns as f64 as u64,
-        "aggregate": rows,
-    })
+    super::doc::to_value(&aggregate_doc(r, rows))
 }
 
 fn aggregate_table(r: &AggregateReport, rows: usize, human: bool) -> TableData {

@@ -1,9 +1,12 @@
 //! `diff` output: a bounded summary for people (everything with `--all`), Markdown, JSON
 //! (tracekit.diff/v1).
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::analysis::diff::{Change, DiffReport, PathDiff, Tolerance};
 use crate::term::escape;
@@ -58,46 +61,136 @@ fn latency_text(p: &PathDiff) -> String {
         .join("  ")
 }
 
-pub fn to_json(r: &DiffReport, tol: Tolerance, all: bool) -> Value {
-    let paths: Vec<Value> = r
-        .paths
-        .iter()
-        .filter(|p| all || p.change != Change::Same || p.count_changed)
-        .map(|p| {
-            let mut o = json!({
-                "path": p.path.iter().map(|(s, op)| json!({"service": s, "operation": op})).collect::<Vec<_>>(),
-                "change": change_name(p.change),
-                "explained_by_child": p.explained,
-                "base_per_trace": p.base_rate,
-                "candidate_per_trace": p.candidate_rate,
-                "count_changed": p.count_changed,
-            });
-            for (q, a, b) in &p.latency {
-                o[format!("base_{}_ns", q.label())] = json!(a);
-                o[format!("candidate_{}_ns", q.label())] = json!(b);
-            }
-            o
-        })
-        .collect();
-    json!({
-        "schema": "tracekit.diff/v1",
-        "base_traces": r.base_traces,
-        "candidate_traces": r.candidate_traces,
-        "tolerance": {"relative": tol.relative, "absolute_ns": tol.absolute_ns},
-        "summary": {
-            "call_paths": r.paths.len(),
-            "slower": r.regressions(),
-            "faster": r.paths.iter().filter(|p| p.change == Change::Faster).count(),
-            "added": r.paths.iter().filter(|p| p.change == Change::Added).count(),
-            "removed": r.paths.iter().filter(|p| p.change == Change::Removed).count(),
-            "count_changed": r.paths.iter().filter(|p| p.count_changed).count(),
+/// `tracekit.diff/v1`: call paths compared between a base and a candidate set of traces.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffDoc {
+    pub base_traces: u64,
+    pub candidate_traces: u64,
+    /// Operations entering or leaving the critical path.
+    pub critical_path: Vec<DiffCriticalDoc>,
+    pub paths: Vec<DiffPathDoc>,
+    #[schemars(extend("const" = "tracekit.diff/v1"))]
+    pub schema: &'static str,
+    pub summary: DiffSummaryDoc,
+    pub tolerance: DiffToleranceDoc,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffToleranceDoc {
+    pub absolute_ns: u64,
+    pub relative: f64,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffSummaryDoc {
+    pub added: usize,
+    pub call_paths: usize,
+    pub count_changed: usize,
+    pub faster: usize,
+    pub removed: usize,
+    pub slower: usize,
+}
+
+/// One call path; besides the fixed fields, `base_<p>_ns` and `candidate_<p>_ns` (null when the
+/// side lacks the path) per requested percentile.
+#[derive(Serialize, JsonSchema)]
+pub struct DiffPathDoc {
+    pub base_per_trace: f64,
+    pub candidate_per_trace: f64,
+    #[schemars(extend("enum" = ["added", "removed", "slower", "faster", "same"]))]
+    pub change: &'static str,
+    pub count_changed: bool,
+    pub explained_by_child: bool,
+    /// From the root down.
+    pub path: Vec<DiffPathStepDoc>,
+    /// `base_<p>_ns` and `candidate_<p>_ns` per percentile.
+    #[serde(flatten)]
+    pub latency: BTreeMap<String, Option<u64>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffPathStepDoc {
+    pub operation: String,
+    pub service: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffCriticalDoc {
+    pub base_share: f64,
+    pub candidate_share: f64,
+    #[schemars(extend("enum" = ["entering", "leaving"]))]
+    pub change: &'static str,
+    pub operation: String,
+    pub service: String,
+}
+
+pub fn doc(r: &DiffReport, tol: Tolerance, all: bool) -> DiffDoc {
+    let count = |c: Change| r.paths.iter().filter(|p| p.change == c).count();
+    DiffDoc {
+        base_traces: r.base_traces,
+        candidate_traces: r.candidate_traces,
+        critical_path: r
+            .critical
+            .iter()
+            .map(|c| DiffCriticalDoc {
+                base_share: c.base_share,
+                candidate_share: c.candidate_share,
+                change: if c.entering { "entering" } else { "leaving" },
+                operation: c.operation.clone(),
+                service: c.service.clone(),
+            })
+            .collect(),
+        paths: r
+            .paths
+            .iter()
+            .filter(|p| all || p.change != Change::Same || p.count_changed)
+            .map(|p| {
+                let mut latency = BTreeMap::new();
+                for (q, a, b) in &p.latency {
+                    latency.insert(format!("base_{}_ns", q.label()), *a);
+                    latency.insert(format!("candidate_{}_ns", q.label()), *b);
+                }
+                DiffPathDoc {
+                    base_per_trace: p.base_rate,
+                    candidate_per_trace: p.candidate_rate,
+                    change: change_name(p.change),
+                    count_changed: p.count_changed,
+                    explained_by_child: p.explained,
+                    path: p
+                        .path
+                        .iter()
+                        .map(|(s, op)| DiffPathStepDoc {
+                            operation: op.to_string(),
+                            service: s.to_string(),
+                        })
+                        .collect(),
+                    latency,
+                }
+            })
+            .collect(),
+        schema: "tracekit.diff/v1",
+        summary: DiffSummaryDoc {
+            added: count(Change::Added),
+            call_paths: r.paths.len(),
+            count_changed: r.paths.iter().filter(|p| p.count_changed).count(),
+            faster: count(Change::Faster),
+            removed: count(Change::Removed),
+            slower: r.regressions(),
         },
-        "paths": paths,
-        "critical_path": r.critical.iter().map(|c| json!({
-            "service": c.service, "operation": c.operation, "base_share": c.base_share,
-            "candidate_share": c.candidate_share, "change": if c.entering { "entering" } else { "leaving" },
-        })).collect::<Vec<_>>(),
-    })
+        tolerance: DiffToleranceDoc {
+            absolute_ns: tol.absolute_ns,
+            relative: tol.relative,
+        },
+    }
+}
+
+pub fn to_json(r: &DiffReport, tol: Tolerance, all: bool) -> Value {
+    super::doc::to_value(&doc(r, tol, all))
 }
 
 /// The summary, then each group of changes (at most `top` lines each unless `all`).

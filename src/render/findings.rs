@@ -4,67 +4,188 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use colored::Colorize;
-use serde_json::{Map, Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::analysis::findings::{Finding, Severity, Summary};
 use crate::term::escape;
 
+/// One finding: the fixed fields, then the rule's own facts (`details`: the masked value, the
+/// offset bounds, …), whose keys are free (`additionalProperties`).
+#[derive(Serialize, JsonSchema)]
+pub struct FindingDoc {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    pub rule: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[schemars(extend("enum" = ["error", "warning", "note"]))]
+    pub severity: &'static str,
+    pub span_id: Option<String>,
+    pub trace_id: Option<String>,
+    /// Rule-specific facts.
+    #[serde(flatten)]
+    pub details: Map<String, Value>,
+}
+
+pub fn finding_doc(f: &Finding) -> FindingDoc {
+    // A detail never replaces a fixed field (nor service/operation when they are set).
+    let fixed = |k: &str| match k {
+        "rule" | "severity" | "trace_id" | "span_id" | "message" => true,
+        "service" => f.service.is_some(),
+        "operation" => f.operation.is_some(),
+        _ => false,
+    };
+    FindingDoc {
+        message: f.message.clone(),
+        operation: f.operation.clone(),
+        rule: f.rule.clone(),
+        service: f.service.clone(),
+        severity: f.severity.as_str(),
+        span_id: f.span_id.map(|s| s.to_string()),
+        trace_id: f.trace_id.map(|t| t.to_string()),
+        details: f
+            .details
+            .iter()
+            .filter(|(k, _)| !fixed(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
 pub fn finding_json(f: &Finding) -> Value {
-    let mut m = Map::new();
-    m.insert("rule".into(), json!(f.rule));
-    m.insert("severity".into(), json!(f.severity.as_str()));
-    m.insert("trace_id".into(), json!(f.trace_id.map(|t| t.to_string())));
-    m.insert("span_id".into(), json!(f.span_id.map(|s| s.to_string())));
-    m.insert("message".into(), json!(f.message));
-    if let Some(s) = &f.service {
-        m.insert("service".into(), json!(s));
+    super::doc::to_value(&finding_doc(f))
+}
+
+/// Totals, and per rule the findings and the share of traces and spans affected.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryDoc {
+    pub errors: u64,
+    pub notes: u64,
+    pub rules: Vec<RuleSummaryDoc>,
+    pub spans: u64,
+    pub traces: u64,
+    pub warnings: u64,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSummaryDoc {
+    pub findings: u64,
+    pub rule: String,
+    #[schemars(extend("enum" = ["error", "warning", "note"]))]
+    pub severity: &'static str,
+    pub span_rate: f64,
+    pub spans_affected: u64,
+    pub trace_rate: f64,
+    pub traces_affected: u64,
+}
+
+pub fn summary_doc(s: &Summary) -> SummaryDoc {
+    let rate = |n: u64, of: u64| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+    SummaryDoc {
+        errors: s.errors,
+        notes: s.notes,
+        rules: s
+            .rules
+            .iter()
+            .map(|r| RuleSummaryDoc {
+                findings: r.findings,
+                rule: r.rule.clone(),
+                severity: r.severity.as_str(),
+                span_rate: rate(r.spans_affected, s.spans),
+                spans_affected: r.spans_affected,
+                trace_rate: rate(r.traces_affected, s.traces),
+                traces_affected: r.traces_affected,
+            })
+            .collect(),
+        spans: s.spans,
+        traces: s.traces,
+        warnings: s.warnings,
     }
-    if let Some(o) = &f.operation {
-        m.insert("operation".into(), json!(o));
-    }
-    for (k, v) in &f.details {
-        m.entry(k.clone()).or_insert_with(|| v.clone());
-    }
-    Value::Object(m)
 }
 
 pub fn summary_json(s: &Summary) -> Value {
-    let rate = |n: u64, of: u64| if of == 0 { 0.0 } else { n as f64 / of as f64 };
-    json!({
-        "traces": s.traces,
-        "spans": s.spans,
-        "errors": s.errors,
-        "warnings": s.warnings,
-        "notes": s.notes,
-        "rules": s.rules.iter().map(|r| json!({
-            "rule": r.rule,
-            "severity": r.severity.as_str(),
-            "findings": r.findings,
-            "traces_affected": r.traces_affected,
-            "trace_rate": rate(r.traces_affected, s.traces),
-            "spans_affected": r.spans_affected,
-            "span_rate": rate(r.spans_affected, s.spans),
-        })).collect::<Vec<_>>(),
+    super::doc::to_value(&summary_doc(s))
+}
+
+/// The `schema` tag of a findings document, one type per command so that the schema of each
+/// constrains it to its own string.
+pub trait FindingsTag: Serialize + JsonSchema + Default {}
+
+macro_rules! findings_tag {
+    ($name:ident, $tag:literal) => {
+        #[derive(Default)]
+        pub struct $name;
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str($tag)
+            }
+        }
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({"type": "string", "const": $tag})
+            }
+        }
+        impl FindingsTag for $name {}
+    };
+}
+findings_tag!(CheckTag, "tracekit.check/v1");
+findings_tag!(LintTag, "tracekit.lint/v1");
+
+/// `tracekit.check/v1` and `tracekit.lint/v1`: findings and their summary, plus the command's
+/// own sections (lint: `cardinality`, `pii`, `custom_rules`), kept as free-form values.
+#[derive(Serialize, JsonSchema)]
+pub struct FindingsDoc<T: FindingsTag> {
+    pub findings: Vec<FindingDoc>,
+    pub schema: T,
+    pub summary: SummaryDoc,
+    /// The command's own sections.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+pub type CheckDoc = FindingsDoc<CheckTag>;
+pub type LintDoc = FindingsDoc<LintTag>;
+
+fn findings_doc<T: FindingsTag>(
+    findings: &[Finding],
+    summary: &Summary,
+    extra: &Map<String, Value>,
+) -> Value {
+    super::doc::to_value(&FindingsDoc {
+        findings: findings.iter().map(finding_doc).collect(),
+        schema: T::default(),
+        summary: summary_doc(summary),
+        extra: extra
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "schema" | "findings" | "summary"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
     })
 }
 
+/// The document of `command` (check or lint).
 pub fn document(
     command: &str,
     findings: &[Finding],
     summary: &Summary,
     extra: &Map<String, Value>,
 ) -> Value {
-    let mut m = Map::new();
-    m.insert("schema".into(), json!(format!("tracekit.{command}/v1")));
-    m.insert(
-        "findings".into(),
-        Value::Array(findings.iter().map(finding_json).collect()),
-    );
-    m.insert("summary".into(), summary_json(summary));
-    for (k, v) in extra {
-        m.entry(k.clone()).or_insert_with(|| v.clone());
+    match command {
+        "lint" => findings_doc::<LintTag>(findings, summary, extra),
+        "check" => findings_doc::<CheckTag>(findings, summary, extra),
+        other => unreachable!("no findings document for {other}"),
     }
-    Value::Object(m)
 }
 
 fn label(sev: Severity, color: bool) -> String {

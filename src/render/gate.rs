@@ -5,6 +5,8 @@ use std::io::{self, Write};
 
 use colored::Colorize;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::table::{TableData, TableStyle, write_table};
@@ -19,19 +21,70 @@ fn examples(a: &AssertionResult) -> String {
         .join(", ")
 }
 
-pub fn to_json(results: &[AssertionResult], policy: &str) -> Value {
+/// `tracekit.gate/v1`: each assertion of a policy, passed or failed.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateDoc {
+    pub assertions: Vec<GateAssertionDoc>,
+    /// Whether every assertion passed.
+    pub passed: bool,
+    pub policy: String,
+    #[schemars(extend("const" = "tracekit.gate/v1"))]
+    pub schema: &'static str,
+    pub summary: GateSummaryDoc,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateSummaryDoc {
+    pub assertions: usize,
+    pub failed: usize,
+    pub passed: usize,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateAssertionDoc {
+    /// Trace ids that show the failure.
+    pub examples: Vec<String>,
+    pub kind: &'static str,
+    /// The measured value, as text with its unit.
+    pub measured: String,
+    pub name: String,
+    pub passed: bool,
+    /// How many spans or traces the assertion looked at.
+    pub sample: u64,
+    pub threshold: String,
+}
+
+pub fn doc(results: &[AssertionResult], policy: &str) -> GateDoc {
     let failed = results.iter().filter(|a| !a.passed).count();
-    json!({
-        "schema": "tracekit.gate/v1",
-        "policy": policy,
-        "passed": failed == 0,
-        "summary": {"assertions": results.len(), "passed": results.len() - failed, "failed": failed},
-        "assertions": results.iter().map(|a| json!({
-            "kind": a.kind, "name": a.name, "passed": a.passed, "measured": a.measured,
-            "threshold": a.threshold, "sample": a.sample,
-            "examples": a.examples.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+    GateDoc {
+        assertions: results
+            .iter()
+            .map(|a| GateAssertionDoc {
+                examples: a.examples.iter().map(|t| t.to_string()).collect(),
+                kind: a.kind,
+                measured: a.measured.clone(),
+                name: a.name.clone(),
+                passed: a.passed,
+                sample: a.sample,
+                threshold: a.threshold.clone(),
+            })
+            .collect(),
+        passed: failed == 0,
+        policy: policy.to_string(),
+        schema: "tracekit.gate/v1",
+        summary: GateSummaryDoc {
+            assertions: results.len(),
+            failed,
+            passed: results.len() - failed,
+        },
+    }
+}
+
+pub fn to_json(results: &[AssertionResult], policy: &str) -> Value {
+    super::doc::to_value(&doc(results, policy))
 }
 
 pub fn write_human(

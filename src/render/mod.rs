@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod critical_path;
 pub mod diff;
+pub mod doc;
 pub mod export;
 pub mod findings;
 pub mod gate;

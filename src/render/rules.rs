@@ -3,7 +3,9 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::style::{Styles, sgr};
 use super::table::{TableData, TableStyle, write_markdown as markdown_table, write_table as table};
@@ -18,23 +20,52 @@ fn commands(r: &Rule) -> String {
         .join(", ")
 }
 
+/// `tracekit.rules/v1`: the rule table.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesDoc {
+    pub rules: Vec<RuleDoc>,
+    #[schemars(extend("const" = "tracekit.rules/v1"))]
+    pub schema: &'static str,
+}
+
+/// One rule.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    /// The commands that report the rule.
+    pub commands: Vec<&'static str>,
+    pub description: &'static str,
+    /// The part of the id before the slash.
+    pub family: &'static str,
+    pub help: &'static str,
+    pub help_uri: String,
+    pub id: &'static str,
+    /// Default severity: error, warning or note.
+    pub severity: &'static str,
+}
+
+pub fn doc(rules: &[&Rule]) -> RulesDoc {
+    RulesDoc {
+        rules: rules
+            .iter()
+            .map(|r| RuleDoc {
+                id: r.id,
+                family: r.family(),
+                severity: r.severity.as_str(),
+                commands: r.commands.iter().map(|c| c.as_str()).collect(),
+                description: r.description,
+                help: r.help,
+                help_uri: r.help_uri(),
+            })
+            .collect(),
+        schema: "tracekit.rules/v1",
+    }
+}
+
 /// `{"schema":"tracekit.rules/v1","rules":[…]}`.
 pub fn to_json(rules: &[&Rule]) -> Value {
-    let rules: Vec<Value> = rules
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "family": r.family(),
-                "severity": r.severity.as_str(),
-                "commands": r.commands.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                "description": r.description,
-                "help": r.help,
-                "help_uri": r.help_uri(),
-            })
-        })
-        .collect();
-    json!({"schema": "tracekit.rules/v1", "rules": rules})
+    super::doc::to_value(&doc(rules))
 }
 
 /// One row per rule: id, default severity, the commands that report it, the description.

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::span_view::{Filter, SpanView, Vis, WARNING_KINDS};
@@ -15,8 +16,9 @@ use crate::model::{KeyValue, RefKind, Span, Trace, TraceTree};
 
 pub const SCHEMA: &str = "tracekit.show/v1";
 
-#[derive(Serialize)]
-struct Head<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct Head<'a> {
+    #[schemars(extend("const" = SCHEMA))]
     schema: &'static str,
     trace_id: String,
     start_ns: u64,
@@ -32,8 +34,8 @@ struct Head<'a> {
     resources: BTreeMap<&'a str, serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Serialize)]
-struct SpanJson<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct SpanJson<'a> {
     span_id: String,
     parent_span_id: Option<String>,
     service: &'a str,
@@ -62,14 +64,14 @@ struct SpanJson<'a> {
     warnings: Vec<&'static str>,
 }
 
-#[derive(Serialize)]
-struct ScopeJson<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct ScopeJson<'a> {
     name: &'a str,
     version: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct EventJson<'a> {
+#[derive(Serialize, JsonSchema)]
+pub struct EventJson<'a> {
     time_ns: u64,
     /// Time after the span's start (negative when before it).
     offset_ns: i64,
@@ -77,8 +79,8 @@ struct EventJson<'a> {
     attributes: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Serialize)]
-struct LinkJson {
+#[derive(Serialize, JsonSchema)]
+pub struct LinkJson {
     trace_id: String,
     span_id: String,
     kind: &'static str,
@@ -97,6 +99,26 @@ fn ref_kind(k: RefKind) -> &'static str {
         RefKind::ChildOf => "child_of",
         RefKind::FollowsFrom => "follows_from",
     }
+}
+
+/// `tracekit.show/v1`: one trace (`show --trace ID`, or a single trace) as a head and its spans,
+/// or the list of traces. Only for the schema: the trace is written as [`Head`] followed by the
+/// spans streamed one by one, and the list by `trace_list::render_json`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ShowDoc<'a> {
+    Trace(ShowTraceDoc<'a>),
+    List(super::trace_list::ListJson<'a>),
+}
+
+/// One trace: the head fields, then `spans` in tree preorder.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub struct ShowTraceDoc<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    spans: Vec<SpanJson<'a>>,
 }
 
 /// Write the trace as one JSON document (the spans one per line).

@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::TableFormat;
 use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
@@ -26,33 +28,98 @@ fn method_name(m: SkewMethod) -> &'static str {
     }
 }
 
-pub fn to_json(v: &SkewView<'_>) -> Value {
-    let (ck, sk) = match v.by {
-        SkewBy::Service => ("client_service", "server_service"),
-        SkewBy::Host => ("client_host", "server_host"),
-    };
-    let pairs: Vec<Value> = v
+/// `tracekit.skew/v1`: the clock-skew estimate per client/server pair.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkewDoc {
+    /// What the pairs are: `service` or `host`.
+    pub by: &'static str,
+    /// The estimation method: pairwise, jaeger or zipkin.
+    pub method: &'static str,
+    pub pairs: Vec<SkewPairDoc>,
+    #[schemars(extend("const" = "tracekit.skew/v1"))]
+    pub schema: &'static str,
+    pub threshold_ns: u64,
+}
+
+/// One client/server pair: `client_service`/`server_service` (by service) or
+/// `client_host`/`server_host` (by host).
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkewPairDoc {
+    pub async_edges: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_service: Option<String>,
+    pub consistent: bool,
+    pub edges: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<SkewExampleDoc>,
+    pub exceeds_threshold: bool,
+    pub lower_ns: i64,
+    /// The offset the chosen method's corrections imply (absent for pairwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method_offset_ns: Option<i64>,
+    pub offset_ns: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_service: Option<String>,
+    pub upper_ns: i64,
+    pub violations: u64,
+}
+
+/// The edge with the tightest bounds.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkewExampleDoc {
+    pub client_span_id: String,
+    pub server_span_id: String,
+    pub trace_id: String,
+}
+
+pub fn doc(v: &SkewView<'_>) -> SkewDoc {
+    let by_host = v.by == SkewBy::Host;
+    let pairs = v
         .pairs
         .iter()
         .zip(v.method_offsets)
         .map(|(p, m)| {
-            let mut o = json!({
-                ck: p.client, sk: p.server,
-                "edges": p.edges, "offset_ns": p.offset_ns, "lower_ns": p.lower_ns, "upper_ns": p.upper_ns,
-                "violations": p.violations, "consistent": p.consistent, "async_edges": p.async_edges,
-                "exceeds_threshold": p.exceeds(v.threshold_ns),
-            });
-            if let Some(e) = &p.example {
-                o["example"] = json!({"trace_id": e.trace_id.to_string(), "client_span_id": e.client.to_string(), "server_span_id": e.server.to_string()});
+            let (c, s) = (Some(p.client.clone()), Some(p.server.clone()));
+            SkewPairDoc {
+                async_edges: p.async_edges,
+                client_host: if by_host { c.clone() } else { None },
+                client_service: if by_host { None } else { c },
+                consistent: p.consistent,
+                edges: p.edges,
+                example: p.example.as_ref().map(|e| SkewExampleDoc {
+                    client_span_id: e.client.to_string(),
+                    server_span_id: e.server.to_string(),
+                    trace_id: e.trace_id.to_string(),
+                }),
+                exceeds_threshold: p.exceeds(v.threshold_ns),
+                lower_ns: p.lower_ns,
+                method_offset_ns: *m,
+                offset_ns: p.offset_ns,
+                server_host: if by_host { s.clone() } else { None },
+                server_service: if by_host { None } else { s },
+                upper_ns: p.upper_ns,
+                violations: p.violations,
             }
-            if let Some(m) = m {
-                o["method_offset_ns"] = json!(m);
-            }
-            o
         })
         .collect();
-    json!({"schema": "tracekit.skew/v1", "by": match v.by { SkewBy::Service => "service", SkewBy::Host => "host" },
-           "method": method_name(v.method), "threshold_ns": v.threshold_ns, "pairs": pairs})
+    SkewDoc {
+        by: if by_host { "host" } else { "service" },
+        method: method_name(v.method),
+        pairs,
+        schema: "tracekit.skew/v1",
+        threshold_ns: v.threshold_ns,
+    }
+}
+
+pub fn to_json(v: &SkewView<'_>) -> Value {
+    super::doc::to_value(&doc(v))
 }
 
 fn table(v: &SkewView<'_>, human: bool) -> TableData {

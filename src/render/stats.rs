@@ -1,8 +1,11 @@
 //! `stats` output: table, JSON (tracekit.stats/v1), CSV, Markdown.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde_json::{Map, Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::TableFormat;
 use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
@@ -112,54 +115,106 @@ pub fn table_data(v: &StatsView<'_>, human: bool) -> TableData {
     data
 }
 
-pub fn to_json(v: &StatsView<'_>) -> Value {
-    let groups: Vec<Value> = v
+/// `tracekit.stats/v1`: latency and error statistics per group.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatsDoc {
+    /// operation, service, kind, root, or `attr=KEY`.
+    pub group_by: String,
+    pub groups: Vec<StatsGroupDoc>,
+    pub quantile_method: &'static str,
+    #[schemars(extend("const" = "tracekit.stats/v1"))]
+    pub schema: &'static str,
+    pub spans: u64,
+    pub traces: u64,
+    pub ungrouped_spans: u64,
+}
+
+/// One group. The key fields present depend on `group_by`; besides the fixed fields, one
+/// `<p>_ns` and one `self_<p>_ns` field per requested percentile (`p50_ns`, `self_p99_ns`, …).
+#[derive(Serialize, JsonSchema)]
+pub struct StatsGroupDoc {
+    pub count: u64,
+    pub error_rate: f64,
+    pub errors: u64,
+    /// Attribute key (`group_by` `attr=KEY`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Span kind (`group_by` kind); null for spans without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Option<&'static str>>,
+    pub max_ns: u64,
+    pub mean_ns: u64,
+    pub min_ns: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    pub self_max_ns: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    pub total_ns: u64,
+    /// Attribute value (`group_by` `attr=KEY`); null for spans without the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Option<String>>,
+    /// `<p>_ns` and `self_<p>_ns` per percentile.
+    #[serde(flatten)]
+    pub percentiles: BTreeMap<String, u64>,
+}
+
+pub fn doc(v: &StatsView<'_>) -> StatsDoc {
+    let groups = v
         .groups
         .iter()
         .map(|g| {
-            let mut m = Map::new();
+            let mut d = StatsGroupDoc {
+                count: g.count,
+                error_rate: g.error_rate(),
+                errors: g.errors,
+                key: None,
+                kind: None,
+                max_ns: g.max_ns,
+                mean_ns: g.mean_ns,
+                min_ns: g.min_ns,
+                operation: None,
+                self_max_ns: g.self_max_ns,
+                service: None,
+                total_ns: g.total_ns as f64 as u64,
+                value: None,
+                percentiles: BTreeMap::new(),
+            };
             match v.group_by {
-                GroupBy::Service => {
-                    m.insert("service".into(), json!(&*g.key.service));
-                }
+                GroupBy::Service => d.service = Some(g.key.service.to_string()),
                 GroupBy::Operation | GroupBy::Root => {
-                    m.insert("service".into(), json!(&*g.key.service));
-                    m.insert("operation".into(), json!(&*g.key.operation));
+                    d.service = Some(g.key.service.to_string());
+                    d.operation = Some(g.key.operation.to_string());
                 }
-                GroupBy::Kind => {
-                    m.insert("kind".into(), json!(g.key.kind.map(|k| k.as_str())));
-                }
+                GroupBy::Kind => d.kind = Some(g.key.kind.map(|k| k.as_str())),
                 GroupBy::Attr(k) => {
-                    m.insert("key".into(), json!(k));
-                    m.insert("value".into(), json!(g.key.value.as_deref()));
+                    d.key = Some(k.to_string());
+                    d.value = Some(g.key.value.as_deref().map(str::to_string));
                 }
             }
-            m.insert("count".into(), json!(g.count));
-            m.insert("errors".into(), json!(g.errors));
-            m.insert("error_rate".into(), json!(g.error_rate()));
             for (p, ns) in &g.duration {
-                m.insert(format!("{}_ns", p.label()), json!(ns));
+                d.percentiles.insert(format!("{}_ns", p.label()), *ns);
             }
-            m.insert("min_ns".into(), json!(g.min_ns));
-            m.insert("mean_ns".into(), json!(g.mean_ns));
-            m.insert("max_ns".into(), json!(g.max_ns));
-            m.insert("total_ns".into(), json!(g.total_ns as f64 as u64));
             for (p, ns) in &g.self_time {
-                m.insert(format!("self_{}_ns", p.label()), json!(ns));
+                d.percentiles.insert(format!("self_{}_ns", p.label()), *ns);
             }
-            m.insert("self_max_ns".into(), json!(g.self_max_ns));
-            Value::Object(m)
+            d
         })
         .collect();
-    json!({
-        "schema": "tracekit.stats/v1",
-        "group_by": v.group_by.name(),
-        "quantile_method": v.method.name(),
-        "traces": v.report.traces,
-        "spans": v.report.spans,
-        "ungrouped_spans": v.report.ungrouped,
-        "groups": groups,
-    })
+    StatsDoc {
+        group_by: v.group_by.name().to_string(),
+        groups,
+        quantile_method: v.method.name(),
+        schema: "tracekit.stats/v1",
+        spans: v.report.spans,
+        traces: v.report.traces,
+        ungrouped_spans: v.report.ungrouped,
+    }
+}
+
+pub fn to_json(v: &StatsView<'_>) -> Value {
+    super::doc::to_value(&doc(v))
 }
 
 pub fn write(

@@ -7,6 +7,7 @@ use comfy_table::{
     Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle,
     Width,
 };
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::style::Styles;
@@ -183,14 +184,18 @@ fn short_timestamp(ns: u64) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct ListJson<'a> {
+/// The list of traces (`show` on many traces without `--trace`).
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListJson<'a> {
+    #[schemars(extend("const" = "tracekit.show/v1"))]
     schema: &'static str,
     traces: Vec<TraceJson<'a>>,
 }
 
-#[derive(Serialize)]
-struct TraceJson<'a> {
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TraceJson<'a> {
     trace_id: String,
     start_ns: u64,
     duration_ns: u64,

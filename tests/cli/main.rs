@@ -10,6 +10,7 @@
 //! * `ci_action`: the GitHub Action's steps run with bash; `readme`: every README example.
 //! * `outputs`: closed pipes, and the one rule for every file written (atomic, devices in
 //!   place, through symlinks, never over an input, exit 5 on write errors).
+//! * `schema`: every typed command's JSON output validates against `tracekit schema CMD`.
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 //!
 //! proptest saves the seed of a failing case under `tests/proptest-regressions/` (properties in
@@ -34,4 +35,5 @@ mod replay;
 mod roundtrip;
 mod rules;
 mod samples;
+mod schema;
 mod usage;
