@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them')
             [CompletionResult]::new('services', 'services', [CompletionResultType]::ParameterValue, 'List a backend''s services (and their operations)')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of a command''s `--format json` document')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -635,6 +636,15 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'tracekit;schema' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the commands that have a schema')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr except errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'tracekit;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Draw the span tree of one trace as a waterfall (or list the traces of the input)')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time')
@@ -652,6 +662,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them')
             [CompletionResult]::new('services', 'services', [CompletionResultType]::ParameterValue, 'List a backend''s services (and their operations)')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft 2020-12) of a command''s `--format json` document')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -701,6 +712,9 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             break
         }
         'tracekit;help;rules' {
+            break
+        }
+        'tracekit;help;schema' {
             break
         }
         'tracekit;help;help' {

@@ -52,6 +52,9 @@ _tracekit() {
             tracekit,rules)
                 cmd="tracekit__subcmd__rules"
                 ;;
+            tracekit,schema)
+                cmd="tracekit__subcmd__schema"
+                ;;
             tracekit,search)
                 cmd="tracekit__subcmd__search"
                 ;;
@@ -103,6 +106,9 @@ _tracekit() {
             tracekit__subcmd__help,rules)
                 cmd="tracekit__subcmd__help__subcmd__rules"
                 ;;
+            tracekit__subcmd__help,schema)
+                cmd="tracekit__subcmd__help__subcmd__schema"
+                ;;
             tracekit__subcmd__help,search)
                 cmd="tracekit__subcmd__help__subcmd__search"
                 ;;
@@ -128,7 +134,7 @@ _tracekit() {
 
     case "${cmd}" in
         tracekit)
-            opts="-q -h -V --color --quiet --help --version show stats critical-path cp check skew gate diff export lint synth completions man fetch search services rules help"
+            opts="-q -h -V --color --quiet --help --version show stats critical-path cp check skew gate diff export lint synth completions man fetch search services rules schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -908,7 +914,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__help)
-            opts="show stats critical-path check skew gate diff export lint synth completions man fetch search services rules help"
+            opts="show stats critical-path check skew gate diff export lint synth completions man fetch search services rules schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1062,6 +1068,20 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__help__subcmd__rules)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tracekit__subcmd__help__subcmd__schema)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1338,6 +1358,24 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "table json markdown" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tracekit__subcmd__schema)
+            opts="-q -h --list --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

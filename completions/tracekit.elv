@@ -42,6 +42,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand search 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them'
             cand services 'List a backend''s services (and their operations)'
             cand rules 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help'
+            cand schema 'Print the JSON Schema (draft 2020-12) of a command''s `--format json` document'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tracekit;show'= {
@@ -614,6 +615,14 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'tracekit;schema'= {
+            cand --color 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal'
+            cand --list 'List the commands that have a schema'
+            cand -q 'Print nothing on stderr except errors'
+            cand --quiet 'Print nothing on stderr except errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'tracekit;help'= {
             cand show 'Draw the span tree of one trace as a waterfall (or list the traces of the input)'
             cand stats 'Latency statistics per group: count, errors, P50/P90/P95/P99/max of duration and self time'
@@ -631,6 +640,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand search 'Find traces in a backend (service, operation, tags, duration, TraceQL) and list or download them'
             cand services 'List a backend''s services (and their operations)'
             cand rules 'The rules of check, lint and gate: id, severity, commands, description; with RULE, its help'
+            cand schema 'Print the JSON Schema (draft 2020-12) of a command''s `--format json` document'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tracekit;help;show'= {
@@ -664,6 +674,8 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;help;services'= {
         }
         &'tracekit;help;rules'= {
+        }
+        &'tracekit;help;schema'= {
         }
         &'tracekit;help;help'= {
         }
