@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::input::Format;
-use crate::render::convert::WriteFormat;
+use crate::formats::Format;
+use crate::formats::WriteFormat;
 use crate::term::ColorChoice;
 
 /// The exit-code table (`crate::error::Exit`), shown after every command's help.

@@ -10,8 +10,8 @@ use crate::backend::session::{FetchedTrace, Kept};
 use crate::backend::{Session, cache, config, hex32, parse_trace_id};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Exit};
+use crate::formats::{WriteFormat, writer};
 use crate::model::{TraceId, TraceSet};
-use crate::render::convert::{WriteFormat, writer};
 use crate::term::Term;
 
 pub fn run(args: FetchArgs, term: &Term) -> Result<Exit, Error> {
@@ -178,10 +178,7 @@ pub fn save(
     Ok(exit)
 }
 
-fn write_traces(
-    t: &FetchedTrace,
-    w: &mut dyn crate::render::convert::TraceWriter,
-) -> Result<(), Error> {
+fn write_traces(t: &FetchedTrace, w: &mut dyn crate::formats::TraceWriter) -> Result<(), Error> {
     let mut set = TraceSet::new();
     set.extend(t.spans.iter().cloned());
     for trace in set.traces() {
@@ -273,7 +270,7 @@ mod tests {
 
     #[test]
     fn extensions() {
-        use crate::render::convert::WriteFormat;
+        use crate::formats::WriteFormat;
         assert_eq!(super::extension(WriteFormat::OtlpJson), "json");
         assert_eq!(super::extension(WriteFormat::OtlpJsonl), "jsonl");
         assert_eq!(super::extension(WriteFormat::OtlpProto), "pb");

@@ -12,10 +12,10 @@ use crate::analysis::skew::{
 };
 use crate::cli::SkewArgs;
 use crate::error::{Error, Exit};
-use crate::input::Format;
+use crate::formats::Format;
+use crate::formats::{WriteFormat, writer};
 use crate::input::load::{LoadOptions, load};
 use crate::model::{KeyValue, RootReason, Trace, TraceTree, Value};
-use crate::render::convert::{WriteFormat, writer};
 use crate::render::skew::{SkewView, write};
 use crate::render::table::TableStyle;
 use crate::term::Term;

@@ -10,8 +10,8 @@ use flate2::write::GzEncoder;
 use super::output;
 use crate::cli::{SynthArgs, SynthShape};
 use crate::error::{Error, Exit};
+use crate::formats::{self, WriteFormat};
 use crate::model::Trace;
-use crate::render::convert::{self, WriteFormat};
 use crate::synth::{Config, DEFAULT_START_SECS, Faults, Generator, Shape};
 use crate::term::Term;
 
@@ -100,7 +100,7 @@ pub fn write_traces(
 }
 
 fn drain(rx: Receiver<Trace>, format: WriteFormat, out: &mut dyn Write) -> io::Result<Vec<String>> {
-    let mut w = convert::writer(format, out);
+    let mut w = formats::writer(format, out);
     for trace in rx {
         w.write_trace(&trace)?;
     }

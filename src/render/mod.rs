@@ -1,18 +1,12 @@
 //! Renderers: every one writes to `&mut dyn Write` and never decides exit codes.
 
-pub mod convert;
 pub mod critical_path;
 pub mod diff;
 pub mod export;
 pub mod findings;
 pub mod gate;
 pub mod github;
-pub mod jaeger_json;
-pub mod jaeger_thrift;
 pub mod junit;
-pub(crate) mod jz_common;
-pub mod otlp_json;
-pub mod otlp_proto;
 pub mod rules;
 pub mod sarif;
 pub mod show_json;
@@ -25,4 +19,3 @@ pub mod table;
 pub(crate) mod testkit;
 pub mod trace_list;
 pub mod waterfall;
-pub mod zipkin_json;

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
+use tracekit::formats::{WriteFormat, write_all};
 use tracekit::input::load::{LoadOptions, load};
 use tracekit::model::{SpanKind, Trace};
-use tracekit::render::convert::{WriteFormat, write_all};
 use tracekit::synth::{Config, Generator};
 
 use super::common::{repo_dir, run};

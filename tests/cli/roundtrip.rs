@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use tracekit::formats::{WriteFormat, write_all};
 use tracekit::input::load::{LoadOptions, load};
 use tracekit::model::{Span, SpanKind, Trace};
-use tracekit::render::convert::{WriteFormat, write_all};
 use tracekit::synth::{Config, Generator};
 
 fn synth() -> Vec<Trace> {

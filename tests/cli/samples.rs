@@ -32,7 +32,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tracekit::input::Format;
+use tracekit::formats::Format;
 use tracekit::model::tree::{RootReason, TraceTree};
 
 use crate::common::*;

@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::convert::TraceWriter;
-use crate::input::json_util::encode_base64;
-use crate::input::otlp_json::REF_TYPE_KEY;
+use crate::formats::TraceWriter;
+use crate::formats::common::json_util::encode_base64;
+use crate::formats::otlp_json::read::REF_TYPE_KEY;
 use crate::model::{
     Event, KeyValue, Link, RefKind, Resource, Scope, Span, SpanKind, StatusCode, Trace, Value,
 };

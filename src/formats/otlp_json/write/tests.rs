@@ -2,7 +2,7 @@
 //! model traces through Document, Lines and Tempo and back through the OTLP/JSON reader.
 
 use super::*;
-use crate::input::otlp_json::read_bytes;
+use crate::formats::otlp_json::read::read_bytes;
 use crate::model::{
     Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, ParentRef, SpanId, Status, TraceId, TraceSet,
 };

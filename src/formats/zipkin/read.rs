@@ -75,12 +75,12 @@ use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::jz_common::{
+use crate::formats::common::jz_read::{
     Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
     describe_value, join_path, micros_to_ns, parse_span_id, parse_trace_id, scalars_are_wrong,
     seq_is_wrong, take_conventions,
 };
-use super::{InputError, ReadCtx};
+use crate::formats::{InputError, ReadCtx};
 use crate::model::{Event, KeyValue, Span, SpanId, SpanKind, TraceId, Value};
 
 /// Spans of a flat list are emitted in batches of this size.
@@ -663,7 +663,10 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
             None => {
                 problems.push(Problem::new(
                     "kind",
-                    format!("unknown kind {} dropped", super::jz_common::quoted(k)),
+                    format!(
+                        "unknown kind {} dropped",
+                        crate::formats::common::jz_read::quoted(k)
+                    ),
                 ));
                 None
             }
@@ -1236,14 +1239,14 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::input::Position;
+    use crate::formats::Position;
     use crate::model::{StatusCode, TraceSet, TraceTree};
 
-    pub(crate) fn read_bytes(data: &[u8]) -> crate::input::test_support::Outcome {
-        crate::input::test_support::read_bytes(read, data)
+    pub(crate) fn read_bytes(data: &[u8]) -> crate::formats::test_support::Outcome {
+        crate::formats::test_support::read_bytes(read, data)
     }
 
-    use crate::input::test_support::sample;
+    use crate::formats::test_support::sample;
 
     fn ok(data: &[u8]) -> Vec<Span> {
         let (spans, warnings, result) = read_bytes(data);
@@ -1807,7 +1810,7 @@ mod tests {
             mutations in proptest::collection::vec((0usize..10_000, 0usize..64, proptest::prelude::any::<bool>()), 1..6),
             edits in proptest::collection::vec((0usize..100_000, proptest::prelude::any::<u8>(), 0u8..3), 0..4),
         ) {
-            use super::super::jz_common::testing::{byte_edits, mutate, replacements};
+            use crate::formats::common::jz_read::testing::{byte_edits, mutate, replacements};
             let mut doc: serde_json::Value = serde_json::from_slice(&sample(SAMPLES[which])).unwrap();
             let pool = replacements();
             for (k, r, delete) in mutations {

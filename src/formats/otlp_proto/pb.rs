@@ -2,7 +2,7 @@
 //! code): the field numbers and wire types of opentelemetry-proto `trace/v1/trace.proto`,
 //! `common/v1/common.proto` and `resource/v1/resource.proto` (formats.md §1.1, §2.1).
 //!
-//! Shared by the reader (`input::otlp_proto`) and the writer (`render::otlp_proto`).
+//! Shared by the reader (`super::read`) and the writer (`super::write`).
 //! `TracesData`, `ExportTraceServiceRequest` and Tempo's `tempopb.Trace` are the same bytes on
 //! the wire (one `repeated ResourceSpans = 1`), so one type reads all three.
 //!

@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use prost::Message as _;
 
-use super::convert::TraceWriter;
-use super::jaeger_thrift::Notes;
-use crate::input::otlp_pb as pb;
+use crate::formats::TraceWriter;
+use crate::formats::otlp_proto::pb;
+use crate::formats::write::Notes;
 use crate::model::{KeyValue, ParentRef, RefKind, Resource, Scope, Span, StatusCode, Trace, Value};
 
 pub struct OtlpProtoWriter<'a> {
@@ -278,15 +278,15 @@ pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::input::otlp_proto::tests::{run_with, sample};
+    use crate::formats::otlp_proto::read::tests::{run_with, sample};
     use crate::model::{Event, Link, SpanId, SpanKind, Status, TraceId, TraceSet};
 
     /// Read bytes with a reader, panicking on errors or warnings.
     pub(crate) fn read_ok(
         reader: fn(
             &mut dyn std::io::BufRead,
-            &mut crate::input::ReadCtx<'_>,
-        ) -> Result<(), crate::input::InputError>,
+            &mut crate::formats::ReadCtx<'_>,
+        ) -> Result<(), crate::formats::InputError>,
         bytes: &[u8],
     ) -> Vec<Span> {
         let o = run_with(reader, bytes, 4096);
@@ -328,7 +328,7 @@ pub(crate) mod tests {
     }
 
     fn read_proto(bytes: &[u8]) -> Vec<Span> {
-        read_ok(crate::input::otlp_proto::read, bytes)
+        read_ok(crate::formats::otlp_proto::read::read, bytes)
     }
 
     #[test]
@@ -642,7 +642,7 @@ pub(crate) mod tests {
                 input.extend((bytes.len() as u32).to_be_bytes());
             }
             input.extend(bytes);
-            let _ = run_with(crate::input::otlp_proto::read, &input, 64);
+            let _ = run_with(crate::formats::otlp_proto::read::read, &input, 64);
         }
 
         #[test]
@@ -663,10 +663,10 @@ pub(crate) mod tests {
             }
             let keep = bytes.len() - cut % (bytes.len() / 4 + 1);
             bytes.truncate(keep);
-            let _ = run_with(crate::input::otlp_proto::read, &bytes, 64);
+            let _ = run_with(crate::formats::otlp_proto::read::read, &bytes, 64);
             // And as a bare message (without the frame header).
             if bytes.len() > 4 {
-                let _ = run_with(crate::input::otlp_proto::read, &bytes[4..], 64);
+                let _ = run_with(crate::formats::otlp_proto::read::read, &bytes[4..], 64);
             }
         }
     }
@@ -680,7 +680,7 @@ mod throughput {
     use std::time::Instant;
 
     use super::*;
-    use crate::input::{Format, ReadCtx, read_format};
+    use crate::formats::{Format, ReadCtx, read_format};
     use crate::model::{Event, SpanId, SpanKind, StatusCode, TraceId};
 
     fn synthetic_trace(
@@ -798,19 +798,19 @@ mod throughput {
         for (format, wf, name) in [
             (
                 Format::OtlpProto,
-                crate::render::convert::WriteFormat::OtlpProto,
+                crate::formats::WriteFormat::OtlpProto,
                 "big.pb",
             ),
             (
                 Format::JaegerThrift,
-                crate::render::convert::WriteFormat::JaegerThrift,
+                crate::formats::WriteFormat::JaegerThrift,
                 "big.thrift",
             ),
         ] {
             let path = dir.path().join(name);
             {
                 let mut out = BufWriter::new(std::fs::File::create(&path).unwrap());
-                let mut w = crate::render::convert::writer(wf, &mut out);
+                let mut w = crate::formats::writer(wf, &mut out);
                 let mut n = 0;
                 while n % 1000 != 0
                     || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) < mb << 20

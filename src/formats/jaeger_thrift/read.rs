@@ -27,7 +27,7 @@ use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::thrift::{self, Decoder, ErrorKind, Protocol, TType};
-use super::{InputError, Position, ReadCtx};
+use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
     StatusCode, TraceId, Value,
@@ -887,7 +887,7 @@ fn read_json(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), Input
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::otlp_proto::tests::{Outcome, run_with, sample};
+    use crate::formats::otlp_proto::read::tests::{Outcome, run_with, sample};
 
     const DIR: &str = "generated/jaeger-thrift/";
 
@@ -1258,7 +1258,7 @@ mod tests {
                     .report
                     .inputs
                     .iter()
-                    .all(|(_, f)| *f == crate::input::Format::JaegerThrift)
+                    .all(|(_, f)| *f == crate::formats::Format::JaegerThrift)
             );
             assert_eq!(
                 (loaded.traces.span_count(), loaded.traces.len()),

@@ -4,7 +4,7 @@
 //! 1), concatenated. Like the client, a batch that would not fit one UDP datagram (65000 bytes)
 //! is split over several messages.
 //!
-//! Model → Jaeger (the reverse of `input::jaeger_thrift`):
+//! Model → Jaeger (the reverse of `super::read`):
 //! - times: `startTime = start_ns / 1000`, `duration = end_ns / 1000 − start_ns / 1000` (µs,
 //!   from the truncated values); a note when a sub-µs part was dropped;
 //! - `parentSpanId` = the effective parent; `references` = the links, except a leading
@@ -20,12 +20,13 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use super::convert::TraceWriter;
-use crate::input::jaeger_thrift::{
+use super::read::{
     JBatch, JLog, JProcess, JRef, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BINARY,
     TAG_BOOL, TAG_DOUBLE, TAG_LONG, TAG_STRING,
 };
-use crate::input::thrift::{Encoder, MESSAGE_ONEWAY, Protocol, TType};
+use super::thrift::{Encoder, MESSAGE_ONEWAY, Protocol, TType};
+use crate::formats::TraceWriter;
+use crate::formats::write::Notes;
 use crate::model::{KeyValue, RefKind, Resource, Span, SpanKind, StatusCode, Trace, Value};
 
 pub struct JaegerThriftWriter<'a> {
@@ -61,22 +62,6 @@ impl TraceWriter for JaegerThriftWriter<'_> {
     fn finish(&mut self) -> io::Result<Vec<String>> {
         self.out.flush()?;
         Ok(self.notes.take())
-    }
-}
-
-/// Conversion notes, each once, in first-seen order.
-#[derive(Default)]
-pub(crate) struct Notes(Vec<String>);
-
-impl Notes {
-    pub(crate) fn add(&mut self, s: &str) {
-        if !self.0.iter().any(|n| n == s) {
-            self.0.push(s.to_string());
-        }
-    }
-
-    pub(crate) fn take(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.0)
     }
 }
 
@@ -467,11 +452,13 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::input::jaeger_thrift::{read, read_message};
-    use crate::input::otlp_proto::tests::{run_with, sample};
-    use crate::input::thrift::Decoder;
+    use crate::formats::jaeger_thrift::read::{read, read_message};
+    use crate::formats::jaeger_thrift::thrift::Decoder;
+    use crate::formats::otlp_proto::read::tests::{run_with, sample};
+    use crate::formats::otlp_proto::write::tests::{
+        arb_double, assert_same_spans, group, read_ok, write,
+    };
     use crate::model::{Event, Link, ParentRef, Scope, SpanId, Status, TraceId};
-    use crate::render::otlp_proto::tests::{arb_double, assert_same_spans, group, read_ok, write};
 
     fn bins() -> Vec<Vec<u8>> {
         (1..=3)

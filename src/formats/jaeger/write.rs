@@ -37,8 +37,9 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::convert::TraceWriter;
-use super::jz_common::{CONVENTIONAL_KEYS, Notes, micros, note_common};
+use crate::formats::TraceWriter;
+use crate::formats::common::jz_write::{CONVENTIONAL_KEYS, micros, note_common};
+use crate::formats::write::Notes;
 use crate::model::{RefKind, Resource, Span, SpanKind, StatusCode, Trace, Value};
 
 /// Largest integer a JSON reader using doubles reads exactly (2^53 − 1).
@@ -420,7 +421,7 @@ fn span_out<'a>(span: &'a Span, process: usize, notes: &mut Notes) -> JSpan<'a> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::ReadCtx;
+    use crate::formats::ReadCtx;
     use crate::model::{Event, KeyValue, Link, ParentRef, Scope, SpanId, Status, TraceId};
     use proptest::prelude::*;
 
@@ -446,7 +447,7 @@ mod tests {
                 sink: &mut sink,
                 warnings: &mut warnings,
             };
-            crate::input::jaeger::read(&mut text.as_bytes(), &mut ctx).unwrap();
+            crate::formats::jaeger::read::read(&mut text.as_bytes(), &mut ctx).unwrap();
         }
         assert!(warnings.is_empty(), "{warnings:?}");
         spans

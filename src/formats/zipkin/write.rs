@@ -31,8 +31,9 @@ use std::net::IpAddr;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use super::convert::TraceWriter;
-use super::jz_common::{CONVENTIONAL_KEYS, Notes, micros, note_common};
+use crate::formats::TraceWriter;
+use crate::formats::common::jz_write::{CONVENTIONAL_KEYS, micros, note_common};
+use crate::formats::write::Notes;
 use crate::model::{KeyValue, Span, SpanKind, StatusCode, Trace, Value};
 
 pub struct ZipkinJsonWriter<'a> {
@@ -243,7 +244,7 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
     if duration < 0 {
         notes.add("a span ends before it starts: Zipkin durations cannot be negative, so its duration was omitted");
     }
-    if span.flags & !crate::input::zipkin::DEBUG_FLAGS != 0 {
+    if span.flags & !crate::formats::zipkin::read::DEBUG_FLAGS != 0 {
         notes
             .add("span flags have no Zipkin field (only the debug bit is written, as debug: true)");
     }
@@ -382,7 +383,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::input::ReadCtx;
+    use crate::formats::ReadCtx;
     use crate::model::{Event, Link, RefKind, Resource, Scope, SpanId, Status, TraceId};
     use proptest::prelude::*;
 
@@ -408,7 +409,7 @@ mod tests {
                 sink: &mut sink,
                 warnings: &mut warnings,
             };
-            crate::input::zipkin::read(&mut text.as_bytes(), &mut ctx).unwrap();
+            crate::formats::zipkin::read::read(&mut text.as_bytes(), &mut ctx).unwrap();
         }
         assert!(warnings.is_empty(), "{warnings:?}");
         spans
@@ -598,7 +599,7 @@ mod tests {
                 .into_iter()
                 .map(|(t, n)| Event { time_ns: t * 1000, name: Arc::from(n.as_str()), attributes: vec![], dropped_attributes_count: 0 })
                 .collect();
-            if debug { s.flags = crate::input::zipkin::DEBUG_FLAGS; }
+            if debug { s.flags = crate::formats::zipkin::read::DEBUG_FLAGS; }
             s.shared = shared;
             s.trace_state = trace_state.map(|t| t.into_boxed_str());
             if let Some((name, version)) = scope {

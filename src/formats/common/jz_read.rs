@@ -20,7 +20,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use super::{InputError, Position, ReadCtx};
+use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{
     Interner, KeyValue, ParentRef, Resource, Scope, Span, SpanId, SpanKind, Status, StatusCode,
     TraceId, Value,

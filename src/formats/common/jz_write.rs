@@ -1,22 +1,8 @@
-//! Helpers shared by the Jaeger JSON and Zipkin JSON writers: conversion notes and the µs rule.
+//! Helpers shared by the Jaeger JSON and Zipkin JSON writers: common conversion notes and the µs
+//! rule.
 
+use crate::formats::write::Notes;
 use crate::model::Span;
-
-/// Conversion notes, each kept once, in the order first met.
-#[derive(Debug, Default)]
-pub(crate) struct Notes(Vec<String>);
-
-impl Notes {
-    pub(crate) fn add(&mut self, note: &str) {
-        if !self.0.iter().any(|n| n == note) {
-            self.0.push(note.to_string());
-        }
-    }
-
-    pub(crate) fn take(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.0)
-    }
-}
 
 /// Microsecond times by the rule every µs writer follows: the start is truncated to whole µs and
 /// the duration is computed from truncated values, `end/1000 − start/1000` (so start + duration is

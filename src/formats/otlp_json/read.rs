@@ -6,7 +6,7 @@
 //! those, the legacy `instrumentationLibrarySpans`/`instrumentationLibrary` (ignored when
 //! `scopeSpans` is there), camelCase and snake_case keys, ids in hex or base64, enums as integers
 //! or names, 64-bit integers as strings or numbers, `NaN`/`Infinity` doubles, `null` anywhere
-//! meaning absent, unknown fields ignored. The lenient scalars are in [`super::json_util`].
+//! meaning absent, unknown fields ignored. The lenient scalars are in [`crate::formats::common::json_util`].
 //!
 //! # Layout and streaming
 //! A file is one document or many (JSON lines as the Collector's file exporter writes them, or
@@ -34,8 +34,8 @@ use rayon::prelude::*;
 use serde::de::DeserializeSeed;
 use serde_json::error::Category;
 
-use super::json_util::{error_message, is_eof, more_values};
-use super::{InputError, Position, ReadCtx};
+use crate::formats::common::json_util::{error_message, is_eof, more_values};
+use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::Span;
 use de::{Conv, State, TopSeed, Warning, render_path};
 

@@ -1,4 +1,4 @@
-//! Writing traces in the formats the readers accept (used by `synth`, later by `export`).
+//! Writing traces in the formats the readers accept (used by `synth`, `export`, `fetch`, `skew`).
 
 use std::io::{self, Write};
 
@@ -52,24 +52,42 @@ pub trait TraceWriter {
     fn finish(&mut self) -> io::Result<Vec<String>>;
 }
 
+/// Conversion notes (what a format could not carry), each kept once, in the order first met.
+#[derive(Debug, Default)]
+pub(crate) struct Notes(Vec<String>);
+
+impl Notes {
+    pub(crate) fn add(&mut self, note: &str) {
+        if !self.0.iter().any(|n| n == note) {
+            self.0.push(note.to_string());
+        }
+    }
+
+    pub(crate) fn take(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.0)
+    }
+}
+
 pub fn writer<'a>(format: WriteFormat, out: &'a mut dyn Write) -> Box<dyn TraceWriter + 'a> {
     match format {
-        WriteFormat::OtlpJson => Box::new(super::otlp_json::OtlpJsonWriter::new(
+        WriteFormat::OtlpJson => Box::new(super::otlp_json::write::OtlpJsonWriter::new(
             out,
-            super::otlp_json::Style::Document,
+            super::otlp_json::write::Style::Document,
         )),
-        WriteFormat::OtlpJsonl => Box::new(super::otlp_json::OtlpJsonWriter::new(
+        WriteFormat::OtlpJsonl => Box::new(super::otlp_json::write::OtlpJsonWriter::new(
             out,
-            super::otlp_json::Style::Lines,
+            super::otlp_json::write::Style::Lines,
         )),
-        WriteFormat::Tempo => Box::new(super::otlp_json::OtlpJsonWriter::new(
+        WriteFormat::Tempo => Box::new(super::otlp_json::write::OtlpJsonWriter::new(
             out,
-            super::otlp_json::Style::Tempo,
+            super::otlp_json::write::Style::Tempo,
         )),
-        WriteFormat::OtlpProto => Box::new(super::otlp_proto::OtlpProtoWriter::new(out)),
-        WriteFormat::Jaeger => Box::new(super::jaeger_json::JaegerJsonWriter::new(out)),
-        WriteFormat::Zipkin => Box::new(super::zipkin_json::ZipkinJsonWriter::new(out)),
-        WriteFormat::JaegerThrift => Box::new(super::jaeger_thrift::JaegerThriftWriter::new(out)),
+        WriteFormat::OtlpProto => Box::new(super::otlp_proto::write::OtlpProtoWriter::new(out)),
+        WriteFormat::Jaeger => Box::new(super::jaeger::write::JaegerJsonWriter::new(out)),
+        WriteFormat::Zipkin => Box::new(super::zipkin::write::ZipkinJsonWriter::new(out)),
+        WriteFormat::JaegerThrift => {
+            Box::new(super::jaeger_thrift::write::JaegerThriftWriter::new(out))
+        }
     }
 }
 

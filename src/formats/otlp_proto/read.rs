@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use prost::Message as _;
 
-use super::otlp_pb as pb;
-use super::{InputError, Position, ReadCtx};
+use super::pb;
+use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
     Status, StatusCode, TraceId, Value,
@@ -983,7 +983,7 @@ pub(crate) mod tests {
                 "{:?}",
                 loaded.report.errors
             );
-            assert_eq!(loaded.report.inputs[0].1, crate::input::Format::OtlpProto);
+            assert_eq!(loaded.report.inputs[0].1, crate::formats::Format::OtlpProto);
             assert_eq!(loaded.traces.span_count(), spans);
             assert_eq!(loaded.traces.len(), 1);
         }

@@ -1328,17 +1328,17 @@ fn loads_through_detection_and_gzip() {
         (
             "generated/otlp-json/otel-python-file-exporter.jsonl",
             94,
-            crate::input::Format::OtlpJson,
+            crate::formats::Format::OtlpJson,
         ),
         (
             "generated/backend-responses/tempo/api-v2-traces-0cb0f836124d98d806e10d0ea1575e6a.json",
             24,
-            crate::input::Format::Tempo,
+            crate::formats::Format::Tempo,
         ),
         (
             "jaeger-apiv3_gettrace-response_snapshot.json",
             1,
-            crate::input::Format::OtlpJson,
+            crate::formats::Format::OtlpJson,
         ),
     ];
     for (rel, n, format) in files {

@@ -49,12 +49,12 @@ use std::sync::Arc;
 use base64::Engine as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::jz_common::{
+use crate::formats::common::jz_read::{
     Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
     describe_value, join_path, map_is_wrong, micros_to_ns, parse_span_id, parse_trace_id, quoted,
     scalars_are_wrong, seq_is_wrong, take_conventions,
 };
-use super::{InputError, Position, ReadCtx};
+use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Span, SpanId, TraceId, Value,
 };
@@ -1504,11 +1504,11 @@ mod tests {
     use super::*;
     use crate::model::{SpanKind, StatusCode};
 
-    pub(crate) fn read_bytes(data: &[u8]) -> crate::input::test_support::Outcome {
-        crate::input::test_support::read_bytes(read, data)
+    pub(crate) fn read_bytes(data: &[u8]) -> crate::formats::test_support::Outcome {
+        crate::formats::test_support::read_bytes(read, data)
     }
 
-    use crate::input::test_support::sample;
+    use crate::formats::test_support::sample;
 
     fn ok(data: &[u8]) -> Vec<Span> {
         let (spans, warnings, result) = read_bytes(data);
@@ -1932,7 +1932,10 @@ mod tests {
         );
         let (got, warnings, r) = read_bytes(doc.as_bytes());
         assert!(r.is_ok() && got.is_empty());
-        assert_eq!(warnings.len(), super::super::jz_common::MAX_WARNINGS + 1);
+        assert_eq!(
+            warnings.len(),
+            crate::formats::common::jz_read::MAX_WARNINGS + 1
+        );
         assert!(
             warnings
                 .last()
@@ -1956,7 +1959,7 @@ mod tests {
             mutations in proptest::collection::vec((0usize..10_000, 0usize..64, proptest::prelude::any::<bool>()), 1..6),
             edits in proptest::collection::vec((0usize..100_000, proptest::prelude::any::<u8>(), 0u8..3), 0..4),
         ) {
-            use super::super::jz_common::testing::{byte_edits, mutate, replacements};
+            use crate::formats::common::jz_read::testing::{byte_edits, mutate, replacements};
             let mut doc: serde_json::Value = serde_json::from_slice(&sample(SAMPLES[which])).unwrap();
             let pool = replacements();
             for (k, r, delete) in mutations {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::input::json_util::{
+use crate::formats::common::json_util::{
     Base64Bytes, EnumSeed, KeySeed, LenientBool, LenientF64, LenientI64, LenientU32, LenientU64,
     SpanIdSeed, StrSeed, TraceIdSeed,
 };
