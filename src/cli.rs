@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::formats::Format;
-use crate::formats::WriteFormat;
 use crate::term::ColorChoice;
 
 /// The exit-code table (`crate::error::Exit`), shown after every command's help.
@@ -105,7 +104,7 @@ pub struct InputArgs {
     #[arg(value_name = "SOURCE", required_unless_present_any = SEARCH_SOURCE_FLAGS)]
     pub sources: Vec<String>,
     /// Read every source as this format instead of detecting it from the content
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = Format::readable(), value_name = "FORMAT")]
     pub input_format: Option<Format>,
     /// Make any unreadable input fatal (by default it is reported and the others are analysed)
     #[arg(long)]
@@ -238,8 +237,8 @@ pub struct FetchArgs {
     #[arg(long, short = 'o', value_name = "DIR|FILE")]
     pub output: Option<PathBuf>,
     /// Format to write (default otlp-json)
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "raw")]
-    pub to: Option<WriteFormat>,
+    #[arg(long, value_parser = Format::writable(), value_name = "FORMAT", conflicts_with = "raw")]
+    pub to: Option<Format>,
     /// Save each answer exactly as the backend sent it (Jaeger/Tempo/Zipkin JSON, or protobuf)
     #[arg(long)]
     pub raw: bool,
@@ -302,12 +301,12 @@ pub struct SearchArgs {
     /// With --fetch: the format to write (default otlp-json)
     #[arg(
         long,
-        value_enum,
+        value_parser = Format::writable(),
         value_name = "FORMAT",
         requires = "fetch",
         conflicts_with = "raw"
     )]
-    pub to: Option<WriteFormat>,
+    pub to: Option<Format>,
     /// With --fetch: save each answer as the backend sent it
     #[arg(long, requires = "fetch")]
     pub raw: bool,
@@ -432,8 +431,8 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 0.05, value_name = "RATE", value_parser = crate::synth::args::parse_rate)]
     pub error_rate: f64,
     /// Output format
-    #[arg(long, value_enum, default_value_t = WriteFormat::OtlpJsonl, value_name = "FORMAT")]
-    pub to: WriteFormat,
+    #[arg(long, value_parser = Format::writable(), default_value = "otlp-jsonl", value_name = "FORMAT")]
+    pub to: Format,
     /// Write to FILE instead of stdout (gzip-compressed when the name ends in .gz)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -706,8 +705,8 @@ pub struct SkewArgs {
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// With --adjust: the format to write (default: the input's format)
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: Option<WriteFormat>,
+    #[arg(long, value_parser = Format::writable(), value_name = "FORMAT")]
+    pub to: Option<Format>,
     /// Output format of the report
     #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -864,7 +863,7 @@ pub struct DiffArgs {
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
     /// Read both sides as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = Format::readable(), value_name = "FORMAT")]
     pub input_format: Option<Format>,
     #[command(flatten)]
     pub backend: BackendArgs,

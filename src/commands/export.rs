@@ -8,7 +8,7 @@ use super::output::{self, Existing, Inputs, Output, write_err};
 use super::{InputRules, parse_trace_ids, print_note, print_warning, report_inputs, select_traces};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Exit};
-use crate::formats::{WriteFormat, writer};
+use crate::formats::{Format, writer};
 use crate::input::load::{LoadOptions, load};
 use crate::model::Trace;
 use crate::render::export::markdown::MarkdownOptions;
@@ -34,15 +34,15 @@ fn extension(f: ExportFormat) -> &'static str {
     }
 }
 
-fn conversion(f: ExportFormat) -> Option<WriteFormat> {
+fn conversion(f: ExportFormat) -> Option<Format> {
     Some(match f {
-        ExportFormat::OtlpJson => WriteFormat::OtlpJson,
-        ExportFormat::OtlpJsonl => WriteFormat::OtlpJsonl,
-        ExportFormat::OtlpProto => WriteFormat::OtlpProto,
-        ExportFormat::Jaeger => WriteFormat::Jaeger,
-        ExportFormat::Zipkin => WriteFormat::Zipkin,
-        ExportFormat::Tempo => WriteFormat::Tempo,
-        ExportFormat::JaegerThrift => WriteFormat::JaegerThrift,
+        ExportFormat::OtlpJson => Format::OtlpJson,
+        ExportFormat::OtlpJsonl => Format::OtlpJsonl,
+        ExportFormat::OtlpProto => Format::OtlpProto,
+        ExportFormat::Jaeger => Format::Jaeger,
+        ExportFormat::Zipkin => Format::Zipkin,
+        ExportFormat::Tempo => Format::Tempo,
+        ExportFormat::JaegerThrift => Format::JaegerThrift,
         _ => return None,
     })
 }

@@ -10,7 +10,7 @@ use crate::backend::session::{FetchedTrace, Kept};
 use crate::backend::{Session, cache, config, hex32, parse_trace_id};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Exit};
-use crate::formats::{WriteFormat, writer};
+use crate::formats::{Format, writer};
 use crate::model::{TraceId, TraceSet};
 use crate::term::Term;
 
@@ -61,11 +61,11 @@ impl Dest {
 }
 
 /// File extension for a written format.
-pub fn extension(f: WriteFormat) -> &'static str {
+pub fn extension(f: Format) -> &'static str {
     match f {
-        WriteFormat::OtlpJsonl => "jsonl",
-        WriteFormat::OtlpProto => "pb",
-        WriteFormat::JaegerThrift => "thrift",
+        Format::OtlpJsonl => "jsonl",
+        Format::OtlpProto => "pb",
+        Format::JaegerThrift => "thrift",
         _ => "json",
     }
 }
@@ -76,7 +76,7 @@ pub fn save(
     session: &Session,
     ids: &[TraceId],
     dest: &Dest,
-    to: Option<WriteFormat>,
+    to: Option<Format>,
     raw: bool,
     term: &Term,
 ) -> Result<Exit, Error> {
@@ -85,7 +85,7 @@ pub fn save(
             "--raw with several traces needs -o DIR (one file per trace: the answers cannot be joined into one document)",
         ));
     }
-    let format = to.unwrap_or(WriteFormat::OtlpJson);
+    let format = to.unwrap_or(Format::OtlpJson);
     // With --raw each body is kept as received in a temporary file (or is the cache file), then
     // copied to its destination by the output rule: never beside a destination that may be a
     // device (`-o /dev/null`), and the destination is only ever written through `Output`.
@@ -187,7 +187,7 @@ fn write_traces(t: &FetchedTrace, w: &mut dyn crate::formats::TraceWriter) -> Re
     Ok(())
 }
 
-fn write_file(t: &FetchedTrace, format: WriteFormat, path: &Path) -> Result<Vec<String>, Error> {
+fn write_file(t: &FetchedTrace, format: Format, path: &Path) -> Result<Vec<String>, Error> {
     let mut out = Output::create(path, &Inputs::none(), Existing::Replace)?;
     let notes = {
         let mut w = writer(format, &mut out);
@@ -270,9 +270,9 @@ mod tests {
 
     #[test]
     fn extensions() {
-        use crate::formats::WriteFormat;
-        assert_eq!(super::extension(WriteFormat::OtlpJson), "json");
-        assert_eq!(super::extension(WriteFormat::OtlpJsonl), "jsonl");
-        assert_eq!(super::extension(WriteFormat::OtlpProto), "pb");
+        use crate::formats::Format;
+        assert_eq!(super::extension(Format::OtlpJson), "json");
+        assert_eq!(super::extension(Format::OtlpJsonl), "jsonl");
+        assert_eq!(super::extension(Format::OtlpProto), "pb");
     }
 }

@@ -8,6 +8,17 @@
 //! Every reader streams: it reads from a `BufRead` and hands spans to the sink in batches as it
 //! goes, so no reader holds a whole file's JSON text in memory. Every writer writes one trace at
 //! a time ([`TraceWriter`]).
+//!
+//! [`REGISTRY`] is the one list of formats: each [`Format`]'s user-facing name, its reader and
+//! its writer (either may be absent) with the help text `--input-format` and `--to` show.
+//!
+//! Adding a format:
+//! 1. a folder `src/formats/<name>/` with `mod.rs`, `read.rs` (`pub fn read(&mut dyn BufRead,
+//!    &mut ReadCtx) -> Result<(), InputError>`) and/or `write.rs` (a [`TraceWriter`]), plus
+//!    `pub mod <name>;` here;
+//! 2. a variant of [`Format`] and its line in [`REGISTRY`] (name, reader, writer, help): the CLI's
+//!    `--input-format`, `--to` and every conversion pick it up from there;
+//! 3. only if its content can be recognised without a flag: a rule in [`detect`].
 
 pub mod common;
 pub mod detect;
@@ -20,47 +31,189 @@ pub(crate) mod test_support;
 pub mod write;
 pub mod zipkin;
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::sync::Arc;
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
 pub use crate::error::{InputError, Position};
 use crate::model::Span;
-pub use write::{TraceWriter, WriteFormat, write_all, writer};
+pub use write::{TraceWriter, write_all, writer};
 
-/// The input formats (SPEC "Inputs"), plus Jaeger's Thrift agent protocol.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+/// A trace format tracekit reads, writes, or both; [`REGISTRY`] says which.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// OTLP/JSON: one document, or JSON lines (the Collector file exporter).
-    #[value(name = "otlp-json")]
     OtlpJson,
-    /// OTLP protobuf TracesData, bare or 4-byte length framed.
-    #[value(name = "otlp-proto")]
+    OtlpJsonl,
     OtlpProto,
-    /// Jaeger query/UI JSON, or api_v3 `{"result": …}`.
-    #[value(name = "jaeger")]
     Jaeger,
-    /// Zipkin v2 (list, or list of lists) or v1 JSON.
-    #[value(name = "zipkin")]
     Zipkin,
-    /// Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON.
-    #[value(name = "tempo")]
     Tempo,
-    /// Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump.
-    #[value(name = "jaeger-thrift")]
     JaegerThrift,
 }
 
+/// A reader: streams spans from `input` into `ctx`.
+pub type ReadFn = fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>;
+/// A writer's constructor.
+pub type WriteFn = for<'a> fn(&'a mut dyn Write) -> Box<dyn TraceWriter + 'a>;
+
+/// One format: its name (for `--input-format` and `--to`), reader and writer, with their help.
+pub struct Entry {
+    pub format: Format,
+    pub name: &'static str,
+    pub read: Option<(ReadFn, &'static str)>,
+    pub write: Option<(WriteFn, &'static str)>,
+}
+
+/// Every format, in the order the CLI lists them.
+pub const REGISTRY: &[Entry] = &[
+    Entry {
+        format: Format::OtlpJson,
+        name: "otlp-json",
+        read: Some((
+            otlp_json::read,
+            "OTLP/JSON: one document, or JSON lines (the Collector file exporter)",
+        )),
+        write: Some((
+            |out| {
+                Box::new(otlp_json::write::OtlpJsonWriter::new(
+                    out,
+                    otlp_json::write::Style::Document,
+                ))
+            },
+            "OTLP/JSON, one TracesData document holding every trace",
+        )),
+    },
+    Entry {
+        format: Format::OtlpJsonl,
+        name: "otlp-jsonl",
+        // Read as otlp-json, which takes JSON lines too.
+        read: None,
+        write: Some((
+            |out| {
+                Box::new(otlp_json::write::OtlpJsonWriter::new(
+                    out,
+                    otlp_json::write::Style::Lines,
+                ))
+            },
+            "OTLP/JSON lines: one TracesData per trace per line (the Collector file exporter layout)",
+        )),
+    },
+    Entry {
+        format: Format::OtlpProto,
+        name: "otlp-proto",
+        read: Some((
+            otlp_proto::read,
+            "OTLP protobuf TracesData, bare or 4-byte length framed",
+        )),
+        write: Some((
+            |out| Box::new(otlp_proto::write::OtlpProtoWriter::new(out)),
+            "OTLP protobuf, one TracesData per trace, each after a 4-byte big-endian length (Collector file exporter)",
+        )),
+    },
+    Entry {
+        format: Format::Jaeger,
+        name: "jaeger",
+        read: Some((
+            jaeger::read,
+            "Jaeger query/UI JSON, or api_v3 `{\"result\": …}`",
+        )),
+        write: Some((
+            |out| Box::new(jaeger::write::JaegerJsonWriter::new(out)),
+            "Jaeger query JSON {\"data\":[trace, …]}",
+        )),
+    },
+    Entry {
+        format: Format::Zipkin,
+        name: "zipkin",
+        read: Some((
+            zipkin::read,
+            "Zipkin v2 (list, or list of lists) or v1 JSON",
+        )),
+        write: Some((
+            |out| Box::new(zipkin::write::ZipkinJsonWriter::new(out)),
+            "Zipkin v2 JSON: a list of traces, each a list of spans",
+        )),
+    },
+    Entry {
+        format: Format::Tempo,
+        name: "tempo",
+        // Tempo bodies are OTLP JSON inside a wrapper; the OTLP/JSON reader and writer do both.
+        read: Some((
+            otlp_json::read,
+            "Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON",
+        )),
+        write: Some((
+            |out| {
+                Box::new(otlp_json::write::OtlpJsonWriter::new(
+                    out,
+                    otlp_json::write::Style::Tempo,
+                ))
+            },
+            "Tempo /api/traces JSON ({\"batches\": …}, base64 ids, enum names); one document per line when several traces",
+        )),
+    },
+    Entry {
+        format: Format::JaegerThrift,
+        name: "jaeger-thrift",
+        read: Some((
+            jaeger_thrift::read,
+            "Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump",
+        )),
+        write: Some((
+            |out| Box::new(jaeger_thrift::write::JaegerThriftWriter::new(out)),
+            "Jaeger agent Thrift compact emitBatch messages, one per trace and service",
+        )),
+    },
+];
+
 impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::OtlpJson => "otlp-json",
-            Format::OtlpProto => "otlp-proto",
-            Format::Jaeger => "jaeger",
-            Format::Zipkin => "zipkin",
-            Format::Tempo => "tempo",
-            Format::JaegerThrift => "jaeger-thrift",
-        }
+    fn entry(self) -> &'static Entry {
+        REGISTRY
+            .iter()
+            .find(|e| e.format == self)
+            .expect("every format has a registry line")
     }
+
+    /// The user-facing name (`--input-format`, `--to`, messages).
+    pub fn name(self) -> &'static str {
+        self.entry().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        REGISTRY.iter().find(|e| e.name == name).map(|e| e.format)
+    }
+
+    pub fn can_read(self) -> bool {
+        self.entry().read.is_some()
+    }
+
+    pub fn can_write(self) -> bool {
+        self.entry().write.is_some()
+    }
+
+    /// Whether [`detect`] can recognise this format from content (every readable one can).
+    pub fn can_detect(self) -> bool {
+        self.can_read()
+    }
+
+    /// The formats that can be read, for `--input-format`.
+    pub fn readable() -> impl TypedValueParser<Value = Format> {
+        parser(|e| e.read.map(|(_, help)| help))
+    }
+
+    /// The formats that can be written, for `--to`.
+    pub fn writable() -> impl TypedValueParser<Value = Format> {
+        parser(|e| e.write.map(|(_, help)| help))
+    }
+}
+
+fn parser(help: fn(&Entry) -> Option<&'static str>) -> impl TypedValueParser<Value = Format> {
+    let values = REGISTRY
+        .iter()
+        .filter_map(move |e| help(e).map(|h| PossibleValue::new(e.name).help(h)));
+    PossibleValuesParser::new(values)
+        .map(|name| Format::from_name(&name).expect("clap checked the name"))
 }
 
 /// What a reader needs: where its spans go, where non-fatal problems go, and the input's name
@@ -97,12 +250,8 @@ pub fn read_format(
     input: &mut dyn BufRead,
     ctx: &mut ReadCtx<'_>,
 ) -> Result<(), InputError> {
-    match format {
-        // Tempo and api_v3 bodies are OTLP JSON inside a wrapper; the OTLP reader knows them all.
-        Format::OtlpJson | Format::Tempo => otlp_json::read(input, ctx),
-        Format::OtlpProto => otlp_proto::read(input, ctx),
-        Format::Jaeger => jaeger::read(input, ctx),
-        Format::Zipkin => zipkin::read(input, ctx),
-        Format::JaegerThrift => jaeger_thrift::read(input, ctx),
+    match format.entry().read {
+        Some((read, _)) => read(input, ctx),
+        None => Err(ctx.error(None, format!("{} cannot be read", format.name()))),
     }
 }

@@ -798,12 +798,12 @@ mod throughput {
         for (format, wf, name) in [
             (
                 Format::OtlpProto,
-                crate::formats::WriteFormat::OtlpProto,
+                crate::formats::Format::OtlpProto,
                 "big.pb",
             ),
             (
                 Format::JaegerThrift,
-                crate::formats::WriteFormat::JaegerThrift,
+                crate::formats::Format::JaegerThrift,
                 "big.thrift",
             ),
         ] {
