@@ -715,7 +715,9 @@ pub struct SkewArgs {
     pub fail_on: crate::analysis::findings::FailOn,
 }
 
-#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+/// What `export --to` writes: a view, or traces in any writable format (from
+/// [`crate::formats::REGISTRY`]).
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub enum ExportFormat {
     /// Postmortem timeline: header, critical path, chronological events
     Markdown,
@@ -729,24 +731,46 @@ pub enum ExportFormat {
     Csv,
     /// Folded stacks of self time in microseconds, for flame graphs
     Folded,
-    /// OTLP/JSON, one document
-    #[value(name = "otlp-json")]
-    OtlpJson,
-    /// OTLP/JSON lines, one trace per line
-    #[value(name = "otlp-jsonl")]
-    OtlpJsonl,
-    /// OTLP protobuf, length-framed (Collector file exporter)
-    #[value(name = "otlp-proto")]
-    OtlpProto,
-    /// Jaeger query JSON
-    Jaeger,
-    /// Zipkin v2 JSON
-    Zipkin,
-    /// Tempo /api/traces JSON
-    Tempo,
-    /// Jaeger agent Thrift (compact emitBatch)
-    #[value(name = "jaeger-thrift")]
-    JaegerThrift,
+    /// Traces in a wire format
+    Trace(Format),
+}
+
+impl clap::ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<ExportFormat>> = std::sync::LazyLock::new(|| {
+            use ExportFormat::*;
+            let views = [Markdown, Mermaid, Chrome, Html, Csv, Folded];
+            let traces = crate::formats::REGISTRY
+                .iter()
+                .filter(|e| e.write.is_some())
+                .map(|e| Trace(e.format));
+            views.into_iter().chain(traces).collect()
+        });
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            ExportFormat::Markdown => PossibleValue::new("markdown")
+                .help("Postmortem timeline: header, critical path, chronological events"),
+            ExportFormat::Mermaid => PossibleValue::new("mermaid")
+                .help("Mermaid gantt chart (renders in GitHub Markdown)"),
+            ExportFormat::Chrome => PossibleValue::new("chrome")
+                .help("Chrome trace-event JSON for ui.perfetto.dev and chrome://tracing"),
+            ExportFormat::Html => PossibleValue::new("html")
+                .help("One self-contained HTML page: waterfall, critical path, details, findings"),
+            ExportFormat::Csv => PossibleValue::new("csv").help(
+                "One row per span with self and critical-path time (--columns adds attributes)",
+            ),
+            ExportFormat::Folded => PossibleValue::new("folded")
+                .help("Folded stacks of self time in microseconds, for flame graphs"),
+            ExportFormat::Trace(f) => {
+                let w = f.entry().write.as_ref()?;
+                PossibleValue::new(f.name()).help(w.export_help)
+            }
+        })
+    }
 }
 
 #[derive(Debug, Args)]

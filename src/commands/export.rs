@@ -24,27 +24,15 @@ fn extension(f: ExportFormat) -> &'static str {
         ExportFormat::Html => "html",
         ExportFormat::Csv => "csv",
         ExportFormat::Folded => "folded",
-        ExportFormat::OtlpJson
-        | ExportFormat::Jaeger
-        | ExportFormat::Zipkin
-        | ExportFormat::Tempo => "json",
-        ExportFormat::OtlpJsonl => "jsonl",
-        ExportFormat::OtlpProto => "pb",
-        ExportFormat::JaegerThrift => "thrift",
+        ExportFormat::Trace(f) => f.extension(),
     }
 }
 
 fn conversion(f: ExportFormat) -> Option<Format> {
-    Some(match f {
-        ExportFormat::OtlpJson => Format::OtlpJson,
-        ExportFormat::OtlpJsonl => Format::OtlpJsonl,
-        ExportFormat::OtlpProto => Format::OtlpProto,
-        ExportFormat::Jaeger => Format::Jaeger,
-        ExportFormat::Zipkin => Format::Zipkin,
-        ExportFormat::Tempo => Format::Tempo,
-        ExportFormat::JaegerThrift => Format::JaegerThrift,
-        _ => return None,
-    })
+    match f {
+        ExportFormat::Trace(f) => Some(f),
+        _ => None,
+    }
 }
 
 /// Formats whose one document can hold many traces.

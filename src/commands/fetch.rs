@@ -62,12 +62,7 @@ impl Dest {
 
 /// File extension for a written format.
 pub fn extension(f: Format) -> &'static str {
-    match f {
-        Format::OtlpJsonl => "jsonl",
-        Format::OtlpProto => "pb",
-        Format::JaegerThrift => "thrift",
-        _ => "json",
-    }
+    f.extension()
 }
 
 /// Fetch `ids` and write them to `dest`. Traces that fail are reported (exit 4); the others are

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Format, REGISTRY};
+use super::Format;
 use crate::model::Trace;
 
 /// Writes traces one at a time, so a writer never needs the whole output in memory.
@@ -31,9 +31,8 @@ impl Notes {
 
 /// A writer for `format` (one that [`Format::can_write`]).
 pub fn writer<'a>(format: Format, out: &'a mut dyn Write) -> Box<dyn TraceWriter + 'a> {
-    let entry = REGISTRY.iter().find(|e| e.format == format);
-    match entry.and_then(|e| e.write) {
-        Some((make, _)) => make(out),
+    match &format.entry().write {
+        Some(w) => (w.make)(out),
         None => panic!("{} cannot be written", format.name()),
     }
 }
