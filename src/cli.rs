@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::input::Format;
-use crate::render::convert::WriteFormat;
+use crate::formats::Format;
 use crate::term::ColorChoice;
 
 /// The exit-code table (`crate::error::Exit`), shown after every command's help.
@@ -107,7 +106,7 @@ pub struct InputArgs {
     #[arg(value_name = "SOURCE", required_unless_present_any = SEARCH_SOURCE_FLAGS)]
     pub sources: Vec<String>,
     /// Read every source as this format instead of detecting it from the content
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = Format::readable(), value_name = "FORMAT")]
     pub input_format: Option<Format>,
     /// Make any unreadable input fatal (by default it is reported and the others are analysed)
     #[arg(long)]
@@ -260,8 +259,8 @@ pub struct FetchArgs {
     #[arg(long, short = 'o', value_name = "DIR|FILE")]
     pub output: Option<PathBuf>,
     /// Format to write (default otlp-json)
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "raw")]
-    pub to: Option<WriteFormat>,
+    #[arg(long, value_parser = Format::writable(), value_name = "FORMAT", conflicts_with = "raw")]
+    pub to: Option<Format>,
     /// Save each answer exactly as the backend sent it (Jaeger/Tempo/Zipkin JSON, or protobuf)
     #[arg(long)]
     pub raw: bool,
@@ -324,12 +323,12 @@ pub struct SearchArgs {
     /// With --fetch: the format to write (default otlp-json)
     #[arg(
         long,
-        value_enum,
+        value_parser = Format::writable(),
         value_name = "FORMAT",
         requires = "fetch",
         conflicts_with = "raw"
     )]
-    pub to: Option<WriteFormat>,
+    pub to: Option<Format>,
     /// With --fetch: save each answer as the backend sent it
     #[arg(long, requires = "fetch")]
     pub raw: bool,
@@ -454,8 +453,8 @@ pub struct SynthArgs {
     #[arg(long, default_value_t = 0.05, value_name = "RATE", value_parser = crate::synth::args::parse_rate)]
     pub error_rate: f64,
     /// Output format
-    #[arg(long, value_enum, default_value_t = WriteFormat::OtlpJsonl, value_name = "FORMAT")]
-    pub to: WriteFormat,
+    #[arg(long, value_parser = Format::writable(), default_value = "otlp-jsonl", value_name = "FORMAT")]
+    pub to: Format,
     /// Write to FILE instead of stdout (gzip-compressed when the name ends in .gz)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -730,8 +729,8 @@ pub struct SkewArgs {
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// With --adjust: the format to write (default: the input's format)
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: Option<WriteFormat>,
+    #[arg(long, value_parser = Format::writable(), value_name = "FORMAT")]
+    pub to: Option<Format>,
     /// Output format of the report
     #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
@@ -740,7 +739,9 @@ pub struct SkewArgs {
     pub fail_on: crate::analysis::findings::FailOn,
 }
 
-#[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
+/// What `export --to` writes: a view, or traces in any writable format (from
+/// [`crate::formats::REGISTRY`]).
+#[derive(Debug, Copy, Clone, PartialEq, Eq)]
 pub enum ExportFormat {
     /// Postmortem timeline: header, critical path, chronological events
     Markdown,
@@ -754,24 +755,46 @@ pub enum ExportFormat {
     Csv,
     /// Folded stacks of self time in microseconds, for flame graphs
     Folded,
-    /// OTLP/JSON, one document
-    #[value(name = "otlp-json")]
-    OtlpJson,
-    /// OTLP/JSON lines, one trace per line
-    #[value(name = "otlp-jsonl")]
-    OtlpJsonl,
-    /// OTLP protobuf, length-framed (Collector file exporter)
-    #[value(name = "otlp-proto")]
-    OtlpProto,
-    /// Jaeger query JSON
-    Jaeger,
-    /// Zipkin v2 JSON
-    Zipkin,
-    /// Tempo /api/traces JSON
-    Tempo,
-    /// Jaeger agent Thrift (compact emitBatch)
-    #[value(name = "jaeger-thrift")]
-    JaegerThrift,
+    /// Traces in a wire format
+    Trace(Format),
+}
+
+impl clap::ValueEnum for ExportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<ExportFormat>> = std::sync::LazyLock::new(|| {
+            use ExportFormat::*;
+            let views = [Markdown, Mermaid, Chrome, Html, Csv, Folded];
+            let traces = crate::formats::REGISTRY
+                .iter()
+                .filter(|e| e.write.is_some())
+                .map(|e| Trace(e.format));
+            views.into_iter().chain(traces).collect()
+        });
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            ExportFormat::Markdown => PossibleValue::new("markdown")
+                .help("Postmortem timeline: header, critical path, chronological events"),
+            ExportFormat::Mermaid => PossibleValue::new("mermaid")
+                .help("Mermaid gantt chart (renders in GitHub Markdown)"),
+            ExportFormat::Chrome => PossibleValue::new("chrome")
+                .help("Chrome trace-event JSON for ui.perfetto.dev and chrome://tracing"),
+            ExportFormat::Html => PossibleValue::new("html")
+                .help("One self-contained HTML page: waterfall, critical path, details, findings"),
+            ExportFormat::Csv => PossibleValue::new("csv").help(
+                "One row per span with self and critical-path time (--columns adds attributes)",
+            ),
+            ExportFormat::Folded => PossibleValue::new("folded")
+                .help("Folded stacks of self time in microseconds, for flame graphs"),
+            ExportFormat::Trace(f) => {
+                let w = f.entry().write.as_ref()?;
+                PossibleValue::new(f.name()).help(w.export_help)
+            }
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -888,7 +911,7 @@ pub struct DiffArgs {
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
     /// Read both sides as this format instead of detecting it
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = Format::readable(), value_name = "FORMAT")]
     pub input_format: Option<Format>,
     #[command(flatten)]
     pub backend: BackendArgs,

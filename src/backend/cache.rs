@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{Target, hex32};
-use crate::input::Format;
+use crate::formats::Format;
 use crate::model::TraceId;
 /// Temporary files are made the one way outputs make them.
 pub use crate::output::temp_in;

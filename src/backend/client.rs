@@ -7,7 +7,7 @@ use super::zipkin;
 use super::{
     BackendError, BackendKind, Body, ErrorKind, Operation, Partial, SearchBody, SearchQuery, Target,
 };
-use crate::input::Format;
+use crate::formats::Format;
 use crate::model::TraceId;
 
 pub struct Client {

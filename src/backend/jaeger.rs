@@ -15,7 +15,7 @@ use super::query::go_duration;
 use super::{
     BackendError, Body, Operation, Partial, SearchBody, SearchQuery, encode_segment, hex32,
 };
-use crate::input::Format;
+use crate::formats::Format;
 use crate::model::TraceId;
 
 const JSON: &str = "application/json";

@@ -3,7 +3,7 @@
 //! A [`Target`] says how to reach a backend (resolved from flags, environment and the config
 //! files by [`config::resolve`]); a [`Session`] holds one and builds the HTTP [`client::Client`]
 //! lazily, so a cached trace needs no network at all. Response bodies are handed to the format
-//! readers (`crate::input::read_format`) as they arrive.
+//! readers (`crate::formats::read_format`) as they arrive.
 //!
 //! # For users
 //!
@@ -76,7 +76,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::input::Format;
+use crate::formats::Format;
 use crate::model::TraceId;
 
 pub use query::SearchQuery;

@@ -17,7 +17,7 @@ use super::{
     BackendError, Body, ErrorKind, Partial, SearchBody, SearchHit, SearchQuery, Target, hex32,
 };
 use crate::error::InputError;
-use crate::input::{Format, ReadCtx, read_format};
+use crate::formats::{Format, ReadCtx, read_format};
 use crate::model::{Span, TraceId, TraceSet, TraceTree};
 use crate::term::Term;
 

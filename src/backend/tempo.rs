@@ -16,7 +16,7 @@ use super::query::go_duration;
 use super::{
     BackendError, Body, ErrorKind, Operation, Partial, SearchBody, SearchHit, SearchQuery, hex32,
 };
-use crate::input::Format;
+use crate::formats::Format;
 use crate::model::TraceId;
 
 const JSON: &str = "application/json";

@@ -5,7 +5,7 @@
 use super::client::trace_body;
 use super::http::Http;
 use super::{BackendError, Body, Operation, Partial, SearchBody, SearchQuery};
-use crate::input::Format;
+use crate::formats::Format;
 use crate::model::TraceId;
 
 const JSON: &str = "application/json";

@@ -8,9 +8,9 @@ use super::output::{self, Existing, Inputs, Output, write_err};
 use super::{InputRules, parse_trace_ids, print_note, print_warning, report_inputs, select_traces};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Exit};
+use crate::formats::{Format, writer};
 use crate::input::load::load;
 use crate::model::Trace;
-use crate::render::convert::{WriteFormat, writer};
 use crate::render::export::markdown::MarkdownOptions;
 use crate::render::export::prepared::Prepared;
 use crate::render::export::{chrome, csv, folded, html, markdown, mermaid};
@@ -24,27 +24,15 @@ fn extension(f: ExportFormat) -> &'static str {
         ExportFormat::Html => "html",
         ExportFormat::Csv => "csv",
         ExportFormat::Folded => "folded",
-        ExportFormat::OtlpJson
-        | ExportFormat::Jaeger
-        | ExportFormat::Zipkin
-        | ExportFormat::Tempo => "json",
-        ExportFormat::OtlpJsonl => "jsonl",
-        ExportFormat::OtlpProto => "pb",
-        ExportFormat::JaegerThrift => "thrift",
+        ExportFormat::Trace(f) => f.extension(),
     }
 }
 
-fn conversion(f: ExportFormat) -> Option<WriteFormat> {
-    Some(match f {
-        ExportFormat::OtlpJson => WriteFormat::OtlpJson,
-        ExportFormat::OtlpJsonl => WriteFormat::OtlpJsonl,
-        ExportFormat::OtlpProto => WriteFormat::OtlpProto,
-        ExportFormat::Jaeger => WriteFormat::Jaeger,
-        ExportFormat::Zipkin => WriteFormat::Zipkin,
-        ExportFormat::Tempo => WriteFormat::Tempo,
-        ExportFormat::JaegerThrift => WriteFormat::JaegerThrift,
-        _ => return None,
-    })
+fn conversion(f: ExportFormat) -> Option<Format> {
+    match f {
+        ExportFormat::Trace(f) => Some(f),
+        _ => None,
+    }
 }
 
 /// Formats whose one document can hold many traces.

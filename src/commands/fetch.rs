@@ -10,8 +10,8 @@ use crate::backend::session::{FetchedTrace, Kept};
 use crate::backend::{Session, cache, config, hex32, parse_trace_id};
 use crate::cli::FetchArgs;
 use crate::error::{Error, Exit};
+use crate::formats::{Format, writer};
 use crate::model::{TraceId, TraceSet};
-use crate::render::convert::{WriteFormat, writer};
 use crate::term::Term;
 
 pub fn run(args: FetchArgs, term: &Term) -> Result<Exit, Error> {
@@ -61,13 +61,8 @@ impl Dest {
 }
 
 /// File extension for a written format.
-pub fn extension(f: WriteFormat) -> &'static str {
-    match f {
-        WriteFormat::OtlpJsonl => "jsonl",
-        WriteFormat::OtlpProto => "pb",
-        WriteFormat::JaegerThrift => "thrift",
-        _ => "json",
-    }
+pub fn extension(f: Format) -> &'static str {
+    f.extension()
 }
 
 /// Fetch `ids` and write them to `dest`. Traces that fail are reported (exit 4); the others are
@@ -76,7 +71,7 @@ pub fn save(
     session: &Session,
     ids: &[TraceId],
     dest: &Dest,
-    to: Option<WriteFormat>,
+    to: Option<Format>,
     raw: bool,
     term: &Term,
 ) -> Result<Exit, Error> {
@@ -85,7 +80,7 @@ pub fn save(
             "--raw with several traces needs -o DIR (one file per trace: the answers cannot be joined into one document)",
         ));
     }
-    let format = to.unwrap_or(WriteFormat::OtlpJson);
+    let format = to.unwrap_or(Format::OtlpJson);
     // With --raw each body is kept as received in a temporary file (or is the cache file), then
     // copied to its destination by the output rule: never beside a destination that may be a
     // device (`-o /dev/null`), and the destination is only ever written through `Output`.
@@ -178,10 +173,7 @@ pub fn save(
     Ok(exit)
 }
 
-fn write_traces(
-    t: &FetchedTrace,
-    w: &mut dyn crate::render::convert::TraceWriter,
-) -> Result<(), Error> {
+fn write_traces(t: &FetchedTrace, w: &mut dyn crate::formats::TraceWriter) -> Result<(), Error> {
     let mut set = TraceSet::new();
     set.extend(t.spans.iter().cloned());
     for trace in set.traces() {
@@ -190,7 +182,7 @@ fn write_traces(
     Ok(())
 }
 
-fn write_file(t: &FetchedTrace, format: WriteFormat, path: &Path) -> Result<Vec<String>, Error> {
+fn write_file(t: &FetchedTrace, format: Format, path: &Path) -> Result<Vec<String>, Error> {
     let mut out = Output::create(path, &Inputs::none(), Existing::Replace)?;
     let notes = {
         let mut w = writer(format, &mut out);
@@ -240,9 +232,9 @@ fn copy_kept(kept: &Path, target: Option<&Path>) -> Result<(), Error> {
 mod tests {
     #[test]
     fn extensions() {
-        use crate::render::convert::WriteFormat;
-        assert_eq!(super::extension(WriteFormat::OtlpJson), "json");
-        assert_eq!(super::extension(WriteFormat::OtlpJsonl), "jsonl");
-        assert_eq!(super::extension(WriteFormat::OtlpProto), "pb");
+        use crate::formats::Format;
+        assert_eq!(super::extension(Format::OtlpJson), "json");
+        assert_eq!(super::extension(Format::OtlpJsonl), "jsonl");
+        assert_eq!(super::extension(Format::OtlpProto), "pb");
     }
 }

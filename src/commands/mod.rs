@@ -481,11 +481,11 @@ mod tests {
         let mut report = ReadReport::default();
         report
             .inputs
-            .push((Arc::from("a.json"), crate::input::Format::Zipkin));
+            .push((Arc::from("a.json"), crate::formats::Format::Zipkin));
         report.sources.push(crate::input::load::SourceRead {
             name: "a.json".into(),
             read: 1,
-            formats: vec![crate::input::Format::Zipkin],
+            formats: vec![crate::formats::Format::Zipkin],
             ..Default::default()
         });
         let rules = |allow_empty| InputRules {

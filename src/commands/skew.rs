@@ -12,10 +12,10 @@ use crate::analysis::skew::{
 };
 use crate::cli::SkewArgs;
 use crate::error::{Error, Exit};
-use crate::input::Format;
+use crate::formats::Format;
+use crate::formats::writer;
 use crate::input::load::load;
 use crate::model::{KeyValue, RootReason, Trace, TraceTree, Value};
-use crate::render::convert::{WriteFormat, writer};
 use crate::render::skew::{SkewView, write};
 use crate::render::table::TableStyle;
 use crate::term::Term;
@@ -136,8 +136,8 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
             .ok_or_else(|| Error::usage("--adjust needs -o OUT"))?;
         let format = args
             .to
-            .or_else(|| loaded.report.inputs.first().map(|(_, f)| same_format(*f)))
-            .unwrap_or(WriteFormat::OtlpJsonl);
+            .or_else(|| loaded.report.inputs.first().map(|(_, f)| *f))
+            .unwrap_or(Format::OtlpJsonl);
         let mut moved: HashMap<String, (u64, i64)> = HashMap::new();
         for (t, sh) in traces.iter_mut().zip(&shifts) {
             apply(t, sh, &mut moved);
@@ -217,16 +217,5 @@ fn apply(t: &mut Trace, shifts: &[i64], moved: &mut HashMap<String, (u64, i64)>)
         });
         let e = moved.entry(s.service.to_string()).or_insert((0, d));
         e.0 += 1;
-    }
-}
-
-fn same_format(f: Format) -> WriteFormat {
-    match f {
-        Format::OtlpJson => WriteFormat::OtlpJson,
-        Format::OtlpProto => WriteFormat::OtlpProto,
-        Format::Jaeger => WriteFormat::Jaeger,
-        Format::Zipkin => WriteFormat::Zipkin,
-        Format::Tempo => WriteFormat::Tempo,
-        Format::JaegerThrift => WriteFormat::JaegerThrift,
     }
 }

@@ -10,8 +10,8 @@ use flate2::write::GzEncoder;
 use super::output;
 use crate::cli::{SynthArgs, SynthShape};
 use crate::error::{Error, Exit};
+use crate::formats::{self, Format};
 use crate::model::Trace;
-use crate::render::convert::{self, WriteFormat};
 use crate::synth::{Config, DEFAULT_START_SECS, Faults, Generator, Shape};
 use crate::term::Term;
 
@@ -59,7 +59,7 @@ fn is_gz(p: &Path) -> bool {
 
 fn write_out(
     generator: Generator,
-    format: WriteFormat,
+    format: Format,
     out: &mut dyn Write,
     gzip: bool,
 ) -> io::Result<Vec<String>> {
@@ -80,7 +80,7 @@ const AHEAD: usize = 8;
 /// Stream the traces through the format's writer; returns its conversion notes.
 pub fn write_traces(
     generator: Generator,
-    format: WriteFormat,
+    format: Format,
     out: &mut dyn Write,
 ) -> io::Result<Vec<String>> {
     let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
@@ -99,8 +99,8 @@ pub fn write_traces(
     })
 }
 
-fn drain(rx: Receiver<Trace>, format: WriteFormat, out: &mut dyn Write) -> io::Result<Vec<String>> {
-    let mut w = convert::writer(format, out);
+fn drain(rx: Receiver<Trace>, format: Format, out: &mut dyn Write) -> io::Result<Vec<String>> {
+    let mut w = formats::writer(format, out);
     for trace in rx {
         w.write_trace(&trace)?;
     }
@@ -213,16 +213,12 @@ mod tests {
             ..Config::default()
         })
         .unwrap();
-        assert!(write_traces(g, WriteFormat::OtlpJsonl, &mut Broken).is_err());
+        assert!(write_traces(g, Format::OtlpJsonl, &mut Broken).is_err());
     }
 
     #[test]
     fn same_seed_same_bytes() {
-        for format in [
-            WriteFormat::OtlpJsonl,
-            WriteFormat::Jaeger,
-            WriteFormat::OtlpProto,
-        ] {
+        for format in [Format::OtlpJsonl, Format::Jaeger, Format::OtlpProto] {
             let run = || {
                 let mut out = Vec::new();
                 let g = Generator::new(Config {

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use super::detect::{Sniff, sniff};
 use super::source::{self, Input};
-use super::{Format, ReadCtx, read_format};
 use crate::backend::session::{Session, read_search_body};
 use crate::backend::{BackendError, ErrorKind, SearchBody, SearchQuery};
 use crate::error::InputError;
+use crate::formats::detect::{Sniff, sniff};
+use crate::formats::{Format, ReadCtx, read_format};
 use crate::model::{Span, TraceId, TraceRef, TraceSet};
 
 #[derive(Clone, Default)]
@@ -377,8 +377,8 @@ fn read_one(
     // input. In a directory such a file is still skipped with a warning, like any non-trace file.
     if opts.allow_empty
         && !from_directory
-        && opened.prefix.len() < super::detect::SNIFF_BYTES
-        && super::detect::is_blank(&opened.prefix)
+        && opened.prefix.len() < crate::formats::detect::SNIFF_BYTES
+        && crate::formats::detect::is_blank(&opened.prefix)
     {
         return Outcome::Blank;
     }

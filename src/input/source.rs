@@ -126,11 +126,11 @@ pub fn open(input: &Input) -> io::Result<Opened> {
         Input::File(p) => Box::new(File::open(p)?),
         Input::Stdin => Box::new(io::stdin()),
     };
-    let (prefix, rest) = read_prefix(raw, super::detect::SNIFF_BYTES)?;
+    let (prefix, rest) = read_prefix(raw, crate::formats::detect::SNIFF_BYTES)?;
     if prefix.starts_with(&[0x1f, 0x8b]) {
         let whole = io::Cursor::new(prefix).chain(rest);
         let gz = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUF_BYTES, whole));
-        let (prefix, rest) = read_prefix(Box::new(gz), super::detect::SNIFF_BYTES)?;
+        let (prefix, rest) = read_prefix(Box::new(gz), crate::formats::detect::SNIFF_BYTES)?;
         return Ok(rejoin(prefix, rest));
     }
     Ok(rejoin(prefix, rest))

@@ -1,6 +1,5 @@
 //! Renderers: every one writes to `&mut dyn Write` and never decides exit codes.
 
-pub mod convert;
 pub mod critical_path;
 pub mod diff;
 pub mod doc;
@@ -8,12 +7,7 @@ pub mod export;
 pub mod findings;
 pub mod gate;
 pub mod github;
-pub mod jaeger_json;
-pub mod jaeger_thrift;
 pub mod junit;
-pub(crate) mod jz_common;
-pub mod otlp_json;
-pub mod otlp_proto;
 pub mod rules;
 pub mod sarif;
 pub mod show_json;
@@ -26,8 +20,6 @@ pub mod table;
 pub(crate) mod testkit;
 pub mod trace_list;
 pub mod waterfall;
-pub mod zipkin_json;
-
 /// How the table commands (stats, critical-path, skew) draw their result (`--format`).
 #[derive(Debug, Copy, Clone, PartialEq, Eq, clap::ValueEnum)]
 pub enum TableFormat {

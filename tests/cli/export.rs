@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
+use tracekit::formats::{Format, write_all};
 use tracekit::input::load::{LoadOptions, load};
 use tracekit::model::{SpanKind, Trace};
-use tracekit::render::convert::{WriteFormat, write_all};
 use tracekit::synth::{Config, Generator};
 
 use super::common::{repo_dir, run};
@@ -107,24 +107,21 @@ fn files_are_not_overwritten_and_directories_get_one_file_per_trace() {
     assert_eq!(r.code, Some(2), "{}", r.describe());
 }
 
-const FORMATS: [WriteFormat; 7] = [
-    WriteFormat::OtlpJson,
-    WriteFormat::OtlpJsonl,
-    WriteFormat::OtlpProto,
-    WriteFormat::Tempo,
-    WriteFormat::Jaeger,
-    WriteFormat::Zipkin,
-    WriteFormat::JaegerThrift,
+const FORMATS: [Format; 7] = [
+    Format::OtlpJson,
+    Format::OtlpJsonl,
+    Format::OtlpProto,
+    Format::Tempo,
+    Format::Jaeger,
+    Format::Zipkin,
+    Format::JaegerThrift,
 ];
 
-fn micros(f: WriteFormat) -> bool {
-    matches!(
-        f,
-        WriteFormat::Jaeger | WriteFormat::Zipkin | WriteFormat::JaegerThrift
-    )
+fn micros(f: Format) -> bool {
+    matches!(f, Format::Jaeger | Format::Zipkin | Format::JaegerThrift)
 }
 
-fn convert(format: WriteFormat, traces: &[Trace], dir: &std::path::Path, n: usize) -> Vec<Trace> {
+fn convert(format: Format, traces: &[Trace], dir: &std::path::Path, n: usize) -> Vec<Trace> {
     let path = dir.join(format!("{n}.{}", format.name()));
     let mut bytes = Vec::new();
     write_all(format, traces, &mut bytes).unwrap();

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use tracekit::formats::{Format, write_all};
 use tracekit::input::load::{LoadOptions, load};
 use tracekit::model::{Span, SpanKind, Trace};
-use tracekit::render::convert::{WriteFormat, write_all};
 use tracekit::synth::{Config, Generator};
 
 fn synth() -> Vec<Trace> {
@@ -20,7 +20,7 @@ fn synth() -> Vec<Trace> {
     Generator::new(cfg).unwrap().collect()
 }
 
-fn read_back(format: WriteFormat, traces: &[Trace]) -> Vec<Trace> {
+fn read_back(format: Format, traces: &[Trace]) -> Vec<Trace> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("out.{}", format.name()));
     let mut bytes = Vec::new();
@@ -49,10 +49,10 @@ fn by_key(traces: &[Trace]) -> BTreeMap<(u128, u64, bool), Span> {
 fn otlp_formats_carry_everything() {
     let original = synth();
     for format in [
-        WriteFormat::OtlpJson,
-        WriteFormat::OtlpJsonl,
-        WriteFormat::OtlpProto,
-        WriteFormat::Tempo,
+        Format::OtlpJson,
+        Format::OtlpJsonl,
+        Format::OtlpProto,
+        Format::Tempo,
     ] {
         let back = read_back(format, &original);
         assert_eq!(back.len(), original.len(), "{}", format.name());
@@ -73,11 +73,7 @@ fn us(ns: u64) -> u64 {
 #[test]
 fn microsecond_formats_carry_what_they_can() {
     let original = synth();
-    for format in [
-        WriteFormat::Jaeger,
-        WriteFormat::Zipkin,
-        WriteFormat::JaegerThrift,
-    ] {
+    for format in [Format::Jaeger, Format::Zipkin, Format::JaegerThrift] {
         let back = read_back(format, &original);
         assert_eq!(back.len(), original.len(), "{}", format.name());
         let (a, b) = (by_key(&original), by_key(&back));
@@ -110,7 +106,7 @@ fn microsecond_formats_carry_what_they_can() {
                     .attr(&kv.key)
                     .unwrap_or_else(|| panic!("{what}: attribute {} lost", kv.key));
                 match format {
-                    WriteFormat::Zipkin => {
+                    Format::Zipkin => {
                         assert_eq!(got.to_string(), kv.value.to_string(), "{what}: {}", kv.key)
                     }
                     _ if matches!(
@@ -126,7 +122,7 @@ fn microsecond_formats_carry_what_they_can() {
                 assert_eq!(x.time_ns, us(y.time_ns), "{what}");
             }
             // Resource attributes (service.name, host.name, …) survive as process tags/endpoint.
-            if format != WriteFormat::Zipkin {
+            if format != Format::Zipkin {
                 for kv in &s.resource.attributes {
                     assert!(
                         r.resource.attributes.iter().any(|x| x.key == kv.key),

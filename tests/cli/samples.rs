@@ -14,7 +14,7 @@
 //!   under their client half, so neither counts them. The output of the script was copied here.
 //! * `NOT_TRACES`: files that are not trace data (READMEs, the capture index, Tempo search / tag /
 //!   build-info answers, error bodies, VictoriaTraces service lists). Each must be rejected with
-//!   exit code 3 and a message naming the file. `src/input/detect.rs` calls all of them "not a
+//!   exit code 3 and a message naming the file. `src/formats/detect.rs` calls all of them "not a
 //!   trace format" except three: the 0-byte Tempo 404 body ("the input is empty") and the two
 //!   VictoriaTraces service lists, `{"data":["checkout",…]}`, which detection routes to the Jaeger
 //!   reader because of their `data` key; that reader must reject them (a list of strings where
@@ -32,7 +32,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tracekit::input::Format;
+use tracekit::formats::Format;
 use tracekit::model::tree::{RootReason, TraceTree};
 
 use crate::common::*;

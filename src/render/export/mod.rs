@@ -1,5 +1,5 @@
 //! Export renderers: timelines for documents and viewers (one module per format).
-//! Conversions to other trace formats live in `render::convert`.
+//! Conversions to other trace formats live in `formats` (`formats::write`).
 
 pub mod chrome;
 pub mod csv;

@@ -1,0 +1,1503 @@
+//! Jaeger query/UI JSON reader (`formats.md` §3).
+//!
+//! Shapes accepted, in any number of concatenated documents:
+//! * the query API envelope `{"data": [trace, …], "total": …, "errors": …}`, also with `data` as one
+//!   trace object or `null`. `{"data": []}` is an empty answer (VictoriaTraces' "not found"), not
+//!   an error. When `errors` is set and no span was read, the response's error is the reader's
+//!   error; when spans were read too (a multi-trace fetch that missed some ids), each is a warning;
+//! * a bare trace object `{"traceID", "spans", "processes"}` (UI "Download");
+//! * a list of trace objects, and a list of spans that embed their `process` (jaeger-anonymizer).
+//!
+//! `{"result": …}` (api_v3) is OTLP JSON; `load` sends it to the OTLP reader.
+//!
+//! Streaming: serde visitors run over the byte stream and every trace object is emitted as soon as
+//! its closing brace has been read (spans of one trace are held until then, because `processes`
+//! may come after `spans`). Lists of embedded-process spans are emitted in batches.
+//!
+//! Mapping into the model:
+//! * times: `startTime`/`duration` µs × 1000 exactly (integers never pass through f64); a
+//!   negative duration is kept (end before start) so that checks can report it;
+//! * `processes` (`p1`…) become one shared `Arc<Resource>` per distinct process: `service.name` =
+//!   `serviceName`, then the process tags unchanged; `Span.service` = `serviceName`;
+//! * tags by `type`: `string` (kept a string even when it looks like a number or bool, since
+//!   VictoriaTraces writes every tag as a string), `bool`, `int64` (a number, or a decimal string
+//!   beyond 2^53, parsed exactly), `float64` (also `"NaN"`/`"Infinity"` strings), `binary`
+//!   (base64). A missing or unknown type is inferred from the JSON value;
+//! * `span.kind`, `error`, `otel.status_code`, `otel.status_description`, `otel.scope.name`/
+//!   `version` (and `otel.library.*`), `w3c.tracestate` move into the model fields (see
+//!   [`take_conventions`] for the exact rules, including VictoriaTraces' `error: "unset"`);
+//! * logs become events: the name is the first string field called `event`, else `"log"`; the other
+//!   fields are the event's attributes;
+//! * references: every one is kept in `links` with its [`RefKind`]; the parent is the first
+//!   `CHILD_OF` of the same trace, else the first `FOLLOWS_FROM` of the same trace
+//!   ([`ParentRef::ChildOf`]/[`ParentRef::FollowsFrom`]). The deprecated `parentSpanID` field is
+//!   the parent ([`ParentRef::ParentId`]) when the references name none;
+//! * `flags` (sampled 1, debug 2, firehose 8) go to the low byte of `Span.flags`;
+//! * span `warnings` (added by the query service) are not kept.
+//!
+//! Problems: invalid JSON stops the reader with `line:column` and what was expected. A span whose
+//! trace, span, parent or reference id cannot be parsed, or that has no span id, is skipped with a
+//! warning naming its JSON path (`data[0].spans[3].spanID`) and line; a field of the wrong type
+//! costs that field, with a warning.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::BufRead;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::formats::common::jz_read::{
+    Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
+    describe_value, join_path, map_is_wrong, micros_to_ns, parse_span_id, parse_trace_id, quoted,
+    scalars_are_wrong, seq_is_wrong, take_conventions,
+};
+use crate::formats::{InputError, Position, ReadCtx};
+use crate::model::{
+    Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Span, SpanId, TraceId, Value,
+};
+
+/// Spans of embedded-process lists are emitted in batches of this size.
+const BATCH: usize = 1024;
+
+const API_V3: &str = "this is a Jaeger api_v3 response ({\"result\": …}), which holds OTLP JSON: \
+                      read it with --input-format otlp-json";
+
+pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    let mut docs = JsonDocs::new(input);
+    let mut st = JState {
+        tracker: docs.tracker(),
+        ctx,
+        shared: Shared::new(),
+        warnings: Warnings::default(),
+        batch: Vec::new(),
+        doc_spans: 0,
+        fatal: None,
+    };
+    let mut documents = 0u64;
+    loop {
+        match docs.next_document() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(st.fail(e.into_input_error(st.ctx))),
+        }
+        documents += 1;
+        st.doc_spans = 0;
+        let result =
+            docs.parse(|de| de::Deserializer::deserialize_any(de, TopVisitor { st: &mut st }));
+        st.flush_batch();
+        if let Err(e) = result {
+            let e = e.into_input_error(st.ctx);
+            return Err(st.fail(e));
+        }
+        if let Some((line, message)) = st.fatal.take() {
+            let e = st.ctx.error(Some(Position::Line(line)), message);
+            return Err(st.fail(e));
+        }
+    }
+    st.warnings.finish(st.ctx);
+    if documents == 0 {
+        return Err(st.ctx.error(
+            None,
+            "the input is empty: expected Jaeger JSON ({\"data\": [...]}, a trace object, or a list of traces)",
+        ));
+    }
+    Ok(())
+}
+
+/// Everything the visitors share: where spans and warnings go, and the shared values.
+struct JState<'c, 'ctx> {
+    ctx: &'c mut ReadCtx<'ctx>,
+    tracker: Rc<Tracker>,
+    shared: Shared,
+    warnings: Warnings,
+    /// Spans of an embedded-process list not yet emitted.
+    batch: Vec<Span>,
+    /// Spans emitted from the current document.
+    doc_spans: u64,
+    /// A problem found by a visitor that ends the reading (reported after the document).
+    fatal: Option<(u64, String)>,
+}
+
+impl JState<'_, '_> {
+    fn warn(&mut self, line: u64, path: String, message: impl Into<String>) {
+        self.warnings.warn(self.ctx, line, path, message);
+    }
+
+    fn emit(&mut self, spans: Vec<Span>) {
+        self.doc_spans += spans.len() as u64;
+        self.ctx.emit(spans);
+    }
+
+    fn push(&mut self, span: Span) {
+        self.batch.push(span);
+        if self.batch.len() >= BATCH {
+            self.flush_batch();
+        }
+    }
+
+    fn flush_batch(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        self.emit(batch);
+    }
+
+    fn fail(&mut self, e: InputError) -> InputError {
+        self.warnings.finish(self.ctx);
+        e
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+#[derive(Copy, Clone, Debug)]
+enum JKey {
+    Data,
+    Errors,
+    Result,
+    TraceId,
+    Spans,
+    Processes,
+    Span(SpanKey),
+    Other,
+}
+
+#[derive(Copy, Clone, Debug)]
+enum SpanKey {
+    SpanId,
+    ParentSpanId,
+    OperationName,
+    References,
+    Flags,
+    StartTime,
+    Duration,
+    Tags,
+    Logs,
+    ProcessId,
+    Process,
+}
+
+fn jkey(s: &str) -> JKey {
+    match s {
+        "data" => JKey::Data,
+        "errors" => JKey::Errors,
+        "result" => JKey::Result,
+        "traceID" => JKey::TraceId,
+        "spans" => JKey::Spans,
+        "processes" => JKey::Processes,
+        "spanID" => JKey::Span(SpanKey::SpanId),
+        "parentSpanID" => JKey::Span(SpanKey::ParentSpanId),
+        "operationName" => JKey::Span(SpanKey::OperationName),
+        "references" => JKey::Span(SpanKey::References),
+        "flags" => JKey::Span(SpanKey::Flags),
+        "startTime" => JKey::Span(SpanKey::StartTime),
+        "duration" => JKey::Span(SpanKey::Duration),
+        "tags" => JKey::Span(SpanKey::Tags),
+        "logs" => JKey::Span(SpanKey::Logs),
+        "processID" => JKey::Span(SpanKey::ProcessId),
+        "process" => JKey::Span(SpanKey::Process),
+        _ => JKey::Other,
+    }
+}
+
+#[derive(Copy, Clone, Debug)]
+enum SubKey {
+    Key,
+    Type,
+    Value,
+    Timestamp,
+    Fields,
+    RefType,
+    TraceId,
+    SpanId,
+    ServiceName,
+    Tags,
+    Other,
+}
+
+fn subkey(s: &str) -> SubKey {
+    match s {
+        "key" => SubKey::Key,
+        "type" => SubKey::Type,
+        "value" => SubKey::Value,
+        "timestamp" => SubKey::Timestamp,
+        "fields" => SubKey::Fields,
+        "refType" => SubKey::RefType,
+        "traceID" => SubKey::TraceId,
+        "spanID" => SubKey::SpanId,
+        "serviceName" => SubKey::ServiceName,
+        "tags" => SubKey::Tags,
+        _ => SubKey::Other,
+    }
+}
+
+/// Where an object sits in the document, for warning paths.
+#[derive(Copy, Clone, Debug)]
+enum Place {
+    Top,
+    Data,
+    DataIndex(usize),
+    Index(usize),
+}
+
+impl Place {
+    fn path(self) -> String {
+        match self {
+            Place::Top => String::new(),
+            Place::Data => "data".into(),
+            Place::DataIndex(i) => format!("data[{i}]"),
+            Place::Index(i) => format!("[{i}]"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw fields
+
+#[derive(Default)]
+struct SpanFields {
+    line: u64,
+    /// Some span key was seen (so a top-level object is a span, not a trace).
+    any: bool,
+    trace_id: Option<Scalar>,
+    span_id: Option<Scalar>,
+    parent_span_id: Option<Scalar>,
+    operation_name: Option<Scalar>,
+    references: Vec<RawRef>,
+    flags: Option<Scalar>,
+    start_time: Option<Scalar>,
+    duration: Option<Scalar>,
+    tags: Vec<KeyValue>,
+    logs: Vec<Event>,
+    process_id: Option<Scalar>,
+    process: Option<RawProcess>,
+    problems: Vec<Problem>,
+}
+
+#[derive(Default)]
+struct RawRef {
+    ref_type: Option<Scalar>,
+    trace_id: Option<Scalar>,
+    span_id: Option<Scalar>,
+}
+
+#[derive(Default)]
+struct RawProcess {
+    service: Option<Scalar>,
+    tags: Vec<KeyValue>,
+}
+
+#[derive(Default)]
+struct TraceAcc {
+    seen: bool,
+    spans: Vec<ParsedSpan>,
+    processes: Vec<(String, RawProcess)>,
+    problems: Vec<Problem>,
+}
+
+/// Where a span's process comes from.
+enum ProcRef {
+    None,
+    Id(String),
+    Embedded(Arc<str>, Arc<Resource>),
+}
+
+struct ParsedSpan {
+    span: Span,
+    process: ProcRef,
+    /// The deprecated `parentSpanID` field.
+    parent_field: Option<SpanId>,
+    index: usize,
+    line: u64,
+}
+
+impl SpanFields {
+    fn new(line: u64) -> Self {
+        SpanFields {
+            line,
+            ..SpanFields::default()
+        }
+    }
+
+    fn accept<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: SpanKey,
+        map: &mut A,
+        shared: &mut Shared,
+    ) -> Result<(), A::Error> {
+        self.any = true;
+        let interner = &mut shared.interner;
+        match key {
+            SpanKey::SpanId => self.span_id = Some(map.next_value()?),
+            SpanKey::ParentSpanId => self.parent_span_id = Some(map.next_value()?),
+            SpanKey::OperationName => self.operation_name = Some(map.next_value()?),
+            SpanKey::Flags => self.flags = Some(map.next_value()?),
+            SpanKey::StartTime => self.start_time = Some(map.next_value()?),
+            SpanKey::Duration => self.duration = Some(map.next_value()?),
+            SpanKey::ProcessId => self.process_id = Some(map.next_value()?),
+            SpanKey::References => map.next_value_seed(RefsSeed {
+                out: &mut self.references,
+                problems: &mut self.problems,
+            })?,
+            SpanKey::Tags => map.next_value_seed(TagsSeed {
+                out: &mut self.tags,
+                problems: &mut self.problems,
+                field: "tags".into(),
+                interner,
+            })?,
+            SpanKey::Logs => map.next_value_seed(LogsSeed {
+                out: &mut self.logs,
+                problems: &mut self.problems,
+                interner,
+            })?,
+            SpanKey::Process => {
+                self.process = map.next_value_seed(ProcessSeed {
+                    problems: &mut self.problems,
+                    field: "process".into(),
+                    interner,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents, traces and lists
+
+struct TopVisitor<'s, 'c, 'ctx> {
+    st: &'s mut JState<'c, 'ctx>,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger JSON document: {\"data\": [...]}, a trace object, or a list of traces or spans")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        object(self.st, map, Place::Top)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(ElemSeed {
+                st: &mut *st,
+                place: Place::Index(i),
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// An element of a list of traces (or of embedded-process spans).
+struct ElemSeed<'s, 'c, 'ctx> {
+    st: &'s mut JState<'c, 'ctx>,
+    place: Place,
+}
+
+impl<'de> DeserializeSeed<'de> for ElemSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ElemSeed<'_, '_, '_> {
+    fn wrong(self, found: &str) {
+        let line = self.st.tracker.line();
+        self.st.warn(
+            line,
+            self.place.path(),
+            format!("skipped: expected a Jaeger trace or span object, found {found}"),
+        );
+    }
+}
+
+impl<'de> Visitor<'de> for ElemSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger trace or span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        object(self.st, map, self.place)
+    }
+    scalars_are_wrong!();
+    seq_is_wrong!();
+}
+
+/// The value of `data`: a list of traces, one trace, or null.
+struct DataSeed<'s, 'c, 'ctx> {
+    st: &'s mut JState<'c, 'ctx>,
+}
+
+impl<'de> DeserializeSeed<'de> for DataSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl DataSeed<'_, '_, '_> {
+    fn wrong(self, found: &str) {
+        let line = self.st.tracker.line();
+        self.st.warn(
+            line,
+            "data".into(),
+            format!("expected a list of traces, found {found}"),
+        );
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of Jaeger traces")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(ElemSeed {
+                st: &mut *st,
+                place: Place::DataIndex(i),
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        object(self.st, map, Place::Data)
+    }
+    scalars_are_wrong!();
+}
+
+/// An object: the envelope (at the top only), a trace, or a span with an embedded process.
+fn object<'de, A: MapAccess<'de>>(
+    st: &mut JState<'_, '_>,
+    mut map: A,
+    place: Place,
+) -> Result<(), A::Error> {
+    let line = st.tracker.line();
+    let top = matches!(place, Place::Top);
+    let base = place.path();
+    let mut trace = TraceAcc::default();
+    let mut fields = SpanFields::new(line);
+    let mut saw_data = false;
+    let mut errors: Option<Scalar> = None;
+    while let Some(key) = map.next_key_seed(KeySeed(jkey))? {
+        match key {
+            JKey::Data if top => {
+                saw_data = true;
+                map.next_value_seed(DataSeed { st: &mut *st })?;
+            }
+            JKey::Errors if top => errors = Some(map.next_value()?),
+            JKey::Result if top => {
+                map.next_value::<IgnoredAny>()?;
+                st.fatal.get_or_insert((line, API_V3.into()));
+            }
+            JKey::TraceId => fields.trace_id = Some(map.next_value()?),
+            JKey::Spans => {
+                trace.seen = true;
+                map.next_value_seed(SpanListSeed {
+                    st: &mut *st,
+                    acc: &mut trace,
+                    base: &base,
+                })?;
+            }
+            JKey::Processes => {
+                trace.seen = true;
+                map.next_value_seed(ProcessesSeed {
+                    out: &mut trace.processes,
+                    problems: &mut trace.problems,
+                    interner: &mut st.shared.interner,
+                })?;
+            }
+            JKey::Span(k) => fields.accept(k, &mut map, &mut st.shared)?,
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    if trace.seen {
+        let trace_id = fields.trace_id.take();
+        finish_trace(st, trace, trace_id, &base, line);
+    } else if fields.any {
+        let path = || base.clone();
+        if let Some(ps) = build_span(st, fields, &path)
+            && let Some(span) = finish_span(st, ps, TraceId::ZERO, &path, None)
+        {
+            st.push(span);
+        }
+    } else if !saw_data && st.fatal.is_none() {
+        if top {
+            st.fatal = Some((
+                line,
+                "not Jaeger JSON: expected an object with \"data\", or a trace with \"traceID\", \
+                 \"spans\" and \"processes\""
+                    .into(),
+            ));
+        } else {
+            st.warn(
+                line,
+                base.clone(),
+                "skipped: an object that is neither a Jaeger trace nor a span",
+            );
+        }
+    }
+    if let Some(errors) = errors {
+        let messages = response_errors(&errors);
+        if !messages.is_empty() {
+            if st.doc_spans == 0 && st.batch.is_empty() {
+                st.fatal.get_or_insert((
+                    line,
+                    format!(
+                        "the Jaeger response reports an error: {}",
+                        messages.join("; ")
+                    ),
+                ));
+            } else {
+                for (i, m) in messages.into_iter().enumerate() {
+                    st.warn(
+                        line,
+                        format!("errors[{i}]"),
+                        format!("the Jaeger response reports an error: {m}"),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The entries of an envelope's `errors`: `{"code":404,"msg":"trace not found","traceID":…}`.
+fn response_errors(errors: &Scalar) -> Vec<String> {
+    use serde_json::Value as J;
+    let one = |v: &J| -> String {
+        match v {
+            J::Object(o) => {
+                let mut s = String::new();
+                if let Some(c) = o.get("code").filter(|c| !c.is_null()) {
+                    s.push_str(&c.to_string());
+                    s.push(' ');
+                }
+                match o.get("msg") {
+                    Some(J::String(m)) => s.push_str(m),
+                    Some(other) if !other.is_null() => s.push_str(&other.to_string()),
+                    _ => s.push_str("(no message)"),
+                }
+                if let Some(J::String(t)) = o.get("traceID") {
+                    s.push_str(&format!(" (trace {t})"));
+                }
+                crate::term::escape(&s).into_owned()
+            }
+            J::String(m) => crate::term::escape(m).into_owned(),
+            other => other.to_string(),
+        }
+    };
+    match errors {
+        Scalar::Null => Vec::new(),
+        Scalar::Json(J::Array(items)) => items.iter().filter(|v| !v.is_null()).map(one).collect(),
+        Scalar::Json(v) => vec![one(v)],
+        Scalar::Str(s) if s.is_empty() => Vec::new(),
+        other => vec![crate::term::escape(&other.text()).into_owned()],
+    }
+}
+
+/// A trace object is complete: resolve processes and parents, emit its spans.
+fn finish_trace(
+    st: &mut JState<'_, '_>,
+    acc: TraceAcc,
+    trace_id: Option<Scalar>,
+    base: &str,
+    line: u64,
+) {
+    for p in acc.problems {
+        st.warn(line, join_path(base, &p.field), p.message);
+    }
+    let trace_id = match trace_id.as_ref().map(parse_trace_id) {
+        Some(Ok(t)) => t,
+        Some(Err(m)) => {
+            st.warn(line, join_path(base, "traceID"), m);
+            TraceId::ZERO
+        }
+        None => TraceId::ZERO,
+    };
+    let mut processes: HashMap<String, (Arc<str>, Arc<Resource>)> =
+        HashMap::with_capacity(acc.processes.len());
+    for (id, raw) in acc.processes {
+        let p = process_resource(&mut st.shared, raw);
+        processes.entry(id).or_insert(p);
+    }
+    let mut missing: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(acc.spans.len());
+    for ps in acc.spans {
+        let index = ps.index;
+        let path = || join_path(base, &format!("spans[{index}]"));
+        if let Some(span) = finish_span(st, ps, trace_id, &path, Some((&processes, &mut missing))) {
+            out.push(span);
+        }
+    }
+    st.emit(out);
+}
+
+type Processes<'a> = (
+    &'a HashMap<String, (Arc<str>, Arc<Resource>)>,
+    &'a mut Vec<String>,
+);
+
+/// Fills in what needed the whole trace: the trace id, the process, the parent.
+fn finish_span(
+    st: &mut JState<'_, '_>,
+    ps: ParsedSpan,
+    trace_id: TraceId,
+    path: &dyn Fn() -> String,
+    processes: Option<Processes<'_>>,
+) -> Option<Span> {
+    let mut span = ps.span;
+    if span.trace_id.is_zero() {
+        span.trace_id = trace_id;
+    }
+    if span.trace_id.is_zero() {
+        st.warn(
+            ps.line,
+            path(),
+            "span skipped: it has no traceID (nor has its trace)",
+        );
+        return None;
+    }
+    for l in &mut span.links {
+        if l.trace_id.is_zero() {
+            l.trace_id = span.trace_id;
+        }
+    }
+    let same = |l: &&Link, kind: RefKind| l.kind == kind && l.trace_id == span.trace_id;
+    if let Some(l) = span.links.iter().find(|l| same(l, RefKind::ChildOf)) {
+        span.parent_span_id = Some(l.span_id);
+        span.parent_ref = ParentRef::ChildOf;
+    } else if let Some(l) = span.links.iter().find(|l| same(l, RefKind::FollowsFrom)) {
+        span.parent_span_id = Some(l.span_id);
+        span.parent_ref = ParentRef::FollowsFrom;
+    } else {
+        span.parent_span_id = ps.parent_field;
+        span.parent_ref = ParentRef::ParentId;
+    }
+    match ps.process {
+        ProcRef::None => {}
+        ProcRef::Embedded(service, resource) => {
+            span.service = service;
+            span.resource = resource;
+        }
+        ProcRef::Id(id) => {
+            match processes {
+                Some((map, _)) if map.contains_key(&id) => {
+                    if let Some((service, resource)) = map.get(&id) {
+                        span.service = service.clone();
+                        span.resource = resource.clone();
+                    }
+                }
+                Some((_, missing)) => {
+                    if !missing.contains(&id) {
+                        st.warn(
+                        ps.line,
+                        join_path(&path(), "processID"),
+                        format!("process {} is not in the trace's processes; its service is unknown", quoted(&id)),
+                    );
+                        missing.push(id);
+                    }
+                }
+                None => {
+                    st.warn(
+                        ps.line,
+                        join_path(&path(), "processID"),
+                        "a span outside a trace names a processID; its service is unknown",
+                    );
+                }
+            }
+        }
+    }
+    Some(span)
+}
+
+fn process_resource(shared: &mut Shared, raw: RawProcess) -> (Arc<str>, Arc<Resource>) {
+    let service = raw.service.map(|s| s.text()).unwrap_or_default();
+    let mut attrs = Vec::with_capacity(raw.tags.len() + 1);
+    if !service.is_empty() {
+        attrs.push(KeyValue {
+            key: shared.interner.intern("service.name"),
+            value: Value::from(service.as_str()),
+        });
+    }
+    attrs.extend(raw.tags);
+    (shared.interner.intern(&service), shared.resource(attrs))
+}
+
+/// Turns a span's fields into a model span, or `None` (with warnings) when an id is bad.
+fn build_span(
+    st: &mut JState<'_, '_>,
+    mut f: SpanFields,
+    path: &dyn Fn() -> String,
+) -> Option<ParsedSpan> {
+    let line = f.line;
+    let mut bad: Option<Problem> = None;
+    let mut fail = |field: &str, message: String| {
+        bad.get_or_insert_with(|| Problem::new(field, message));
+    };
+    let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
+        Some(Ok(t)) => t,
+        Some(Err(m)) => {
+            fail("traceID", m);
+            TraceId::ZERO
+        }
+        None => TraceId::ZERO,
+    };
+    let span_id = match f.span_id.as_ref().map(parse_span_id) {
+        Some(Ok(s)) if !s.is_zero() => s,
+        Some(Ok(_)) | None => {
+            fail("spanID", "it has no spanID".into());
+            SpanId::ZERO
+        }
+        Some(Err(m)) => {
+            fail("spanID", m);
+            SpanId::ZERO
+        }
+    };
+    let parent_field = match f.parent_span_id.as_ref().map(parse_span_id) {
+        Some(Ok(p)) if !p.is_zero() => Some(p),
+        Some(Ok(_)) | None => None,
+        Some(Err(m)) => {
+            fail("parentSpanID", m);
+            None
+        }
+    };
+    let mut links = Vec::with_capacity(f.references.len());
+    for (i, r) in f.references.iter().enumerate() {
+        let kind = match r.ref_type.as_ref().and_then(Scalar::as_str).map(str::trim) {
+            Some(t) if t.eq_ignore_ascii_case("CHILD_OF") => RefKind::ChildOf,
+            Some(t) if t.eq_ignore_ascii_case("FOLLOWS_FROM") => RefKind::FollowsFrom,
+            other => {
+                let found = other.map_or_else(|| "nothing".to_string(), quoted);
+                f.problems.push(Problem::new(
+                    format!("references[{i}].refType"),
+                    format!("reference dropped: expected CHILD_OF or FOLLOWS_FROM, found {found}"),
+                ));
+                continue;
+            }
+        };
+        let ref_trace = match r.trace_id.as_ref().map(parse_trace_id) {
+            Some(Ok(t)) => t,
+            Some(Err(m)) => {
+                fail(&format!("references[{i}].traceID"), m);
+                continue;
+            }
+            None => TraceId::ZERO,
+        };
+        let ref_span = match r.span_id.as_ref().map(parse_span_id) {
+            Some(Ok(s)) if !s.is_zero() => s,
+            Some(Err(m)) => {
+                fail(&format!("references[{i}].spanID"), m);
+                continue;
+            }
+            Some(Ok(_)) | None => {
+                f.problems.push(Problem::new(
+                    format!("references[{i}].spanID"),
+                    "reference dropped: it has no spanID",
+                ));
+                continue;
+            }
+        };
+        links.push(Link {
+            trace_id: ref_trace,
+            span_id: ref_span,
+            kind,
+            trace_state: None,
+            attributes: Vec::new(),
+            dropped_attributes_count: 0,
+            flags: 0,
+        });
+    }
+    // A span whose time cannot be read cannot be placed: skip it rather than draw it in 1970.
+    for (field, v) in [("startTime", &f.start_time), ("duration", &f.duration)] {
+        if let Some(v) = v.as_ref()
+            && let Err(m) = micros_to_ns(v)
+        {
+            bad.get_or_insert(Problem::new(field, m));
+        }
+    }
+    if let Some(p) = bad {
+        for q in f.problems {
+            st.warn(line, join_path(&path(), &q.field), q.message);
+        }
+        st.warn(
+            line,
+            join_path(&path(), &p.field),
+            format!("span skipped: {}", p.message),
+        );
+        return None;
+    }
+
+    let mut span = st.shared.blank_span(trace_id, span_id);
+    span.links = links;
+    if let Some(name) = &f.operation_name {
+        span.name = st.shared.interner.intern(&name.text());
+    }
+    let start = match f.start_time.as_ref().map(micros_to_ns) {
+        Some(Ok(ns)) if ns >= 0 => ns,
+        Some(Ok(_)) => {
+            f.problems.push(Problem::new(
+                "startTime",
+                "a negative start time was read as 0",
+            ));
+            0
+        }
+        Some(Err(m)) => {
+            f.problems.push(Problem::new("startTime", m));
+            0
+        }
+        None => 0,
+    };
+    let duration = match f.duration.as_ref().map(micros_to_ns) {
+        Some(Ok(ns)) => ns,
+        Some(Err(m)) => {
+            f.problems.push(Problem::new("duration", m));
+            0
+        }
+        None => 0,
+    };
+    span.start_ns = clamp_ns(start);
+    span.end_ns = clamp_ns(start + duration);
+    if let Some(flags) = &f.flags {
+        match flags.int() {
+            Some(v) if v >= 0 => span.flags = (v & 0xff) as u32,
+            _ if flags.is_null() => {}
+            _ => f.problems.push(Problem::new(
+                "flags",
+                format!("expected a number, found {}", describe_value(flags)),
+            )),
+        }
+    }
+    let conv = take_conventions(&mut f.tags, Dialect::Jaeger);
+    span.kind = conv.kind.unwrap_or_default();
+    span.status = conv.status;
+    span.trace_state = conv.trace_state.map(String::into_boxed_str);
+    span.scope = st.shared.scope(conv.scope_name, conv.scope_version);
+    span.attributes = f.tags;
+    span.events = f.logs;
+    let process = if let Some(p) = f.process {
+        let (service, resource) = process_resource(&mut st.shared, p);
+        ProcRef::Embedded(service, resource)
+    } else {
+        match &f.process_id {
+            Some(Scalar::Str(id)) if !id.is_empty() => ProcRef::Id(id.clone()),
+            Some(other) if !other.is_null() && !matches!(other, Scalar::Str(_)) => {
+                f.problems.push(Problem::new(
+                    "processID",
+                    format!("expected a string, found {}", describe_value(other)),
+                ));
+                ProcRef::None
+            }
+            _ => ProcRef::None,
+        }
+    };
+    for q in f.problems {
+        st.warn(line, join_path(&path(), &q.field), q.message);
+    }
+    Some(ParsedSpan {
+        span,
+        process,
+        parent_field,
+        index: 0,
+        line,
+    })
+}
+
+/// `spans`: a list of span objects, each built as soon as it is read.
+struct SpanListSeed<'s, 'c, 'ctx> {
+    st: &'s mut JState<'c, 'ctx>,
+    acc: &'s mut TraceAcc,
+    base: &'s str,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanListSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl SpanListSeed<'_, '_, '_> {
+    fn wrong(self, found: &str) {
+        self.acc.problems.push(Problem::new(
+            "spans",
+            format!("expected a list of spans, found {found}"),
+        ));
+    }
+}
+
+impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of Jaeger spans")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let (st, acc, base) = (self.st, self.acc, self.base);
+        let mut index = 0usize;
+        loop {
+            let line = st.tracker.line();
+            let Some(item) = seq.next_element_seed(SpanSeed {
+                shared: &mut st.shared,
+                tracker: &st.tracker,
+            })?
+            else {
+                break;
+            };
+            let path = || join_path(base, &format!("spans[{index}]"));
+            match item {
+                Ok(fields) => {
+                    if let Some(mut ps) = build_span(st, fields, &path) {
+                        ps.index = index;
+                        acc.spans.push(ps);
+                    }
+                }
+                Err(found) => st.warn(
+                    line,
+                    path(),
+                    format!("skipped: expected a span object, found {found}"),
+                ),
+            }
+            index += 1;
+        }
+        Ok(())
+    }
+    map_is_wrong!();
+    scalars_are_wrong!();
+}
+
+/// One span object of a `spans` list. `Err` names what was there instead.
+struct SpanSeed<'s> {
+    shared: &'s mut Shared,
+    tracker: &'s Tracker,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanSeed<'_> {
+    type Value = Result<SpanFields, &'static str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(SpanVisitor(self))
+    }
+}
+
+struct SpanVisitor<'s>(SpanSeed<'s>);
+
+impl SpanVisitor<'_> {
+    fn wrong(self, found: &'static str) -> Result<SpanFields, &'static str> {
+        Err(found)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanVisitor<'_> {
+    type Value = Result<SpanFields, &'static str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = SpanFields::new(self.0.tracker.line());
+        while let Some(key) = map.next_key_seed(KeySeed(jkey))? {
+            match key {
+                JKey::Span(k) => fields.accept(k, &mut map, self.0.shared)?,
+                JKey::TraceId => fields.trace_id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Ok(fields))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.wrong("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self.wrong("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.wrong("null"))
+    }
+    seq_is_wrong!();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tags, logs, references, processes
+
+/// A list of `{key, type, value}` tags (span tags, log fields, process tags).
+struct TagsSeed<'s> {
+    out: &'s mut Vec<KeyValue>,
+    problems: &'s mut Vec<Problem>,
+    field: String,
+    interner: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl TagsSeed<'_> {
+    fn wrong(self, found: &str) {
+        self.problems.push(Problem::new(
+            self.field,
+            format!("expected a list of tags, found {found}"),
+        ));
+    }
+}
+
+impl<'de> Visitor<'de> for TagsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of tags")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while let Some(tag) = seq.next_element_seed(TagSeed {
+            interner: &mut *self.interner,
+        })? {
+            match tag {
+                Some(Ok(kv)) => self.out.push(kv),
+                Some(Err(m)) => self.problems.push(Problem::new(
+                    format!("{}[{i}]", self.field),
+                    format!("tag dropped: {m}"),
+                )),
+                None => {}
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+    map_is_wrong!();
+    scalars_are_wrong!();
+}
+
+struct TagSeed<'s> {
+    interner: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for TagSeed<'_> {
+    type Value = Option<Result<KeyValue, String>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl TagSeed<'_> {
+    fn wrong(self, found: &str) -> Option<Result<KeyValue, String>> {
+        Some(Err(format!("expected a tag object, found {found}")))
+    }
+}
+
+impl<'de> Visitor<'de> for TagSeed<'_> {
+    type Value = Option<Result<KeyValue, String>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a tag object {\"key\", \"type\", \"value\"}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut key, mut ty, mut value) = (None::<Scalar>, None::<Scalar>, None::<Scalar>);
+        while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
+            match k {
+                SubKey::Key => key = Some(map.next_value()?),
+                SubKey::Type => ty = Some(map.next_value()?),
+                SubKey::Value => value = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let key = match key {
+            Some(Scalar::Str(k)) => k,
+            Some(other) => {
+                return Ok(Some(Err(format!(
+                    "expected a string key, found {}",
+                    describe_value(&other)
+                ))));
+            }
+            None => return Ok(Some(Err("it has no key".into()))),
+        };
+        let ty = ty.as_ref().and_then(Scalar::as_str);
+        let value = tag_value(ty, value.unwrap_or(Scalar::Null));
+        Ok(Some(Ok(KeyValue {
+            key: self.interner.intern(&key),
+            value,
+        })))
+    }
+    scalars_are_wrong!();
+    seq_is_wrong!();
+}
+
+/// A tag's value by its Jaeger `type` (inferred from the JSON value when absent or unknown).
+fn tag_value(ty: Option<&str>, v: Scalar) -> Value {
+    if v.is_null() {
+        return Value::Empty;
+    }
+    let ty = ty.map(str::trim).unwrap_or("");
+    if ty.eq_ignore_ascii_case("string") {
+        return Value::Str(v.text().into_boxed_str());
+    }
+    if ty.eq_ignore_ascii_case("bool") || ty.eq_ignore_ascii_case("boolean") {
+        return v
+            .boolean()
+            .map_or_else(|| Value::Str(v.text().into_boxed_str()), Value::Bool);
+    }
+    if ty.eq_ignore_ascii_case("int64")
+        || ty.eq_ignore_ascii_case("int")
+        || ty.eq_ignore_ascii_case("long")
+    {
+        return match v.int().map(i64::try_from) {
+            Some(Ok(i)) => Value::Int(i),
+            _ => match v {
+                Scalar::F64(f) => Value::Double(f),
+                other => Value::Str(other.text().into_boxed_str()),
+            },
+        };
+    }
+    if ty.eq_ignore_ascii_case("float64") || ty.eq_ignore_ascii_case("double") {
+        return v
+            .float()
+            .map_or_else(|| Value::Str(v.text().into_boxed_str()), Value::Double);
+    }
+    if ty.eq_ignore_ascii_case("binary") {
+        if let Scalar::Str(s) = &v {
+            use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+            let t = s.trim();
+            if let Ok(b) = STANDARD.decode(t).or_else(|_| STANDARD_NO_PAD.decode(t)) {
+                return Value::Bytes(b.into_boxed_slice());
+            }
+        }
+        return Value::Str(v.text().into_boxed_str());
+    }
+    infer_value(v)
+}
+
+/// A value by its JSON type.
+fn infer_value(v: Scalar) -> Value {
+    match v {
+        Scalar::Null => Value::Empty,
+        Scalar::Bool(b) => Value::Bool(b),
+        Scalar::I64(i) => Value::Int(i),
+        Scalar::U64(u) => {
+            i64::try_from(u).map_or_else(|_| Value::Str(u.to_string().into_boxed_str()), Value::Int)
+        }
+        Scalar::F64(f) => Value::Double(f),
+        Scalar::Str(s) => Value::Str(s.into_boxed_str()),
+        Scalar::Json(j) => Value::Str(j.to_string().into_boxed_str()),
+    }
+}
+
+/// `logs`: `[{timestamp, fields: [tag…]}]` → events.
+struct LogsSeed<'s> {
+    out: &'s mut Vec<Event>,
+    problems: &'s mut Vec<Problem>,
+    interner: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for LogsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl LogsSeed<'_> {
+    fn wrong(self, found: &str) {
+        self.problems.push(Problem::new(
+            "logs",
+            format!("expected a list of logs, found {found}"),
+        ));
+    }
+}
+
+impl<'de> Visitor<'de> for LogsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of logs")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while let Some(ev) = seq.next_element_seed(LogSeed {
+            problems: &mut *self.problems,
+            interner: &mut *self.interner,
+            index: i,
+        })? {
+            if let Some(ev) = ev {
+                self.out.push(ev);
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+    map_is_wrong!();
+    scalars_are_wrong!();
+}
+
+struct LogSeed<'s> {
+    problems: &'s mut Vec<Problem>,
+    interner: &'s mut Interner,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for LogSeed<'_> {
+    type Value = Option<Event>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl LogSeed<'_> {
+    fn wrong(self, found: &str) -> Option<Event> {
+        self.problems.push(Problem::new(
+            format!("logs[{}]", self.index),
+            format!("log dropped: expected an object, found {found}"),
+        ));
+        None
+    }
+}
+
+impl<'de> Visitor<'de> for LogSeed<'_> {
+    type Value = Option<Event>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a log object {\"timestamp\", \"fields\"}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut time: Option<Scalar> = None;
+        let mut fields = Vec::new();
+        while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
+            match k {
+                SubKey::Timestamp => time = Some(map.next_value()?),
+                SubKey::Fields => map.next_value_seed(TagsSeed {
+                    out: &mut fields,
+                    problems: &mut *self.problems,
+                    field: format!("logs[{}].fields", self.index),
+                    interner: &mut *self.interner,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let time_ns = match time.as_ref().map(micros_to_ns) {
+            Some(Ok(ns)) => clamp_ns(ns),
+            Some(Err(m)) => {
+                self.problems
+                    .push(Problem::new(format!("logs[{}].timestamp", self.index), m));
+                0
+            }
+            None => 0,
+        };
+        let name = match fields
+            .iter()
+            .position(|kv| &*kv.key == "event" && matches!(kv.value, Value::Str(_)))
+        {
+            Some(p) => {
+                let kv = fields.remove(p);
+                self.interner.intern(kv.value.as_str().unwrap_or("log"))
+            }
+            None => self.interner.intern("log"),
+        };
+        Ok(Some(Event {
+            time_ns,
+            name,
+            attributes: fields,
+            dropped_attributes_count: 0,
+        }))
+    }
+    scalars_are_wrong!();
+    seq_is_wrong!();
+}
+
+/// `references`: `[{refType, traceID, spanID}]`.
+struct RefsSeed<'s> {
+    out: &'s mut Vec<RawRef>,
+    problems: &'s mut Vec<Problem>,
+}
+
+impl<'de> DeserializeSeed<'de> for RefsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl RefsSeed<'_> {
+    fn wrong(self, found: &str) {
+        self.problems.push(Problem::new(
+            "references",
+            format!("expected a list of references, found {found}"),
+        ));
+    }
+}
+
+impl<'de> Visitor<'de> for RefsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of references")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<Scalar>()? {
+            match item {
+                Scalar::Json(serde_json::Value::Object(o)) => {
+                    let get = |k: &str| o.get(k).map(json_scalar);
+                    self.out.push(RawRef {
+                        ref_type: get("refType"),
+                        trace_id: get("traceID"),
+                        span_id: get("spanID"),
+                    });
+                }
+                Scalar::Null => {}
+                other => {
+                    let i = self.out.len();
+                    self.problems.push(Problem::new(
+                        format!("references[{i}]"),
+                        format!(
+                            "reference dropped: expected an object, found {}",
+                            other.describe()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+    map_is_wrong!();
+    scalars_are_wrong!();
+}
+
+fn json_scalar(v: &serde_json::Value) -> Scalar {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Scalar::Null,
+        J::Bool(b) => Scalar::Bool(*b),
+        J::Number(n) => n
+            .as_u64()
+            .map(Scalar::U64)
+            .or_else(|| n.as_i64().map(Scalar::I64))
+            .unwrap_or_else(|| Scalar::F64(n.as_f64().unwrap_or(f64::NAN))),
+        J::String(s) => Scalar::Str(s.clone()),
+        other => Scalar::Json(other.clone()),
+    }
+}
+
+/// A process: `{serviceName, tags}`.
+struct ProcessSeed<'s> {
+    problems: &'s mut Vec<Problem>,
+    field: String,
+    interner: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for ProcessSeed<'_> {
+    type Value = Option<RawProcess>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ProcessSeed<'_> {
+    fn wrong(self, found: &str) -> Option<RawProcess> {
+        self.problems.push(Problem::new(
+            self.field,
+            format!("expected a process object, found {found}"),
+        ));
+        None
+    }
+}
+
+impl<'de> Visitor<'de> for ProcessSeed<'_> {
+    type Value = Option<RawProcess>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a process object {\"serviceName\", \"tags\"}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut p = RawProcess::default();
+        while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
+            match k {
+                SubKey::ServiceName => p.service = Some(map.next_value()?),
+                SubKey::Tags => map.next_value_seed(TagsSeed {
+                    out: &mut p.tags,
+                    problems: &mut *self.problems,
+                    field: format!("{}.tags", self.field),
+                    interner: &mut *self.interner,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(p))
+    }
+    scalars_are_wrong!();
+    seq_is_wrong!();
+}
+
+/// `processes`: `{"p1": process, …}` in input order.
+struct ProcessesSeed<'s> {
+    out: &'s mut Vec<(String, RawProcess)>,
+    problems: &'s mut Vec<Problem>,
+    interner: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for ProcessesSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ProcessesSeed<'_> {
+    fn wrong(self, found: &str) {
+        self.problems.push(Problem::new(
+            "processes",
+            format!("expected an object of processes, found {found}"),
+        ));
+    }
+}
+
+impl<'de> Visitor<'de> for ProcessesSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of processes")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(id) = map.next_key::<String>()? {
+            let field = format!("processes.{id}");
+            if let Some(p) = map.next_value_seed(ProcessSeed {
+                problems: &mut *self.problems,
+                field,
+                interner: &mut *self.interner,
+            })? {
+                self.out.push((id, p));
+            }
+        }
+        Ok(())
+    }
+    scalars_are_wrong!();
+    seq_is_wrong!();
+}
+
+#[cfg(test)]
+mod tests;

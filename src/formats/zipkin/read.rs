@@ -1,0 +1,1237 @@
+//! Zipkin JSON reader: v2 and v1 (`formats.md` §6).
+//!
+//! Shapes accepted, in any number of concatenated documents (capture tools append one POST body
+//! after another): a span list (`/api/v2/trace/{id}`), a list of span lists (`/api/v2/traces`,
+//! each inner list is emitted when it closes), a single span object. Each span is read as v1 when
+//! it has `binaryAnnotations`, or annotations with an `endpoint` and none of the v2 fields
+//! (`localEndpoint`, `remoteEndpoint`, `kind`, `tags`, `shared`); otherwise as v2.
+//!
+//! # v2 → model
+//! * ids: hex (lowercase in Zipkin, any case accepted), 16 or 32 digits; a `parentId` equal to the
+//!   span's own id is ignored (as the OpenTelemetry Collector does); `parentId` is
+//!   [`ParentRef::ParentId`](crate::model::ParentRef::ParentId);
+//! * `timestamp`/`duration` µs × 1000 exactly (fractional µs, which the OpenTelemetry Zipkin
+//!   mapping allows, are kept to the ns). A missing timestamp is 0 (the span is kept, as the
+//!   Collector does with its Unix-epoch start); a missing duration is 0;
+//! * `kind`: `CLIENT`/`SERVER`/`PRODUCER`/`CONSUMER`; absent or `null` is unspecified, unless a
+//!   `span.kind` tag names the kind (the Collector's exporter writes `span.kind=internal` for
+//!   internal spans, and its receiver reads it back);
+//! * `shared` is kept ([`Span::shared`]);
+//! * `debug: true` sets bits 0 and 1 of `Span.flags` (sampled + debug, the bits Jaeger uses for
+//!   the same thing, so Zipkin ↔ Jaeger conversions keep it); the Zipkin writer writes `debug`
+//!   back from bit 1 (note: OTLP uses bit 1 for W3C "random trace id");
+//! * `localEndpoint.serviceName` is the service: `Span.service` and the resource's `service.name`;
+//! * tags become string attributes, except
+//!   - the conventional tags ([`take_conventions`]): `error` (any value but `"false"` makes the
+//!     status Error, its text is the message unless it is `""`/`"true"`), `otel.status_code`,
+//!     `otel.status_description`, `otel.scope.*`/`otel.library.*`, `w3c.tracestate`, `span.kind`;
+//!   - resource attributes that OpenTelemetry exporters copy into every span's tags
+//!     (`service.*` except `service.peer.*`, `telemetry.sdk.*`, `telemetry.distro.*`,
+//!     `telemetry.auto.version`, `host.*`, `os.*`, `process.*`, `container.*`, `k8s.*`, `cloud.*`,
+//!     `deployment.*`, `device.*`, `webengine.*`, `aws.ecs.*`, `aws.eks.*`, `aws.log.*`,
+//!     `faas.name`/`id`/`version`/`instance`/`max_memory`, `opencensus.*`), which move to the
+//!     span's (shared) resource, like the Collector's receiver does with the semantic-convention
+//!     resource attribute names. A `service.name` tag equal to the endpoint's service is dropped;
+//!     when there is no local endpoint service it names the service;
+//! * endpoints become attributes with the names the OpenTelemetry Collector's Zipkin receiver
+//!   (`pkg/translator/zipkin`, default configuration) uses:
+//!
+//!   | Zipkin                        | attribute       | type   |
+//!   |-------------------------------|-----------------|--------|
+//!   | `localEndpoint.ipv4` / `ipv6` | `net.host.ip`   | string |
+//!   | `localEndpoint.port` (> 0)    | `net.host.port` | int    |
+//!   | `remoteEndpoint.serviceName`  | `peer.service`  | string |
+//!   | `remoteEndpoint.ipv4` / `ipv6`| `net.peer.ip`   | string |
+//!   | `remoteEndpoint.port` (> 0)   | `net.peer.port` | int    |
+//!
+//!   They are appended after the tags (replacing a tag of the same name). When an endpoint has both
+//!   an IPv4 and an IPv6 address, the IPv4 one is kept. (Newer Collectors can emit
+//!   `network.local.address`, `network.peer.address` and `service.peer.name` behind feature gates;
+//!   we keep the long-standing default names, which the Collector's Zipkin exporter also reads.)
+//! * annotations become events (time µs → ns, name = value). A value in the OpenTelemetry Zipkin
+//!   mapping's form `{"name": {attributes}}` (what the OpenTelemetry SDK exporters write), or the
+//!   Collector exporter's `name|{attributes}|dropped`, is decoded back into name and attributes
+//!   (JSON strings, integers, floats, booleans, lists and objects keep their type; attribute order
+//!   becomes alphabetical).
+//!
+//! # v1 → v2
+//! Core annotations (`cs`, `cr`, `sr`, `ss`, `ms`, `mr`, `ws`, `wr`) and the address binary
+//! annotations (`ca`, `sa`, `ma`) are turned into v2 spans the way Zipkin's own converter does:
+//! one v2 span per distinct endpoint service; a span holding both the client and the server side
+//! becomes a CLIENT span and a `shared` SERVER span; timestamps and durations come from the span's
+//! `timestamp`/`duration` when both are set, else from the core annotations; a server side without
+//! a span timestamp is `shared`; `sa` is the client's remote endpoint, `ca` the server's, `ma` the
+//! messaging span's; other annotations stay annotations, string binary annotations become tags
+//! (numbers and booleans too, as text; Zipkin's reader skips them).
+//!
+//! # Problems
+//! Invalid JSON stops the reader with `line:column` and what was expected. A span whose trace, span
+//! or parent id cannot be parsed, or that has no trace or span id, is skipped with a warning naming
+//! its JSON path (`[2][5].id`) and line; a field of the wrong type costs that field, with a warning.
+
+use std::fmt;
+use std::io::BufRead;
+use std::rc::Rc;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::formats::common::jz_read::{
+    Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
+    describe_value, join_path, micros_to_ns, parse_span_id, parse_trace_id, scalars_are_wrong,
+    seq_is_wrong, take_conventions,
+};
+use crate::formats::{InputError, ReadCtx};
+use crate::model::{Event, KeyValue, Span, SpanId, SpanKind, TraceId, Value};
+
+/// Spans of a flat list are emitted in batches of this size.
+const BATCH: usize = 1024;
+
+/// `Span.flags` for `debug: true`: sampled (bit 0) and debug (bit 1).
+pub const DEBUG_FLAGS: u32 = 0x3;
+
+pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    let mut docs = JsonDocs::new(input);
+    let mut st = ZState {
+        tracker: docs.tracker(),
+        ctx,
+        shared: Shared::new(),
+        warnings: Warnings::default(),
+        batch: Vec::new(),
+    };
+    let mut documents = 0u64;
+    loop {
+        match docs.next_document() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let e = e.into_input_error(st.ctx);
+                st.warnings.finish(st.ctx);
+                return Err(e);
+            }
+        }
+        documents += 1;
+        let result =
+            docs.parse(|de| de::Deserializer::deserialize_any(de, TopVisitor { st: &mut st }));
+        st.flush();
+        if let Err(e) = result {
+            let e = e.into_input_error(st.ctx);
+            st.warnings.finish(st.ctx);
+            return Err(e);
+        }
+    }
+    st.warnings.finish(st.ctx);
+    if documents == 0 {
+        return Err(st.ctx.error(
+            None,
+            "the input is empty: expected Zipkin JSON (a list of spans)",
+        ));
+    }
+    Ok(())
+}
+
+struct ZState<'c, 'ctx> {
+    ctx: &'c mut ReadCtx<'ctx>,
+    tracker: Rc<Tracker>,
+    shared: Shared,
+    warnings: Warnings,
+    batch: Vec<Span>,
+}
+
+impl ZState<'_, '_> {
+    fn warn(&mut self, line: u64, path: String, message: impl Into<String>) {
+        self.warnings.warn(self.ctx, line, path, message);
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        self.ctx.emit(batch);
+    }
+
+    /// Converts one span object and queues the result.
+    fn span(&mut self, fields: ZFields, path: &dyn Fn() -> String) {
+        for span in build(self, fields, path) {
+            self.batch.push(span);
+        }
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents and lists
+
+struct TopVisitor<'s, 'c, 'ctx> {
+    st: &'s mut ZState<'c, 'ctx>,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Zipkin JSON: a list of spans, a list of lists of spans, or a span object")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(ElemSeed {
+                st: &mut *st,
+                index: i,
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let fields = span_fields(&self.st.tracker, map)?;
+        self.st.span(fields, &String::new);
+        Ok(())
+    }
+}
+
+/// An element of the outer list: a span, or a list of spans (one trace).
+struct ElemSeed<'s, 'c, 'ctx> {
+    st: &'s mut ZState<'c, 'ctx>,
+    index: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ElemSeed<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ElemSeed<'_, '_, '_> {
+    fn wrong(self, found: &str) {
+        let line = self.st.tracker.line();
+        self.st.warn(
+            line,
+            format!("[{}]", self.index),
+            format!("skipped: expected a span object or a list of spans, found {found}"),
+        );
+    }
+}
+
+impl<'de> Visitor<'de> for ElemSeed<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Zipkin span or a list of spans")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let fields = span_fields(&self.st.tracker, map)?;
+        let i = self.index;
+        self.st.span(fields, &|| format!("[{i}]"));
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let (st, i) = (self.st, self.index);
+        let mut j = 0usize;
+        loop {
+            let line = st.tracker.line();
+            let Some(item) = seq.next_element_seed(SpanSeed { st: &mut *st })? else {
+                break;
+            };
+            match item {
+                Ok(fields) => st.span(fields, &|| format!("[{i}][{j}]")),
+                Err(found) => st.warn(
+                    line,
+                    format!("[{i}][{j}]"),
+                    format!("skipped: expected a span object, found {found}"),
+                ),
+            }
+            j += 1;
+        }
+        // One inner list is one trace: hand it over now.
+        st.flush();
+        Ok(())
+    }
+    scalars_are_wrong!();
+}
+
+/// A span object inside an inner list. `Err` names what was there instead.
+struct SpanSeed<'s, 'c, 'ctx> {
+    st: &'s mut ZState<'c, 'ctx>,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_, '_> {
+    type Value = Result<ZFields, &'static str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl SpanSeed<'_, '_, '_> {
+    fn wrong(self, found: &'static str) -> Result<ZFields, &'static str> {
+        Err(found)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
+    type Value = Result<ZFields, &'static str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Zipkin span object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        span_fields(&self.st.tracker, map).map(Ok)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.wrong("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.wrong("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self.wrong("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.wrong("null"))
+    }
+    seq_is_wrong!();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Span fields
+
+#[derive(Copy, Clone, Debug)]
+enum ZKey {
+    TraceId,
+    Id,
+    ParentId,
+    Name,
+    Kind,
+    Timestamp,
+    Duration,
+    LocalEndpoint,
+    RemoteEndpoint,
+    Annotations,
+    BinaryAnnotations,
+    Tags,
+    Debug,
+    Shared,
+    Other,
+}
+
+fn zkey(s: &str) -> ZKey {
+    match s {
+        "traceId" => ZKey::TraceId,
+        "id" => ZKey::Id,
+        "parentId" => ZKey::ParentId,
+        "name" => ZKey::Name,
+        "kind" => ZKey::Kind,
+        "timestamp" => ZKey::Timestamp,
+        "duration" => ZKey::Duration,
+        "localEndpoint" => ZKey::LocalEndpoint,
+        "remoteEndpoint" => ZKey::RemoteEndpoint,
+        "annotations" => ZKey::Annotations,
+        "binaryAnnotations" => ZKey::BinaryAnnotations,
+        "tags" => ZKey::Tags,
+        "debug" => ZKey::Debug,
+        "shared" => ZKey::Shared,
+        _ => ZKey::Other,
+    }
+}
+
+/// A span object's fields as read (v1 and v2 together).
+#[derive(Default)]
+struct ZFields {
+    line: u64,
+    trace_id: Option<Scalar>,
+    id: Option<Scalar>,
+    parent_id: Option<Scalar>,
+    name: Option<Scalar>,
+    kind: Option<Scalar>,
+    timestamp: Option<Scalar>,
+    duration: Option<Scalar>,
+    local: Option<Scalar>,
+    remote: Option<Scalar>,
+    annotations: Option<Scalar>,
+    binary_annotations: Option<Scalar>,
+    tags: Vec<(String, Scalar)>,
+    has_tags: bool,
+    debug: Option<Scalar>,
+    shared: Option<Scalar>,
+    problems: Vec<Problem>,
+}
+
+fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<ZFields, A::Error> {
+    let mut f = ZFields {
+        line: tracker.line(),
+        ..ZFields::default()
+    };
+    while let Some(key) = map.next_key_seed(KeySeed(zkey))? {
+        let slot = match key {
+            ZKey::TraceId => &mut f.trace_id,
+            ZKey::Id => &mut f.id,
+            ZKey::ParentId => &mut f.parent_id,
+            ZKey::Name => &mut f.name,
+            ZKey::Kind => &mut f.kind,
+            ZKey::Timestamp => &mut f.timestamp,
+            ZKey::Duration => &mut f.duration,
+            ZKey::LocalEndpoint => &mut f.local,
+            ZKey::RemoteEndpoint => &mut f.remote,
+            ZKey::Annotations => &mut f.annotations,
+            ZKey::BinaryAnnotations => &mut f.binary_annotations,
+            ZKey::Debug => &mut f.debug,
+            ZKey::Shared => &mut f.shared,
+            ZKey::Tags => {
+                f.has_tags = true;
+                map.next_value_seed(TagsSeed {
+                    out: &mut f.tags,
+                    problems: &mut f.problems,
+                })?;
+                continue;
+            }
+            ZKey::Other => {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+        };
+        *slot = Some(map.next_value()?);
+    }
+    Ok(f)
+}
+
+/// `tags`: an object of strings, read in order.
+struct TagsSeed<'s> {
+    out: &'s mut Vec<(String, Scalar)>,
+    problems: &'s mut Vec<Problem>,
+}
+
+impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl TagsSeed<'_> {
+    fn wrong(self, found: &str) {
+        self.problems.push(Problem::new(
+            "tags",
+            format!("expected an object of tags, found {found}"),
+        ));
+    }
+}
+
+impl<'de> Visitor<'de> for TagsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of tags")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some((k, v)) = map.next_entry::<String, Scalar>()? {
+            if !v.is_null() {
+                self.out.push((k, v));
+            }
+        }
+        Ok(())
+    }
+    scalars_are_wrong!();
+    seq_is_wrong!();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Endpoint {
+    service: Option<String>,
+    ipv4: Option<String>,
+    ipv6: Option<String>,
+    port: Option<u16>,
+}
+
+/// A v2 span, the common form of v2 input and converted v1 input. Times in ns.
+#[derive(Clone, Debug, Default)]
+struct V2Span {
+    trace_id: TraceId,
+    id: SpanId,
+    parent: Option<SpanId>,
+    name: String,
+    kind: Option<SpanKind>,
+    timestamp: Option<i128>,
+    duration: Option<i128>,
+    local: Option<Endpoint>,
+    remote: Option<Endpoint>,
+    annotations: Vec<(i128, String)>,
+    tags: Vec<(String, String)>,
+    debug: bool,
+    shared: bool,
+}
+
+fn json_scalar(v: &serde_json::Value) -> Scalar {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Scalar::Null,
+        J::Bool(b) => Scalar::Bool(*b),
+        J::Number(n) => n
+            .as_u64()
+            .map(Scalar::U64)
+            .or_else(|| n.as_i64().map(Scalar::I64))
+            .unwrap_or_else(|| Scalar::F64(n.as_f64().unwrap_or(f64::NAN))),
+        J::String(s) => Scalar::Str(s.clone()),
+        other => Scalar::Json(other.clone()),
+    }
+}
+
+fn endpoint(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> Option<Endpoint> {
+    let o = match v {
+        None | Some(Scalar::Null) => return None,
+        Some(Scalar::Json(serde_json::Value::Object(o))) => o,
+        Some(other) => {
+            problems.push(Problem::new(
+                field,
+                format!("expected an endpoint object, found {}", other.describe()),
+            ));
+            return None;
+        }
+    };
+    let text = |k: &str| {
+        o.get(k)
+            .map(json_scalar)
+            .filter(|s| !s.is_null())
+            .map(|s| s.text())
+            .filter(|s| !s.is_empty())
+    };
+    let port = match o.get("port").map(json_scalar) {
+        None | Some(Scalar::Null) => None,
+        Some(p) => match p.int() {
+            Some(0) => None,
+            Some(n) if (1..=65535).contains(&n) => Some(n as u16),
+            _ => {
+                problems.push(Problem::new(
+                    format!("{field}.port"),
+                    format!("expected a port number, found {}", describe_value(&p)),
+                ));
+                None
+            }
+        },
+    };
+    let e = Endpoint {
+        service: text("serviceName"),
+        ipv4: text("ipv4"),
+        ipv6: text("ipv6"),
+        port,
+    };
+    (e != Endpoint::default()).then_some(e)
+}
+
+fn ns_field(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> Option<i128> {
+    match v {
+        None | Some(Scalar::Null) => None,
+        Some(s) => match micros_to_ns(s) {
+            Ok(0) => None,
+            Ok(ns) => Some(ns),
+            Err(m) => {
+                problems.push(Problem::new(field, m));
+                None
+            }
+        },
+    }
+}
+
+fn bool_field(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> bool {
+    match v {
+        None | Some(Scalar::Null) => false,
+        Some(s) => s.boolean().unwrap_or_else(|| {
+            problems.push(Problem::new(
+                field,
+                format!("expected true or false, found {}", describe_value(s)),
+            ));
+            false
+        }),
+    }
+}
+
+/// The entries of a list-valued field (`annotations`, `binaryAnnotations`) as objects.
+fn objects<'v>(
+    v: Option<&'v Scalar>,
+    field: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(usize, &'v serde_json::Map<String, serde_json::Value>)> {
+    let items = match v {
+        None | Some(Scalar::Null) => return Vec::new(),
+        Some(Scalar::Json(serde_json::Value::Array(items))) => items,
+        Some(other) => {
+            problems.push(Problem::new(
+                field,
+                format!("expected a list, found {}", other.describe()),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            serde_json::Value::Object(o) => out.push((i, o)),
+            serde_json::Value::Null => {}
+            _ => problems.push(Problem::new(
+                format!("{field}[{i}]"),
+                "dropped: expected an object",
+            )),
+        }
+    }
+    out
+}
+
+/// One span object → model spans (one for v2; one or more for v1), or none when an id is bad.
+fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> Vec<Span> {
+    let line = f.line;
+    let mut bad: Option<Problem> = None;
+    let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
+        Some(Ok(t)) if !t.is_zero() => t,
+        Some(Err(m)) => {
+            bad = Some(Problem::new("traceId", m));
+            TraceId::ZERO
+        }
+        _ => {
+            bad = Some(Problem::new("traceId", "it has no traceId"));
+            TraceId::ZERO
+        }
+    };
+    let id = match f.id.as_ref().map(parse_span_id) {
+        Some(Ok(s)) if !s.is_zero() => s,
+        Some(Err(m)) => {
+            bad.get_or_insert(Problem::new("id", m));
+            SpanId::ZERO
+        }
+        _ => {
+            bad.get_or_insert(Problem::new("id", "it has no id"));
+            SpanId::ZERO
+        }
+    };
+    let parent = match f.parent_id.as_ref().map(parse_span_id) {
+        Some(Ok(p)) if !p.is_zero() && p != id => Some(p),
+        Some(Err(m)) => {
+            bad.get_or_insert(Problem::new("parentId", m));
+            None
+        }
+        _ => None,
+    };
+    // A span whose time cannot be read cannot be placed: skip it rather than draw it in 1970.
+    for (field, v) in [("timestamp", &f.timestamp), ("duration", &f.duration)] {
+        if let Some(v) = v.as_ref().filter(|v| !matches!(v, Scalar::Null))
+            && let Err(m) = micros_to_ns(v)
+        {
+            bad.get_or_insert(Problem::new(field, m));
+        }
+    }
+    if let Some(p) = bad {
+        for q in f.problems {
+            st.warn(line, join_path(&path(), &q.field), q.message);
+        }
+        st.warn(
+            line,
+            join_path(&path(), &p.field),
+            format!("span skipped: {}", p.message),
+        );
+        return Vec::new();
+    }
+
+    let problems = &mut f.problems;
+    let base = V2Span {
+        trace_id,
+        id,
+        parent,
+        name: f.name.as_ref().map(Scalar::text).unwrap_or_default(),
+        debug: bool_field(f.debug.as_ref(), "debug", problems),
+        ..V2Span::default()
+    };
+    let timestamp = ns_field(f.timestamp.as_ref(), "timestamp", problems);
+    let duration = ns_field(f.duration.as_ref(), "duration", problems);
+    let local = endpoint(f.local.as_ref(), "localEndpoint", problems);
+    let remote = endpoint(f.remote.as_ref(), "remoteEndpoint", problems);
+    let shared = bool_field(f.shared.as_ref(), "shared", problems);
+    let kind = match &f.kind {
+        None | Some(Scalar::Null) => None,
+        Some(Scalar::Str(k)) if k.trim().is_empty() => None,
+        Some(Scalar::Str(k)) => match SpanKind::from_name(k) {
+            Some(SpanKind::Unspecified) => None,
+            Some(k) => Some(k),
+            None => {
+                problems.push(Problem::new(
+                    "kind",
+                    format!(
+                        "unknown kind {} dropped",
+                        crate::formats::common::jz_read::quoted(k)
+                    ),
+                ));
+                None
+            }
+        },
+        Some(other) => {
+            problems.push(Problem::new(
+                "kind",
+                format!("expected a string, found {}", describe_value(other)),
+            ));
+            None
+        }
+    };
+    let mut annotations = Vec::new();
+    for (i, a) in objects(f.annotations.as_ref(), "annotations", problems) {
+        let ts = ns_field(
+            a.get("timestamp").map(json_scalar).as_ref(),
+            &format!("annotations[{i}].timestamp"),
+            problems,
+        );
+        let value = a
+            .get("value")
+            .map(json_scalar)
+            .map(|s| s.text())
+            .unwrap_or_default();
+        let ep = endpoint(
+            a.get("endpoint").map(json_scalar).as_ref(),
+            &format!("annotations[{i}].endpoint"),
+            problems,
+        );
+        annotations.push((ts.unwrap_or(0), value, ep));
+    }
+    // v1: binary annotations, or annotations with endpoints and none of the v2 fields.
+    let v2_fields =
+        local.is_some() || remote.is_some() || kind.is_some() || f.has_tags || f.shared.is_some();
+    let binary_listed = match &f.binary_annotations {
+        Some(Scalar::Json(serde_json::Value::Array(items))) => !items.is_empty(),
+        Some(other) => !other.is_null(),
+        None => false,
+    };
+    let is_v1 = binary_listed
+        || (!v2_fields
+            && (f.binary_annotations.is_some() || annotations.iter().any(|a| a.2.is_some())));
+
+    let spans = if is_v1 {
+        let mut binary = Vec::new();
+        for (i, b) in objects(f.binary_annotations.as_ref(), "binaryAnnotations", problems) {
+            let key = b
+                .get("key")
+                .map(json_scalar)
+                .map(|s| s.text())
+                .unwrap_or_default();
+            let value = b.get("value").map(json_scalar).unwrap_or(Scalar::Null);
+            let ep = endpoint(
+                b.get("endpoint").map(json_scalar).as_ref(),
+                &format!("binaryAnnotations[{i}].endpoint"),
+                problems,
+            );
+            if value.is_null() {
+                continue;
+            }
+            binary.push((key, value, ep));
+        }
+        // v1 may carry v2-style tags too (hybrid writers); keep them on the first span.
+        let mut base = base;
+        base.tags = f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect();
+        convert_v1(
+            &base,
+            timestamp.unwrap_or(0),
+            duration.unwrap_or(0),
+            annotations,
+            binary,
+        )
+    } else {
+        vec![V2Span {
+            kind,
+            timestamp,
+            duration,
+            local,
+            remote,
+            shared,
+            annotations: annotations.into_iter().map(|(ts, v, _)| (ts, v)).collect(),
+            tags: f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect(),
+            ..base
+        }]
+    };
+    for q in f.problems {
+        st.warn(line, join_path(&path(), &q.field), q.message);
+    }
+    spans
+        .into_iter()
+        .map(|v| to_model(&mut st.shared, v))
+        .collect()
+}
+
+type Core = Option<(i128, Endpoint)>;
+
+/// Zipkin v1 → v2, following the rules of Zipkin's `V1SpanConverter` (see the module comment).
+fn convert_v1(
+    base: &V2Span,
+    src_ts: i128,
+    src_dur: i128,
+    annotations: Vec<(i128, String, Option<Endpoint>)>,
+    binary: Vec<(String, Scalar, Option<Endpoint>)>,
+) -> Vec<V2Span> {
+    let mut spans = vec![base.clone()];
+    let first_tags = std::mem::take(&mut spans[0].tags);
+    let mut template = base.clone();
+    template.tags.clear();
+    let (mut cs, mut sr, mut ss, mut cr, mut ms, mut mr, mut ws, mut wr): (
+        Core,
+        Core,
+        Core,
+        Core,
+        Core,
+        Core,
+        Core,
+        Core,
+    ) = Default::default();
+    for (ts, value, ep) in annotations {
+        let i = for_endpoint(&mut spans, &template, ep.as_ref());
+        let (Some(e), 2) = (&ep, value.len()) else {
+            spans[i].annotations.push((ts, value));
+            continue;
+        };
+        let core = Some((ts, e.clone()));
+        match value.as_str() {
+            "cs" => (spans[i].kind, cs) = (Some(SpanKind::Client), core),
+            "sr" => (spans[i].kind, sr) = (Some(SpanKind::Server), core),
+            "ss" => (spans[i].kind, ss) = (Some(SpanKind::Server), core),
+            "cr" => (spans[i].kind, cr) = (Some(SpanKind::Client), core),
+            "ms" => (spans[i].kind, ms) = (Some(SpanKind::Producer), core),
+            "mr" => (spans[i].kind, mr) = (Some(SpanKind::Consumer), core),
+            "ws" => ws = core,
+            "wr" => wr = core,
+            _ => spans[i].annotations.push((ts, value)),
+        }
+    }
+    spans[0].tags = first_tags;
+
+    // A missing start annotation, when the span's own timestamp and duration end at the end one.
+    let ends_span = |end: &Core| {
+        end.as_ref()
+            .is_some_and(|(t, _)| src_ts != 0 && src_dur != 0 && src_ts + src_dur == *t)
+    };
+    if cs.is_none() && ends_span(&cr) {
+        cs = cr.as_ref().map(|(_, e)| (src_ts, e.clone()));
+    }
+    if sr.is_none() && ends_span(&ss) {
+        sr = ss.as_ref().map(|(_, e)| (src_ts, e.clone()));
+    }
+
+    let timed =
+        |spans: &mut Vec<V2Span>, begin: &(i128, Endpoint), end: Option<&(i128, Endpoint)>| {
+            let i = for_endpoint(spans, &template, Some(&begin.1));
+            if src_ts != 0 && src_dur != 0 {
+                spans[i].timestamp = Some(src_ts);
+                spans[i].duration = Some(src_dur);
+            } else {
+                spans[i].timestamp = Some(begin.0);
+                if let Some(end) = end {
+                    spans[i].duration = nonzero(end.0 - begin.0);
+                }
+            }
+        };
+
+    if let (Some(c), Some(s)) = (&cs, &sr) {
+        timed(&mut spans, c, cr.as_ref());
+        let client = for_endpoint(&mut spans, &template, Some(&c.1));
+        let server = if c.1.service == s.1.service {
+            spans[client].kind = Some(SpanKind::Client);
+            new_span(&mut spans, &template, s.1.clone(), SpanKind::Server)
+        } else {
+            for_endpoint(&mut spans, &template, Some(&s.1))
+        };
+        spans[server].shared = true;
+        spans[server].timestamp = Some(s.0);
+        if let Some(x) = &ss {
+            spans[server].duration = nonzero(x.0 - s.0);
+        }
+        if cr.is_none() && src_dur == 0 {
+            spans[client].duration = None;
+        }
+    } else if let (Some(c), Some(_)) = (&cs, &cr) {
+        timed(&mut spans, c, cr.as_ref());
+    } else if let (Some(s), Some(_)) = (&sr, &ss) {
+        timed(&mut spans, s, ss.as_ref());
+    } else {
+        for span in spans.iter_mut() {
+            match span.kind {
+                Some(SpanKind::Client) => {
+                    if let Some(c) = &cs {
+                        span.timestamp = Some(c.0);
+                    }
+                    if let Some(c) = &cr {
+                        span.annotations.push((c.0, "cr".into()));
+                    }
+                }
+                Some(SpanKind::Server) => {
+                    if let Some(s) = &sr {
+                        span.timestamp = Some(s.0);
+                    }
+                    if let Some(s) = &ss {
+                        span.annotations.push((s.0, "ss".into()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if src_ts != 0 {
+            spans[0].timestamp = Some(src_ts);
+            spans[0].duration = nonzero(src_dur);
+        }
+    }
+
+    // v1 had no shared flag: a server side without the span's timestamp joined the client's span.
+    if cs.is_none()
+        && let Some(s) = &sr
+        && (src_ts == 0 || (ss.is_some() && src_dur == 0))
+    {
+        let i = for_endpoint(&mut spans, &template, Some(&s.1));
+        spans[i].shared = true;
+    }
+
+    if let (Some(m), Some(r)) = (&ms, &mr) {
+        let producer = for_endpoint(&mut spans, &template, Some(&m.1));
+        let consumer = if m.1.service == r.1.service {
+            spans[producer].kind = Some(SpanKind::Producer);
+            new_span(&mut spans, &template, r.1.clone(), SpanKind::Consumer)
+        } else {
+            for_endpoint(&mut spans, &template, Some(&r.1))
+        };
+        spans[consumer].shared = true;
+        if let Some(w) = &wr {
+            spans[consumer].timestamp = Some(w.0);
+            spans[consumer].duration = nonzero(r.0 - w.0);
+        } else {
+            spans[consumer].timestamp = Some(r.0);
+        }
+        spans[producer].timestamp = Some(m.0);
+        spans[producer].duration = ws.as_ref().and_then(|w| nonzero(w.0 - m.0));
+    } else if let Some(m) = &ms {
+        timed(&mut spans, m, ws.as_ref());
+    } else if let Some(r) = &mr {
+        match &wr {
+            Some(w) => timed(&mut spans, w, Some(r)),
+            None => timed(&mut spans, r, None),
+        }
+    } else {
+        for (core, name) in [(&ws, "ws"), (&wr, "wr")] {
+            if let Some((t, e)) = core {
+                let i = for_endpoint(&mut spans, &template, Some(e));
+                spans[i].annotations.push((*t, name.into()));
+            }
+        }
+    }
+
+    // Binary annotations: tags, and the address annotations ca / sa / ma.
+    let (mut ca, mut sa, mut ma): (Option<Endpoint>, Option<Endpoint>, Option<Endpoint>) =
+        (None, None, None);
+    for (key, value, ep) in binary {
+        if !matches!(value, Scalar::Str(_)) {
+            let slot = match key.as_str() {
+                "ca" => Some(&mut ca),
+                "sa" => Some(&mut sa),
+                "ma" => Some(&mut ma),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                if value.boolean() != Some(false) && ep.is_some() {
+                    *slot = ep;
+                }
+                continue;
+            }
+        }
+        let text = value.text();
+        if key == "lc" && text.is_empty() {
+            continue;
+        }
+        let i = for_endpoint(&mut spans, &template, ep.as_ref());
+        spans[i].tags.push((key, text));
+    }
+    let no_core = cs.is_none() && cr.is_none() && ss.is_none() && sr.is_none();
+    if no_core && (ca.is_some() || sa.is_some()) {
+        match (ca, sa) {
+            (Some(c), Some(s)) => {
+                let i = for_endpoint(&mut spans, &template, Some(&c));
+                spans[i].remote = Some(s);
+            }
+            (None, Some(s)) => spans[0].remote = Some(s),
+            (Some(c), None) => {
+                spans[0].kind = Some(SpanKind::Server);
+                spans[0].remote = Some(c);
+            }
+            (None, None) => {}
+        }
+        return spans;
+    }
+    if let (Some(mut c), Some(server)) = (ca, sr.as_ref().or(ss.as_ref()))
+        && c != server.1
+    {
+        // Finagle's "ca" on a server span has the server's own service name: drop it so that
+        // the client address does not look like a loopback call.
+        if c.service == server.1.service {
+            c.service = None;
+        }
+        let i = for_endpoint(&mut spans, &template, Some(&server.1));
+        spans[i].remote = Some(c);
+    }
+    if let Some(s) = sa
+        && let Some(client) = cs.as_ref().or(cr.as_ref())
+    {
+        let i = for_endpoint(&mut spans, &template, Some(&client.1));
+        spans[i].remote = Some(s);
+    }
+    if let Some(m) = ma {
+        for side in [&ms, &mr].into_iter().flatten() {
+            let i = for_endpoint(&mut spans, &template, Some(&side.1));
+            spans[i].remote = Some(m.clone());
+        }
+    }
+    spans
+}
+
+fn nonzero(d: i128) -> Option<i128> {
+    (d != 0).then_some(d)
+}
+
+/// The span for an endpoint: the first without an endpoint (which takes it) or with the same
+/// service; a new one otherwise. No endpoint: the first span.
+fn for_endpoint(spans: &mut Vec<V2Span>, template: &V2Span, e: Option<&Endpoint>) -> usize {
+    let Some(e) = e else { return 0 };
+    for (i, s) in spans.iter_mut().enumerate() {
+        match &s.local {
+            None => {
+                s.local = Some(e.clone());
+                return i;
+            }
+            Some(l) if l.service == e.service => return i,
+            Some(_) => {}
+        }
+    }
+    let mut s = template.clone();
+    s.local = Some(e.clone());
+    spans.push(s);
+    spans.len() - 1
+}
+
+fn new_span(spans: &mut Vec<V2Span>, template: &V2Span, e: Endpoint, kind: SpanKind) -> usize {
+    let mut s = template.clone();
+    s.local = Some(e);
+    s.kind = Some(kind);
+    spans.push(s);
+    spans.len() - 1
+}
+
+/// Tags that OpenTelemetry exporters copy from the resource into every span.
+fn is_resource_key(k: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "service.",
+        "telemetry.sdk.",
+        "telemetry.distro.",
+        "host.",
+        "os.",
+        "process.",
+        "container.",
+        "k8s.",
+        "cloud.",
+        "deployment.",
+        "device.",
+        "webengine.",
+        "aws.ecs.",
+        "aws.eks.",
+        "aws.log.",
+        "opencensus.",
+    ];
+    const EXACT: &[&str] = &[
+        "telemetry.auto.version",
+        "faas.name",
+        "faas.id",
+        "faas.version",
+        "faas.instance",
+        "faas.max_memory",
+    ];
+    if k.starts_with("service.peer.") {
+        return false;
+    }
+    PREFIXES.iter().any(|p| k.starts_with(p)) || EXACT.contains(&k)
+}
+
+fn set_attr(attrs: &mut Vec<KeyValue>, shared: &mut Shared, key: &str, value: Value) {
+    match attrs.iter_mut().find(|kv| &*kv.key == key) {
+        Some(kv) => kv.value = value,
+        None => attrs.push(KeyValue {
+            key: shared.interner.intern(key),
+            value,
+        }),
+    }
+}
+
+fn to_model(shared: &mut Shared, v: V2Span) -> Span {
+    let mut span = shared.blank_span(v.trace_id, v.id);
+    span.parent_span_id = v.parent;
+    span.name = shared.interner.intern(&v.name);
+    let mut attrs: Vec<KeyValue> = v
+        .tags
+        .into_iter()
+        .map(|(k, s)| KeyValue {
+            key: shared.interner.intern(&k),
+            value: Value::Str(s.into_boxed_str()),
+        })
+        .collect();
+    let conv = take_conventions(&mut attrs, Dialect::Zipkin);
+    span.kind = v.kind.or(conv.kind).unwrap_or_default();
+    span.status = conv.status;
+    span.trace_state = conv.trace_state.map(String::into_boxed_str);
+    span.scope = shared.scope(conv.scope_name, conv.scope_version);
+
+    let mut service = v.local.as_ref().and_then(|e| e.service.clone());
+    let mut moved = Vec::new();
+    attrs.retain(|kv| {
+        if !is_resource_key(&kv.key) {
+            return true;
+        }
+        if &*kv.key == "service.name" {
+            return match (kv.value.as_str(), &service) {
+                (Some(s), None) => {
+                    service = Some(s.to_string());
+                    false
+                }
+                (Some(s), Some(svc)) => s != svc,
+                (None, _) => true,
+            };
+        }
+        moved.push(kv.clone());
+        false
+    });
+    let mut resource = Vec::with_capacity(moved.len() + 1);
+    if let Some(s) = &service {
+        resource.push(KeyValue {
+            key: shared.interner.intern("service.name"),
+            value: Value::from(s.as_str()),
+        });
+    }
+    resource.extend(moved);
+    span.resource = shared.resource(resource);
+    span.service = shared.interner.intern(service.as_deref().unwrap_or(""));
+
+    if let Some(e) = &v.local {
+        if let Some(ip) = e.ipv4.as_ref().or(e.ipv6.as_ref()) {
+            set_attr(&mut attrs, shared, "net.host.ip", Value::from(ip.as_str()));
+        }
+        if let Some(p) = e.port {
+            set_attr(
+                &mut attrs,
+                shared,
+                "net.host.port",
+                Value::Int(i64::from(p)),
+            );
+        }
+    }
+    if let Some(e) = &v.remote {
+        if let Some(s) = &e.service {
+            set_attr(&mut attrs, shared, "peer.service", Value::from(s.as_str()));
+        }
+        if let Some(ip) = e.ipv4.as_ref().or(e.ipv6.as_ref()) {
+            set_attr(&mut attrs, shared, "net.peer.ip", Value::from(ip.as_str()));
+        }
+        if let Some(p) = e.port {
+            set_attr(
+                &mut attrs,
+                shared,
+                "net.peer.port",
+                Value::Int(i64::from(p)),
+            );
+        }
+    }
+    span.attributes = attrs;
+
+    let start = v.timestamp.unwrap_or(0).max(0);
+    span.start_ns = clamp_ns(start);
+    span.end_ns = clamp_ns(start + v.duration.unwrap_or(0));
+    span.events = v
+        .annotations
+        .into_iter()
+        .map(|(ts, value)| {
+            let (name, attributes, dropped) = decode_annotation(value);
+            Event {
+                time_ns: clamp_ns(ts),
+                name: shared.interner.intern(&name),
+                attributes: attributes
+                    .into_iter()
+                    .map(|(k, val)| KeyValue {
+                        key: shared.interner.intern(&k),
+                        value: val,
+                    })
+                    .collect(),
+                dropped_attributes_count: dropped,
+            }
+        })
+        .collect();
+    if v.debug {
+        span.flags = DEBUG_FLAGS;
+    }
+    span.shared = v.shared;
+    span
+}
+
+/// An annotation's value: a plain name, or an event with attributes encoded as
+/// `{"name": {attributes}}` (OpenTelemetry SDK exporters) or `name|{attributes}|dropped` (the
+/// Collector's exporter).
+fn decode_annotation(value: String) -> (String, Vec<(String, Value)>, u32) {
+    let t = value.trim();
+    if t.starts_with('{')
+        && t.ends_with('}')
+        && let Ok(serde_json::Value::Object(outer)) = serde_json::from_str::<serde_json::Value>(t)
+        && outer.len() == 1
+        && let Some((name, serde_json::Value::Object(inner))) = outer.iter().next()
+    {
+        return (
+            name.clone(),
+            inner
+                .iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect(),
+            0,
+        );
+    }
+    let parts: Vec<&str> = value.split('|').collect();
+    if parts.len() >= 3
+        && let Some(last) = parts.last()
+        && let Ok(dropped) = last.parse::<u32>()
+        && let Ok(serde_json::Value::Object(attrs)) =
+            serde_json::from_str::<serde_json::Value>(&parts[1..parts.len() - 1].join("|"))
+    {
+        return (
+            parts[0].to_string(),
+            attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect(),
+            dropped,
+        );
+    }
+    (value, Vec::new(), 0)
+}
+
+/// A JSON value as a typed attribute value.
+pub(crate) fn json_to_value(v: &serde_json::Value) -> Value {
+    use serde_json::Value as J;
+    match v {
+        J::Null => Value::Empty,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Double(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        J::String(s) => Value::from(s.as_str()),
+        J::Array(items) => Value::Array(items.iter().map(json_to_value).collect()),
+        J::Object(o) => Value::Map(
+            o.iter()
+                .map(|(k, v)| KeyValue::new(k.as_str(), json_to_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests;
