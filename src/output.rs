@@ -483,6 +483,23 @@ pub fn reader_left(written: Result<(), Error>) -> Result<bool, Error> {
     }
 }
 
+/// Write `lines` to `out` unless its reader already left; note in `reader_left` when it leaves.
+pub fn write_lines_unless_left(
+    out: &mut Output,
+    lines: &[String],
+    reader_left: &mut bool,
+) -> Result<(), Error> {
+    if !*reader_left {
+        *reader_left = self::reader_left(
+            lines
+                .iter()
+                .try_for_each(|line| writeln!(out, "{line}"))
+                .map_err(write_err),
+        )?;
+    }
+    Ok(())
+}
+
 pub fn write_err(e: io::Error) -> Error {
     Error::output("output", e)
 }

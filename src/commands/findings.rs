@@ -111,15 +111,11 @@ pub fn finish(
                 write_file(p, &inputs, |w| w.write_all(xml.as_bytes()))?;
             }
             ReportSpec::Github(file) => {
-                if !reader_left {
-                    let annotations = github::annotations(&findings);
-                    reader_left = output::reader_left(
-                        annotations
-                            .iter()
-                            .try_for_each(|line| writeln!(out, "{line}"))
-                            .map_err(output::write_err),
-                    )?;
-                }
+                output::write_lines_unless_left(
+                    &mut out,
+                    &github::annotations(&findings),
+                    &mut reader_left,
+                )?;
                 let target = file
                     .clone()
                     .or_else(|| std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into));

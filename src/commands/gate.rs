@@ -96,15 +96,11 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
                 file(p, format!("{:#}\n", view::sarif(&results, &policy_name)))?
             }
             ReportSpec::Github(summary) => {
-                if !reader_left {
-                    let annotations = view::github_annotations(&results);
-                    reader_left = output::reader_left(
-                        annotations
-                            .iter()
-                            .try_for_each(|line| writeln!(out, "{line}"))
-                            .map_err(output::write_err),
-                    )?;
-                }
+                output::write_lines_unless_left(
+                    &mut out,
+                    &view::github_annotations(&results),
+                    &mut reader_left,
+                )?;
                 if let Some(p) = summary
                     .clone()
                     .or_else(|| std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into))

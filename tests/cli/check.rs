@@ -1622,35 +1622,9 @@ fn asynchronous_server_is_inconsistent() {
 // CI outputs
 // ---------------------------------------------------------------------------------------------
 
-/// Two traces with the same problem (a client without server on `front`/`call pay`) and one
-/// orphan, plus a note.
+/// The CI-report input (`common::ci_input_document`), written to a file.
 fn ci_input(d: &Dir) -> String {
-    let mut spans = Vec::new();
-    for (t, base) in [(T1, 0xa0u64), (T2, 0xb0u64)] {
-        let id = |k: u64| format!("{:016x}", base + k);
-        spans.push(("front", span(t, &id(0), None, "GET /", 2, 0, 100)));
-        spans.push((
-            "front",
-            span(t, &id(1), Some(&id(0)), "call pay", 3, 10, 50),
-        ));
-    }
-    spans.push((
-        "back",
-        with(
-            span(
-                T1,
-                "00000000000000c1",
-                Some("00000000000000ff"),
-                "lost\nline",
-                1,
-                10,
-                20,
-            ),
-            "droppedEventsCount",
-            json!(1),
-        ),
-    ));
-    d.write("ci.json", &otlp(&spans))
+    d.write("ci.json", &ci_input_document())
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::process::Output;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tracekit::input::load::{LoadOptions, Loaded, load};
 use tracekit::model::{Span, Trace, TraceId};
 
@@ -309,4 +309,60 @@ impl Failures {
             self.0.join("\n\n")
         );
     }
+}
+
+/// The input of the CI-report tests (`tests/cli/check.rs`, and the SARIF validator's in
+/// `tests/external/check.rs`): two traces with the
+/// same problem (a client call on `front` without its server), an orphan whose operation holds a
+/// newline, and a span that dropped an event (a note).
+pub fn ci_input_document() -> String {
+    const BASE: u64 = 1_768_471_200_000_000_000;
+    const MS: u64 = 1_000_000;
+    let span =
+        |trace: &str, id: String, parent: Option<String>, name: &str, kind: u8, ms: [u64; 2]| {
+            let mut s = json!({
+                "traceId": trace,
+                "spanId": id,
+                "name": name,
+                "kind": kind,
+                "startTimeUnixNano": (BASE + ms[0] * MS).to_string(),
+                "endTimeUnixNano": (BASE + ms[1] * MS).to_string(),
+            });
+            if let Some(p) = parent {
+                s["parentSpanId"] = json!(p);
+            }
+            s
+        };
+    let mut spans = Vec::new();
+    for (t, base) in [
+        ("0af7651916cd43dd8448eb211c80319c", 0xa0u64),
+        ("4bf92f3577b34da6a3ce929d0e0e4736", 0xb0u64),
+    ] {
+        let id = |k: u64| format!("{:016x}", base + k);
+        spans.push(("front", span(t, id(0), None, "GET /", 2, [0, 100])));
+        spans.push((
+            "front",
+            span(t, id(1), Some(id(0)), "call pay", 3, [10, 50]),
+        ));
+    }
+    let mut orphan = span(
+        "0af7651916cd43dd8448eb211c80319c",
+        "00000000000000c1".into(),
+        Some("00000000000000ff".into()),
+        "lost\nline",
+        1,
+        [10, 20],
+    );
+    orphan["droppedEventsCount"] = json!(1);
+    spans.push(("back", orphan));
+    let resource_spans: Vec<Value> = spans
+        .into_iter()
+        .map(|(svc, s)| {
+            json!({
+                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": svc}}]},
+                "scopeSpans": [{"scope": {"name": "test"}, "spans": [s]}],
+            })
+        })
+        .collect();
+    json!({ "resourceSpans": resource_spans }).to_string()
 }

@@ -730,7 +730,7 @@ fn every_sample_file_is_covered() {
     let files = all_sample_files();
     assert!(
         files.len() > 60,
-        "only {} files under {}: is ../shared there?",
+        "only {} files under {}: is tests/data complete?",
         files.len(),
         samples_dir().display()
     );

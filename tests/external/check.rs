@@ -4,65 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::common::{sample, tracekit};
+use crate::common::{ci_input_document, sample, tracekit};
 use crate::tools::{Found, Tool};
-
-/// The input of the CI-output tests of `tests/cli/check.rs` (its `ci_input`): two traces with the
-/// same problem (a client call on `front` without its server), an orphan whose operation holds a
-/// newline, and a span that dropped an event (a note).
-fn ci_input() -> String {
-    const BASE: u64 = 1_768_471_200_000_000_000;
-    const MS: u64 = 1_000_000;
-    let span =
-        |trace: &str, id: String, parent: Option<String>, name: &str, kind: u8, ms: [u64; 2]| {
-            let mut s = json!({
-                "traceId": trace,
-                "spanId": id,
-                "name": name,
-                "kind": kind,
-                "startTimeUnixNano": (BASE + ms[0] * MS).to_string(),
-                "endTimeUnixNano": (BASE + ms[1] * MS).to_string(),
-            });
-            if let Some(p) = parent {
-                s["parentSpanId"] = json!(p);
-            }
-            s
-        };
-    let mut spans = Vec::new();
-    for (t, base) in [
-        ("0af7651916cd43dd8448eb211c80319c", 0xa0u64),
-        ("4bf92f3577b34da6a3ce929d0e0e4736", 0xb0u64),
-    ] {
-        let id = |k: u64| format!("{:016x}", base + k);
-        spans.push(("front", span(t, id(0), None, "GET /", 2, [0, 100])));
-        spans.push((
-            "front",
-            span(t, id(1), Some(id(0)), "call pay", 3, [10, 50]),
-        ));
-    }
-    let mut orphan = span(
-        "0af7651916cd43dd8448eb211c80319c",
-        "00000000000000c1".into(),
-        Some("00000000000000ff".into()),
-        "lost\nline",
-        1,
-        [10, 20],
-    );
-    orphan["droppedEventsCount"] = json!(1);
-    spans.push(("back", orphan));
-    let resource_spans: Vec<Value> = spans
-        .into_iter()
-        .map(|(svc, s)| {
-            json!({
-                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": svc}}]},
-                "scopeSpans": [{"scope": {"name": "test"}, "spans": [s]}],
-            })
-        })
-        .collect();
-    json!({ "resourceSpans": resource_spans }).to_string()
-}
 
 /// Reports of `tracekit check` on that input given relative to the working directory (a
 /// repository-relative uri, the usual CI case), absolute, and with the skew sample (a finding
@@ -72,7 +17,7 @@ pub fn sarif_passes_the_sarif_multitool_validator(tools: &Found) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let input = d.join("ci.json");
-    std::fs::write(&input, ci_input()).unwrap();
+    std::fs::write(&input, ci_input_document()).unwrap();
     let input = input.to_string_lossy().into_owned();
     let runs: [(&str, Vec<String>); 3] = [
         ("rel.sarif", vec!["ci.json".into()]),
