@@ -74,31 +74,45 @@ pub fn write_table(t: &TableData, style: TableStyle, out: &mut dyn Write) -> io:
     writeln!(out, "{table}")
 }
 
-/// RFC 4180 CSV. Cells that a spreadsheet would run as a formula get a leading `'`.
+/// RFC 4180 CSV (the `csv` crate, quoting only where needed, `\n` line ends). Cells that a
+/// spreadsheet would run as a formula get a leading `'`.
 pub fn write_csv(t: &TableData, out: &mut dyn Write) -> io::Result<()> {
-    let line = |cells: &[String], out: &mut dyn Write| -> io::Result<()> {
-        let joined: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        writeln!(out, "{}", joined.join(","))
-    };
-    line(&t.headers, out)?;
+    let mut w = csv_writer(out);
+    write_csv_record(&mut w, &t.headers)?;
     for r in &t.rows {
-        line(r, out)?;
+        write_csv_record(&mut w, r)?;
     }
-    Ok(())
+    w.flush()
 }
 
-pub fn csv_cell(c: &str) -> String {
-    let guarded = if c.starts_with(['=', '+', '@', '\t', '\r'])
+/// A CSV writer with the output's rules: `,` between fields, `\n` after each record, a field
+/// quoted only when it holds `,`, `"`, `\r` or `\n`, and records of any length.
+pub fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out)
+}
+
+/// Writes one record, each cell guarded against formula injection (see [`csv_guard`]).
+pub fn write_csv_record<W: Write, S: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    cells: &[S],
+) -> io::Result<()> {
+    w.write_record(cells.iter().map(|c| csv_guard(c.as_ref()).into_owned()))
+        .map_err(io::Error::from)
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `@`, tab, CR, or a `-` that does
+/// not start a number) gets a leading `'`.
+pub fn csv_guard(c: &str) -> std::borrow::Cow<'_, str> {
+    if c.starts_with(['=', '+', '@', '\t', '\r'])
         || (c.starts_with('-') && c.parse::<f64>().is_err())
     {
-        format!("'{c}")
+        format!("'{c}").into()
     } else {
-        c.to_string()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
+        c.into()
     }
 }
 
@@ -147,7 +161,13 @@ mod tests {
         write_csv(&sample(), &mut out).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert_eq!(s, "operation,p99\nGET /a|b,12.3ms\n'=cmd(),-5\n");
-        assert_eq!(csv_cell("a,\"b\""), "\"a,\"\"b\"\"\"");
+        let mut out = Vec::new();
+        let mut t = TableData::new(&[("a", false), ("b", false)]);
+        t.push(vec!["a,\"b".into(), "x\ny".into()]);
+        t.push(vec!["".into(), "-x".into()]);
+        write_csv(&t, &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(s, "a,b\n\"a,\"\"b\",\"x\ny\"\n,'-x\n");
     }
 
     #[test]

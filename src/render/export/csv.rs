@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::prepared::Prepared;
-use crate::render::table::csv_cell;
+use crate::render::table::{csv_writer, write_csv_record};
 
 pub const BASE_COLUMNS: [&str; 13] = [
     "trace_id",
@@ -25,15 +25,14 @@ pub const BASE_COLUMNS: [&str; 13] = [
 pub fn write_header(columns: &[String], out: &mut dyn Write) -> io::Result<()> {
     let mut h: Vec<String> = BASE_COLUMNS.iter().map(|s| s.to_string()).collect();
     h.extend(columns.iter().cloned());
-    writeln!(
-        out,
-        "{}",
-        h.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",")
-    )
+    let mut w = csv_writer(out);
+    write_csv_record(&mut w, &h)?;
+    w.flush()
 }
 
 /// Rows of one trace, in tree order (the header is written once by the caller).
 pub fn write_rows(p: &Prepared<'_>, columns: &[String], out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv_writer(out);
     for &i in &p.order {
         let i = i as usize;
         let s = &p.trace.spans[i];
@@ -60,14 +59,7 @@ pub fn write_rows(p: &Prepared<'_>, columns: &[String], out: &mut dyn Write) -> 
                 .unwrap_or_default();
             row.push(v);
         }
-        writeln!(
-            out,
-            "{}",
-            row.iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(",")
-        )?;
+        write_csv_record(&mut w, &row)?;
     }
-    Ok(())
+    w.flush()
 }
