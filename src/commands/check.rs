@@ -96,6 +96,7 @@ pub fn run(args: CheckArgs, term: &Term) -> Result<Exit, Error> {
         findings.push(f);
     }
     let spans = traces.iter().map(|t| t.spans.len() as u64).sum();
+    crate::analysis::pii::mask_findings(&mut findings);
     let run = FindingsRun {
         command: "check",
         findings,

@@ -264,10 +264,17 @@ pub fn write_table(
                 loc.push_str(&format!(" {}", escape(svc)));
             }
             let loc = loc.trim();
-            if loc.is_empty() {
-                writeln!(out, "  {}", escape(&f.message))?;
+            // A rule's findings can be of lower severity than its header (an expected
+            // high-cardinality key is a note): say so on the line.
+            let sev = if f.severity == r.severity {
+                String::new()
             } else {
-                writeln!(out, "  {loc}: {}", escape(&f.message))?;
+                format!("{}: ", f.severity.as_str())
+            };
+            if loc.is_empty() {
+                writeln!(out, "  {sev}{}", escape(&f.message))?;
+            } else {
+                writeln!(out, "  {sev}{loc}: {}", escape(&f.message))?;
             }
         }
         if list.len() > max_per_rule {

@@ -1857,3 +1857,55 @@ fn sarif_uri_of_a_relative_input_is_relative() {
     assert_eq!(loc["artifactLocation"]["uri"], "ci.json");
     assert_eq!(loc["region"]["byteOffset"], 0);
 }
+
+/// Names that `check` quotes are masked like `lint` would mask them: a token or an address in a
+/// span name is not printed raw (issue 12, point 16), in JSON or in the table.
+#[test]
+fn quoted_span_names_are_masked() {
+    let d = Dir::new();
+    let f = d.write(
+        "leaky-roots.json",
+        &otlp(&[
+            (
+                "auth",
+                span(
+                    T1,
+                    "00000000000000a1",
+                    None,
+                    "GET /reset?email=jane.doe@acme-corp.com",
+                    2,
+                    0,
+                    10,
+                ),
+            ),
+            (
+                "s3-sync",
+                span(
+                    T1,
+                    "00000000000000b1",
+                    None,
+                    "sync aws_access_key_id=AKIAIOSFODNN7EXAMPLE",
+                    2,
+                    20,
+                    30,
+                ),
+            ),
+        ]),
+    );
+    let doc = check_ok(&[&f], &[]);
+    let m = findings(&doc, "completeness/multiple-roots");
+    assert_eq!(m.len(), 1, "{doc}");
+    let text = doc.to_string();
+    assert!(!text.contains("jane.doe@acme-corp.com"), "{text}");
+    assert!(!text.contains("AKIAIOSFODNN7EXAMPLE"), "{text}");
+    let message = m[0]["message"].as_str().unwrap();
+    assert!(message.contains("j***@a***.com"), "{message}");
+    assert!(message.contains("AKIA************MPLE"), "{message}");
+    let table = run(["check", &f, "--fail-on", "never"]);
+    assert!(!table.stdout.contains("acme-corp"), "{}", table.stdout);
+    assert!(
+        !table.stdout.contains("AKIAIOSFODNN7EXAMPLE"),
+        "{}",
+        table.stdout
+    );
+}

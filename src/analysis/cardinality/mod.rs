@@ -479,8 +479,10 @@ fn looks_like_id(v: &Value) -> bool {
     }
 }
 
-/// Keys whose values are unique by design: listed in the table, never flagged.
-pub fn expected_high_cardinality(key: &str) -> bool {
+/// Why a key's values are unique by design, when its name says so. Such a key over the limit
+/// is still reported, as a note with this reason: it is expected, and still a cost wherever the
+/// attribute becomes a metric label or an index key.
+pub fn expected_high_cardinality(key: &str) -> Option<&'static str> {
     let lower = key.to_ascii_lowercase();
     const EXACT: &[&str] = &[
         "http.url",
@@ -514,7 +516,7 @@ pub fn expected_high_cardinality(key: &str) -> bool {
         "rpc.request.metadata.",
         "rpc.response.metadata.",
     ];
-    const LAST: &[&str] = &[
+    const IDS: &[&str] = &[
         "id",
         "ids",
         "uid",
@@ -523,6 +525,8 @@ pub fn expected_high_cardinality(key: &str) -> bool {
         "requestid",
         "traceid",
         "spanid",
+    ];
+    const QUANTITIES: &[&str] = &[
         "port",
         "pid",
         "tid",
@@ -555,8 +559,15 @@ pub fn expected_high_cardinality(key: &str) -> bool {
         "etag",
     ];
     if EXACT.contains(&lower.as_str()) || PREFIX.iter().any(|p| lower.starts_with(p)) {
-        return true;
+        return Some("its name says it holds URLs, statements, messages or headers");
     }
     let segs = crate::analysis::pii::rules::segments(key);
-    segs.last().is_some_and(|l| LAST.contains(&l.as_str()))
+    let last = segs.last()?;
+    if IDS.contains(&last.as_str()) {
+        Some("its name says it is an id")
+    } else if QUANTITIES.contains(&last.as_str()) {
+        Some("its name says it is a time, size, count, address or hash")
+    } else {
+        None
+    }
 }

@@ -2,8 +2,9 @@
 
 use serde_json::{Value as J, json};
 
+use super::names::{NameStats, Template};
 use super::{CardAcc, CardinalityCheck, KeyStats, METHOD, Scope, expected_high_cardinality};
-use crate::analysis::findings::Finding;
+use crate::analysis::findings::{Finding, Severity};
 use crate::analysis::pii::config::LintConfig;
 use crate::analysis::pii::scan::Scanner;
 
@@ -15,6 +16,10 @@ pub struct CardReport {
 
 /// Rows shown per section in the text view (the JSON has all of them).
 const TEXT_ROWS: usize = 15;
+/// Templates kept per service in the JSON.
+const JSON_TEMPLATES: usize = 50;
+/// Templates listed under a service in the text view.
+const TEXT_TEMPLATES: usize = 5;
 
 fn count_str(n: u64, exact: bool) -> String {
     if exact {
@@ -26,41 +31,127 @@ fn count_str(n: u64, exact: bool) -> String {
 
 /// Build findings and tables. `limit` is `--max-cardinality`.
 pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) -> CardReport {
-    let red = |s: &str| scanner.redact(s).into_owned();
+    let cx = Context::new(limit, cfg, scanner);
     let mut findings = Vec::new();
-    let (attr_rule, name_rule) = (
-        CardinalityCheck::Attribute.rule(),
-        CardinalityCheck::SpanName.rule(),
-    );
-    let (attr_id, name_id) = (attr_rule.id, name_rule.id);
-    let attr_on = !cfg.is_disabled(attr_id);
-    let name_on = !cfg.is_disabled(name_id);
-    let attr_sev = cfg.severity_of(attr_id, attr_rule.severity);
-    let name_sev = cfg.severity_of(name_id, name_rule.severity);
+    let mut text = Vec::new();
+    let rows = attribute_rows(acc);
+    let attrs_json: Vec<J> = rows
+        .iter()
+        .map(|row| cx.attribute(row, &mut findings))
+        .collect();
+    cx.attribute_text(&rows, &mut text);
+    let names_json = cx.span_names(acc, &mut findings, &mut text);
+    let json = json!({
+        "method": METHOD,
+        "limit": limit,
+        "attributes": attrs_json,
+        "untracked_keys": {"span": acc.untracked_keys[0], "resource": acc.untracked_keys[1], "event": acc.untracked_keys[2]},
+        "span_names": names_json,
+        "untracked_service_spans": acc.untracked_services,
+    });
+    CardReport {
+        findings,
+        json,
+        text,
+    }
+}
 
-    let mut rows: Vec<(Scope, &str, &KeyStats)> = Vec::new();
+/// One attribute key of one scope.
+struct Row<'a> {
+    scope: Scope,
+    key: &'a str,
+    stats: &'a KeyStats,
+}
+
+/// Every key of every scope, most distinct values first.
+fn attribute_rows(acc: &CardAcc) -> Vec<Row<'_>> {
+    let mut rows = Vec::new();
     for (i, scope) in [Scope::Span, Scope::Resource, Scope::Event]
         .into_iter()
         .enumerate()
     {
-        for (k, s) in &acc.attrs[i] {
-            rows.push((scope, k, s));
+        for (key, stats) in &acc.attrs[i] {
+            rows.push(Row { scope, key, stats });
         }
     }
     rows.sort_by(|a, b| {
-        b.2.distinct
+        b.stats
+            .distinct
             .count()
-            .cmp(&a.2.distinct_count())
-            .then(a.0.cmp(&b.0))
-            .then(a.1.cmp(b.1))
+            .cmp(&a.stats.distinct_count())
+            .then(a.scope.cmp(&b.scope))
+            .then(a.key.cmp(b.key))
     });
-    let mut attrs_json = Vec::new();
-    let mut text = Vec::new();
-    for &(scope, key, s) in &rows {
+    rows
+}
+
+/// The settings every row is judged with.
+struct Context<'a> {
+    limit: usize,
+    cfg: &'a LintConfig,
+    scanner: &'a Scanner,
+    attr: RuleState,
+    name: RuleState,
+}
+
+struct RuleState {
+    id: &'static str,
+    on: bool,
+    severity: Severity,
+}
+
+impl RuleState {
+    fn of(check: CardinalityCheck, cfg: &LintConfig) -> Self {
+        let rule = check.rule();
+        RuleState {
+            id: rule.id,
+            on: !cfg.is_disabled(rule.id),
+            severity: cfg.severity_of(rule.id, rule.severity),
+        }
+    }
+}
+
+/// Why a key is expected to be unique: its name, or the config's `expected` list.
+enum Expected {
+    ByName(&'static str),
+    ByConfig,
+}
+
+impl<'a> Context<'a> {
+    fn new(limit: usize, cfg: &'a LintConfig, scanner: &'a Scanner) -> Self {
+        Context {
+            limit,
+            cfg,
+            scanner,
+            attr: RuleState::of(CardinalityCheck::Attribute, cfg),
+            name: RuleState::of(CardinalityCheck::SpanName, cfg),
+        }
+    }
+
+    fn red(&self, s: &str) -> String {
+        self.scanner.redact(s).into_owned()
+    }
+
+    fn over(&self, distinct: u64) -> bool {
+        distinct > self.limit as u64
+    }
+
+    fn expected(&self, key: &str) -> Option<Expected> {
+        if self.cfg.is_expected_key(key) {
+            Some(Expected::ByConfig)
+        } else {
+            expected_high_cardinality(key).map(Expected::ByName)
+        }
+    }
+
+    /// The JSON row of one key, and its finding when it is over the limit. A key expected by
+    /// its name is still reported, as a note that says why; one the config lists is not.
+    fn attribute(&self, row: &Row<'_>, findings: &mut Vec<Finding>) -> J {
+        let s = row.stats;
         let distinct = s.distinct_count();
         let exact = s.distinct.is_exact();
-        let expected = expected_high_cardinality(key) || cfg.is_expected_key(key);
-        let over = distinct > limit as u64;
+        let expected = self.expected(row.key);
+        let over = self.over(distinct);
         let id_like = s.id_like * 2 >= s.occurrences && s.occurrences > 0;
         let mut examples: Vec<&str> = Vec::new();
         for e in &s.examples {
@@ -68,15 +159,16 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                 examples.push(&e.1);
             }
         }
-        let services: Vec<String> = s.services.iter().map(|x| red(x)).collect();
-        let rkey = red(key);
-        attrs_json.push(json!({
-            "scope": scope.as_str(), "key": rkey, "distinct": distinct, "exact": exact,
-            "occurrences": s.occurrences, "over_limit": over, "expected_high_cardinality": expected,
-            "values_look_like_ids": id_like, "examples": examples, "services": services,
-        }));
+        let services: Vec<String> = s.services.iter().map(|x| self.red(x)).collect();
+        let rkey = self.red(row.key);
         let first_service = s.services.first().map(|x| &**x).unwrap_or("");
-        if over && !expected && attr_on && !cfg.allows(attr_id, first_service, Some(key), "", "") {
+        let reported = over
+            && self.attr.on
+            && !matches!(expected, Some(Expected::ByConfig))
+            && !self
+                .cfg
+                .allows(self.attr.id, first_service, Some(row.key), "", "");
+        if reported {
             let bound = if exact {
                 format!("{distinct}")
             } else {
@@ -87,20 +179,35 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             } else {
                 ""
             };
+            let (severity, why) = match expected {
+                Some(Expected::ByName(reason)) => (
+                    Severity::Note,
+                    format!(
+                        "; expected, as {reason}, and still a cost as a metric label or index key"
+                    ),
+                ),
+                _ => (self.attr.severity, String::new()),
+            };
+            let shown = examples
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>();
             let mut f = Finding::new(
-                attr_id,
-                attr_sev,
+                self.attr.id,
+                severity,
                 format!(
-                    "{} attribute `{rkey}` has {bound} distinct values (limit {limit}){hint}, e.g. {}",
-                    scope.as_str(),
-                    examples.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+                    "{} attribute `{rkey}` has {bound} distinct values (limit {}){hint}{why}, e.g. {}",
+                    row.scope.as_str(),
+                    self.limit,
+                    shown.join(", ")
                 ),
             )
             .detail("attribute", rkey.clone())
-            .detail("kind", scope.as_str())
+            .detail("kind", row.scope.as_str())
             .detail("distinct", distinct)
             .detail("exact", exact)
-            .detail("limit", limit as u64)
+            .detail("limit", self.limit as u64)
+            .detail("expected_high_cardinality", expected.is_some())
             .detail("examples", examples.clone())
             .detail("services", services.clone());
             if let Some((t, sp)) = s.first {
@@ -108,28 +215,39 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             }
             findings.push(f);
         }
+        json!({
+            "scope": row.scope.as_str(), "key": rkey, "distinct": distinct, "exact": exact,
+            "occurrences": s.occurrences, "over_limit": over, "expected_high_cardinality": expected.is_some(),
+            "values_look_like_ids": id_like, "examples": examples, "services": services,
+        })
     }
-    if !rows.is_empty() {
+
+    fn attribute_text(&self, rows: &[Row<'_>], text: &mut Vec<String>) {
+        if rows.is_empty() {
+            return;
+        }
         text.push(format!(
-            "Attribute cardinality (limit {limit}; {} keys; `~` = estimated):",
+            "Attribute cardinality (limit {}; {} keys; `~` = estimated):",
+            self.limit,
             rows.len()
         ));
         text.push(format!(
             "  {:<9} {:<44} {:>9} {:>10}  note",
             "scope", "key", "distinct", "spans"
         ));
-        for &(scope, key, s) in rows.iter().take(TEXT_ROWS) {
-            let note = if expected_high_cardinality(key) || cfg.is_expected_key(key) {
-                "unique by design"
-            } else if s.distinct_count() > limit as u64 {
-                "OVER LIMIT"
-            } else {
-                ""
+        for row in rows.iter().take(TEXT_ROWS) {
+            let s = row.stats;
+            let over = self.over(s.distinct_count());
+            let note = match (self.expected(row.key), over) {
+                (Some(Expected::ByName(_)), true) => "over limit, unique by design",
+                (Some(_), _) => "unique by design",
+                (None, true) => "OVER LIMIT",
+                (None, false) => "",
             };
             text.push(format!(
                 "  {:<9} {:<44} {:>9} {:>10}  {note}",
-                scope.as_str(),
-                red(key),
+                row.scope.as_str(),
+                self.red(row.key),
                 count_str(s.distinct_count(), s.distinct.is_exact()),
                 s.occurrences
             ));
@@ -142,22 +260,40 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
         }
     }
 
-    let mut services: Vec<_> = acc.names.iter().collect();
-    services.sort_by(|a, b| {
-        b.1.distinct
-            .count()
-            .cmp(&a.1.distinct_count())
-            .then(a.0.cmp(b.0))
-    });
-    let mut names_json = Vec::new();
-    if !services.is_empty() {
-        text.push(format!("Span names per service (limit {limit}):"));
+    /// Span names per service: the JSON rows, the findings and the text lines.
+    fn span_names(
+        &self,
+        acc: &CardAcc,
+        findings: &mut Vec<Finding>,
+        text: &mut Vec<String>,
+    ) -> Vec<J> {
+        let mut services: Vec<_> = acc.names.iter().collect();
+        services.sort_by(|a, b| {
+            b.1.distinct
+                .count()
+                .cmp(&a.1.distinct_count())
+                .then(a.0.cmp(b.0))
+        });
+        if !services.is_empty() {
+            text.push(format!("Span names per service (limit {}):", self.limit));
+        }
+        services
+            .into_iter()
+            .map(|(svc, n)| self.service_names(svc, n, findings, text))
+            .collect()
     }
-    for (svc, n) in services {
-        let rsvc = red(svc);
+
+    fn service_names(
+        &self,
+        svc: &str,
+        n: &NameStats,
+        findings: &mut Vec<Finding>,
+        text: &mut Vec<String>,
+    ) -> J {
+        let rsvc = self.red(svc);
         let distinct = n.distinct_count();
         let exact = n.distinct.is_exact();
-        let mut tpls: Vec<_> = n.templates.iter().collect();
+        let mut tpls: Vec<&Template> = n.templates.iter().collect();
         tpls.sort_by(|a, b| {
             b.names
                 .count()
@@ -165,51 +301,36 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                 .then(b.spans.cmp(&a.spans))
                 .then(a.template.cmp(&b.template))
         });
-        let mut tj = Vec::new();
+        let mut templates_json = Vec::new();
         let mut embedded = 0;
         for t in &tpls {
-            let ids = t.templated && (t.strong || t.distinct_count() >= 2);
-            let tname = red(&t.template);
-            if ids {
-                embedded += 1;
-            }
-            if tj.len() < 50 {
-                tj.push(
-                    json!({"template": tname, "distinct_names": t.distinct_count(), "spans": t.spans,
-                    "embeds_ids": ids, "example": t.example}),
+            let ids = embeds_ids(t);
+            let tname = self.red(&t.template);
+            embedded += usize::from(ids);
+            if templates_json.len() < JSON_TEMPLATES {
+                templates_json.push(
+                    json!({"template": tname, "distinct_names": t.distinct_count(),
+                    "spans": t.spans, "embeds_ids": ids, "example": t.example}),
                 );
             }
-            if ids && name_on && !cfg.allows(name_id, svc, None, &t.template, &t.template) {
-                let mut f = Finding::new(
-                    name_id,
-                    name_sev,
-                    format!(
-                        "span names of service `{rsvc}` embed ids: {} distinct name(s) like `{}`; name the span `{tname}` and put the id in an attribute",
-                        count_str(t.distinct_count(), t.names.is_exact()),
-                        t.example
-                    ),
-                )
-                .detail("kind", "embedded-id")
-                .detail("template", tname.clone())
-                .detail("distinct_names", t.distinct_count())
-                .detail("spans", t.spans)
-                .detail("example", t.example.clone());
-                f.service = Some(rsvc.clone());
-                f.operation = Some(tname.clone());
-                if let Some((tr, sp)) = t.first {
-                    f = f.at(tr, Some(sp));
-                }
-                findings.push(f);
+            if ids
+                && self.name.on
+                && !self
+                    .cfg
+                    .allows(self.name.id, svc, None, &t.template, &t.template)
+            {
+                findings.push(self.embedded_id_finding(&rsvc, &tname, t));
             }
         }
-        let over = distinct > limit as u64;
-        if over && name_on && !cfg.allows(name_id, svc, None, "", "") {
+        let over = self.over(distinct);
+        if over && self.name.on && !self.cfg.allows(self.name.id, svc, None, "", "") {
             let mut f = Finding::new(
-                name_id,
-                name_sev,
+                self.name.id,
+                self.name.severity,
                 format!(
-                    "service `{rsvc}` has {} distinct span names (limit {limit}); {} template(s) after replacing ids",
+                    "service `{rsvc}` has {} distinct span names (limit {}); {} template(s) after replacing ids",
                     count_str(distinct, exact),
+                    self.limit,
                     n.templates.len()
                 ),
             )
@@ -217,7 +338,7 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
             .detail("distinct", distinct)
             .detail("exact", exact)
             .detail("templates", n.templates.len() as u64)
-            .detail("limit", limit as u64);
+            .detail("limit", self.limit as u64);
             f.service = Some(rsvc.clone());
             if let Some((tr, sp)) = tpls.first().and_then(|t| t.first) {
                 f = f.at(tr, Some(sp));
@@ -237,32 +358,44 @@ pub fn report(acc: &CardAcc, limit: usize, cfg: &LintConfig, scanner: &Scanner) 
                 ""
             }
         ));
-        for t in tpls
-            .iter()
-            .filter(|t| t.templated && (t.strong || t.distinct_count() >= 2))
-            .take(5)
-        {
+        for t in tpls.iter().filter(|t| embeds_ids(t)).take(TEXT_TEMPLATES) {
             text.push(format!(
                 "      {} ← {} name(s), e.g. {}",
-                red(&t.template),
+                self.red(&t.template),
                 count_str(t.distinct_count(), t.names.is_exact()),
                 t.example
             ));
         }
-        names_json.push(json!({"service": rsvc, "distinct": distinct, "exact": exact, "spans": n.spans,
-            "over_limit": over, "templates_with_ids": embedded, "untemplated_spans": n.other_spans, "templates": tj}));
+        json!({"service": rsvc, "distinct": distinct, "exact": exact, "spans": n.spans,
+            "over_limit": over, "templates_with_ids": embedded, "untemplated_spans": n.other_spans,
+            "templates": templates_json})
     }
-    let json = json!({
-        "method": METHOD,
-        "limit": limit,
-        "attributes": attrs_json,
-        "untracked_keys": {"span": acc.untracked_keys[0], "resource": acc.untracked_keys[1], "event": acc.untracked_keys[2]},
-        "span_names": names_json,
-        "untracked_service_spans": acc.untracked_services,
-    });
-    CardReport {
-        findings,
-        json,
-        text,
+
+    fn embedded_id_finding(&self, rsvc: &str, tname: &str, t: &Template) -> Finding {
+        let mut f = Finding::new(
+            self.name.id,
+            self.name.severity,
+            format!(
+                "span names of service `{rsvc}` embed ids: {} distinct name(s) like `{}`; name the span `{tname}` and put the id in an attribute",
+                count_str(t.distinct_count(), t.names.is_exact()),
+                t.example
+            ),
+        )
+        .detail("kind", "embedded-id")
+        .detail("template", tname)
+        .detail("distinct_names", t.distinct_count())
+        .detail("spans", t.spans)
+        .detail("example", t.example.clone());
+        f.service = Some(rsvc.to_string());
+        f.operation = Some(tname.to_string());
+        if let Some((tr, sp)) = t.first {
+            f = f.at(tr, Some(sp));
+        }
+        f
     }
+}
+
+/// A template whose names carry ids: surely (a path segment, a UUID…) or seen twice.
+fn embeds_ids(t: &Template) -> bool {
+    t.templated && (t.strong || t.distinct_count() >= 2)
 }

@@ -222,7 +222,20 @@ fn attribute_limit_expected_keys_and_masked_examples() {
         .filter(|f| f.rule == CardinalityCheck::Attribute.rule().id)
         .map(|f| f.details["attribute"].as_str().unwrap_or("").to_string())
         .collect();
-    assert_eq!(flagged, ["contact", "http.route"]);
+    // `cart.token` is expected by the config: not reported. `user.id` is expected by its name:
+    // reported, as a note with the reason.
+    assert_eq!(flagged, ["contact", "http.route", "user.id"]);
+    let uid = r
+        .findings
+        .iter()
+        .find(|f| f.details["attribute"] == "user.id")
+        .unwrap();
+    assert_eq!(uid.severity, crate::analysis::findings::Severity::Note);
+    assert!(
+        uid.message.contains("its name says it is an id"),
+        "{}",
+        uid.message
+    );
     let f = r
         .findings
         .iter()

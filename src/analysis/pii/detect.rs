@@ -391,7 +391,12 @@ impl Scanner {
                 };
                 let known = SIGNED_EXACT.contains(&name)
                     || SIGNED_ANY_CASE.iter().any(|k| k.eq_ignore_ascii_case(name));
-                if known && !value.is_empty() && !v::is_masked(value) {
+                // A value that a specific rule recognises (a JWT, an AWS key id, a vendor
+                // token) is left to that rule: it names what leaked, this one only where.
+                let specific = self.on(Kind::Jwt) && self.jwt.is_match(value)
+                    || self.on(Kind::AwsAccessKey) && self.aws.is_match(value)
+                    || self.on(Kind::ApiToken) && self.api.is_match(value);
+                if known && !value.is_empty() && !v::is_masked(value) && !specific {
                     let m = format!("{name}=****({} chars)", value.len());
                     out.push(hit(
                         Kind::SignedUrl,

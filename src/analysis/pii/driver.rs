@@ -166,23 +166,16 @@ impl LintEngine {
         })
     }
 
-    /// Mask an example value for the cardinality table.
+    /// Mask an example value for the cardinality table: a secret key's value by its length, a
+    /// detected value by its mask, anything else by [`mask::unclassified`].
     fn mask_example(&self, key: &str, text: &str) -> String {
         if !key.is_empty() && rules::KeyClass::of(key).secret && !validators::is_masked(text) {
             return mask::secret(text);
         }
-        let t = text.as_bytes();
-        let tokenish = t.len() >= 20
-            && !t.iter().any(u8::is_ascii_whitespace)
-            && !validators::is_id_like(text);
-        if tokenish
-            && validators::entropy(t) >= 3.5
-            && t.iter().any(u8::is_ascii_digit)
-            && t.iter().any(u8::is_ascii_uppercase)
-        {
-            return format!("<{}-char token>", text.chars().count());
+        match self.scanner.redact(text) {
+            std::borrow::Cow::Owned(masked) => masked,
+            std::borrow::Cow::Borrowed(_) => mask::unclassified(text).into_owned(),
         }
-        self.scanner.redact(text).into_owned()
     }
 
     fn safe_name(&self, name: &str) -> String {

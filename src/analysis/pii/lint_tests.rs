@@ -386,14 +386,23 @@ fn cardinality_through_the_engine() {
         .findings
         .iter()
         .filter(|f| f.rule == "cardinality/attribute")
+        .map(|f| (f.details["attribute"].as_str().unwrap_or(""), f.severity, f))
         .collect();
-    assert_eq!(
-        attr.len(),
-        1,
-        "order.id is unique by design; http.route is not"
+    let mut attr = attr;
+    attr.sort_by_key(|a| a.0);
+    // Both are over the limit: http.route is a warning; order.id is reported too, as a note
+    // that says why it is expected (never dropped silently).
+    assert_eq!(attr.len(), 2, "{attr:?}");
+    let (route, id) = (&attr[0], &attr[1]);
+    assert_eq!((route.0, route.1), ("http.route", Severity::Warning));
+    assert_eq!(route.2.details["exact"], false);
+    assert_eq!((id.0, id.1), ("order.id", Severity::Note));
+    assert!(
+        id.2.message.contains("its name says it is an id"),
+        "{}",
+        id.2.message
     );
-    assert_eq!(attr[0].details["attribute"], "http.route");
-    assert_eq!(attr[0].details["exact"], false);
+    assert_eq!(id.2.details["expected_high_cardinality"], true);
     let kinds: Vec<_> = r
         .findings
         .iter()
@@ -450,4 +459,54 @@ proptest::proptest! {
         proptest::prop_assert!(!all.contains(&email));
         proptest::prop_assert!(r.findings.iter().any(|f| f.rule == "pii/email"));
     }
+}
+
+/// A value the detectors miss is not printed by `lint` itself: cardinality examples keep only
+/// what is recognisable (issue 12, point 16); a float score is over the limit but not an id.
+#[test]
+fn cardinality_examples_never_echo_unclassified_values() {
+    let spans: Vec<Span> = (0..40u64)
+        .map(|i| {
+            span(
+                1,
+                i + 1,
+                "api",
+                "op",
+                vec![
+                    ("app.blob", Value::from(format!("qW7x!pL2#mZ9vR4t{i}"))),
+                    ("search.score", Value::Double(i as f64 * 0.37)),
+                    ("app.step", Value::from(format!("step {i} of 40"))),
+                ],
+            )
+        })
+        .collect();
+    let (_, r) = run(LintConfig::default(), 10, &spans);
+    let everything = format!(
+        "{}\n{:?}\n{}",
+        serde_json::to_string(&r.extra).unwrap(),
+        r.findings,
+        r.extra_text.join("\n")
+    );
+    assert!(!everything.contains("pL2#mZ9"), "{everything}");
+    assert!(everything.contains("qW7x…(17 chars)"), "{everything}");
+    assert!(
+        everything.contains("step 2 of 40"),
+        "plain text is kept: {everything}"
+    );
+    let rows = r.extra["cardinality"]["attributes"].as_array().unwrap();
+    let score = rows.iter().find(|r| r["key"] == "search.score").unwrap();
+    assert_eq!(score["over_limit"], true);
+    assert_eq!(score["values_look_like_ids"], false);
+    assert_eq!(score["expected_high_cardinality"], false);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| {
+            f.details
+                .get("attribute")
+                .is_some_and(|a| a == "search.score")
+        })
+        .unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(!f.message.contains("look like ids"), "{}", f.message);
 }

@@ -111,6 +111,44 @@ pub fn generic(s: &str) -> String {
     format!("{head}{}({n} chars)", "*".repeat((n - 2).min(10)))
 }
 
+/// An example value that no detector matched, as `lint` may echo it: kept when its shape is one
+/// a person recognises without it being a credential (a number, an id, a date, words, a path),
+/// else only its first four characters and its length (`qW7x…(17 chars)`): a secret the
+/// detectors miss must not be printed by the linter itself.
+pub fn unclassified(s: &str) -> std::borrow::Cow<'_, str> {
+    if plain_shape(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let head: String = s.chars().take(4).collect();
+    std::borrow::Cow::Owned(format!("{head}…({} chars)", s.chars().count()))
+}
+
+/// Numbers, UUIDs, and text made of words, paths and plain punctuation whose alphanumeric runs
+/// do not look like keys (long runs mixing letters and digits, or mixed case with digits).
+fn plain_shape(s: &str) -> bool {
+    let t = s.trim();
+    if t.is_empty() || t.parse::<f64>().is_ok() || super::validators::is_uuid(t) {
+        return true;
+    }
+    let punctuation_ok = t
+        .chars()
+        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_-./:@,;()[]{}=&?'\"+%".contains(c));
+    punctuation_ok && t.split(|c: char| !c.is_alphanumeric()).all(plain_run)
+}
+
+fn plain_run(run: &str) -> bool {
+    let n = run.chars().count();
+    if run.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true; // numbers and hex ids (digests, trace ids)
+    }
+    let upper = run.chars().any(char::is_uppercase);
+    let lower = run.chars().any(char::is_lowercase);
+    let digit = run.chars().any(|c| c.is_ascii_digit());
+    !((n >= 8 && upper && lower && digit)
+        || (n >= 16 && digit && (upper || lower))
+        || (n >= 20 && upper && lower))
+}
+
 fn first(s: &str) -> String {
     s.chars().next().map(String::from).unwrap_or_default()
 }
@@ -141,5 +179,32 @@ mod tests {
         assert_eq!(token("Bearer ", 40), "Bearer ****(40 chars)");
         assert_eq!(generic("EMP-123456"), "EM********(10 chars)");
         assert_eq!(email("x"), "***");
+    }
+
+    #[test]
+    fn unclassified_values_keep_only_what_is_recognisable() {
+        for plain in [
+            "1234",
+            "-3.25e4",
+            "GET /users/{id}",
+            "checkout failed: card declined",
+            "0af7651916cd43dd8448eb211c80319c",
+            "3f2b8c1e-9d4a-4e6f-8b7c-1a2b3c4d5e6f",
+            "2024-05-01T10:00:00Z",
+            "eu-west-1",
+            "Überweisung angenommen",
+            "",
+        ] {
+            assert_eq!(unclassified(plain), plain);
+        }
+        for (secret, shown) in [
+            ("qW7x!pL2#mZ9vR4t3", "qW7x…(17 chars)"),
+            ("Xk29fLq0aPz", "Xk29…(11 chars)"),
+            ("sk_live_51h8x2k9q0w7e4r5t6y", "sk_l…(27 chars)"),
+            ("dGhpcyBpcyBub3QgYSBrZXk=", "dGhp…(24 chars)"),
+            ("pass word$1", "pass…(11 chars)"),
+        ] {
+            assert_eq!(unclassified(secret), shown, "{secret}");
+        }
     }
 }

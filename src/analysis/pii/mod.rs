@@ -98,3 +98,34 @@ impl Location {
         )
     }
 }
+
+/// Mask, with the built-in detectors, the trace data that findings of another command echo
+/// (`check` quotes span and service names): what `lint` would report is not printed raw.
+pub fn mask_findings(findings: &mut [crate::analysis::findings::Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let scanner = scan::Scanner::new(&[], false, Vec::new());
+    let redact = |s: &mut String| {
+        if let std::borrow::Cow::Owned(masked) = scanner.redact(s) {
+            *s = masked;
+        }
+    };
+    for f in findings {
+        redact(&mut f.message);
+        f.service.as_mut().map(redact);
+        f.operation.as_mut().map(redact);
+        for v in f.details.values_mut() {
+            mask_json_strings(v, &redact);
+        }
+    }
+}
+
+fn mask_json_strings(v: &mut serde_json::Value, redact: &dyn Fn(&mut String)) {
+    match v {
+        serde_json::Value::String(s) => redact(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| mask_json_strings(x, redact)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| mask_json_strings(x, redact)),
+        _ => {}
+    }
+}

@@ -339,6 +339,51 @@ fn urls() {
     assert_eq!(ids("url.query", "page=2&sort=asc"), NONE);
 }
 
+/// A secret inside `key=value` text or a URL parameter is reported by the rule that names it,
+/// not only by the generic one (issue 12, point 17).
+#[test]
+fn embedded_secrets_are_named_by_their_rule() {
+    let jwt = format!(
+        "{}.{}.{}",
+        b64url(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64url(r#"{"sub":"1234567890"}"#),
+        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    );
+    let url = format!("https://app.example.net/cb?state=af0ifjsldkj&id_token={jwt}&x=1");
+    assert_eq!(ids("url.full", &url), ["pii/jwt"]);
+    assert_eq!(
+        ids("msg", &format!("login ok id_token={jwt} user=7")),
+        ["pii/jwt"]
+    );
+    assert_eq!(
+        ids(
+            "process.command_line",
+            "aws s3 cp --region eu-west-1 aws_access_key_id=AKIAIOSFODNN7EXAMPLE bucket=logs"
+        ),
+        ["pii/aws-access-key"]
+    );
+    assert_eq!(
+        ids(
+            "url.full",
+            "https://s3.example.net/b?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE&X-Amz-Signature=0f1e2d3c4b5a69788796a5b4"
+        ),
+        ["pii/aws-access-key", "pii/signed-url"]
+    );
+    let ghp = format!("ghp_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
+    assert_eq!(
+        ids(
+            "url.full",
+            &format!("https://x.net/hook?access_token={ghp}")
+        ),
+        ["pii/api-token"]
+    );
+    // The generic rule still covers a parameter no specific rule knows.
+    assert_eq!(
+        ids("url.full", "https://x.net/cb?access_token=abc123def456ghi"),
+        ["pii/signed-url"]
+    );
+}
+
 #[test]
 fn secret_key_names() {
     assert_eq!(
