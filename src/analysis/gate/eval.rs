@@ -30,39 +30,23 @@ fn pct(v: f64) -> String {
     format!("{:.2}%", v * 100.0)
 }
 
-/// Which spans of one trace each selector matches (`*` matches all).
+/// Which spans of one trace each selector matches (`*` matches all). Selectors are taken parents
+/// first (the policy's order), so each is computed once from its parent's row.
 fn matches(policy: &Policy, t: &Trace, tree: &TraceTree) -> BTreeMap<String, Vec<bool>> {
     let mut out: BTreeMap<String, Vec<bool>> = BTreeMap::new();
     out.insert("*".into(), vec![true; t.spans.len()]);
-    // Resolve parents first: repeat until every selector is done (chains were checked to end).
-    let mut pending: Vec<&String> = policy.selectors.keys().collect();
-    while !pending.is_empty() {
-        let before = pending.len();
-        pending.retain(|name| {
-            let sel = &policy.selectors[*name];
-            let parent = match &sel.child_of {
-                Some(p) => match out.get(p) {
-                    Some(v) => Some(v.clone()),
-                    None => return true,
-                },
-                None => None,
-            };
-            let v = (0..t.spans.len())
-                .map(|i| {
-                    let is_root = tree.parent[i].is_none();
-                    sel.root.is_none_or(|r| r == is_root)
-                        && parent
-                            .as_ref()
-                            .is_none_or(|pm| tree.parent[i].is_some_and(|p| pm[p as usize]))
-                        && sel.matches_span(&t.spans[i])
-                })
-                .collect();
-            out.insert((*name).clone(), v);
-            false
-        });
-        if pending.len() == before {
-            break;
-        }
+    for name in &policy.order {
+        let sel = &policy.selectors[name];
+        let parent = sel.child_of.as_ref().and_then(|p| out.get(p));
+        let v = (0..t.spans.len())
+            .map(|i| {
+                let is_root = tree.parent[i].is_none();
+                sel.root.is_none_or(|r| r == is_root)
+                    && parent.is_none_or(|pm| tree.parent[i].is_some_and(|p| pm[p as usize]))
+                    && sel.matches_span(&t.spans[i])
+            })
+            .collect();
+        out.insert(name.clone(), v);
     }
     out
 }

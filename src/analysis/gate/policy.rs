@@ -168,6 +168,8 @@ pub struct PolicyFile {
 pub struct Policy {
     pub file: PolicyFile,
     pub selectors: BTreeMap<String, Selector>,
+    /// Selector names with every `child_of` parent before its children.
+    pub order: Vec<String>,
     pub budgets: Vec<Vec<Condition>>,
 }
 
@@ -332,25 +334,7 @@ impl Policy {
                     .map_err(|e| format!("{file}: selector {name:?}: {e}"))?,
             );
         }
-        for name in selectors.keys() {
-            // Parent chains must end: a selector may not be its own ancestor.
-            let mut seen = vec![name.clone()];
-            let mut cur = selectors[name].child_of.clone();
-            while let Some(p) = cur {
-                if !selectors.contains_key(&p) {
-                    return Err(format!(
-                        "{file}: selector {name:?}: child_of names unknown selector {p:?}"
-                    ));
-                }
-                if seen.contains(&p) {
-                    return Err(format!(
-                        "{file}: selector {name:?}: child_of chain loops through {p:?}"
-                    ));
-                }
-                seen.push(p.clone());
-                cur = selectors[&p].child_of.clone();
-            }
-        }
+        let order = parent_first_order(&selectors).map_err(|e| format!("{file}: {e}"))?;
         let known = |s: &str, what: &str| {
             if s == "*" || selectors.contains_key(s) {
                 Ok(())
@@ -385,9 +369,56 @@ impl Policy {
         Ok(Policy {
             file: pf,
             selectors,
+            order,
             budgets,
         })
     }
+}
+
+/// The selectors ordered parents first, or the first chain that names an unknown selector or
+/// loops. Each selector is visited once: O(n) for any shape of `child_of` chains (a 10,000-long
+/// chain took over a minute when every selector walked its whole chain).
+fn parent_first_order(selectors: &BTreeMap<String, Selector>) -> Result<Vec<String>, String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut mark: BTreeMap<&str, Mark> =
+        selectors.keys().map(|k| (k.as_str(), Mark::New)).collect();
+    let mut order = Vec::with_capacity(selectors.len());
+    for name in selectors.keys() {
+        // Walk up to a selector already placed (or a root), then place the path top-down.
+        let mut path: Vec<&str> = Vec::new();
+        let mut cur = Some(name.as_str());
+        while let Some(n) = cur {
+            match mark[n] {
+                Mark::Done => break,
+                Mark::OnPath => {
+                    return Err(format!(
+                        "selector {name:?}: child_of chain loops through {n:?}"
+                    ));
+                }
+                Mark::New => {}
+            }
+            mark.insert(n, Mark::OnPath);
+            path.push(n);
+            cur = match selectors[n].child_of.as_deref() {
+                Some(p) if !selectors.contains_key(p) => {
+                    return Err(format!(
+                        "selector {n:?}: child_of names unknown selector {p:?}"
+                    ));
+                }
+                other => other,
+            };
+        }
+        for n in path.into_iter().rev() {
+            mark.insert(n, Mark::Done);
+            order.push(n.to_string());
+        }
+    }
+    Ok(order)
 }
 
 #[cfg(test)]

@@ -228,3 +228,57 @@ fn rules_with_allowed_count() {
     );
     assert!(r[0].passed);
 }
+
+/// A chain of 10,000 `child_of` selectors is ordered once, parents first, and each selector is
+/// computed once per trace (this took over a minute on a 2-span input). The selectors are
+/// named so that the map's order is the reverse of the chain's: the worst case for a resolver
+/// that repeats passes until every parent is known.
+#[test]
+fn a_long_child_of_chain_is_linear() {
+    let n = 10_000;
+    let mut policy = String::new();
+    for i in 0..n {
+        // s09999 is the top; s(i) is a child of s(i+1).
+        policy.push_str(&format!("[selectors.s{i:05}]\nservice = \"frontend\"\n"));
+        if i + 1 < n {
+            policy.push_str(&format!("child_of = \"s{:05}\"\n", i + 1));
+        }
+    }
+    policy.push_str("[[coverage]]\nselector = \"s00000\"\nmin_traces = \"0%\"\n");
+    let p = Policy::parse(&policy, "chain.toml").unwrap();
+    assert_eq!(p.order.len(), n);
+    assert_eq!(p.order[0], format!("s{:05}", n - 1));
+    let pos: std::collections::HashMap<&str, usize> = p
+        .order
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    for (name, sel) in &p.selectors {
+        if let Some(parent) = &sel.child_of {
+            assert!(
+                pos[parent.as_str()] < pos[name.as_str()],
+                "{name} before {parent}"
+            );
+        }
+    }
+    let r = evaluate(&p, &traces(), &[]);
+    // The chain is deeper than any trace: the deepest selector matches nothing.
+    assert_eq!(
+        r[0].measured, "0.00% (0 of 4 traces)",
+        "{:?}",
+        r[0].measured
+    );
+    // A loop and an unknown parent are still refused, naming the selector.
+    let e = Policy::parse(
+        "[selectors.a]\nchild_of = \"b\"\n[selectors.b]\nchild_of = \"c\"\n[selectors.c]\nchild_of = \"b\"\n",
+        "t.toml",
+    )
+    .err()
+    .unwrap();
+    assert!(e.contains("loops through \"b\""), "{e}");
+    let e = Policy::parse("[selectors.a]\nchild_of = \"zz\"\n", "t.toml")
+        .err()
+        .unwrap();
+    assert!(e.contains("child_of names unknown selector \"zz\""), "{e}");
+}

@@ -25,6 +25,7 @@
 //! * links have no Zipkin field and are dropped (noted), except that the parent is `parentId`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::IpAddr;
 
@@ -144,27 +145,34 @@ struct ZAnnotation<'a> {
     value: Cow<'a, str>,
 }
 
-/// Tags in order, a later value for a key replacing the earlier one in place.
+/// Tags in first-written order; a key written again replaces its value in place. The index keeps
+/// that O(1) per tag (a span with 80k attributes took 9 s with a linear search).
 #[derive(Default)]
-struct Tags<'a>(Vec<(&'a str, Cow<'a, str>)>);
+struct Tags<'a> {
+    entries: Vec<(&'a str, Cow<'a, str>)>,
+    index: HashMap<&'a str, usize>,
+}
 
 impl<'a> Tags<'a> {
     fn put(&mut self, key: &'a str, value: Cow<'a, str>) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+        match self.index.get(key) {
+            Some(&i) => self.entries[i].1 = value,
+            None => {
+                self.index.insert(key, self.entries.len());
+                self.entries.push((key, value));
+            }
         }
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
     }
 }
 
 impl Serialize for Tags<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let mut m = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
             m.serialize_entry(k, v)?;
         }
         m.end()
