@@ -250,3 +250,34 @@ proptest! {
         }
     }
 }
+
+/// 100,000 attributes (some keys repeated) become tags in first-written order, a repeated key
+/// keeping its first place and its last value; the index makes this linear.
+#[test]
+fn many_attributes_become_tags_in_order() {
+    let mut s = Span::new(TraceId(0xabc), SpanId(1));
+    s.service = Arc::from("web");
+    s.name = "op".into();
+    s.end_ns = 1_000;
+    let n = 100_000;
+    for i in 0..n {
+        s.attributes
+            .push(crate::model::KeyValue::new(format!("k{i}").as_str(), format!("v{i}").into()));
+    }
+    s.attributes
+        .push(crate::model::KeyValue::new("k7", "last".into()));
+    let (text, _) = write(&[Trace {
+        trace_id: TraceId(0xabc),
+        spans: vec![s],
+    }]);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let tags = doc[0][0]["tags"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{}", &text[..300]));
+    assert_eq!(tags.len(), n);
+    assert_eq!(tags["k7"], "last");
+    assert_eq!(tags["k99999"], "v99999");
+    // First-written order survives in the text (serde_json's map here is sorted, so look there).
+    let (k1, k7, k8) = (text.find("\"k1\"").unwrap(), text.find("\"k7\"").unwrap(), text.find("\"k8\"").unwrap());
+    assert!(k1 < k7 && k7 < k8);
+}
