@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;show' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -99,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;stats' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -144,6 +146,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;critical-path' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -192,6 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;cp' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -240,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;check' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -286,6 +291,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;skew' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -330,6 +336,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;gate' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -389,6 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit per request, e.g. 10s (default 30s)')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
@@ -410,6 +418,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;export' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -453,6 +462,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         }
         'tracekit;lint' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
+            [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')

@@ -152,7 +152,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__check)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,6 +160,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -320,7 +324,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__critical__subcmd__path)
-            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --help"
+            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +332,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -470,7 +478,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__diff)
-            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --help"
+            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --strict --allow-empty --max-inflate-ratio --format --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,6 +552,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text markdown json" -- "${cur}"))
                     return 0
@@ -572,7 +584,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__export)
-            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --help"
+            opts="-t -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +592,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -780,7 +796,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__gate)
-            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --help"
+            opts="-p -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +804,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1180,7 +1200,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__lint)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1188,6 +1208,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1584,7 +1608,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__show)
-            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --help"
+            opts="-t -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1592,6 +1616,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1726,7 +1754,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__skew)
-            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --help"
+            opts="-o -f -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1734,6 +1762,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1864,7 +1896,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__stats)
-            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --help"
+            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1872,6 +1904,10 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)

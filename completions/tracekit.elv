@@ -47,6 +47,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;show'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -94,6 +95,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;stats'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -138,6 +140,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;critical-path'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -185,6 +188,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;cp'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -232,6 +236,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;check'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -277,6 +282,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;skew'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -320,6 +326,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;gate'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -378,6 +385,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand --timeout 'Time limit per request, e.g. 10s (default 30s)'
             cand --retries 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)'
             cand --cache 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand -f 'Output format'
             cand --format 'Output format'
             cand -o 'Write to FILE instead of stdout'
@@ -398,6 +406,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;export'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -440,6 +449,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         }
         &'tracekit;lint'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
+            cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'

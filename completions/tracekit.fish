@@ -55,6 +55,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -105,6 +106,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -161,6 +163,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -211,6 +214,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -261,6 +265,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -313,6 +318,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -373,6 +379,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -434,6 +441,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l ca-file -d 'A
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
 markdown\t'The same as Markdown (for a pull-request comment)'
 json\t'JSON (schema tracekit.diff/v1)'"
@@ -457,6 +465,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -513,6 +522,7 @@ jaeger\t'Jaeger query/UI JSON, or api_v3 `{"result": …}`'
 zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'

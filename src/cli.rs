@@ -114,6 +114,8 @@ pub struct InputArgs {
     #[command(flatten)]
     pub empty: EmptyInputArgs,
     #[command(flatten)]
+    pub limits: InputLimitArgs,
+    #[command(flatten)]
     pub backend: BackendArgs,
     #[command(flatten)]
     pub search: SearchSourceArgs,
@@ -125,6 +127,22 @@ pub struct EmptyInputArgs {
     /// Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3
     #[arg(long)]
     pub allow_empty: bool,
+}
+
+/// What one input may cost (every command that reads sources).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct InputLimitArgs {
+    /// Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit
+    #[arg(long, value_name = "N", default_value_t = crate::input::limits::DEFAULT_MAX_INFLATE_RATIO)]
+    pub max_inflate_ratio: u64,
+}
+
+impl InputLimitArgs {
+    pub fn limits(&self) -> crate::input::limits::InputLimits {
+        crate::input::limits::InputLimits {
+            max_inflate_ratio: self.max_inflate_ratio,
+        }
+    }
 }
 
 /// The `--search-*` flags: any of them makes a backend search a source.
@@ -920,6 +938,8 @@ pub struct DiffArgs {
     pub strict: bool,
     #[command(flatten)]
     pub empty: EmptyInputArgs,
+    #[command(flatten)]
+    pub limits: InputLimitArgs,
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,

@@ -29,6 +29,7 @@ fn side(
             trace_filter: ids.clone(),
             allow_empty: args.empty.allow_empty,
             session: session.cloned(),
+            limits: args.limits.limits(),
         },
     );
     let rules = InputRules {

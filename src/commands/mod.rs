@@ -156,6 +156,7 @@ pub fn open_inputs(input: &crate::cli::InputArgs, term: &Term) -> Result<LoadOpt
         trace_filter: None,
         allow_empty: input.empty.allow_empty,
         session,
+        limits: input.limits.limits(),
     })
 }
 

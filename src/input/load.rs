@@ -21,6 +21,8 @@ pub struct LoadOptions {
     /// The backend that trace-id sources are fetched from and whose search (if any) is read.
     /// Without one, a trace-id source is a usage error.
     pub session: Option<Arc<Session>>,
+    /// What one input may cost (gzip inflation).
+    pub limits: super::limits::InputLimits,
 }
 
 impl std::fmt::Debug for LoadOptions {
@@ -364,7 +366,7 @@ fn read_one(
     report: &mut ReadReport,
 ) -> Outcome {
     let name = input.display_name();
-    let mut opened = match source::open(input) {
+    let mut opened = match source::open(input, &opts.limits) {
         Ok(o) => o,
         Err(e) => {
             report

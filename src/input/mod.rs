@@ -2,6 +2,7 @@
 //! [`crate::formats`]' business: this layer opens inputs, sniffs them with
 //! [`crate::formats::detect`] and hands them to [`crate::formats::read_format`].
 
+pub mod limits;
 pub mod load;
 pub mod source;
 

@@ -121,7 +121,7 @@ pub struct Opened {
 }
 
 /// Open an input, undo gzip if its magic bytes say so, and keep the first bytes for detection.
-pub fn open(input: &Input) -> io::Result<Opened> {
+pub fn open(input: &Input, limits: &super::limits::InputLimits) -> io::Result<Opened> {
     let raw: Box<dyn Read + Send> = match input {
         Input::File(p) => Box::new(File::open(p)?),
         Input::Stdin => Box::new(io::stdin()),
@@ -129,7 +129,12 @@ pub fn open(input: &Input) -> io::Result<Opened> {
     let (prefix, rest) = read_prefix(raw, crate::formats::detect::SNIFF_BYTES)?;
     if prefix.starts_with(&[0x1f, 0x8b]) {
         let whole = io::Cursor::new(prefix).chain(rest);
-        let gz = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUF_BYTES, whole));
+        let (counted, compressed) = super::limits::Counted::new(whole);
+        let gz = super::limits::RatioLimited::new(
+            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUF_BYTES, counted)),
+            compressed,
+            limits.max_inflate_ratio,
+        );
         let (prefix, rest) = read_prefix(Box::new(gz), crate::formats::detect::SNIFF_BYTES)?;
         return Ok(rejoin(prefix, rest));
     }

@@ -28,6 +28,7 @@ mod errors;
 mod export;
 mod generated;
 mod html;
+mod limits;
 mod lint;
 mod outputs;
 mod readme;
