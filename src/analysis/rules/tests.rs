@@ -17,6 +17,7 @@ use super::*;
 use crate::analysis::check::{CheckOptions, check_trace};
 use crate::analysis::pii::config::LintConfig;
 use crate::analysis::pii::driver::LintEngine;
+use crate::model::testkit;
 use crate::model::{KeyValue, Span, SpanId, SpanKind, Trace, TraceId, TraceTree, Value};
 
 /// SPEC "Rules and findings": the rules that must exist.
@@ -188,14 +189,15 @@ fn patterns_select_like_gate_policies() {
 // ---- every check rule fires on a trace made for it, with the table's severity
 
 fn sp(id: u64, parent: Option<u64>, kind: SpanKind, start: u64, end: u64) -> Span {
-    let mut s = Span::new(TraceId(7), SpanId(id));
-    s.parent_span_id = parent.map(SpanId);
-    s.service = "svc".into();
-    s.name = "op".into();
-    s.kind = kind;
-    s.start_ns = start;
-    s.end_ns = end;
-    s
+    testkit::span(id)
+        .trace(7)
+        .parent(parent)
+        .service("svc")
+        .name("op")
+        .kind(kind)
+        .start_ns(start)
+        .end_ns(end)
+        .build()
 }
 
 fn root() -> Span {
