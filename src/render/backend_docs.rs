@@ -119,3 +119,95 @@ pub struct TagScopeDoc {
     pub names: Vec<String>,
     pub scope: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::TraceId;
+    use crate::render::doc::to_value;
+
+    fn backend(kind: Option<&'static str>) -> BackendDoc {
+        BackendDoc {
+            kind,
+            name: "prod".into(),
+            url: "https://tempo.example".into(),
+        }
+    }
+
+    /// The typed documents write what the `json!` documents they replace wrote.
+    #[test]
+    fn same_json_as_before() {
+        let q = SearchQuery {
+            service: Some("web".into()),
+            tags: vec![("b".into(), "1".into()), ("a".into(), "x=y".into())],
+            min_duration_ns: Some(5),
+            start_ns: 10,
+            end_ns: 20,
+            limit: 3,
+            ..SearchQuery::default()
+        };
+        let hits = [SearchHit {
+            trace_id: TraceId(0xab),
+            root_service: Some("web".into()),
+            start_ns: 12,
+            duration_ns: 4,
+            errors: Some(1),
+            ..SearchHit::default()
+        }];
+        assert_eq!(
+            to_value(&SearchDoc::new(backend(None), &q, &hits)),
+            json!({
+                "schema": "tracekit.search/v1",
+                "backend": {"name": "prod", "kind": null, "url": "https://tempo.example"},
+                "query": {
+                    "service": "web", "operation": null, "tags": {"a": "x=y", "b": "1"},
+                    "min_duration_ns": 5, "max_duration_ns": null, "traceql": null,
+                    "start_ns": 10, "end_ns": 20, "limit": 3,
+                },
+                "traces": [{
+                    "trace_id": "000000000000000000000000000000ab",
+                    "root_service": "web", "root_operation": null,
+                    "start_ns": 12, "duration_ns": 4, "spans": null, "errors": 1,
+                }],
+            })
+        );
+        let services = ServicesDoc::Services(ServiceListDoc {
+            backend: backend(Some("jaeger")),
+            schema: "tracekit.services/v1",
+            services: vec![
+                ServiceDoc {
+                    name: "web".into(),
+                    operations: Some(vec![Operation {
+                        name: "GET".into(),
+                        kind: None,
+                    }]),
+                },
+                ServiceDoc {
+                    name: "db".into(),
+                    operations: None,
+                },
+            ],
+        });
+        assert_eq!(
+            to_value(&services),
+            json!({
+                "schema": "tracekit.services/v1",
+                "backend": {"name": "prod", "kind": "jaeger", "url": "https://tempo.example"},
+                "services": [{"name": "web", "operations": [{"name": "GET"}]}, {"name": "db"}],
+            })
+        );
+        let tags = ServicesDoc::Tags(TagListDoc {
+            schema: "tracekit.services/v1",
+            tags: vec![TagScopeDoc {
+                names: vec!["http.method".into()],
+                scope: "span".into(),
+            }],
+        });
+        assert_eq!(
+            to_value(&tags),
+            json!({"schema": "tracekit.services/v1", "tags": [{"scope": "span", "names": ["http.method"]}]})
+        );
+    }
+}
