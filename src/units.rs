@@ -1,4 +1,5 @@
-//! Durations: parsing user input (`250ms`, `1.5s`) and printing human units.
+//! Durations and instants: parsing user input (`250ms`, `1.5s`, RFC 3339) and printing human
+//! units.
 
 /// The units a duration may be written in, for messages.
 const UNITS_HINT: &str = "ns, us (or µs), ms, s, m, h";
@@ -103,33 +104,36 @@ pub fn format_signed_duration(ns: i64) -> String {
     }
 }
 
-/// RFC 3339 UTC timestamp with microseconds, from Unix nanoseconds (no time-zone database needed).
+/// RFC 3339 UTC timestamp with microseconds (truncated), from Unix nanoseconds.
 pub fn format_timestamp(ns: u64) -> String {
-    let secs = (ns / 1_000_000_000) as i64;
-    let micros = (ns % 1_000_000_000) / 1_000;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    timestamp(ns).strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Howard Hinnant's days-to-civil algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+/// Unix nanoseconds as a [`jiff::Timestamp`]. Every `u64` fits (it ends in the year 2554).
+pub fn timestamp(ns: u64) -> jiff::Timestamp {
+    jiff::Timestamp::from_nanosecond(i128::from(ns)).unwrap_or(jiff::Timestamp::MAX)
+}
+
+/// Parse an instant with a UTC offset, the one parser behind every time flag.
+///
+/// RFC 3339 as jiff reads it: `2026-11-21T10:00:00Z`, `…T10:00:00.5+01:00`; a lowercase `t`
+/// or `z` and a space instead of `T` are accepted (RFC 3339 §5.6 allows them), so are the
+/// ISO 8601 forms jiff also reads (`+0100`, `+01`, `20261121T100000Z`). Refused: impossible
+/// dates (`2026-02-31`), offset hours beyond 23 (`+99:00`, `+24:00`: RFC 3339's `time-hour`;
+/// jiff alone would take up to 25 for POSIX time zone strings), more than 9 fraction digits,
+/// no offset at all. A leap second (`:60`) is read as `:59`, as jiff does. The error is one
+/// line saying what is wrong, without the value (callers name it).
+pub fn parse_rfc3339(s: &str) -> Result<jiff::Timestamp, String> {
+    // The offset's sign comes after the date (whose `-` are at 4 and 7).
+    if let Some(i) = s.rfind(['+', '-']).filter(|&i| i > 10)
+        && let Some(hours) = s.get(i + 1..i + 3)
+        && hours.bytes().all(|b| b.is_ascii_digit())
+        && hours > "23"
+    {
+        return Err(format!("the UTC offset {} is beyond ±23:59", &s[i..]));
+    }
+    s.parse::<jiff::Timestamp>()
+        .map_err(|e| e.to_string().replace('\n', " "))
 }
 
 #[cfg(test)]
@@ -181,5 +185,65 @@ mod tests {
             "2018-12-13T14:51:00.000000Z"
         );
         assert_eq!(format_timestamp(0), "1970-01-01T00:00:00.000000Z");
+        // Microseconds are truncated, not rounded; the largest u64 is in 2554.
+        assert_eq!(
+            format_timestamp(1_544_712_660_999_999_999),
+            "2018-12-13T14:51:00.999999Z"
+        );
+        assert_eq!(format_timestamp(u64::MAX), "2554-07-21T23:34:33.709551Z");
+    }
+
+    /// The loose inputs the hand-written parsers took, decided one by one.
+    #[test]
+    fn rfc3339_cases() {
+        let ns = |s: &str| parse_rfc3339(s).map(|t| t.as_nanosecond());
+        let base = 1_795_252_951_000_000_000; // 2026-11-21T09:22:31Z
+        // RFC 3339 §5.6 note: a lowercase t and z, and a space for T, are accepted.
+        assert_eq!(ns("2026-11-21t09:22:31z"), Ok(base));
+        assert_eq!(ns("2026-11-21 09:22:31Z"), Ok(base));
+        assert_eq!(ns("2026-11-21T10:22:31+01:00"), Ok(base));
+        assert_eq!(ns("2026-11-21T09:22:31-00:00"), Ok(base));
+        // Impossible dates are refused (the hand parsers took Feb 31 as Mar 3).
+        for bad in [
+            "2026-02-31T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+        ] {
+            let e = parse_rfc3339(bad).unwrap_err();
+            assert!(e.contains("day"), "{bad}: {e}");
+        }
+        assert!(parse_rfc3339("2024-02-29T00:00:00Z").is_ok());
+        // Offsets beyond ±23:59 are refused (the hand parsers took +99:00).
+        assert!(parse_rfc3339("2026-11-21T09:22:31+99:00").is_err());
+        assert_eq!(
+            parse_rfc3339("2026-11-21T09:22:31+24:00").unwrap_err(),
+            "the UTC offset +24:00 is beyond ±23:59"
+        );
+        assert!(parse_rfc3339("2026-11-21T09:22:31-25:00").is_err());
+        assert_eq!(
+            ns("2026-11-21T09:22:31-23:59"),
+            Ok(base + (23 * 3600 + 59 * 60) * 1_000_000_000)
+        );
+        // A leap second is read as :59, keeping its fraction.
+        assert_eq!(ns("2026-11-21T09:22:60.5Z"), Ok(base + 28_500_000_000));
+        // Nine fraction digits at most (the hand parsers dropped the rest).
+        assert_eq!(ns("2026-11-21T09:22:31.123456789Z"), Ok(base + 123_456_789));
+        assert!(parse_rfc3339("2026-11-21T09:22:31.1234567891Z").is_err());
+        // No offset, no digits after the dot, out-of-range fields: refused.
+        for bad in [
+            "2026-11-21T09:22:31",
+            "2026-11-21T09:22:31.Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-21T24:00:00Z",
+            "2026-11-21T09:60:00Z",
+            "yesterday",
+            "",
+        ] {
+            assert!(parse_rfc3339(bad).is_err(), "{bad}");
+        }
+        // Errors are one line.
+        for bad in ["2026-02-31T00:00:00Z", "2026-11-21T09:22:31+99:00", "x"] {
+            assert!(!parse_rfc3339(bad).unwrap_err().contains('\n'));
+        }
     }
 }

@@ -392,16 +392,17 @@ pub fn child_outside_parent(rule: &Rule, cx: &TraceCx<'_>, i: usize) -> Option<F
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{KeyValue, SpanId, TraceId, Value};
+    use crate::model::testkit;
+    use crate::model::{KeyValue, TraceId, Value};
 
     fn sp(id: u64, parent: Option<u64>, svc: &str, kind: SpanKind, start: u64, end: u64) -> Span {
-        let mut s = Span::new(TraceId(1), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.service = svc.into();
-        s.kind = kind;
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .parent(parent)
+            .service(svc)
+            .kind(kind)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     fn rules(spans: Vec<Span>) -> Vec<String> {

@@ -144,7 +144,8 @@ pub fn aggregate(
 mod tests {
     use super::*;
     use crate::analysis::stats::GroupBy;
-    use crate::model::{Span, SpanId, TraceId};
+    use crate::model::Span;
+    use crate::model::testkit;
 
     fn sp(
         trace: u128,
@@ -155,13 +156,14 @@ mod tests {
         start: u64,
         end: u64,
     ) -> Span {
-        let mut s = Span::new(TraceId(trace), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.service = svc.into();
-        s.name = op.into();
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .trace(trace)
+            .parent(parent)
+            .service(svc)
+            .name(op)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     fn q(v: &[f64]) -> Vec<Percentile> {

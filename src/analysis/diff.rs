@@ -287,7 +287,8 @@ pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Span, SpanId, TraceId};
+    use crate::model::testkit;
+    use crate::model::{Span, TraceId};
 
     fn sp(
         t: u128,
@@ -298,13 +299,14 @@ mod tests {
         start: u64,
         end: u64,
     ) -> Span {
-        let mut s = Span::new(TraceId(t), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.service = svc.into();
-        s.name = op.into();
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .trace(t)
+            .parent(parent)
+            .service(svc)
+            .name(op)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     /// Root web GET / with children db query (db_ms) and cache get (2 ms).

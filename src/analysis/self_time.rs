@@ -74,14 +74,15 @@ pub fn self_times_of<S: SpanLike>(spans: &[S], tree: &TraceTree) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Span, SpanId, TraceId};
+    use crate::model::testkit;
+    use crate::model::{Span, TraceId};
 
     fn sp(id: u64, parent: Option<u64>, start: u64, end: u64) -> Span {
-        let mut s = Span::new(TraceId(1), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .parent(parent)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     #[test]
@@ -111,7 +112,8 @@ mod tests {
 #[cfg(test)]
 mod union_tests {
     use super::*;
-    use crate::model::{Span, SpanId, TraceId};
+    use crate::model::testkit;
+    use crate::model::{Span, TraceId};
 
     #[test]
     fn union_of_overlapping_and_disjoint() {
@@ -144,11 +146,11 @@ mod union_tests {
     }
 
     fn span(id: u64, parent: Option<u64>, start: u64, end: u64) -> Span {
-        let mut s = Span::new(TraceId(1), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .parent(parent)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     #[test]

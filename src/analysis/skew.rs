@@ -346,16 +346,17 @@ fn jaeger_delta(ps: i128, pe: i128, cs: i128, ce: i128) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Span, SpanId, TraceId};
+    use crate::model::testkit;
+    use crate::model::{Span, TraceId};
 
     fn sp(id: u64, parent: Option<u64>, svc: &str, kind: SpanKind, start: u64, end: u64) -> Span {
-        let mut s = Span::new(TraceId(1), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.service = svc.into();
-        s.kind = kind;
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .parent(parent)
+            .service(svc)
+            .kind(kind)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     /// Client [1000, 2000] on a; server on b whose clock is `off` ahead, really [1100, 1900].

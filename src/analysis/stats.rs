@@ -205,7 +205,8 @@ impl StatsCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{SpanId, StatusCode, TraceId};
+    use crate::model::StatusCode;
+    use crate::model::testkit;
 
     fn sp(
         trace: u128,
@@ -216,13 +217,14 @@ mod tests {
         start: u64,
         end: u64,
     ) -> Span {
-        let mut s = Span::new(TraceId(trace), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.service = svc.into();
-        s.name = op.into();
-        s.start_ns = start;
-        s.end_ns = end;
-        s
+        testkit::span(id)
+            .trace(trace)
+            .parent(parent)
+            .service(svc)
+            .name(op)
+            .start_ns(start)
+            .end_ns(end)
+            .build()
     }
 
     fn q(v: &[f64]) -> Vec<Percentile> {

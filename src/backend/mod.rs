@@ -298,9 +298,11 @@ pub struct Body {
 }
 
 /// One trace in a search result.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct SearchHit {
+    /// 32 lowercase hex digits.
     #[serde(serialize_with = "ser_trace_id")]
+    #[schemars(with = "String")]
     pub trace_id: TraceId,
     pub root_service: Option<String>,
     pub root_operation: Option<String>,
@@ -322,7 +324,7 @@ pub enum SearchBody {
 }
 
 /// An operation (span name) of a service.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Operation {
     pub name: String,
     /// `server`, `client`, … when the backend says.

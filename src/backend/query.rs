@@ -57,8 +57,9 @@ pub fn now_ns() -> u64 {
         .unwrap_or(0)
 }
 
-/// Parse an instant: RFC 3339 (`2026-11-21T10:00:00Z`, `2026-11-21T10:00:00.5+01:00`, a space
-/// instead of `T` is accepted) or Unix seconds (`1795252951`). Returns Unix ns.
+/// Parse an instant: RFC 3339 (`2026-11-21T10:00:00Z`, `2026-11-21T10:00:00.5+01:00`, see
+/// [`crate::units::parse_rfc3339`] for the details) or Unix seconds (`1795252951`). Returns
+/// Unix ns; instants before 1970 are refused.
 pub fn parse_instant(s: &str) -> Result<u64, String> {
     let t = s.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -68,73 +69,13 @@ pub fn parse_instant(s: &str) -> Result<u64, String> {
             .and_then(|v| v.checked_mul(1_000_000_000))
             .ok_or_else(|| format!("invalid time {s:?}: too large"));
     }
-    rfc3339(t).ok_or_else(|| {
-        format!("invalid time {s:?}: expected RFC 3339 like 2026-11-21T10:00:00Z (or Unix seconds)")
-    })
-}
-
-fn rfc3339(t: &str) -> Option<u64> {
-    let b = t.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut frac_ns: i64 = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let s = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == s {
-            return None;
-        }
-        let digits = &t[s..i.min(s + 9)];
-        frac_ns = digits.parse::<i64>().ok()? * 10i64.pow(9 - digits.len() as u32);
-    }
-    let offset_s: i64 = match b.get(i)? {
-        b'Z' | b'z' if i + 1 == b.len() => 0,
-        sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
-            let (oh, om) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
-            let v = oh * 3600 + om * 60;
-            if *sign == b'+' { v } else { -v }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(y, mo as u32, d as u32);
-    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_s;
-    if secs < 0 {
-        return None;
-    }
-    (secs as u64)
-        .checked_mul(1_000_000_000)?
-        .checked_add(frac_ns as u64)
-}
-
-/// Howard Hinnant's days-from-civil.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let ts = crate::units::parse_rfc3339(t).map_err(|why| {
+        format!(
+            "invalid time {s:?}: {why} (expected RFC 3339 like 2026-11-21T10:00:00Z, or Unix seconds)"
+        )
+    })?;
+    u64::try_from(ts.as_nanosecond())
+        .map_err(|_| format!("invalid time {s:?}: before 1970-01-01T00:00:00Z"))
 }
 
 /// A Go duration string (what Jaeger and Tempo parse): the largest exact unit.
@@ -183,6 +124,17 @@ mod tests {
         assert!(parse_instant("2026-13-01T00:00:00Z").is_err());
         assert!(parse_instant("yesterday").is_err());
         assert!(parse_instant("2026-11-21T09:22:31").is_err());
+        assert!(parse_instant("1969-12-31T23:59:59Z").is_err());
+        let e = parse_instant("2026-02-31T00:00:00Z").unwrap_err();
+        assert!(
+            e.starts_with("invalid time \"2026-02-31T00:00:00Z\": "),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("(expected RFC 3339 like 2026-11-21T10:00:00Z, or Unix seconds)"),
+            "{e}"
+        );
+        assert!(parse_instant("2026-11-21T09:22:31+99:00").is_err());
         assert_eq!(
             crate::units::format_timestamp(parse_instant("2024-02-29T23:59:59.123456Z").unwrap()),
             "2024-02-29T23:59:59.123456Z"

@@ -7,7 +7,9 @@ use super::output;
 use crate::cli::SchemaArgs;
 use crate::error::{Error, Exit};
 use crate::render::doc::schema_of;
-use crate::render::{critical_path, diff, findings, gate, rules, show_json, skew, stats};
+use crate::render::{
+    backend_docs, critical_path, diff, findings, gate, rules, show_json, skew, stats,
+};
 
 /// Builds the schema of a command's document, given the command.
 type SchemaFn = fn(&str) -> schemars::Schema;
@@ -20,6 +22,8 @@ pub const DOCUMENTS: &[(&str, SchemaFn)] = &[
     ("gate", schema_of::<gate::GateDoc>),
     ("lint", schema_of::<findings::LintDoc>),
     ("rules", schema_of::<rules::RulesDoc>),
+    ("search", schema_of::<backend_docs::SearchDoc>),
+    ("services", schema_of::<backend_docs::ServicesDoc>),
     ("show", schema_of::<show_json::ShowDoc<'static>>),
     ("skew", schema_of::<skew::SkewDoc>),
     ("stats", schema_of::<stats::StatsDoc>),

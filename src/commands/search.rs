@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
-use serde_json::json;
-
 use super::fetch::{Dest, no_backend, save};
 use super::{output, print_warning};
 use crate::backend::query::{Window, now_ns};
 use crate::backend::{SearchHit, SearchQuery, Session, config, hex32};
 use crate::cli::{ListFormat, SearchArgs};
 use crate::error::{Error, Exit};
+use crate::render::backend_docs::{BackendDoc, SearchDoc};
+use crate::render::doc::to_value;
 use crate::render::table::{TableData, TableStyle, write_table};
 use crate::term::Term;
 use crate::units::{format_duration, format_timestamp};
@@ -39,8 +39,8 @@ pub fn run(args: SearchArgs, term: &Term) -> Result<Exit, Error> {
     let mut out = output::Output::stdout();
     match args.format {
         ListFormat::Json => {
-            let doc = search_json(&session, &q, &hits);
-            serde_json::to_writer_pretty(&mut out, &doc)
+            let doc = search_doc(&session, &q, &hits);
+            serde_json::to_writer_pretty(&mut out, &to_value(&doc))
                 .map_err(|e| output::write_err(e.into()))?;
             writeln!(out).map_err(output::write_err)?;
         }
@@ -104,30 +104,9 @@ pub fn search_table(hits: &[SearchHit]) -> TableData {
     t
 }
 
-pub fn search_json(session: &Session, q: &SearchQuery, hits: &[SearchHit]) -> serde_json::Value {
+pub fn search_doc(session: &Session, q: &SearchQuery, hits: &[SearchHit]) -> SearchDoc {
     let kind = session.client().ok().map(|c| c.kind.name());
-    let tags: serde_json::Map<String, serde_json::Value> =
-        q.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-    json!({
-        "schema": "tracekit.search/v1",
-        "backend": {
-            "name": session.target.name,
-            "kind": kind,
-            "url": session.target.shown_url(),
-        },
-        "query": {
-            "service": q.service,
-            "operation": q.operation,
-            "tags": tags,
-            "min_duration_ns": q.min_duration_ns,
-            "max_duration_ns": q.max_duration_ns,
-            "traceql": q.traceql,
-            "start_ns": q.start_ns,
-            "end_ns": q.end_ns,
-            "limit": q.limit,
-        },
-        "traces": hits,
-    })
+    SearchDoc::new(BackendDoc::new(&session.target, kind), q, hits)
 }
 
 #[cfg(test)]

@@ -2,13 +2,15 @@
 
 use std::io::Write;
 
-use serde_json::json;
-
 use super::fetch::no_backend;
 use super::output;
 use crate::backend::{Operation, Session, config};
 use crate::cli::{ListFormat, ServicesArgs};
 use crate::error::{Error, Exit};
+use crate::render::backend_docs::{
+    BackendDoc, ServiceDoc, ServiceListDoc, ServicesDoc, TagListDoc, TagScopeDoc,
+};
+use crate::render::doc::to_value;
 use crate::render::table::{TableData, TableStyle, write_table};
 use crate::term::Term;
 
@@ -26,14 +28,17 @@ pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
         let scopes = client.tags()?;
         match args.format {
             ListFormat::Json => {
-                let v: Vec<_> = scopes
-                    .iter()
-                    .map(|(s, names)| json!({"scope": s, "names": names}))
-                    .collect();
-                write_json(
-                    &mut out,
-                    &json!({"schema": "tracekit.services/v1", "tags": v}),
-                )?;
+                let doc = ServicesDoc::Tags(TagListDoc {
+                    schema: "tracekit.services/v1",
+                    tags: scopes
+                        .iter()
+                        .map(|(s, names)| TagScopeDoc {
+                            names: names.clone(),
+                            scope: s.clone(),
+                        })
+                        .collect(),
+                });
+                write_json(&mut out, &doc)?;
             }
             ListFormat::Table => {
                 let mut t = TableData::new(&[("SCOPE", false), ("TAG", false)]);
@@ -61,19 +66,19 @@ pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
     }
     match args.format {
         ListFormat::Json => {
-            let v: Vec<_> = services
-                .iter()
-                .enumerate()
-                .map(|(i, s)| match ops.get(i) {
-                    Some(o) => json!({"name": s, "operations": o}),
-                    None => json!({"name": s}),
-                })
-                .collect();
-            let kind = client.kind.name();
-            write_json(
-                &mut out,
-                &json!({"schema": "tracekit.services/v1", "backend": {"name": session.target.name, "kind": kind, "url": session.target.shown_url()}, "services": v}),
-            )?;
+            let doc = ServicesDoc::Services(ServiceListDoc {
+                backend: BackendDoc::new(&session.target, Some(client.kind.name())),
+                schema: "tracekit.services/v1",
+                services: services
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| ServiceDoc {
+                        name: s.clone(),
+                        operations: ops.get(i).cloned(),
+                    })
+                    .collect(),
+            });
+            write_json(&mut out, &doc)?;
         }
         ListFormat::Table if with_ops => {
             let mut t =
@@ -100,7 +105,8 @@ pub fn run(args: ServicesArgs, term: &Term) -> Result<Exit, Error> {
     Ok(Exit::Success)
 }
 
-fn write_json(out: &mut dyn Write, v: &serde_json::Value) -> Result<(), Error> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| output::write_err(e.into()))?;
+fn write_json(out: &mut dyn Write, doc: &ServicesDoc) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(doc))
+        .map_err(|e| output::write_err(e.into()))?;
     writeln!(out).map_err(output::write_err)
 }

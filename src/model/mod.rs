@@ -3,6 +3,8 @@
 pub mod ids;
 pub mod intern;
 pub mod span;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod trace;
 pub mod tree;
 pub mod value;

@@ -233,14 +233,14 @@ fn build<S: SpanLike>(spans: &[S]) -> TraceTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{SpanId, TraceId};
+    use crate::model::testkit;
 
     fn span(id: u64, parent: Option<u64>, start: u64) -> Span {
-        let mut s = Span::new(TraceId(1), SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.start_ns = start;
-        s.end_ns = start + 10;
-        s
+        testkit::span(id)
+            .parent(parent)
+            .start_ns(start)
+            .duration_ns(10)
+            .build()
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Renderers: every one writes to `&mut dyn Write` and never decides exit codes.
 
+pub mod backend_docs;
 pub mod critical_path;
 pub mod diff;
 pub mod doc;

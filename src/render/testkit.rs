@@ -1,12 +1,12 @@
-//! Test-only: build model traces in code (readers are not needed to test renderers).
+//! Test-only: build model traces in code (readers are not needed to test renderers), on the
+//! span builder of [`crate::model::testkit`], with one shared resource per service.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use crate::model::testkit::BASE_NS;
+use crate::model::testkit::span;
 use crate::model::{KeyValue, Resource, Span, SpanId, Trace, TraceId, Value};
-
-/// 2023-11-14T22:13:20Z, the start of every built trace.
-pub const BASE_NS: u64 = 1_700_000_000_000_000_000;
 
 pub struct TraceBuilder {
     trace: Trace,
@@ -32,12 +32,14 @@ impl TraceBuilder {
         start_us: u64,
         dur_us: u64,
     ) -> &mut Span {
-        let mut s = Span::new(self.trace.trace_id, SpanId(id));
-        s.parent_span_id = parent.map(SpanId);
-        s.service = Arc::from(service);
-        s.name = Arc::from(name);
-        s.start_ns = BASE_NS + start_us * 1_000;
-        s.end_ns = s.start_ns + dur_us * 1_000;
+        let mut s = span(id)
+            .trace(self.trace.trace_id.0)
+            .parent(parent)
+            .service(service)
+            .name(name)
+            .start(start_us)
+            .duration(dur_us)
+            .build();
         s.resource = self
             .resources
             .entry(service.to_string())

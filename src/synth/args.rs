@@ -35,7 +35,8 @@ pub fn parse_skew(s: &str) -> Result<(String, i64), String> {
     Ok((svc.to_string(), if neg { -ns } else { ns }))
 }
 
-/// Unix seconds, or an RFC 3339 time (`2026-01-15T10:00:00Z`, `…+02:00`; fractions ignored).
+/// Unix seconds, or an RFC 3339 time (`2026-01-15T10:00:00Z`, `…+02:00`; fractions ignored;
+/// see [`crate::units::parse_rfc3339`]).
 pub fn parse_start(s: &str) -> Result<u64, String> {
     let t = s.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -43,67 +44,17 @@ pub fn parse_start(s: &str) -> Result<u64, String> {
             .parse()
             .map_err(|_| format!("start time {s:?} is too large"));
     }
-    rfc3339(t).ok_or_else(|| {
-        format!("invalid start time {s:?}: expected Unix seconds or an RFC 3339 time like 2026-01-15T10:00:00Z")
-    })
-}
-
-fn rfc3339(t: &str) -> Option<u64> {
-    let b = t.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
+    let ts = crate::units::parse_rfc3339(t).map_err(|why| {
+        format!(
+            "invalid start time {s:?}: {why} (expected Unix seconds or an RFC 3339 time like 2026-01-15T10:00:00Z)"
+        )
+    })?;
+    if ts.as_nanosecond() < 0 {
+        return Err(format!(
+            "invalid start time {s:?}: before 1970-01-01T00:00:00Z"
+        ));
     }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let s = t.get(r)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    let mut rest = &t[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return None;
-        }
-        rest = &frac[n..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let ob = rest.as_bytes();
-            if ob.len() != 6 || !matches!(ob[0], b'+' | b'-') || ob[3] != b':' {
-                return None;
-            }
-            let oh: i64 = rest.get(1..3)?.parse().ok()?;
-            let om: i64 = rest.get(4..6)?.parse().ok()?;
-            let o = oh * 3600 + om * 60;
-            if ob[0] == b'-' { -o } else { o }
-        }
-    };
-    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset;
-    u64::try_from(secs).ok()
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Ok(ts.as_second().unsigned_abs())
 }
 
 #[cfg(test)]
@@ -158,5 +109,10 @@ mod tests {
         assert!(parse_start("2026-13-01T00:00:00Z").is_err());
         assert!(parse_start("yesterday").is_err());
         assert!(parse_start("2026-01-15T10:00:00").is_err());
+        assert!(parse_start("1969-12-31T23:59:59.5Z").is_err());
+        assert!(parse_start("2026-02-31T10:00:00Z").is_err());
+        assert!(parse_start("2026-01-15T10:00:00+99:00").is_err());
+        assert!(parse_start("2026-01-15T10:00:00.1234567891Z").is_err());
+        assert_eq!(parse_start("2026-01-15 10:00:00z").unwrap(), expected);
     }
 }

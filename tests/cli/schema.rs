@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::common::{repo_dir, run, samples_dir, tracekit};
+use crate::replay::Replay;
 
 /// `tracekit schema` lists these commands (the ones whose document is typed).
 const TYPED: &[&str] = &[
@@ -18,6 +19,8 @@ const TYPED: &[&str] = &[
     "gate",
     "lint",
     "rules",
+    "search",
+    "services",
     "show",
     "skew",
     "stats",
@@ -399,6 +402,95 @@ fn skew_output_is_valid() {
 
 /// The check has teeth: documents with a wrong type, a missing field, an unknown field or a wrong
 /// schema tag are rejected.
+/// The recorded searches cover these Unix seconds (see tests/cli/backend.rs).
+const START: &str = "1795252951";
+const END: &str = "1795256551";
+
+/// `search` and `services` against the replayed Tempo and VictoriaTraces (Jaeger API) answers.
+#[test]
+fn search_and_services_output_is_valid() {
+    let server = Replay::start(&[]);
+    let tempo = server.url();
+    let jaeger = format!("{tempo}/select/jaeger");
+    let tempo_args = ["--backend", tempo.as_str(), "--backend-kind", "tempo"];
+    let jaeger_args = ["--backend", jaeger.as_str()];
+    let json = ["--format", "json"];
+    let window = ["--start", START, "--end", END];
+    let with = |parts: &[&[&str]]| -> Vec<String> {
+        parts.concat().iter().map(|s| s.to_string()).collect()
+    };
+
+    let v = validator("services");
+    let mut bad = Vec::new();
+    let cases = [
+        with(&[&["services"], &tempo_args, &json]),
+        with(&[&["services", "--tags"], &tempo_args, &json]),
+        with(&[&["services"], &jaeger_args, &json]),
+        with(&[&["services", "--service", "frontend"], &jaeger_args, &json]),
+    ];
+    let mut shapes = Vec::new();
+    for args in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let doc = check(&v, &args, &mut bad);
+        assert_eq!(doc["schema"], "tracekit.services/v1", "{args:?}");
+        shapes.push((
+            doc.get("tags").is_some(),
+            doc["services"][0].get("operations").is_some(),
+        ));
+    }
+    // Each shape: services, tags, services with operations.
+    assert_eq!(
+        shapes,
+        [(false, false), (true, false), (false, false), (false, true)]
+    );
+    assert!(
+        bad.is_empty(),
+        "invalid services documents:\n{}",
+        bad.join("\n")
+    );
+
+    let v = validator("search");
+    let cases = [
+        with(&[
+            &["search", "--service", "frontend"],
+            &tempo_args,
+            &window,
+            &json,
+        ]),
+        with(&[
+            &["search", "--query", "{ status = error }", "--tag", "k=v"],
+            &tempo_args,
+            &window,
+            &json,
+        ]),
+        with(&[
+            &["search", "--service", "frontend"],
+            &jaeger_args,
+            &window,
+            &json,
+        ]),
+    ];
+    for args in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let doc = check(&v, &args, &mut bad);
+        assert_eq!(doc["schema"], "tracekit.search/v1", "{args:?}");
+    }
+    assert!(
+        bad.is_empty(),
+        "invalid search documents:\n{}",
+        bad.join("\n")
+    );
+
+    // A document with a field too many, or a trace id that is not a string, is rejected.
+    let args: Vec<&str> = cases[0].iter().map(String::as_str).collect();
+    let mut doc: Value = serde_json::from_str(&run(&args).stdout).unwrap();
+    assert!(!doc["traces"].as_array().unwrap().is_empty());
+    doc["traces"][0]["trace_id"] = json!(7);
+    assert!(!errors(&v, &doc).is_empty());
+    doc["extra"] = json!(1);
+    assert!(errors(&v, &doc).len() >= 2);
+}
+
 #[test]
 fn wrong_documents_are_rejected() {
     let v = validator("skew");

@@ -718,3 +718,86 @@ fn widths_are_kept_between_40_and_1000_columns() {
     assert_eq!(out.status.code(), Some(0));
     assert!(widest(&String::from_utf8_lossy(&out.stdout)) <= 1000);
 }
+
+/// The time flags read RFC 3339 through one parser (jiff): impossible dates, offsets beyond
+/// ±23:59 (±14:00 for `--tz`), more than 9 fraction digits and missing offsets are usage errors
+/// (exit 2, one line naming the flag and the value); a lowercase `t`/`z` and a space for `T` are
+/// read (RFC 3339 §5.6).
+#[test]
+fn time_values_follow_rfc3339() {
+    let d = Dir::new();
+    let f = d.write(
+        "t.json",
+        &otlp_traces(&[("4bf92f3577b34da6a3ce929d0e0e4736", "api", "GET /", 2)]),
+    );
+    let bad_instants = [
+        "2026-02-31T00:00:00Z",
+        "2026-11-21T09:22:31+99:00",
+        "2026-11-21T09:22:31+24:00",
+        "2026-11-21T09:22:31.1234567891Z",
+        "2026-11-21T09:22:31",
+        "1969-12-31T23:59:59Z",
+    ];
+    let mut cases: Vec<(Vec<&str>, &str)> = Vec::new();
+    for v in bad_instants {
+        cases.push((
+            vec!["search", "--backend", "http://127.0.0.1:9", "--start", v],
+            "--start",
+        ));
+        cases.push((
+            vec!["search", "--backend", "http://127.0.0.1:9", "--end", v],
+            "--end",
+        ));
+        cases.push((vec!["synth", "-n", "1", "--start", v], "--start"));
+    }
+    for v in ["+99:00", "+15:00", "Europe/Paris", "+02:00:30"] {
+        cases.push((vec!["export", &f, "--to", "markdown", "--tz", v], "--tz"));
+    }
+    let mut fails = Failures::default();
+    for (a, flag) in &cases {
+        let r = run(a);
+        let value = a.last().unwrap();
+        let line = r.stderr.lines().next().unwrap_or("");
+        fails.check(
+            r.code == Some(2)
+                && r.stdout.is_empty()
+                && line.contains(flag)
+                && line.contains(value)
+                && line.contains(&format!("{value:?}")),
+            || format!("{a:?}\n{}", r.describe()),
+        );
+    }
+    fails.finish("bad time values");
+
+    // Lowercase t and z, a space for T, an offset: the same start as the canonical form.
+    let synth = |start: &str| {
+        let r = run(["synth", "-n", "1", "--seed", "7", "--start", start]);
+        assert_eq!(r.code, Some(0), "{start}: {}", r.describe());
+        r.stdout
+    };
+    let canonical = synth("2026-01-15T10:00:00Z");
+    for same in [
+        "2026-01-15t10:00:00z",
+        "2026-01-15 10:00:00Z",
+        "2026-01-15T12:00:00+02:00",
+        "1768471200",
+    ] {
+        assert_eq!(synth(same), canonical, "{same}");
+    }
+    // A leap second is read as :59.
+    assert_eq!(synth("2026-01-15T10:00:60Z"), synth("2026-01-15T10:00:59Z"));
+
+    // `--tz +02` is `--tz +02:00`.
+    let md = |tz: &str| {
+        let r = run(["export", &f, "--to", "markdown", "--tz", tz]);
+        assert_eq!(r.code, Some(0), "{tz}: {}", r.describe());
+        r.stdout
+    };
+    let plus2 = md("+02:00");
+    assert!(
+        plus2.contains("2026-01-15 12:00:00.000000 +02:00"),
+        "{plus2}"
+    );
+    assert_eq!(md("+02"), plus2);
+    assert_eq!(md("+0200"), plus2);
+}

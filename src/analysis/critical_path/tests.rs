@@ -2,16 +2,18 @@
 //! one column per 10 ns), a naive quadratic reference written here, and properties.
 
 use super::*;
-use crate::model::{ParentRef, Span, SpanId, SpanKind, Trace, TraceId, TraceTree};
+use crate::model::testkit;
+use crate::model::{ParentRef, Span, SpanKind, Trace, TraceId, TraceTree};
 use proptest::prelude::*;
 
 fn sp(id: u64, parent: Option<u64>, start: u64, end: u64) -> Span {
-    let mut s = Span::new(TraceId(7), SpanId(id));
-    s.parent_span_id = parent.map(SpanId);
-    s.start_ns = start;
-    s.end_ns = end;
-    s.name = format!("op{id}").into();
-    s
+    testkit::span(id)
+        .trace(7)
+        .parent(parent)
+        .start_ns(start)
+        .end_ns(end)
+        .name(&format!("op{id}"))
+        .build()
 }
 
 /// Sections as (span id, start, end).

@@ -119,7 +119,6 @@ impl Selector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{SpanId, TraceId};
 
     #[test]
     fn globs_kinds_attributes() {
@@ -131,10 +130,11 @@ mod tests {
             ..SelectorSpec::default()
         };
         let sel = Selector::compile("x", &spec).unwrap();
-        let mut s = Span::new(TraceId(1), SpanId(1));
-        s.service = "checkout".into();
-        s.name = "POST /cart/1".into();
-        s.kind = SpanKind::Server;
+        let mut s = crate::model::testkit::span(1)
+            .service("checkout")
+            .name("POST /cart/1")
+            .kind(SpanKind::Server)
+            .build();
         assert!(!sel.matches_span(&s));
         s.attributes.push(crate::model::KeyValue::new(
             "http.route",

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::analysis::findings::{Finding, Severity};
+use crate::model::testkit;
 use crate::model::{KeyValue, Span, SpanId, SpanKind, StatusCode, Trace, TraceId};
 
 #[allow(clippy::too_many_arguments)]
@@ -15,14 +16,15 @@ fn sp(
     start: u64,
     end: u64,
 ) -> Span {
-    let mut s = Span::new(TraceId(t), SpanId(id));
-    s.parent_span_id = parent.map(SpanId);
-    s.service = svc.into();
-    s.name = op.into();
-    s.kind = kind;
-    s.start_ns = start;
-    s.end_ns = end;
-    s
+    testkit::span(id)
+        .trace(t)
+        .parent(parent)
+        .service(svc)
+        .name(op)
+        .kind(kind)
+        .start_ns(start)
+        .end_ns(end)
+        .build()
 }
 
 /// Trace k: frontend SERVER "GET /" [0, k ms] with http attrs when k != 3; a db CLIENT child

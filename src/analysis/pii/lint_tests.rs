@@ -7,17 +7,17 @@ use super::config::LintConfig;
 use super::driver::{LintEngine, LintResult};
 use super::redaction::redaction_yaml;
 use crate::analysis::findings::Severity;
+use crate::model::testkit;
 use crate::model::{Event, KeyValue, Link, Resource, Span, SpanId, TraceId, Value};
 
 pub(super) fn span(trace: u128, id: u64, svc: &str, name: &str, attrs: Vec<(&str, Value)>) -> Span {
-    let mut s = Span::new(TraceId(trace), SpanId(id));
-    s.service = Arc::from(svc);
-    s.name = Arc::from(name);
-    s.attributes = attrs
+    attrs
         .into_iter()
-        .map(|(k, v)| KeyValue::new(k, v))
-        .collect();
-    s
+        .fold(
+            testkit::span(id).trace(trace).service(svc).name(name),
+            |b, (k, v)| b.attr(k, v),
+        )
+        .build()
 }
 
 const RAW: &[&str] = &[

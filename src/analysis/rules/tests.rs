@@ -11,13 +11,13 @@
 //! `src/analysis/pii/{tests,lint_tests}.rs` and `src/analysis/cardinality/tests.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use super::*;
 use crate::analysis::check::{CheckOptions, check_trace};
 use crate::analysis::pii::config::LintConfig;
 use crate::analysis::pii::driver::LintEngine;
-use crate::model::{KeyValue, Span, SpanId, SpanKind, Trace, TraceId, TraceTree, Value};
+use crate::model::testkit;
+use crate::model::{Span, SpanKind, Trace, TraceId, TraceTree};
 
 /// SPEC "Rules and findings": the rules that must exist.
 const SPEC_MINIMUM: &[&str] = &[
@@ -188,14 +188,15 @@ fn patterns_select_like_gate_policies() {
 // ---- every check rule fires on a trace made for it, with the table's severity
 
 fn sp(id: u64, parent: Option<u64>, kind: SpanKind, start: u64, end: u64) -> Span {
-    let mut s = Span::new(TraceId(7), SpanId(id));
-    s.parent_span_id = parent.map(SpanId);
-    s.service = "svc".into();
-    s.name = "op".into();
-    s.kind = kind;
-    s.start_ns = start;
-    s.end_ns = end;
-    s
+    testkit::span(id)
+        .trace(7)
+        .parent(parent)
+        .service("svc")
+        .name("op")
+        .kind(kind)
+        .start_ns(start)
+        .end_ns(end)
+        .build()
 }
 
 fn root() -> Span {
@@ -343,14 +344,16 @@ fn b64url(s: &str) -> String {
 }
 
 fn lint_span(id: u64, name: &str, attrs: Vec<(&str, String)>) -> Span {
-    let mut s = Span::new(TraceId(u128::from(id)), SpanId(id));
-    s.service = Arc::from("api");
-    s.name = Arc::from(name);
-    s.attributes = attrs
+    attrs
         .into_iter()
-        .map(|(k, v)| KeyValue::new(k, Value::from(v.as_str())))
-        .collect();
-    s
+        .fold(
+            testkit::span(id)
+                .trace(u128::from(id))
+                .service("api")
+                .name(name),
+            |b, (k, v)| b.attr(k, v.as_str()),
+        )
+        .build()
 }
 
 #[test]

@@ -31,56 +31,49 @@ pub fn md(s: &str) -> String {
     out
 }
 
-/// `+02:00`, `-0530`, `UTC`, `Z` → seconds east of UTC.
+/// `+02:00`, `-0530`, `+02`, `UTC`, `Z` → seconds east of UTC. Offsets are read by jiff; names
+/// other than UTC are refused (no time-zone database), so are offsets beyond ±14:00 (no place
+/// on Earth is further from UTC) and offsets with seconds.
 pub fn parse_tz(s: &str) -> Result<i32, String> {
     let t = s.trim();
     if t.eq_ignore_ascii_case("utc") || t == "Z" {
         return Ok(0);
     }
-    let (sign, rest) = match t.as_bytes().first() {
-        Some(b'+') => (1, &t[1..]),
-        Some(b'-') => (-1, &t[1..]),
-        _ => {
-            return Err(format!(
-                "invalid time zone {s:?}: use UTC or an offset like +02:00"
-            ));
-        }
-    };
-    let digits: String = rest.chars().filter(|c| *c != ':').collect();
-    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "invalid time zone {s:?}: use UTC or an offset like +02:00"
-        ));
+    let usage = || format!("invalid time zone {s:?}: use UTC or an offset like +02:00");
+    if !t.starts_with(['+', '-']) {
+        return Err(usage());
     }
-    let (h, m): (i32, i32) = (
-        digits[..2].parse().unwrap_or(99),
-        digits[2..].parse().unwrap_or(99),
-    );
-    if h > 14 || m > 59 {
+    let offset = jiff::fmt::temporal::DateTimeParser::new()
+        .parse_time_zone(t)
+        .and_then(|tz| tz.to_fixed_offset())
+        .map_err(|_| usage())?;
+    let secs = offset.seconds();
+    if secs.abs() > 14 * 3600 || secs % 60 != 0 {
         return Err(format!("invalid time zone offset {s:?}"));
     }
-    Ok(sign * (h * 3600 + m * 60))
+    Ok(secs)
 }
 
+/// `2026-01-15 12:00:00.000000 +02:00`: the wall-clock time at a fixed offset.
 fn local(ns: u64, offset_s: i32) -> String {
-    let shifted = (ns as i128 + i128::from(offset_s) * 1_000_000_000).max(0) as u64;
-    let t = format_timestamp(shifted);
+    let offset = jiff::tz::Offset::from_seconds(offset_s).unwrap_or(jiff::tz::Offset::UTC);
+    let dt = offset.to_datetime(crate::units::timestamp(ns));
+    // `%:z` would print +02:00 too, but it needs a time zone, which a civil time lacks.
     let sign = if offset_s < 0 { '-' } else { '+' };
     let a = offset_s.unsigned_abs();
-    // 2026-01-15T12:00:00.000000Z -> 2026-01-15 12:00:00.000000 +02:00
     format!(
-        "{} {}{sign}{:02}:{:02}",
-        t.trim_end_matches('Z').replacen('T', " ", 1),
-        "",
+        "{} {sign}{:02}:{:02}",
+        dt.strftime("%Y-%m-%d %H:%M:%S%.6f"),
         a / 3600,
         (a % 3600) / 60
     )
 }
 
+/// Time of day in UTC with microseconds: `12:00:00.000000`.
 fn clock(ns: u64) -> String {
-    // Time of day in UTC with microseconds.
-    let t = format_timestamp(ns);
-    t[11..t.len() - 1].to_string()
+    crate::units::timestamp(ns)
+        .strftime("%H:%M:%S%.6f")
+        .to_string()
 }
 
 pub fn write(p: &Prepared<'_>, opts: &MarkdownOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -298,7 +291,22 @@ mod tests {
         assert_eq!(parse_tz("-0530").unwrap(), -(5 * 3600 + 30 * 60));
         assert_eq!(parse_tz("UTC").unwrap(), 0);
         assert!(parse_tz("Europe/Paris").is_err());
+        assert_eq!(parse_tz("+02").unwrap(), 7200);
+        assert_eq!(parse_tz("-14:00").unwrap(), -14 * 3600);
+        // Beyond ±14:00 no place on Earth is; +99:00 is no offset at all; seconds are refused.
+        assert_eq!(
+            parse_tz("+15:00").unwrap_err(),
+            "invalid time zone offset \"+15:00\""
+        );
+        assert!(parse_tz("+99:00").is_err());
+        assert!(parse_tz("+02:00:30").is_err());
+        assert!(parse_tz("+2:00").is_err());
         assert_eq!(md("a|b*c"), "a\\|b\\*c");
         assert_eq!(local(0, 3600), "1970-01-01 01:00:00.000000 +01:00");
+        assert_eq!(
+            local(1_768_471_200_123_456_789, -(5 * 3600 + 30 * 60)),
+            "2026-01-15 04:30:00.123456 -05:30"
+        );
+        assert_eq!(clock(1_768_471_200_123_456_789), "10:00:00.123456");
     }
 }

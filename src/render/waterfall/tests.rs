@@ -887,11 +887,11 @@ fn profile_parts() {
     eprintln!("json (+view)    {:8.1}ms ({} bytes)", ms(c), out.len());
     let chain: Vec<Span> = (1..=10_000u64)
         .map(|i| {
-            let mut s = Span::new(TraceId(1), SpanId(i));
-            s.parent_span_id = (i > 1).then(|| SpanId(i - 1));
-            s.start_ns = BASE_NS + i;
-            s.end_ns = BASE_NS + 30_000 - i;
-            s
+            crate::model::testkit::span(i)
+                .parent((i > 1).then(|| i - 1))
+                .start_ns(BASE_NS + i)
+                .end_ns(BASE_NS + 30_000 - i)
+                .build()
         })
         .collect();
     let deep = Trace {

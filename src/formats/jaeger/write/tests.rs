@@ -1,5 +1,6 @@
 use super::*;
 use crate::formats::ReadCtx;
+use crate::model::testkit;
 use crate::model::{Event, KeyValue, Link, ParentRef, Scope, SpanId, Status, TraceId};
 use proptest::prelude::*;
 
@@ -32,15 +33,18 @@ fn read_back(text: &str) -> Vec<Span> {
 }
 
 fn span(t: u128, id: u64) -> Span {
-    let mut s = Span::new(TraceId(t), SpanId(id));
-    s.service = Arc::from("svc");
-    s.resource = Arc::new(Resource {
-        attributes: vec![KeyValue::new("service.name", "svc".into())],
-        ..Resource::default()
-    });
-    s.start_ns = 1_000_000;
-    s.end_ns = 3_000_000;
-    s
+    testkit::span(id)
+        .trace(t)
+        .service("svc")
+        .start_ns(1_000_000)
+        .end_ns(3_000_000)
+        .with(|s| {
+            s.resource = Arc::new(Resource {
+                attributes: vec![KeyValue::new("service.name", "svc".into())],
+                ..Resource::default()
+            })
+        })
+        .build()
 }
 
 #[test]

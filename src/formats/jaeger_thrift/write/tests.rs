@@ -106,9 +106,10 @@ fn big_batches_are_split_into_datagrams() {
 
 #[test]
 fn what_jaeger_cannot_carry_is_noted() {
-    let mut s = Span::new(TraceId(1), SpanId(2));
-    s.start_ns = 1_500;
-    s.end_ns = 3_000;
+    let mut s = crate::model::testkit::span(2)
+        .start_ns(1_500)
+        .end_ns(3_000)
+        .build();
     s.attributes = vec![KeyValue::new("a", Value::Array(vec![Value::Int(1)].into()))];
     s.links = vec![Link {
         trace_id: TraceId(5),

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::formats::otlp_json::read::read_bytes;
+use crate::model::testkit;
 use crate::model::{
     Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, ParentRef, SpanId, Status, TraceId, TraceSet,
 };
@@ -36,14 +37,18 @@ fn scope(name: &str) -> Arc<Scope> {
 }
 
 fn span(trace: u128, id: u64, res: &Arc<Resource>, sc: &Arc<Scope>) -> Span {
-    let mut s = Span::new(TraceId(trace), SpanId(id));
-    s.service = match crate::model::value::find(&res.attributes, "service.name") {
-        Some(Value::Str(v)) => Arc::from(&**v),
-        _ => Arc::from(""),
+    let service = match crate::model::value::find(&res.attributes, "service.name") {
+        Some(Value::Str(v)) => &**v,
+        _ => "",
     };
-    s.resource = res.clone();
-    s.scope = sc.clone();
-    s
+    testkit::span(id)
+        .trace(trace)
+        .service(service)
+        .with(|s| {
+            s.resource = res.clone();
+            s.scope = sc.clone();
+        })
+        .build()
 }
 
 fn small_trace() -> Trace {

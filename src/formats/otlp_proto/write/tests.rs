@@ -118,8 +118,7 @@ fn framing_is_one_traces_data_per_trace() {
 
 #[test]
 fn jaeger_references_and_service() {
-    let mut s = Span::new(TraceId(9), SpanId(2));
-    s.parent_span_id = Some(SpanId(1));
+    let mut s = crate::model::testkit::span(2).trace(9).parent(1).build();
     s.parent_ref = ParentRef::FollowsFrom;
     let l = |kind, id| Link {
         trace_id: TraceId(9),

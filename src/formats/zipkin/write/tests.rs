@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::formats::ReadCtx;
+use crate::model::testkit;
 use crate::model::{Event, Link, RefKind, Resource, Scope, SpanId, Status, TraceId};
 use proptest::prelude::*;
 
@@ -36,12 +37,14 @@ fn read_back(text: &str) -> Vec<Span> {
 #[test]
 fn document_shape() {
     assert_eq!(write(&[]).0, "[]\n");
-    let mut s = Span::new(TraceId(0xabc), SpanId(1));
-    s.service = Arc::from("web");
-    s.name = Arc::from("get");
-    s.kind = SpanKind::Internal;
-    s.start_ns = 1_000_700;
-    s.end_ns = 3_000_000;
+    let mut s = testkit::span(1)
+        .trace(0xabc)
+        .service("web")
+        .name("get")
+        .kind(SpanKind::Internal)
+        .start_ns(1_000_700)
+        .end_ns(3_000_000)
+        .build();
     s.attributes = vec![
         KeyValue::new("n", Value::Int(42)),
         KeyValue::new("net.peer.ip", "::1".into()),
@@ -68,8 +71,7 @@ fn document_shape() {
         dropped_attributes_count: 0,
         flags: 0,
     });
-    let mut s2 = Span::new(TraceId(u128::MAX), SpanId(2));
-    s2.parent_span_id = Some(SpanId(1));
+    let mut s2 = testkit::span(2).trace(u128::MAX).parent(1).build();
     s2.shared = true;
     s2.flags = 0x3;
     let (text, notes) = write(&[
