@@ -152,7 +152,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__check)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,6 +191,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -320,7 +324,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__critical__subcmd__path)
-            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --help"
+            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,6 +363,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -470,7 +478,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__diff)
-            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --help"
+            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +548,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -572,7 +584,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__export)
-            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --help"
+            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +623,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -706,7 +722,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__fetch)
-            opts="-o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --output --to --raw --jobs --color --quiet --help"
+            opts="-o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --output --to --raw --jobs --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +757,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -780,7 +800,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__gate)
-            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --help"
+            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -819,6 +839,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1180,7 +1204,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__lint)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1219,6 +1243,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1388,7 +1416,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__search)
-            opts="-s -n -f -o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --service --operation --tag --min-duration --max-duration --query --since --start --end --limit --format --fetch --output --to --raw --jobs --color --quiet --help"
+            opts="-s -n -f -o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --service --operation --tag --min-duration --max-duration --query --since --start --end --limit --format --fetch --output --to --raw --jobs --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1423,6 +1451,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1518,7 +1550,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__services)
-            opts="-f -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --operations --service --tags --format --color --quiet --help"
+            opts="-f -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --operations --service --tags --format --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,6 +1588,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1584,7 +1620,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__show)
-            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --help"
+            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1623,6 +1659,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1726,7 +1766,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__skew)
-            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --help"
+            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1765,6 +1805,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1864,7 +1908,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__stats)
-            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --help"
+            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1903,6 +1947,10 @@ _tracekit() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --total-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

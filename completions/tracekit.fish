@@ -63,8 +63,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-operation -d '… and this operation (span name)' -r
@@ -113,8 +114,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l tenant -d 'T
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l search-operation -d '… and this operation (span name)' -r
@@ -169,8 +171,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l tena
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-operation -d '… and this operation (span name)' -r
@@ -219,8 +222,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l tenant -d 'Tena
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-operation -d '… and this operation (span name)' -r
@@ -269,8 +273,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l tenant -d 'T
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l search-operation -d '… and this operation (span name)' -r
@@ -321,8 +326,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l search-operation -d '… and this operation (span name)' -r
@@ -381,8 +387,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l search-operation -d '… and this operation (span name)' -r
@@ -431,8 +438,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
 markdown\t'The same as Markdown (for a pull-request comment)'
@@ -465,8 +473,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l tenant -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l search-operation -d '… and this operation (span name)' -r
@@ -521,8 +530,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-operation -d '… and this operation (span name)' -r
@@ -599,8 +609,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l tenant -d 'T
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -s o -l output -d 'Write to DIR (one file per trace, named by trace id; used when DIR exists or ends with /) or FILE (every trace in one); default stdout' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l to -d 'Format to write (default otlp-json)' -r -f -a "otlp-json\t'OTLP/JSON, one TracesData document holding every trace'
@@ -628,8 +639,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l tenant -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -s s -l service -d 'Traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l operation -d '… and this operation (span name)' -r
@@ -670,8 +682,9 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l tenant -d
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l service -d 'Only this service (with its operations)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -s f -l format -d 'Output format' -r -f -a "table\t'A table for people'

@@ -15,7 +15,8 @@
 //! url = "https://tempo.example.com/tempo"
 //! token_env = "PROD_TOKEN"         # bearer token from this environment variable
 //! tenant = "acme"                  # X-Scope-OrgID
-//! timeout = "10s"
+//! timeout = "10s"                  # one request: connect, headers and body
+//! total_timeout = "1m"             # one request with all its retries (default 2m)
 //! ca_file = "certs/ca.pem"         # relative to this file
 //! headers = { "X-Team" = "sre" }
 //! ```
@@ -54,6 +55,8 @@ pub struct BackendRequest {
     /// Time limit per request, in nanoseconds.
     pub timeout: Option<u64>,
     pub retries: Option<u32>,
+    /// Time limit of a request with its retries, in nanoseconds.
+    pub total_timeout: Option<u64>,
     pub cache: Option<PathBuf>,
     pub no_cache: bool,
     pub protobuf: bool,
@@ -90,6 +93,7 @@ pub struct Profile {
     pub timeout: Option<DurationValue>,
     pub connect_timeout: Option<DurationValue>,
     pub retries: Option<u32>,
+    pub total_timeout: Option<DurationValue>,
     pub ca_file: Option<Spanned<String>>,
     #[serde(default)]
     pub insecure: bool,
@@ -454,6 +458,9 @@ fn from_profile(
     if let Some(r) = p.retries {
         t.retries = r;
     }
+    if let Some(d) = p.total_timeout {
+        t.total_timeout = d.0;
+    }
     if let Some(ca) = &p.ca_file {
         let full = expand_path(ca.get_ref(), &dir);
         if !full.is_file() {
@@ -511,6 +518,9 @@ fn apply_flags(t: &mut Target, a: &BackendRequest) -> Result<(), Error> {
     }
     if let Some(r) = a.retries {
         t.retries = r;
+    }
+    if let Some(ns) = a.total_timeout {
+        t.total_timeout = Duration::from_nanos(ns.max(1_000_000));
     }
     if let Some(dir) = &a.cache {
         t.cache_dir = Some(dir.clone());

@@ -6,7 +6,7 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use reqwest::blocking::{Client as RClient, Response};
@@ -30,6 +30,7 @@ pub struct Http {
     shown: String,
     retries: u32,
     timeout: Duration,
+    total_timeout: Duration,
     auth_hint: String,
     requests: AtomicU64,
 }
@@ -42,6 +43,9 @@ pub struct Reply {
     /// `GET https://…/path` (redacted, no query).
     pub request: String,
     pub attempts: u32,
+    /// Retries were cut short by the total time limit.
+    pub out_of_time: bool,
+    total_timeout: Duration,
     resp: Response,
 }
 
@@ -131,6 +135,7 @@ impl Http {
             shown: t.shown_url(),
             retries: t.retries,
             timeout: t.timeout,
+            total_timeout: t.total_timeout,
             auth_hint,
             requests: AtomicU64::new(0),
         })
@@ -166,15 +171,30 @@ impl Http {
             }
         }
         let shown = format!("GET {}{}", self.shown, path);
+        let started = Instant::now();
+        let deadline = started + self.total_timeout;
         let mut attempt: u32 = 0;
         loop {
+            // Each attempt is bounded whole (connect, headers, body) by --timeout, and by what
+            // is left of the total time limit.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let by_total = left < self.timeout;
+            let limit = self.timeout.min(left).max(Duration::from_millis(1));
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent = self.client.get(url.clone()).header(ACCEPT, accept).send();
+            let sent = self
+                .client
+                .get(url.clone())
+                .header(ACCEPT, accept)
+                .timeout(limit)
+                .send();
+            // Whether a wait of `w` before the next attempt still fits in the total time limit.
+            let fits = |w: Duration| Instant::now() + w < deadline;
             match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let retryable =
                         status == 429 || ((500..600).contains(&status) && status != 501);
+                    let mut out_of_time = false;
                     if retryable && attempt < self.retries {
                         let asked = retry_after(resp.headers(), SystemTime::now());
                         if let Some(w) = asked
@@ -188,10 +208,14 @@ impl Http {
                                 ),
                             ));
                         }
-                        drop(resp);
-                        std::thread::sleep(asked.unwrap_or_else(|| backoff(attempt)));
-                        attempt += 1;
-                        continue;
+                        let wait = asked.unwrap_or_else(|| backoff(attempt));
+                        if fits(wait) {
+                            drop(resp);
+                            std::thread::sleep(wait);
+                            attempt += 1;
+                            continue;
+                        }
+                        out_of_time = true;
                     }
                     let header = |h| {
                         resp.headers()
@@ -205,6 +229,8 @@ impl Http {
                         content_length: header(CONTENT_LENGTH).and_then(|v| v.parse().ok()),
                         request: shown,
                         attempts: attempt + 1,
+                        out_of_time,
+                        total_timeout: self.total_timeout,
                         resp,
                     });
                 }
@@ -212,14 +238,32 @@ impl Http {
                     let e = e.without_url();
                     let kind = classify(&e);
                     if kind == ErrorKind::Connect && attempt < self.retries {
-                        std::thread::sleep(backoff(attempt));
-                        attempt += 1;
-                        continue;
+                        let wait = backoff(attempt);
+                        if fits(wait) {
+                            std::thread::sleep(wait);
+                            attempt += 1;
+                            continue;
+                        }
+                        let mut err = self.transport_error(&e, kind, &shown, attempt + 1);
+                        err.message.push_str(&self.total_note());
+                        return Err(err);
                     }
-                    return Err(self.transport_error(&e, kind, &shown, attempt + 1));
+                    let mut err = self.transport_error(&e, kind, &shown, attempt + 1);
+                    if kind == ErrorKind::Timeout && by_total {
+                        err.message = format!(
+                            "{shown}: no answer within the total time limit of {} for the request and its retries (raise it with --total-timeout or total_timeout in the profile)",
+                            fmt_duration(self.total_timeout)
+                        );
+                    }
+                    return Err(err);
                 }
             }
         }
+    }
+
+    /// `; stopped retrying: …` for an error after the total time limit cut the retries short.
+    fn total_note(&self) -> String {
+        total_note(self.total_timeout)
     }
 
     fn transport_error(
@@ -266,6 +310,11 @@ impl Http {
             .to_string();
         let request = reply.request.clone();
         let attempts = reply.attempts;
+        let note = if reply.out_of_time {
+            total_note(reply.total_timeout)
+        } else {
+            String::new()
+        };
         let body = reply.error_body();
         let said = if body.is_empty() {
             String::new()
@@ -282,7 +331,9 @@ impl Http {
             ),
             429 => BackendError::new(
                 ErrorKind::RateLimited,
-                format!("{request}: still rate limited (429) after {attempts} attempts{said}"),
+                format!(
+                    "{request}: still rate limited (429) after {attempts} attempts{said}{note}"
+                ),
             ),
             _ => {
                 let tries = if attempts > 1 {
@@ -292,7 +343,7 @@ impl Http {
                 };
                 BackendError::new(
                     ErrorKind::Status,
-                    format!("{request}: answered {status} {reason}{tries}{said}"),
+                    format!("{request}: answered {status} {reason}{tries}{said}{note}"),
                 )
             }
         }
@@ -368,6 +419,17 @@ fn install_crypto_provider() {
         // An error means a provider is installed already; reqwest uses that one.
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
+}
+
+fn fmt_duration(d: Duration) -> String {
+    crate::units::format_duration(d.as_nanos() as u64)
+}
+
+fn total_note(total: Duration) -> String {
+    format!(
+        "; stopped retrying at the total time limit of {} (raise it with --total-timeout or total_timeout in the profile)",
+        fmt_duration(total)
+    )
 }
 
 fn json_error_text(e: &serde_json::Error) -> String {

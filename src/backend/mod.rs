@@ -27,7 +27,9 @@
 //!   the model (default OTLP JSON) or verbatim; `tracekit search` lists matches (table or
 //!   `--format json`, schema `tracekit.search/v1`) and with `--fetch [-o DIR]` downloads them
 //!   (`-j` at once, default 4); `tracekit services [--operations | --service S | --tags]`.
-//! * Requests: timeouts (`--timeout`, profile `timeout`/`connect_timeout`), retries (`--retries`,
+//! * Requests: timeouts (`--timeout`, profile `timeout`/`connect_timeout`; `timeout` bounds one
+//!   request whole: connect, headers and body), a total time limit for a request and all its
+//!   retries (`--total-timeout`, profile `total_timeout`, default 2m), retries (`--retries`,
 //!   default 3) with exponential backoff and jitter after connection errors, 429 (honouring
 //!   `Retry-After` in seconds or as an HTTP date, up to 60 s: a longer wait is reported instead)
 //!   and 5xx other than 501. Timeouts, TLS and 4xx answers are not retried. After a failure every
@@ -167,9 +169,12 @@ pub struct Target {
     pub tenant: Option<String>,
     /// Extra headers; values are treated as secrets (they often carry API keys).
     pub headers: Vec<(String, Secret)>,
+    /// Time limit of one request: connect, headers and the whole body.
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub retries: u32,
+    /// Time limit of one request with all its retries (and the waits between them).
+    pub total_timeout: Duration,
     pub ca_file: Option<PathBuf>,
     pub insecure: bool,
     pub cache_dir: Option<PathBuf>,
@@ -180,6 +185,7 @@ pub struct Target {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RETRIES: u32 = 3;
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Target {
     /// A target for a bare URL with defaults everywhere else.
@@ -202,6 +208,7 @@ impl Target {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retries: DEFAULT_RETRIES,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
             ca_file: None,
             insecure: false,
             cache_dir: None,

@@ -66,6 +66,42 @@ impl Work {
     }
 
     fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args, env);
+        let t0 = Instant::now();
+        let out = cmd.output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: t0.elapsed(),
+        }
+    }
+
+    /// As [`Work::run`], but the run is killed after `limit` (exit code -1): a test of a hang
+    /// fails instead of hanging.
+    fn run_limited(&self, args: &[&str], limit: Duration) -> Run {
+        let mut cmd = self.command(args, &[]);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let t0 = Instant::now();
+        let mut child = cmd.spawn().unwrap();
+        while child.try_wait().unwrap().is_none() {
+            if t0.elapsed() > limit {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: t0.elapsed(),
+        }
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tracekit"));
         cmd.args(args).current_dir(self.path());
         for k in [
@@ -89,14 +125,7 @@ impl Work {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let t0 = Instant::now();
-        let out = cmd.output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            elapsed: t0.elapsed(),
-        }
+        cmd
     }
 }
 
@@ -459,6 +488,64 @@ fn a_slow_answer_times_out() {
     assert!(line.contains("no answer within 1.00s"), "{line}");
     assert!(line.contains("--timeout"), "{line}");
     assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+}
+
+#[test]
+fn a_dripping_body_is_bounded_by_the_timeout() {
+    // Headers at once, then one byte every 0.2 s: each read succeeds, the whole never ends.
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let backend = server.fault("drip=0.2");
+    for command in [
+        &["fetch", ID_0CB0, "-o", "out.json"][..],
+        &["show", ID_0CB0][..],
+    ] {
+        let mut args = command.to_vec();
+        args.extend([
+            "--backend",
+            &backend,
+            "--backend-kind",
+            "tempo",
+            "--timeout",
+            "2s",
+            "--retries",
+            "0",
+        ]);
+        let r = w.run_limited(&args, Duration::from_secs(30));
+        assert_code(&r, 4);
+        let line = one_error_line(&r);
+        assert!(line.contains("did not arrive in time"), "{line}");
+        assert!(line.contains("--timeout"), "{line}");
+        assert!(r.elapsed < Duration::from_secs(6), "{:?}", r.elapsed);
+    }
+}
+
+#[test]
+fn retries_stop_at_the_total_time_limit() {
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let r = w.run_limited(
+        &[
+            "services",
+            "--backend",
+            &server.fault("always=503"),
+            "--backend-kind",
+            "tempo",
+            "--retries",
+            "50",
+            "--total-timeout",
+            "2s",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(line.contains("answered 503"), "{line}");
+    assert!(line.contains("total time limit of 2.00s"), "{line}");
+    assert!(line.contains("--total-timeout"), "{line}");
+    assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+    let tries = server.count("/api/search/tag/service.name/values");
+    assert!((2..10).contains(&tries), "{tries}");
 }
 
 #[test]

@@ -36,6 +36,8 @@ pub(super) enum Fault {
     Html,
     /// `truncate`: the recorded answer announces its whole length, sends half, closes.
     Truncate,
+    /// `drip=SECONDS`: the headers at once, then the body one byte every SECONDS.
+    Drip(Duration),
 }
 
 impl Fault {
@@ -82,6 +84,10 @@ impl Fault {
         if take("truncate").is_some() {
             faults.push(Fault::Truncate);
         }
+        if let Some(v) = take("drip") {
+            let secs: f64 = number(v, "drip")?;
+            faults.push(Fault::Drip(Duration::from_secs_f64(secs)));
+        }
         match items.first() {
             Some((k, _)) => Err(format!("unknown fault {k:?} in {spec:?}")),
             None => Ok(faults),
@@ -118,7 +124,7 @@ impl Fault {
                 a.content_type = Some("text/html; charset=utf-8".into());
                 Some(a)
             }
-            Fault::Truncate => None,
+            Fault::Truncate | Fault::Drip(_) => None,
         }
     }
 
@@ -126,6 +132,7 @@ impl Fault {
     pub(super) fn shape(&self, answer: &mut Answer) {
         match self {
             Fault::Truncate => answer.delivery = Delivery::Truncate,
+            Fault::Drip(d) => answer.delivery = Delivery::Drip(*d),
             Fault::Delay(_)
             | Fault::Bearer(_)
             | Fault::Tenant(_)
@@ -168,4 +175,8 @@ fn specs_parse_in_the_order_they_apply() {
     );
     assert!(Fault::parse("status=429").is_err(), "status without fail");
     assert!(Fault::parse("always=five").is_err());
+    assert_eq!(
+        Fault::parse("drip=0.25"),
+        Ok(vec![Fault::Drip(Duration::from_millis(250))])
+    );
 }
