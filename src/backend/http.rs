@@ -12,7 +12,7 @@ use base64::Engine as _;
 use reqwest::blocking::{Client as RClient, Response};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
-    RETRY_AFTER,
+    LOCATION, RETRY_AFTER,
 };
 
 use super::{Auth, BackendError, ErrorKind, Target, snippet};
@@ -21,11 +21,17 @@ use super::{Auth, BackendError, ErrorKind, Target, snippet};
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Redirects followed for one request.
+const MAX_REDIRECTS: u32 = 5;
 /// Error bodies are read only this far (they are messages, not data).
 const ERROR_BODY_BYTES: u64 = 64 * 1024;
 
 pub struct Http {
     client: RClient,
+    /// Authorization, X-Scope-OrgID and the extra headers: sent to the backend's origin only.
+    credentials: HeaderMap,
+    /// `scheme://host:port` of the backend.
+    origin: String,
     base: String,
     shown: String,
     retries: u32,
@@ -33,6 +39,13 @@ pub struct Http {
     total_timeout: Duration,
     auth_hint: String,
     requests: AtomicU64,
+}
+
+/// Why `Http::send` has no answer.
+enum Sent {
+    Transport(reqwest::Error),
+    /// A redirect not followed.
+    Refused(BackendError),
 }
 
 /// An answer (any status but the retried ones while retries were left).
@@ -91,11 +104,12 @@ impl Http {
         install_crypto_provider();
         let mut b = RClient::builder()
             .user_agent(concat!("tracekit/", env!("CARGO_PKG_VERSION")))
-            .default_headers(headers)
             .timeout(t.timeout)
             .connect_timeout(t.connect_timeout)
             .gzip(true)
-            .redirect(reqwest::redirect::Policy::limited(5));
+            // Redirects are followed by `send`, which decides what each hop may carry.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false);
         if let Some(ca) = &t.ca_file {
             let pem = std::fs::read(ca).map_err(|e| {
                 usage(format!(
@@ -118,6 +132,8 @@ impl Http {
         if t.insecure {
             b = b.tls_danger_accept_invalid_certs(true);
         }
+        let origin_url = reqwest::Url::parse(&t.url)
+            .map_err(|e| usage(format!("invalid backend URL {}: {e}", t.shown_url())))?;
         let client = b.build().map_err(|e| {
             usage(format!(
                 "cannot set up the HTTP client: {}",
@@ -131,6 +147,8 @@ impl Http {
         };
         Ok(Http {
             client,
+            credentials: headers,
+            origin: origin_url.origin().ascii_serialization(),
             base: t.url.trim_end_matches('/').to_string(),
             shown: t.shown_url(),
             retries: t.retries,
@@ -181,12 +199,11 @@ impl Http {
             let by_total = left < self.timeout;
             let limit = self.timeout.min(left).max(Duration::from_millis(1));
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent = self
-                .client
-                .get(url.clone())
-                .header(ACCEPT, accept)
-                .timeout(limit)
-                .send();
+            let sent = match self.send(&url, accept, limit, &shown) {
+                Ok(r) => Ok(r),
+                Err(Sent::Transport(e)) => Err(e),
+                Err(Sent::Refused(e)) => return Err(e),
+            };
             // Whether a wait of `w` before the next attempt still fits in the total time limit.
             let fits = |w: Duration| Instant::now() + w < deadline;
             match sent {
@@ -258,6 +275,68 @@ impl Http {
                     return Err(err);
                 }
             }
+        }
+    }
+
+    /// One GET, following up to [`MAX_REDIRECTS`] redirects. The credentials go only to the
+    /// backend's origin (scheme, host and port): a hop to another origin is sent without them,
+    /// and a hop from https to plain http is refused.
+    fn send(
+        &self,
+        url: &reqwest::Url,
+        accept: &str,
+        limit: Duration,
+        shown: &str,
+    ) -> Result<Response, Sent> {
+        let mut url = url.clone();
+        let mut hops = 0;
+        loop {
+            let mut req = self
+                .client
+                .get(url.clone())
+                .header(ACCEPT, accept)
+                .timeout(limit);
+            if url.origin().ascii_serialization() == self.origin {
+                req = req.headers(self.credentials.clone());
+            }
+            let resp = req.send().map_err(Sent::Transport)?;
+            let status = resp.status().as_u16();
+            if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(resp);
+            }
+            let Some(next) = resp
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l).ok())
+            else {
+                return Ok(resp);
+            };
+            let refused = |why: String| {
+                Sent::Refused(BackendError::new(
+                    ErrorKind::Status,
+                    format!(
+                        "{shown}: answered {status} redirecting to {}: {why}",
+                        super::secret::redact_url(next.as_str())
+                    ),
+                ))
+            };
+            if url.scheme() == "https" && next.scheme() != "https" {
+                return Err(refused(
+                    "refused, a redirect from https to plain http would send the request unencrypted"
+                        .into(),
+                ));
+            }
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(refused("refused, not an http(s) URL".into()));
+            }
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(refused(format!(
+                    "more than {MAX_REDIRECTS} redirects in a row; check the URL"
+                )));
+            }
+            url = next;
         }
     }
 

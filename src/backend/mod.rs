@@ -34,6 +34,10 @@
 //!   `Retry-After` in seconds or as an HTTP date, up to 60 s: a longer wait is reported instead)
 //!   and 5xx other than 501. Timeouts, TLS and 4xx answers are not retried. After a failure every
 //!   other request would share (unreachable, TLS, credentials) a batch stops.
+//! * Redirects (at most 5) are followed by tracekit itself: credentials (`Authorization`,
+//!   `X-Scope-OrgID`, every `--header`/`headers` value) go only to the backend's origin (scheme,
+//!   host and port), never to another origin a redirect names; a redirect from https to plain
+//!   http is refused; no `Referer` is sent.
 //! * TLS is verified against the system roots plus `--ca-file`/`ca_file`; `--insecure` turns
 //!   verification off and says so on stderr every run.
 //! * Cache (opt-in): `--cache DIR`, profile `cache_dir`, or `cache_dir` in `[backends]`;

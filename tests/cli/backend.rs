@@ -746,6 +746,94 @@ fn tls_with_a_private_ca() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Redirects
+
+const CREDENTIALS: [&str; 3] = ["authorization", "x-api-key", "x-scope-orgid"];
+
+fn services_with_credentials(w: &Work, backend: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "services",
+        "--backend",
+        backend,
+        "--backend-kind",
+        "tempo",
+        "--retries",
+        "0",
+        "--header",
+        "X-Api-Key: hdr-secret-1",
+        "--tenant",
+        "acme",
+    ];
+    args.extend_from_slice(extra);
+    w.run_env(&args, &[("TRACEKIT_TOKEN", "tok-secret-1")])
+}
+
+#[test]
+fn credentials_never_follow_a_redirect_to_another_origin() {
+    let other = Replay::start(&[]);
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    // Another origin (same host, another port): followed, without any credential.
+    let r = services_with_credentials(
+        &w,
+        &server.fault(&format!("redirect={}", other.port())),
+        &[],
+    );
+    assert_code(&r, 0);
+    assert_eq!(r.stdout.lines().count(), 9, "{}", r.stdout);
+    let first = &server.requests()[0];
+    for h in CREDENTIALS {
+        assert!(first.header(h).is_some(), "{h} not sent to the backend");
+    }
+    let seen = other.requests();
+    assert_eq!(seen.len(), 1);
+    for h in CREDENTIALS.into_iter().chain(["referer"]) {
+        assert_eq!(seen[0].header(h), None, "{h} went to another origin");
+    }
+    // The same origin: the credentials go along.
+    let r = services_with_credentials(
+        &w,
+        &server.fault(&format!("redirect={}", server.port())),
+        &[],
+    );
+    assert_code(&r, 0);
+    let log = server.requests();
+    let hop = log.last().unwrap();
+    assert!(!hop.raw.starts_with("/__fault/"), "{}", hop.raw);
+    for h in CREDENTIALS {
+        assert!(
+            hop.header(h).is_some(),
+            "{h} dropped on a same-origin redirect"
+        );
+    }
+}
+
+#[test]
+fn a_redirect_from_https_to_http_is_refused() {
+    let pki = Pki::new();
+    let plain = Replay::start(&[]);
+    let server = Replay::start_with(
+        &[],
+        Some((&pki.file("server.pem"), &pki.file("server.key"))),
+    );
+    let w = Work::new();
+    let ca = pki.file("ca.pem");
+    let r = services_with_credentials(
+        &w,
+        &server.fault(&format!("redirect={}", plain.port())),
+        &["--ca-file", ca.to_str().unwrap()],
+    );
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(
+        line.contains("answered 302 redirecting to http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(line.contains("from https to plain http"), "{line}");
+    assert!(plain.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
 // Listings (no reader needed)
 
 #[test]

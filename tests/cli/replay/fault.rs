@@ -25,6 +25,9 @@ pub(super) enum Fault {
     Tenant(String),
     /// `always=CODE`: every request answers CODE.
     Always(u16),
+    /// `redirect=PORT`: 302 to `http://127.0.0.1:PORT` plus the rest of the request target
+    /// (without this fault prefix): another origin when PORT is another server's.
+    Redirect(u16),
     /// `fail=N[,status=CODE][,retry_after=VALUE]`: the first N requests under this same spec
     /// answer `status` (default 500), with a `Retry-After` header if asked.
     Fail {
@@ -64,6 +67,9 @@ impl Fault {
         }
         if let Some(v) = take("tenant") {
             faults.push(Fault::Tenant(v.to_string()));
+        }
+        if let Some(v) = take("redirect") {
+            faults.push(Fault::Redirect(number(v, "redirect")?));
         }
         if let Some(v) = take("always") {
             faults.push(Fault::Always(number(v, "always")?));
@@ -108,6 +114,14 @@ impl Fault {
             Fault::Tenant(org) => (req.header("x-scope-orgid") != Some(org.as_str()))
                 .then(|| Answer::text(401, "no org id\n")),
             Fault::Always(code) => Some(Answer::text(*code, "injected failure\n")),
+            Fault::Redirect(port) => {
+                let prefix = format!("/__fault/{spec}");
+                let rest = req.target.strip_prefix(&prefix).unwrap_or(&req.target);
+                let mut a = Answer::text(302, "moved\n");
+                a.headers
+                    .push(("Location".into(), format!("http://127.0.0.1:{port}{rest}")));
+                Some(a)
+            }
             Fault::Fail {
                 times,
                 status,
@@ -137,6 +151,7 @@ impl Fault {
             | Fault::Bearer(_)
             | Fault::Tenant(_)
             | Fault::Always(_)
+            | Fault::Redirect(_)
             | Fault::Fail { .. }
             | Fault::Html => {}
         }
@@ -175,6 +190,10 @@ fn specs_parse_in_the_order_they_apply() {
     );
     assert!(Fault::parse("status=429").is_err(), "status without fail");
     assert!(Fault::parse("always=five").is_err());
+    assert_eq!(
+        Fault::parse("redirect=8080"),
+        Ok(vec![Fault::Redirect(8080)])
+    );
     assert_eq!(
         Fault::parse("drip=0.25"),
         Ok(vec![Fault::Drip(Duration::from_millis(250))])
