@@ -65,6 +65,7 @@ pub struct Reply {
 impl Http {
     pub fn new(t: &Target) -> Result<Http, BackendError> {
         let usage = |m: String| BackendError::new(ErrorKind::Usage, m);
+        t.register_secrets();
         let mut headers = HeaderMap::new();
         match &t.auth {
             Auth::None => {}
@@ -532,7 +533,13 @@ pub fn html_error(request: &str, content_type: &str, body: &[u8]) -> BackendErro
             rest.find("</").map(|e| rest[..e].trim().to_string())
         })
         .filter(|t| !t.is_empty())
-        .map(|t| format!(" titled {:?}", crate::term::escape(&t)))
+        .map(|t| {
+            let mut cut: String = t.chars().take(100).collect();
+            if cut.len() < t.len() {
+                cut.push('…');
+            }
+            format!(" titled {:?}", crate::term::escape(&cut))
+        })
         .unwrap_or_default();
     BackendError::new(
         ErrorKind::Body,

@@ -63,7 +63,11 @@
 //!   (service as `service.name`, operation as `name`), start/end in Unix seconds; search ids
 //!   lose leading zeros and are padded back; `X-Scope-OrgID` from `tenant`.
 //!
-//! Errors are one line each, name the backend by its redacted URL, and never contain a secret.
+//! Errors are one line each, name the backend by its redacted URL, and never contain a secret:
+//! every configured secret value (token, password, basic-auth header, header values; at least
+//! 4 characters) is registered with [`crate::term::register_secret`] and replaced by `***` in
+//! every error and warning, also when a backend echoes it back in an error body; quoted bodies
+//! are cut to their first line (200 characters), page titles to 100.
 
 pub mod cache;
 pub mod client;
@@ -220,6 +224,26 @@ impl Target {
         }
     }
 
+    /// Register every secret value of this target (token, password and the basic-auth header
+    /// made of it, header values) so that no output shows it: see [`crate::term::mask_secrets`].
+    pub fn register_secrets(&self) {
+        use crate::term::register_secret;
+        use base64::Engine as _;
+        match &self.auth {
+            Auth::None => {}
+            Auth::Bearer(t) => register_secret(t.expose()),
+            Auth::Basic { user, password } => {
+                let pw = password.as_ref().map(Secret::expose).unwrap_or("");
+                register_secret(pw);
+                let pair = format!("{user}:{pw}");
+                register_secret(&base64::engine::general_purpose::STANDARD.encode(pair));
+            }
+        }
+        for (_, v) in &self.headers {
+            register_secret(v.expose());
+        }
+    }
+
     /// The base URL fit for messages.
     pub fn shown_url(&self) -> String {
         secret::redact_url(&self.url)
@@ -261,10 +285,12 @@ pub struct BackendError {
 }
 
 impl BackendError {
+    /// The message is masked: no registered secret survives in it.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let message = message.into();
         BackendError {
             kind,
-            message: message.into(),
+            message: crate::term::mask_secrets(&message).into_owned(),
         }
     }
 }

@@ -475,6 +475,53 @@ fn user_info_in_a_url_is_never_printed() {
 }
 
 #[test]
+fn secrets_echoed_by_the_backend_are_masked() {
+    use base64::Engine as _;
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let r = w.run_env(
+        &[
+            "fetch",
+            ID_0CB0,
+            "--backend",
+            &server.fault("echo"),
+            "--backend-kind",
+            "tempo",
+            "-o",
+            "out.json",
+            "--header",
+            "X-Api-Key: hdr-secret-1",
+        ],
+        &[("TRACEKIT_TOKEN", "tok-secret-1")],
+    );
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(line.contains("answered 400"), "{line}");
+    assert!(line.contains("authorization: Bearer ***"), "{line}");
+    assert!(line.contains("x-api-key: ***"), "{line}");
+    for secret in ["tok-secret-1", "hdr-secret-1"] {
+        assert!(
+            !r.stderr.contains(secret) && !r.stdout.contains(secret),
+            "{line}"
+        );
+    }
+    // Basic auth from the URL: neither the password nor the header made of it.
+    let backend = format!(
+        "http://me:pw-secret-1@127.0.0.1:{}/__fault/echo",
+        server.port()
+    );
+    let r = fetch_with(&w, &backend, &[]);
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    let basic = base64::engine::general_purpose::STANDARD.encode("me:pw-secret-1");
+    assert!(line.contains("authorization: Basic ***"), "{line}");
+    assert!(
+        !r.stderr.contains(&basic) && !r.stderr.contains("pw-secret-1"),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_slow_answer_times_out() {
     let server = Replay::start(&[]);
     let w = Work::new();

@@ -37,6 +37,8 @@ pub(super) enum Fault {
     },
     /// `html`: 200 with an HTML login page.
     Html,
+    /// `echo`: 400 with a one-line body quoting every request header (as some proxies do).
+    Echo,
     /// `truncate`: the recorded answer announces its whole length, sends half, closes.
     Truncate,
     /// `drip=SECONDS`: the headers at once, then the body one byte every SECONDS.
@@ -86,6 +88,9 @@ impl Fault {
         }
         if take("html").is_some() {
             faults.push(Fault::Html);
+        }
+        if take("echo").is_some() {
+            faults.push(Fault::Echo);
         }
         if take("truncate").is_some() {
             faults.push(Fault::Truncate);
@@ -138,6 +143,17 @@ impl Fault {
                 a.content_type = Some("text/html; charset=utf-8".into());
                 Some(a)
             }
+            Fault::Echo => {
+                let sent: Vec<String> = req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                Some(Answer::text(
+                    400,
+                    &format!("bad request; you sent {}\n", sent.join("; ")),
+                ))
+            }
             Fault::Truncate | Fault::Drip(_) => None,
         }
     }
@@ -153,6 +169,7 @@ impl Fault {
             | Fault::Always(_)
             | Fault::Redirect(_)
             | Fault::Fail { .. }
+            | Fault::Echo
             | Fault::Html => {}
         }
     }
