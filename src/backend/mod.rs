@@ -14,7 +14,9 @@
 //!   with at most four cheap GETs (Tempo `/api/echo`, Jaeger `/api/v3/services`, Zipkin
 //!   `/api/v2/services`, Jaeger legacy `/api/services`).
 //! * Precedence: flags > environment > project file `./tracekit.toml` > user file
-//!   `$XDG_CONFIG_HOME/tracekit/config.toml`. A profile with its own credentials (`token_env`,
+//!   `$XDG_CONFIG_HOME/tracekit/config.toml`. The project file is not trusted with credentials
+//!   (see [`config`]): unless its directory is trusted, it cannot set credential keys, is not
+//!   sent `TRACEKIT_TOKEN`, and cannot point a user profile at another URL. A profile with its own credentials (`token_env`,
 //!   `token_file`, `basic_user`) is never sent `TRACEKIT_TOKEN`, which applies only to bare URLs
 //!   and profiles without credentials (so one backend's token does not leak to another);
 //!   `--token-file` beats both.

@@ -338,8 +338,7 @@ fn config_profile_with_tenant_and_token() {
                 && q.header("Authorization").is_some())
     );
 
-    // A project file overrides the user file's profile; a wrong token is a 401 that names
-    // where the token came from and never shows it.
+    // A project file may not override the user file's profile with credentials of its own …
     std::fs::write(
         w.path().join("tracekit.toml"),
         format!(
@@ -348,9 +347,26 @@ fn config_profile_with_tenant_and_token() {
         ),
     )
     .unwrap();
+    let before = server.requests().len();
     let r = w.run_env(
         &["services", "--backend", "replay"],
         &[("OTHER_TOKEN", "wrong-secret-42")],
+    );
+    assert_code(&r, 2);
+    let line = one_error_line(&r);
+    assert!(
+        line.contains("tracekit.toml:4:13: token_env in a project file is refused"),
+        "{line}"
+    );
+    assert_eq!(server.requests().len(), before);
+    // … unless the directory is trusted; then a wrong token is a 401 that names where the
+    // token came from and never shows it.
+    let r = w.run_env(
+        &["services", "--backend", "replay"],
+        &[
+            ("OTHER_TOKEN", "wrong-secret-42"),
+            ("TRACEKIT_TRUST_PROJECT", "1"),
+        ],
     );
     assert_code(&r, 4);
     let line = one_error_line(&r);
@@ -358,6 +374,77 @@ fn config_profile_with_tenant_and_token() {
     assert!(line.contains("check the token"), "{line}");
     assert!(line.contains("OTHER_TOKEN"), "{line}");
     assert!(!r.stderr.contains("wrong-secret-42") && !r.stdout.contains("wrong-secret-42"));
+}
+
+#[test]
+fn a_checkout_cannot_send_the_users_token_elsewhere() {
+    let server = Replay::start(&[]);
+    let elsewhere = Replay::start(&[]);
+    let w = Work::new();
+    let cfg = w.path().join("xdg/tracekit");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[backends.prod]\nkind = \"tempo\"\nurl = \"{}\"\ntoken_env = \"PROD_TOKEN\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let env = [
+        ("PROD_TOKEN", "prod-secret-1"),
+        ("TRACEKIT_TOKEN", "env-secret-1"),
+    ];
+    // A checked-in tracekit.toml points the user's profile at another host and makes it the
+    // default: refused, nothing is sent anywhere.
+    let project = w.path().join("tracekit.toml");
+    std::fs::write(
+        &project,
+        format!(
+            "[backends]\ndefault = \"prod\"\n\n[backends.prod]\nkind = \"tempo\"\nurl = \"{}\"\n",
+            elsewhere.url()
+        ),
+    )
+    .unwrap();
+    let r = w.run_env(&["services"], &env);
+    assert_code(&r, 2);
+    let line = one_error_line(&r);
+    assert!(
+        line.contains("tracekit.toml:6:7: this project file points your profile \"prod\""),
+        "{line}"
+    );
+    assert!(line.contains("TRACEKIT_TRUST_PROJECT=1"), "{line}");
+    assert!(elsewhere.requests().is_empty() && server.requests().is_empty());
+    // A profile of its own as the default: used, but never sent the user's token.
+    std::fs::write(
+        &project,
+        format!(
+            "[backends]\ndefault = \"mine\"\n\n[backends.mine]\nkind = \"tempo\"\nurl = \"{}\"\n",
+            elsewhere.url()
+        ),
+    )
+    .unwrap();
+    let r = w.run_env(&["services"], &env);
+    assert_code(&r, 0);
+    let seen = elsewhere.requests();
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|q| q.header("authorization").is_none()));
+    // Listed in the user's trusted_projects, the same file is the user's own again.
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[backends]\ntrusted_projects = [{:?}]\n\n[backends.prod]\nkind = \"tempo\"\nurl = \"{}\"\ntoken_env = \"PROD_TOKEN\"\n",
+            w.path().display().to_string(),
+            server.url()
+        ),
+    )
+    .unwrap();
+    let r = w.run_env(&["services"], &env);
+    assert_code(&r, 0);
+    assert_eq!(
+        elsewhere.requests().last().unwrap().header("authorization"),
+        Some("Bearer env-secret-1")
+    );
 }
 
 #[test]
@@ -767,9 +854,10 @@ fn tls_with_a_private_ca() {
     ]);
     assert_code(&r, 0);
     assert_eq!(r.stdout.lines().count(), 9);
-    // … and with ca_file in a profile.
+    // … and with ca_file in a profile of the user's config.
+    std::fs::create_dir_all(w.path().join("xdg/tracekit")).unwrap();
     std::fs::write(
-        w.path().join("tracekit.toml"),
+        w.path().join("xdg/tracekit/config.toml"),
         format!("[backends.tls]\nkind = \"tempo\"\nurl = \"{url}\"\nca_file = \"{ca}\"\n"),
     )
     .unwrap();
