@@ -134,7 +134,7 @@ _tracekit() {
 
     case "${cmd}" in
         tracekit)
-            opts="-q -h -V --color --quiet --help --version show stats critical-path cp check skew gate diff export lint synth completions man fetch search services rules schema help"
+            opts="-q -h -V --color --quiet --max-file-size --help --version show stats critical-path cp check skew gate diff export lint synth completions man fetch search services rules schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -142,6 +142,10 @@ _tracekit() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -152,7 +156,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__check)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,6 +302,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -306,7 +314,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__completions)
-            opts="-q -h --color --quiet --help bash elvish fish powershell zsh"
+            opts="-q -h --color --quiet --max-file-size --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +322,10 @@ _tracekit() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -324,7 +336,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__critical__subcmd__path)
-            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --help"
+            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +482,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -478,7 +494,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__diff)
-            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --help"
+            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,6 +592,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -584,7 +604,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__export)
-            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --help"
+            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +734,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -722,7 +746,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__fetch)
-            opts="-o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --output --to --raw --jobs --color --quiet --help"
+            opts="-o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --output --to --raw --jobs --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -792,6 +816,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -800,7 +828,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__gate)
-            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --help"
+            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,6 +956,10 @@ _tracekit() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1204,7 +1236,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__lint)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,6 +1374,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1350,7 +1386,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__man)
-            opts="-q -h --color --quiet --help"
+            opts="-q -h --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1358,6 +1394,10 @@ _tracekit() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1368,7 +1408,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__rules)
-            opts="-f -q -h --command --format --color --quiet --help"
+            opts="-f -q -h --command --format --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1390,6 +1430,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1398,7 +1442,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__schema)
-            opts="-q -h --list --color --quiet --help"
+            opts="-q -h --list --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1406,6 +1450,10 @@ _tracekit() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1416,7 +1464,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__search)
-            opts="-s -n -f -o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --service --operation --tag --min-duration --max-duration --query --since --start --end --limit --format --fetch --output --to --raw --jobs --color --quiet --help"
+            opts="-s -n -f -o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --service --operation --tag --min-duration --max-duration --query --since --start --end --limit --format --fetch --output --to --raw --jobs --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1542,6 +1590,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1550,7 +1602,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__services)
-            opts="-f -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --operations --service --tags --format --color --quiet --help"
+            opts="-f -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --operations --service --tags --format --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1612,6 +1664,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1620,7 +1676,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__show)
-            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --help"
+            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1758,6 +1814,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1766,7 +1826,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__skew)
-            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --help"
+            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1900,6 +1960,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1908,7 +1972,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__stats)
-            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --help"
+            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2050,6 +2114,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2058,7 +2126,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__synth)
-            opts="-n -o -q -h --seed --traces --spans --shape --error-rate --to --output --start --skew --drop-rate --duplicate-ids --missing-root-rate --color --quiet --help"
+            opts="-n -o -q -h --seed --traces --spans --shape --error-rate --to --output --start --skew --drop-rate --duplicate-ids --missing-root-rate --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2122,6 +2190,10 @@ _tracekit() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tracekit_global_optspecs
-    string join \n color= q/quiet h/help V/version
+    string join \n color= q/quiet max-file-size= h/help V/version
 end
 
 function __fish_tracekit_needs_command
@@ -27,6 +27,7 @@ end
 complete -c tracekit -n "__fish_tracekit_needs_command" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_needs_command" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_needs_command" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_needs_command" -s V -l version -d 'Print version'
@@ -89,6 +90,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s o -l output -
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -150,6 +152,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s o -l output 
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -199,6 +202,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s o -l
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -250,6 +254,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s o -l output -d 
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -305,6 +310,7 @@ host\t'Hosts (resource host.id, host.ip, host.name; Zipkin endpoint addresses), 
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -365,6 +371,7 @@ never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -410,6 +417,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s o -l output -
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -449,6 +457,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s o -l output -
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-regression -d 'Exit 1 when a call path is slower beyond tolerance'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-structure -d 'Exit 1 when call paths were added or removed'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l all -d 'List everything, including call paths within tolerance'
@@ -508,6 +517,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l columns -d 
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -559,6 +569,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l emit-redactio
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -589,16 +600,19 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l missing-root
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand man" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
@@ -625,6 +639,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -s j -l jobs -d
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -667,6 +682,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand search" -s j -l jobs -
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -692,6 +708,7 @@ json\t'JSON (schema tracekit.search/v1 or tracekit.services/v1)'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -708,11 +725,13 @@ markdown\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -l list -d 'List the commands that have a schema'
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'

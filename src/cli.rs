@@ -58,6 +58,9 @@ pub struct GlobalArgs {
     /// Print nothing on stderr except errors
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

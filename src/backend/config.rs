@@ -44,6 +44,7 @@ use toml::Spanned;
 use super::secret::Secret;
 use super::{Auth, BackendKind, Target};
 use crate::error::Error;
+use crate::input::source::{SmallFile, read_small_text};
 
 /// What the command line asks of the backend (`--backend`, `--backend-kind`, `--tenant`, …):
 /// a plain request, resolved against the config files by [`resolve`]. The CLI's flags convert
@@ -249,7 +250,7 @@ impl ConfigFiles {
             .map(|p| (p, false))
             .chain([(project_config_path(), true)]);
         for (path, project) in paths {
-            match std::fs::read_to_string(&path) {
+            match read_small_text(&path, SmallFile::Config) {
                 Ok(text) => {
                     let mut f = ConfigFile::parse(&path, text)?;
                     f.project = project;
@@ -643,7 +644,7 @@ fn from_profile(
 }
 
 fn read_token_file(path: &Path) -> Result<Secret, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = read_small_text(path, SmallFile::Token).map_err(|e| {
         format!(
             "cannot read the token file {}: {}",
             path.display(),

@@ -16,6 +16,7 @@ use reqwest::header::{
 };
 
 use super::{Auth, BackendError, ErrorKind, Target, snippet};
+use crate::input::source::{SmallFile, read_small_file};
 
 /// A server asking us to wait longer than this is not retried: we say when to try again.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -112,7 +113,7 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .referer(false);
         if let Some(ca) = &t.ca_file {
-            let pem = std::fs::read(ca).map_err(|e| {
+            let pem = read_small_file(ca, SmallFile::Config).map_err(|e| {
                 usage(format!(
                     "cannot read the CA file {}: {}",
                     ca.display(),

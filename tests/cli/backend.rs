@@ -448,6 +448,104 @@ fn a_checkout_cannot_send_the_users_token_elsewhere() {
 }
 
 #[test]
+fn small_files_are_read_with_a_cap() {
+    let w = Work::new();
+    let sample = otlp_sample();
+    let sample = sample.to_str().unwrap();
+    let nobody = "http://127.0.0.1:9";
+    // Files that never end: each refused at once, naming the limit (not grown until the OOM
+    // killer comes).
+    let runs: [(&[&str], &str); 4] = [
+        (
+            &[
+                "services",
+                "--backend",
+                nobody,
+                "--backend-kind",
+                "tempo",
+                "--token-file",
+                "/dev/zero",
+            ],
+            "cannot read the token file /dev/zero: larger than the limit of 64 KiB",
+        ),
+        (
+            &[
+                "services",
+                "--backend",
+                nobody,
+                "--backend-kind",
+                "tempo",
+                "--ca-file",
+                "/dev/zero",
+            ],
+            "cannot read the CA file /dev/zero: larger than the limit of 1 MiB",
+        ),
+        (
+            &["gate", "--policy", "/dev/zero", sample],
+            "cannot read policy /dev/zero: larger than the limit of 1 MiB",
+        ),
+        (
+            &["lint", "--config", "/dev/zero", sample],
+            "cannot read config /dev/zero: larger than the limit of 1 MiB",
+        ),
+    ];
+    for (args, want) in runs {
+        let r = w.run_limited(args, Duration::from_secs(30));
+        assert_code(&r, 2);
+        let line = one_error_line(&r);
+        assert!(line.contains(want), "{line}");
+        assert!(line.contains("--max-file-size"), "{line}");
+        assert!(r.elapsed < Duration::from_secs(10), "{:?}", r.elapsed);
+    }
+    // A checked-in tracekit.toml that links to /dev/zero.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/dev/zero", w.path().join("tracekit.toml")).unwrap();
+        let r = w.run_limited(
+            &["services", "--backend", nobody, "--backend-kind", "tempo"],
+            Duration::from_secs(30),
+        );
+        assert_code(&r, 2);
+        assert!(
+            one_error_line(&r)
+                .contains("cannot read tracekit.toml: larger than the limit of 1 MiB"),
+            "{}",
+            r.stderr
+        );
+        std::fs::remove_file(w.path().join("tracekit.toml")).unwrap();
+    }
+    // The cap can be raised: a 100 KiB token is refused by default, read with 2 MiB.
+    std::fs::write(w.path().join("token"), "t".repeat(100 * 1024)).unwrap();
+    let base = [
+        "services",
+        "--backend",
+        nobody,
+        "--backend-kind",
+        "tempo",
+        "--retries",
+        "0",
+        "--token-file",
+        "token",
+    ];
+    let r = w.run(&base);
+    assert_code(&r, 2);
+    assert!(
+        one_error_line(&r).contains("limit of 64 KiB"),
+        "{}",
+        r.stderr
+    );
+    let mut raised = base.to_vec();
+    raised.extend(["--max-file-size", "2MiB"]);
+    let r = w.run(&raised);
+    assert_code(&r, 4);
+    assert!(
+        one_error_line(&r).contains("cannot reach the backend"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn config_errors_name_the_file_and_line() {
     let w = Work::new();
     let cfg = w.path().join("xdg/tracekit");
