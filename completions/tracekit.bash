@@ -156,7 +156,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__check)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --max-file-size --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +199,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -336,7 +340,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__critical__subcmd__path)
-            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --max-file-size --help"
+            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,6 +383,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -494,7 +502,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__diff)
-            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --max-file-size --help"
+            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +576,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -604,7 +616,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__export)
-            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --max-file-size --help"
+            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,6 +659,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,7 +762,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__fetch)
-            opts="-o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --output --to --raw --jobs --color --quiet --max-file-size --help"
+            opts="-o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --output --to --raw --jobs --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -785,6 +801,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -828,7 +848,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__gate)
-            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --max-file-size --help"
+            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,6 +891,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1236,7 +1260,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__lint)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --max-file-size --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1279,6 +1303,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1464,7 +1492,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__search)
-            opts="-s -n -f -o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --service --operation --tag --min-duration --max-duration --query --since --start --end --limit --format --fetch --output --to --raw --jobs --color --quiet --max-file-size --help"
+            opts="-s -n -f -o -j -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --service --operation --tag --min-duration --max-duration --query --since --start --end --limit --format --fetch --output --to --raw --jobs --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1503,6 +1531,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1602,7 +1634,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__services)
-            opts="-f -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --operations --service --tags --format --color --quiet --max-file-size --help"
+            opts="-f -q -h --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --operations --service --tags --format --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1644,6 +1676,10 @@ _tracekit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-response-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1676,7 +1712,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__show)
-            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --max-file-size --help"
+            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1719,6 +1755,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1826,7 +1866,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__skew)
-            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --max-file-size --help"
+            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1869,6 +1909,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1972,7 +2016,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__stats)
-            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --max-file-size --help"
+            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2015,6 +2059,10 @@ _tracekit() {
                     return 0
                     ;;
                 --total-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-response-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -67,6 +67,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l ca-file -d 'A
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-operation -d '… and this operation (span name)' -r
@@ -119,6 +120,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l ca-file -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l search-operation -d '… and this operation (span name)' -r
@@ -177,6 +179,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l ca-f
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-operation -d '… and this operation (span name)' -r
@@ -229,6 +232,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l ca-file -d 'Als
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-operation -d '… and this operation (span name)' -r
@@ -281,6 +285,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l ca-file -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l search-operation -d '… and this operation (span name)' -r
@@ -335,6 +340,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l ca-file -d 'A
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l search-operation -d '… and this operation (span name)' -r
@@ -397,6 +403,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l ca-file -d 'A
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l search-operation -d '… and this operation (span name)' -r
@@ -449,6 +456,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l ca-file -d 'A
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
 markdown\t'The same as Markdown (for a pull-request comment)'
@@ -485,6 +493,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l ca-file -d 
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l search-operation -d '… and this operation (span name)' -r
@@ -543,6 +552,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l ca-file -d 'A
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-operation -d '… and this operation (span name)' -r
@@ -626,6 +636,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l ca-file -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -s o -l output -d 'Write to DIR (one file per trace, named by trace id; used when DIR exists or ends with /) or FILE (every trace in one); default stdout' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l to -d 'Format to write (default otlp-json)' -r -f -a "otlp-json\t'OTLP/JSON, one TracesData document holding every trace'
@@ -657,6 +668,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l ca-file -d 
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -s s -l service -d 'Traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l operation -d '… and this operation (span name)' -r
@@ -701,6 +713,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l ca-file -
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l service -d 'Only this service (with its operations)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -s f -l format -d 'Output format' -r -f -a "table\t'A table for people'

@@ -188,6 +188,9 @@ pub struct BackendArgs {
     /// Time limit for a request and all its retries, waits included (default 2m)
     #[arg(help_heading = "Backend", long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub total_timeout: Option<u64>,
+    /// Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)
+    #[arg(help_heading = "Backend", long, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub max_response_size: Option<u64>,
     /// Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)
     #[arg(help_heading = "Backend", long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
@@ -213,6 +216,7 @@ impl BackendArgs {
             timeout: self.timeout,
             retries: self.retries,
             total_timeout: self.total_timeout,
+            max_response_size: self.max_response_size,
             cache: self.cache.clone(),
             no_cache: self.no_cache,
             protobuf: self.protobuf,

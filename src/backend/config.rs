@@ -17,6 +17,7 @@
 //! tenant = "acme"                  # X-Scope-OrgID
 //! timeout = "10s"                  # one request: connect, headers and body
 //! total_timeout = "1m"             # one request with all its retries (default 2m)
+//! max_response_size = "1GiB"       # largest answer, decompressed (default 512MiB)
 //! ca_file = "certs/ca.pem"         # relative to this file
 //! headers = { "X-Team" = "sre" }
 //! ```
@@ -65,6 +66,8 @@ pub struct BackendRequest {
     pub retries: Option<u32>,
     /// Time limit of a request with its retries, in nanoseconds.
     pub total_timeout: Option<u64>,
+    /// Largest answer read (decompressed), in bytes.
+    pub max_response_size: Option<u64>,
     pub cache: Option<PathBuf>,
     pub no_cache: bool,
     pub protobuf: bool,
@@ -81,6 +84,20 @@ impl<'de> serde::Deserialize<'de> for DurationValue {
         })?;
         crate::units::parse_duration(&s)
             .map(|ns| DurationValue(Duration::from_nanos(ns)))
+            .map_err(de::Error::custom)
+    }
+}
+
+/// A byte size in a config file (`"512MiB"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeValue(pub u64);
+
+impl<'de> serde::Deserialize<'de> for SizeValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)
+            .map_err(|_| de::Error::custom("expected a size string, e.g. \"512MiB\""))?;
+        crate::units::parse_size(&s)
+            .map(SizeValue)
             .map_err(de::Error::custom)
     }
 }
@@ -102,6 +119,7 @@ pub struct Profile {
     pub connect_timeout: Option<DurationValue>,
     pub retries: Option<u32>,
     pub total_timeout: Option<DurationValue>,
+    pub max_response_size: Option<SizeValue>,
     pub ca_file: Option<Spanned<String>>,
     #[serde(default)]
     pub insecure: bool,
@@ -524,6 +542,9 @@ fn project_profile(
     if let Some(d) = p.total_timeout {
         t.total_timeout = d.0;
     }
+    if let Some(n) = p.max_response_size {
+        t.max_response_size = n.0;
+    }
     if let Some(d) = &p.cache_dir {
         t.cache_dir = Some(expand_path(d, &file.dir()));
     }
@@ -627,6 +648,9 @@ fn from_profile(
     if let Some(d) = p.total_timeout {
         t.total_timeout = d.0;
     }
+    if let Some(n) = p.max_response_size {
+        t.max_response_size = n.0;
+    }
     if let Some(ca) = &p.ca_file {
         let full = expand_path(ca.get_ref(), &dir);
         if !full.is_file() {
@@ -687,6 +711,9 @@ fn apply_flags(t: &mut Target, a: &BackendRequest) -> Result<(), Error> {
     }
     if let Some(ns) = a.total_timeout {
         t.total_timeout = Duration::from_nanos(ns.max(1_000_000));
+    }
+    if let Some(n) = a.max_response_size {
+        t.max_response_size = n.max(1);
     }
     if let Some(dir) = &a.cache {
         t.cache_dir = Some(dir.clone());

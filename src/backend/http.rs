@@ -38,6 +38,7 @@ pub struct Http {
     retries: u32,
     timeout: Duration,
     total_timeout: Duration,
+    max_response_size: u64,
     auth_hint: String,
     requests: AtomicU64,
 }
@@ -60,7 +61,42 @@ pub struct Reply {
     /// Retries were cut short by the total time limit.
     pub out_of_time: bool,
     total_timeout: Duration,
-    resp: Response,
+    resp: Capped,
+}
+
+/// A response body that fails once more than `limit` bytes (after decompression) arrive.
+struct Capped {
+    inner: Response,
+    left: u64,
+    limit: u64,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the limit: one more byte means too large.
+            let mut one = [0u8; 1];
+            return match self.inner.read(&mut one)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "the answer is larger than the limit of {} (after decompression; raise it with --max-response-size or max_response_size in the profile)",
+                        crate::units::format_size(self.limit)
+                    ),
+                )),
+            };
+        }
+        let n = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got as u64;
+        Ok(got)
+    }
 }
 
 impl Http {
@@ -156,6 +192,7 @@ impl Http {
             retries: t.retries,
             timeout: t.timeout,
             total_timeout: t.total_timeout,
+            max_response_size: t.max_response_size,
             auth_hint,
             requests: AtomicU64::new(0),
         })
@@ -250,7 +287,11 @@ impl Http {
                         attempts: attempt + 1,
                         out_of_time,
                         total_timeout: self.total_timeout,
-                        resp,
+                        resp: Capped {
+                            inner: resp,
+                            left: self.max_response_size,
+                            limit: self.max_response_size,
+                        },
                     });
                 }
                 Err(e) => {
@@ -385,6 +426,7 @@ impl Http {
         let status = reply.status;
         let reason = reply
             .resp
+            .inner
             .status()
             .canonical_reason()
             .unwrap_or("")
@@ -468,7 +510,7 @@ impl Reply {
         let request = self.request.clone();
         let html = self.is_html();
         let ct = self.content_type.clone();
-        let buf = self.bytes(256 * 1024 * 1024)?;
+        let buf = self.bytes(u64::MAX)?;
         if html {
             return Err(html_error(&request, &ct, &buf));
         }
@@ -556,6 +598,9 @@ pub fn body_io_error(request: &str, e: &std::io::Error) -> BackendError {
         Some(inner) => root_cause(inner),
         None => e.to_string(),
     };
+    if e.kind() == std::io::ErrorKind::FileTooLarge {
+        return BackendError::new(ErrorKind::Body, format!("{request}: {cause}"));
+    }
     let timeout = e.kind() == std::io::ErrorKind::TimedOut || cause.contains("timed out");
     if timeout {
         return BackendError::new(

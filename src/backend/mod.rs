@@ -40,6 +40,9 @@
 //!   `X-Scope-OrgID`, every `--header`/`headers` value) go only to the backend's origin (scheme,
 //!   host and port), never to another origin a redirect names; a redirect from https to plain
 //!   http is refused; no `Referer` is sent.
+//! * Answers are read up to `--max-response-size` (profile `max_response_size`, default 512 MiB)
+//!   after decompression, so a small gzip body cannot inflate without bound; a larger answer is
+//!   an error naming the limit.
 //! * TLS is verified against the system roots plus `--ca-file`/`ca_file`; `--insecure` turns
 //!   verification off and says so on stderr every run.
 //! * Cache (opt-in): `--cache DIR`, profile `cache_dir`, or `cache_dir` in `[backends]`;
@@ -185,6 +188,8 @@ pub struct Target {
     pub retries: u32,
     /// Time limit of one request with all its retries (and the waits between them).
     pub total_timeout: Duration,
+    /// Largest answer read, in bytes after decompression.
+    pub max_response_size: u64,
     pub ca_file: Option<PathBuf>,
     pub insecure: bool,
     pub cache_dir: Option<PathBuf>,
@@ -196,6 +201,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RETRIES: u32 = 3;
 pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 512 << 20;
 
 impl Target {
     /// A target for a bare URL with defaults everywhere else.
@@ -219,6 +225,7 @@ impl Target {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retries: DEFAULT_RETRIES,
             total_timeout: DEFAULT_TOTAL_TIMEOUT,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             ca_file: None,
             insecure: false,
             cache_dir: None,

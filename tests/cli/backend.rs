@@ -707,6 +707,55 @@ fn secrets_echoed_by_the_backend_are_masked() {
 }
 
 #[test]
+fn a_gzip_bomb_stops_at_the_response_size_limit() {
+    // About 16 KiB on the wire, 16 MiB inflated.
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let backend = server.fault("gzip_bomb=16");
+    for command in [
+        &["fetch", ID_0CB0, "-o", "out.json"][..],
+        &["show", ID_0CB0][..],
+    ] {
+        let mut args = command.to_vec();
+        args.extend([
+            "--backend",
+            &backend,
+            "--backend-kind",
+            "tempo",
+            "--retries",
+            "0",
+            "--max-response-size",
+            "1MiB",
+        ]);
+        let r = w.run_limited(&args, Duration::from_secs(60));
+        assert_code(&r, 4);
+        let line = one_error_line(&r);
+        assert!(
+            line.contains("the answer is larger than the limit of 1 MiB"),
+            "{line}"
+        );
+        assert!(line.contains("--max-response-size"), "{line}");
+    }
+    // A profile key raises it: the whole body is read (and is no trace).
+    let cfg = w.path().join("xdg/tracekit");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[backends.bomb]\nkind = \"tempo\"\nurl = \"{backend}\"\nretries = 0\nmax_response_size = \"32MiB\"\n"
+        ),
+    )
+    .unwrap();
+    let r = w.run(&["show", ID_0CB0, "--backend", "bomb"]);
+    assert_code(&r, 4);
+    assert!(
+        !one_error_line(&r).contains("larger than the limit"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_slow_answer_times_out() {
     let server = Replay::start(&[]);
     let w = Work::new();

@@ -37,6 +37,9 @@ pub(super) enum Fault {
     },
     /// `html`: 200 with an HTML login page.
     Html,
+    /// `gzip_bomb=MIB`: 200, `Content-Encoding: gzip`, a small body that inflates to MIB MiB of
+    /// one JSON string.
+    GzipBomb(u32),
     /// `echo`: 400 with a one-line body quoting every request header (as some proxies do).
     Echo,
     /// `truncate`: the recorded answer announces its whole length, sends half, closes.
@@ -88,6 +91,9 @@ impl Fault {
         }
         if take("html").is_some() {
             faults.push(Fault::Html);
+        }
+        if let Some(v) = take("gzip_bomb") {
+            faults.push(Fault::GzipBomb(number(v, "gzip_bomb")?));
         }
         if take("echo").is_some() {
             faults.push(Fault::Echo);
@@ -143,6 +149,7 @@ impl Fault {
                 a.content_type = Some("text/html; charset=utf-8".into());
                 Some(a)
             }
+            Fault::GzipBomb(mib) => Some(gzip_bomb(*mib)),
             Fault::Echo => {
                 let sent: Vec<String> = req
                     .headers
@@ -170,9 +177,27 @@ impl Fault {
             | Fault::Redirect(_)
             | Fault::Fail { .. }
             | Fault::Echo
+            | Fault::GzipBomb(_)
             | Fault::Html => {}
         }
     }
+}
+
+/// `{"batches":[{"x":"AAAA…"}]}` with `mib` MiB of `A`, gzipped (about 1 KiB per MiB).
+fn gzip_bomb(mib: u32) -> Answer {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"{\"batches\":[{\"x\":\"").unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..mib {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(b"\"}]}").unwrap();
+    let mut a = Answer::text(200, "");
+    a.body = gz.finish().unwrap();
+    a.content_type = Some("application/json".into());
+    a.headers.push(("Content-Encoding".into(), "gzip".into()));
+    a
 }
 
 fn number<T: std::str::FromStr>(v: &str, key: &str) -> Result<T, String> {
@@ -211,6 +236,7 @@ fn specs_parse_in_the_order_they_apply() {
         Fault::parse("redirect=8080"),
         Ok(vec![Fault::Redirect(8080)])
     );
+    assert_eq!(Fault::parse("gzip_bomb=2"), Ok(vec![Fault::GzipBomb(2)]));
     assert_eq!(
         Fault::parse("drip=0.25"),
         Ok(vec![Fault::Drip(Duration::from_millis(250))])
