@@ -88,7 +88,7 @@ pub fn format_size(bytes: u64) -> String {
     for (name, scale) in UNITS {
         if bytes >= scale {
             let v = bytes as f64 / scale as f64;
-            return if bytes % scale == 0 {
+            return if bytes.is_multiple_of(scale) {
                 format!("{} {name}", bytes / scale)
             } else {
                 format!("{v:.1} {name}")
