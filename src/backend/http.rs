@@ -333,12 +333,17 @@ impl Http {
     ) -> Result<Response, Sent> {
         let mut url = url.clone();
         let mut hops = 0;
+        // One time limit for the request and the redirects it leads to.
+        let until = Instant::now() + limit;
         loop {
+            let left = until
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_millis(1));
             let mut req = self
                 .client
                 .get(url.clone())
                 .header(ACCEPT, accept)
-                .timeout(limit);
+                .timeout(left);
             if url.origin().ascii_serialization() == self.origin {
                 req = req.headers(self.credentials.clone());
             }
