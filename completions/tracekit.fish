@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tracekit_global_optspecs
-    string join \n color= q/quiet h/help V/version
+    string join \n color= q/quiet max-file-size= h/help V/version
 end
 
 function __fish_tracekit_needs_command
@@ -27,6 +27,7 @@ end
 complete -c tracekit -n "__fish_tracekit_needs_command" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_needs_command" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_needs_command" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_needs_command" -s V -l version -d 'Print version'
@@ -64,8 +65,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l search-operation -d '… and this operation (span name)' -r
@@ -89,6 +92,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand show" -s o -l output -
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -115,8 +119,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l tenant -d 'T
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l search-operation -d '… and this operation (span name)' -r
@@ -150,6 +156,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -s o -l output 
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -172,8 +179,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l tena
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l search-operation -d '… and this operation (span name)' -r
@@ -199,6 +208,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -s o -l
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -223,8 +233,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l tenant -d 'Tena
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l search-operation -d '… and this operation (span name)' -r
@@ -250,6 +262,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -s o -l output -d 
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -274,8 +287,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l tenant -d 'T
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l search-operation -d '… and this operation (span name)' -r
@@ -305,6 +320,7 @@ host\t'Hosts (resource host.id, host.ip, host.name; Zipkin endpoint addresses), 
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -327,8 +343,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l search-operation -d '… and this operation (span name)' -r
@@ -365,6 +383,7 @@ never\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -388,8 +407,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l search-operation -d '… and this operation (span name)' -r
@@ -410,6 +431,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -s o -l output -
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -438,8 +460,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
@@ -449,6 +473,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s o -l output -
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-regression -d 'Exit 1 when a call path is slower beyond tolerance'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l fail-on-structure -d 'Exit 1 when call paths were added or removed'
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l all -d 'List everything, including call paths within tolerance'
@@ -474,8 +499,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l tenant -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l search-operation -d '… and this operation (span name)' -r
@@ -508,6 +535,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l columns -d 
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -531,8 +559,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l tenant -d 'Te
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-service -d 'Search traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l search-operation -d '… and this operation (span name)' -r
@@ -559,6 +589,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l emit-redactio
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l strict -d 'Make any unreadable input fatal (by default it is reported and the others are analysed)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l allow-empty -d 'Accept an input that holds no span ({}, [], an empty directory, nothing on stdin): print the empty result and exit 0 instead of failing with exit 3'
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
@@ -589,16 +620,19 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l missing-root
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand synth" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand man" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
@@ -609,8 +643,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l tenant -d 'T
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -s o -l output -d 'Write to DIR (one file per trace, named by trace id; used when DIR exists or ends with /) or FILE (every trace in one); default stdout' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l to -d 'Format to write (default otlp-json)' -r -f -a "otlp-json\t'OTLP/JSON, one TracesData document holding every trace'
@@ -624,6 +660,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -s j -l jobs -d
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand fetch" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -638,8 +675,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l tenant -d '
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -s s -l service -d 'Traces with spans of this service' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l operation -d '… and this operation (span name)' -r
@@ -665,6 +704,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand search" -s j -l jobs -
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand search" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -680,8 +720,10 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l tenant -d
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l header -d 'Extra request header "Name: value" (repeatable; values are never printed)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l token-file -d 'Read the bearer token from FILE (default: TRACEKIT_TOKEN, or the profile\'s token_env)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l ca-file -d 'Also trust the CA certificates in this PEM file for the backend\'s TLS' -r -F
-complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l timeout -d 'Time limit per request, e.g. 10s (default 30s)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l timeout -d 'Time limit per request, connect to the end of the body, e.g. 10s (default 30s)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l retries -d 'Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l total-timeout -d 'Time limit for a request and all its retries, waits included (default 2m)' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l service -d 'Only this service (with its operations)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -s f -l format -d 'Output format' -r -f -a "table\t'A table for people'
@@ -689,6 +731,7 @@ json\t'JSON (schema tracekit.search/v1 or tracekit.services/v1)'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l insecure -d 'Do not verify the backend\'s TLS certificate (dangerous: prints a warning on every run)'
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l no-cache -d 'Neither read nor write the cache'
 complete -c tracekit -n "__fish_tracekit_using_subcommand services" -l protobuf -d 'Tempo: fetch traces as protobuf instead of JSON'
@@ -705,11 +748,13 @@ markdown\t''"
 complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand rules" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -l color -d 'When to use color: auto honours NO_COLOR, CLICOLOR_FORCE and whether the stream is a terminal' -r -f -a "auto\t'Color when the stream is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t''
 never\t''"
+complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -l max-file-size -d 'Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -l list -d 'List the commands that have a schema'
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -s q -l quiet -d 'Print nothing on stderr except errors'
 complete -c tracekit -n "__fish_tracekit_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -58,6 +58,9 @@ pub struct GlobalArgs {
     /// Print nothing on stderr except errors
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Largest config, policy, lint config or CA file read, e.g. 4MiB (default 1MiB; token files a sixteenth of it)
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,12 +197,18 @@ pub struct BackendArgs {
     /// Do not verify the backend's TLS certificate (dangerous: prints a warning on every run)
     #[arg(help_heading = "Backend", long)]
     pub insecure: bool,
-    /// Time limit per request, e.g. 10s (default 30s)
+    /// Time limit per request, connect to the end of the body, e.g. 10s (default 30s)
     #[arg(help_heading = "Backend", long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub timeout: Option<u64>,
     /// Retries after connection errors, 429 and 5xx answers, with exponential backoff (default 3)
     #[arg(help_heading = "Backend", long, value_name = "N")]
     pub retries: Option<u32>,
+    /// Time limit for a request and all its retries, waits included (default 2m)
+    #[arg(help_heading = "Backend", long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub total_timeout: Option<u64>,
+    /// Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)
+    #[arg(help_heading = "Backend", long, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub max_response_size: Option<u64>,
     /// Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)
     #[arg(help_heading = "Backend", long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
@@ -224,6 +233,8 @@ impl BackendArgs {
             insecure: self.insecure,
             timeout: self.timeout,
             retries: self.retries,
+            total_timeout: self.total_timeout,
+            max_response_size: self.max_response_size,
             cache: self.cache.clone(),
             no_cache: self.no_cache,
             protobuf: self.protobuf,

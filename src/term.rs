@@ -150,7 +150,43 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// `tracekit: error: …` on stderr, one line per message line.
+/// Secret values shorter than this are not masked (they would mask ordinary words).
+pub const MIN_MASKED_SECRET: usize = 4;
+
+static SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Remember a secret value (a token, a password, a header value) so that [`mask_secrets`], and
+/// with it every error and warning printed, shows `***` in its place.
+pub fn register_secret(value: &str) {
+    let v = value.trim();
+    if v.chars().count() < MIN_MASKED_SECRET {
+        return;
+    }
+    let mut list = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    if !list.iter().any(|s| s == v) {
+        list.push(v.to_string());
+        // Longest first: a secret that contains another is masked whole.
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// `text` with every registered secret replaced by `***`.
+pub fn mask_secrets(text: &str) -> Cow<'_, str> {
+    let list = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+    if !list.iter().any(|s| text.contains(s.as_str())) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for s in list.iter() {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    Cow::Owned(out)
+}
+
 pub fn print_error(term: &Term, message: &str) {
+    let message = mask_secrets(message);
     let mut err = std::io::stderr().lock();
     for line in message.lines() {
         let label = if term.color_stderr {
@@ -167,6 +203,7 @@ pub fn print_warning(term: &Term, message: &str) {
     if term.quiet {
         return;
     }
+    let message = mask_secrets(message);
     let mut err = std::io::stderr().lock();
     let label = if term.color_stderr {
         "warning:".yellow().bold().to_string()
@@ -184,6 +221,7 @@ pub fn print_note(term: &Term, message: &str) {
     if term.quiet {
         return;
     }
+    let message = mask_secrets(message);
     let mut err = std::io::stderr().lock();
     for line in message.lines() {
         let _ = writeln!(err, "tracekit: {line}");
@@ -193,6 +231,18 @@ pub fn print_note(term: &Term, message: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registered_secrets_are_masked() {
+        register_secret("zq-secret-token-1");
+        register_secret("zq-secret");
+        register_secret("zq1");
+        assert_eq!(
+            mask_secrets("Bearer zq-secret-token-1, zq-secret, zq1"),
+            "Bearer ***, ***, zq1"
+        );
+        assert!(matches!(mask_secrets("nothing here"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn escapes_hostile_text() {

@@ -1,4 +1,5 @@
-//! Durations and instants: parsing user input (`250ms`, `1.5s`, RFC 3339) and printing human
+//! Durations, instants and byte sizes: parsing user input (`250ms`, `1.5s`, RFC 3339, `64KiB`)
+//! and printing human
 //! units.
 
 /// The units a duration may be written in, for messages.
@@ -56,6 +57,46 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
         return Err(format!("duration {s:?} is too large"));
     }
     Ok(ns.round() as u64)
+}
+
+/// Parse a byte size: a whole number with an optional unit `B`, `KiB`, `MiB`, `GiB` (powers of
+/// 1024; `K`, `M`, `G`, `KB`, `MB`, `GB` mean the same, case-insensitive).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num.parse().map_err(|_| {
+        format!("invalid size {s:?}: expected a number with a unit, e.g. 64KiB or 512MiB")
+    })?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "invalid size unit {other:?} in {s:?}: use B, KiB, MiB or GiB"
+            ));
+        }
+    };
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("size {s:?} is too large"))
+}
+
+/// A byte size for messages: `512 B`, `64 KiB`, `1.5 MiB`, `2 GiB`.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (name, scale) in UNITS {
+        if bytes >= scale {
+            let v = bytes as f64 / scale as f64;
+            return if bytes.is_multiple_of(scale) {
+                format!("{} {name}", bytes / scale)
+            } else {
+                format!("{v:.1} {name}")
+            };
+        }
+    }
+    format!("{bytes} B")
 }
 
 /// Human units with three significant digits: `812ns`, `4.21µs`, `12.3ms`, `1.50s`, `2m03s`.
@@ -139,6 +180,20 @@ pub fn parse_rfc3339(s: &str) -> Result<jiff::Timestamp, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64KiB"), Ok(64 * 1024));
+        assert_eq!(parse_size("1 MiB"), Ok(1 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("1.5MiB").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+        assert_eq!(format_size(1 << 20), "1 MiB");
+        assert_eq!(format_size(1536), "1.5 KiB");
+        assert_eq!(format_size(12), "12 B");
+    }
 
     #[test]
     fn parses() {

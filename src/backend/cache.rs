@@ -77,6 +77,7 @@ impl Cache {
                 t.shown_url(),
                 t.tenant.as_deref().unwrap_or("")
             );
+            let text = crate::term::mask_secrets(&text);
             let _ = crate::output::write_file(
                 &about,
                 &Inputs::none(),

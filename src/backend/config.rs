@@ -15,10 +15,19 @@
 //! url = "https://tempo.example.com/tempo"
 //! token_env = "PROD_TOKEN"         # bearer token from this environment variable
 //! tenant = "acme"                  # X-Scope-OrgID
-//! timeout = "10s"
+//! timeout = "10s"                  # one request: connect, headers and body
+//! total_timeout = "1m"             # one request with all its retries (default 2m)
+//! max_response_size = "1GiB"       # largest answer, decompressed (default 512MiB)
 //! ca_file = "certs/ca.pem"         # relative to this file
 //! headers = { "X-Team" = "sre" }
 //! ```
+//!
+//! Trust: the project file comes with a checkout. Unless trusted (its directory listed in the
+//! user file's `[backends] trusted_projects = ["~/src/app"]`, or `TRACEKIT_TRUST_PROJECT=1`), a
+//! profile in it may not set the credential keys (`token_env`, `token_file`, `basic_user`,
+//! `basic_password_env`, `headers`, `ca_file`, `insecure`), is not sent `TRACEKIT_TOKEN`, and may
+//! not give a user profile another URL (with the same URL it only changes how it is queried:
+//! kind, tenant, timeouts, retries, cache). `trusted_projects` is read from the user file only.
 //!
 //! Only the `[backends]` table is read here (the project file also holds other sections), and in
 //! it every key must be known: a typo is an error with file:line:column (exit 2). Secrets are
@@ -36,6 +45,7 @@ use toml::Spanned;
 use super::secret::Secret;
 use super::{Auth, BackendKind, Target};
 use crate::error::Error;
+use crate::input::source::{SmallFile, read_small_text};
 
 /// What the command line asks of the backend (`--backend`, `--backend-kind`, `--tenant`, …):
 /// a plain request, resolved against the config files by [`resolve`]. The CLI's flags convert
@@ -54,6 +64,10 @@ pub struct BackendRequest {
     /// Time limit per request, in nanoseconds.
     pub timeout: Option<u64>,
     pub retries: Option<u32>,
+    /// Time limit of a request with its retries, in nanoseconds.
+    pub total_timeout: Option<u64>,
+    /// Largest answer read (decompressed), in bytes.
+    pub max_response_size: Option<u64>,
     pub cache: Option<PathBuf>,
     pub no_cache: bool,
     pub protobuf: bool,
@@ -74,6 +88,20 @@ impl<'de> serde::Deserialize<'de> for DurationValue {
     }
 }
 
+/// A byte size in a config file (`"512MiB"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeValue(pub u64);
+
+impl<'de> serde::Deserialize<'de> for SizeValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)
+            .map_err(|_| de::Error::custom("expected a size string, e.g. \"512MiB\""))?;
+        crate::units::parse_size(&s)
+            .map(SizeValue)
+            .map_err(de::Error::custom)
+    }
+}
+
 /// One `[backends.NAME]` table.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +118,8 @@ pub struct Profile {
     pub timeout: Option<DurationValue>,
     pub connect_timeout: Option<DurationValue>,
     pub retries: Option<u32>,
+    pub total_timeout: Option<DurationValue>,
+    pub max_response_size: Option<SizeValue>,
     pub ca_file: Option<Spanned<String>>,
     #[serde(default)]
     pub insecure: bool,
@@ -107,6 +137,8 @@ pub struct Profile {
 pub struct BackendsTable {
     pub default: Option<Spanned<String>>,
     pub cache_dir: Option<String>,
+    /// User file only: directories whose `./tracekit.toml` is trusted with credentials.
+    pub trusted_projects: Option<Spanned<Vec<String>>>,
     pub profiles: BTreeMap<String, Spanned<Profile>>,
 }
 
@@ -124,6 +156,7 @@ impl<'de> serde::Deserialize<'de> for BackendsTable {
                     match key.as_str() {
                         "default" => t.default = Some(m.next_value()?),
                         "cache_dir" => t.cache_dir = Some(m.next_value()?),
+                        "trusted_projects" => t.trusted_projects = Some(m.next_value()?),
                         _ => {
                             let p: Spanned<Profile> = m.next_value()?;
                             t.profiles.insert(key, p);
@@ -146,6 +179,8 @@ struct FileDoc {
 #[derive(Debug)]
 pub struct ConfigFile {
     pub path: PathBuf,
+    /// The project file `./tracekit.toml` (not the user's own file).
+    pub project: bool,
     text: String,
     pub backends: BackendsTable,
 }
@@ -164,6 +199,7 @@ impl ConfigFile {
         })?;
         Ok(ConfigFile {
             path: path.to_path_buf(),
+            project: false,
             text,
             backends: doc.backends.unwrap_or_default(),
         })
@@ -200,7 +236,18 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Debug, Default)]
 pub struct ConfigFiles {
     pub files: Vec<ConfigFile>,
+    /// The project file may set credentials and redefine the user's profiles: the current
+    /// directory is in the user file's `trusted_projects`, or `TRACEKIT_TRUST_PROJECT=1`.
+    pub trusted: bool,
 }
+
+/// The keys of a profile that send credentials or decide whom to trust: only the user file,
+/// the environment and the flags may set them, unless the project is trusted.
+const CREDENTIAL_KEYS: &str =
+    "token_env, token_file, basic_user, basic_password_env, headers, ca_file, insecure";
+
+/// The environment variable that trusts the project file of any directory.
+pub const TRUST_ENV: &str = "TRACEKIT_TRUST_PROJECT";
 
 pub fn user_config_path() -> Option<PathBuf> {
     use etcetera::BaseStrategy as _;
@@ -216,12 +263,17 @@ pub fn project_config_path() -> PathBuf {
 impl ConfigFiles {
     pub fn load() -> Result<ConfigFiles, Error> {
         let mut files = Vec::new();
-        for path in user_config_path()
+        let paths = user_config_path()
             .into_iter()
-            .chain([project_config_path()])
-        {
-            match std::fs::read_to_string(&path) {
-                Ok(text) => files.push(ConfigFile::parse(&path, text)?),
+            .map(|p| (p, false))
+            .chain([(project_config_path(), true)]);
+        for (path, project) in paths {
+            match read_small_text(&path, SmallFile::Config) {
+                Ok(text) => {
+                    let mut f = ConfigFile::parse(&path, text)?;
+                    f.project = project;
+                    files.push(f);
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
                     return Err(Error::usage(format!(
@@ -232,7 +284,40 @@ impl ConfigFiles {
                 }
             }
         }
-        Ok(ConfigFiles { files })
+        let mut files = ConfigFiles {
+            files,
+            trusted: false,
+        };
+        let cwd = std::env::current_dir().ok();
+        files.trusted = files.trust(ProcessEnv.var(TRUST_ENV).as_deref(), cwd.as_deref())?;
+        Ok(files)
+    }
+
+    /// Whether the project file is trusted: `TRACEKIT_TRUST_PROJECT=1`, or `cwd` is listed in
+    /// the user file's `trusted_projects`. A project file cannot trust itself.
+    pub fn trust(&self, env: Option<&str>, cwd: Option<&Path>) -> Result<bool, Error> {
+        let mut trusted = env.is_some_and(|v| v.trim() == "1");
+        for f in &self.files {
+            let Some(list) = &f.backends.trusted_projects else {
+                continue;
+            };
+            if f.project {
+                return Err(f.error_at(
+                    list.span().start,
+                    "trusted_projects belongs in the user config file, not in a project's tracekit.toml",
+                ));
+            }
+            let here = cwd.and_then(|c| c.canonicalize().ok());
+            trusted |= list.get_ref().iter().any(|d| {
+                let d = expand_path(d, &f.dir());
+                here.is_some() && d.canonicalize().ok() == here
+            });
+        }
+        Ok(trusted)
+    }
+
+    fn user_file(&self) -> Option<&ConfigFile> {
+        self.files.iter().find(|f| !f.project)
     }
 
     fn default_backend(&self) -> Option<&str> {
@@ -330,6 +415,7 @@ pub fn resolve_with(
     let Some(spec) = spec else {
         return Ok(None);
     };
+    let mut untrusted = false;
     let mut target = if spec.contains("://") {
         let t = Target::from_url(&spec, None);
         check_url(&t.url, &t.name)?;
@@ -346,9 +432,16 @@ pub fn resolve_with(
                 "no backend profile named {spec:?}: {known}; a URL (http://host:port) works too"
             )));
         };
-        from_profile(&spec, file, profile, env)?
+        if file.project && !files.trusted {
+            untrusted = true;
+            project_profile(&spec, files, file, profile, env)?
+        } else {
+            from_profile(&spec, file, profile, env)?
+        }
     };
+    // TRACEKIT_TOKEN is the user's: never sent to a URL an untrusted project file chose.
     if target.auth == Auth::None
+        && !untrusted
         && let Some(token) = env.var("TRACEKIT_TOKEN")
     {
         target.auth = Auth::Bearer(Secret::new(token));
@@ -359,6 +452,104 @@ pub fn resolve_with(
     }
     apply_flags(&mut target, args)?;
     Ok(Some(target))
+}
+
+/// How to trust a project file, for messages.
+fn trust_hint(files: &ConfigFiles) -> String {
+    let user = files
+        .user_file()
+        .map(|f| f.path.clone())
+        .or_else(user_config_path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "the user config file".into());
+    format!(
+        "or trust this directory: list it in trusted_projects under [backends] in {user}, or set {TRUST_ENV}=1"
+    )
+}
+
+/// A profile of an untrusted project file: no credential keys; a profile of the user file of
+/// the same name keeps its URL and credentials (the project may change only how it is queried),
+/// and one with another URL is refused.
+fn project_profile(
+    name: &str,
+    files: &ConfigFiles,
+    file: &ConfigFile,
+    spanned: &Spanned<Profile>,
+    env: &dyn Env,
+) -> Result<Target, Error> {
+    let p = spanned.get_ref();
+    let at = spanned.span().start;
+    let found: Option<(&str, usize)> = [
+        ("token_env", p.token_env.as_ref().map(|v| v.span().start)),
+        ("token_file", p.token_file.as_ref().map(|v| v.span().start)),
+        ("basic_user", p.basic_user.as_ref().map(|_| at)),
+        (
+            "basic_password_env",
+            p.basic_password_env.as_ref().map(|v| v.span().start),
+        ),
+        ("headers", (!p.headers.is_empty()).then_some(at)),
+        ("ca_file", p.ca_file.as_ref().map(|v| v.span().start)),
+        ("insecure", p.insecure.then_some(at)),
+    ]
+    .into_iter()
+    .find_map(|(k, v)| v.map(|v| (k, v)));
+    if let Some((key, offset)) = found {
+        return Err(file.error_at(
+            offset,
+            format!(
+                "{key} in a project file is refused: credentials and TLS trust ({CREDENTIAL_KEYS}) come only from your user config, the environment or flags, so that a checkout cannot send them elsewhere; move it to your user config {}",
+                trust_hint(files)
+            ),
+        ));
+    }
+    let user = files
+        .user_file()
+        .and_then(|u| u.backends.profiles.get(name).map(|up| (u, up)));
+    let Some((ufile, uprofile)) = user else {
+        return from_profile(name, file, spanned, env);
+    };
+    let mut t = from_profile(name, ufile, uprofile, env)?;
+    if let Some(url) = &p.url {
+        let theirs = Target::from_url(url.get_ref(), None);
+        if theirs.url != t.url {
+            return Err(file.error_at(
+                url.span().start,
+                format!(
+                    "this project file points your profile {name:?} (of {}) at another URL, {}: refused, so that a checkout cannot send your credentials elsewhere; rename the project's profile {}",
+                    ufile.path.display(),
+                    theirs.name,
+                    trust_hint(files)
+                ),
+            ));
+        }
+    }
+    // The same backend: the project may change how it is queried, not who is trusted.
+    if let Some(k) = p.kind {
+        t.kind = Some(k);
+    }
+    if let Some(tenant) = &p.tenant {
+        t.tenant = Some(tenant.clone());
+    }
+    if let Some(d) = p.timeout {
+        t.timeout = d.0;
+    }
+    if let Some(d) = p.connect_timeout {
+        t.connect_timeout = d.0;
+    }
+    if let Some(r) = p.retries {
+        t.retries = r;
+    }
+    if let Some(d) = p.total_timeout {
+        t.total_timeout = d.0;
+    }
+    if let Some(n) = p.max_response_size {
+        t.max_response_size = n.0;
+    }
+    if let Some(d) = &p.cache_dir {
+        t.cache_dir = Some(expand_path(d, &file.dir()));
+    }
+    t.protobuf |= p.protobuf;
+    Ok(t)
 }
 
 fn check_url(url: &str, shown: &str) -> Result<(), Error> {
@@ -454,6 +645,12 @@ fn from_profile(
     if let Some(r) = p.retries {
         t.retries = r;
     }
+    if let Some(d) = p.total_timeout {
+        t.total_timeout = d.0;
+    }
+    if let Some(n) = p.max_response_size {
+        t.max_response_size = n.0;
+    }
     if let Some(ca) = &p.ca_file {
         let full = expand_path(ca.get_ref(), &dir);
         if !full.is_file() {
@@ -471,7 +668,7 @@ fn from_profile(
 }
 
 fn read_token_file(path: &Path) -> Result<Secret, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = read_small_text(path, SmallFile::Token).map_err(|e| {
         format!(
             "cannot read the token file {}: {}",
             path.display(),
@@ -512,6 +709,12 @@ fn apply_flags(t: &mut Target, a: &BackendRequest) -> Result<(), Error> {
     if let Some(r) = a.retries {
         t.retries = r;
     }
+    if let Some(ns) = a.total_timeout {
+        t.total_timeout = Duration::from_nanos(ns.max(1_000_000));
+    }
+    if let Some(n) = a.max_response_size {
+        t.max_response_size = n.max(1);
+    }
     if let Some(dir) = &a.cache {
         t.cache_dir = Some(dir.clone());
     }
@@ -536,12 +739,20 @@ mod tests {
         }
     }
 
+    /// Config files; `tracekit.toml` is the (untrusted) project file.
     fn files(parts: &[(&str, &str)]) -> Result<ConfigFiles, Error> {
         let files = parts
             .iter()
-            .map(|(p, t)| ConfigFile::parse(Path::new(p), t.to_string()))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ConfigFiles { files })
+            .map(|(p, t)| {
+                let mut f = ConfigFile::parse(Path::new(p), t.to_string())?;
+                f.project = *p == "tracekit.toml";
+                Ok(f)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(ConfigFiles {
+            files,
+            trusted: false,
+        })
     }
 
     fn args(backend: &str) -> BackendRequest {
@@ -586,9 +797,10 @@ url = "http://jaeger:16686"
     }
 
     #[test]
-    fn project_overrides_user_and_flags_override_both() {
+    fn a_trusted_project_overrides_user_and_flags_override_both() {
         let project = "[backends.prod]\nkind = \"zipkin\"\nurl = \"http://zipkin:9411\"\n[gate]\nanything = 1\n";
-        let f = files(&[("/u/config.toml", USER), ("tracekit.toml", project)]).unwrap();
+        let mut f = files(&[("/u/config.toml", USER), ("tracekit.toml", project)]).unwrap();
+        f.trusted = true;
         let env = MapEnv(HashMap::from([("TRACEKIT_TOKEN", "t0k")]));
         let mut a = args("prod");
         a.retries = Some(0);
@@ -602,6 +814,90 @@ url = "http://jaeger:16686"
         assert_eq!(t.headers.len(), 1);
         let staging = resolve_with(&args("staging"), &f, &env).unwrap().unwrap();
         assert_eq!(staging.kind, Some(BackendKind::Jaeger));
+    }
+
+    #[test]
+    fn an_untrusted_project_cannot_move_or_make_credentials() {
+        let env = MapEnv(HashMap::from([
+            ("PROD_TOKEN", "s3cret"),
+            ("TRACEKIT_TOKEN", "t0k"),
+        ]));
+        // Pointing the user's profile elsewhere (and making it the default) is refused.
+        let project =
+            "[backends]\ndefault = \"prod\"\n[backends.prod]\nurl = \"http://evil.example\"\n";
+        let f = files(&[("/u/config.toml", USER), ("tracekit.toml", project)]).unwrap();
+        let e = resolve_with(&BackendRequest::default(), &f, &env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("tracekit.toml:4:7: this project file points your profile \"prod\""),
+            "{e}"
+        );
+        assert!(
+            e.contains("trusted_projects") && e.contains(TRUST_ENV),
+            "{e}"
+        );
+        // The same URL: the user's credentials stay, the project tunes the queries.
+        let project =
+            "[backends.prod]\nurl = \"https://tempo.example.com/tempo\"\ntimeout = \"3s\"\n";
+        let f = files(&[("/u/config.toml", USER), ("tracekit.toml", project)]).unwrap();
+        let t = resolve_with(&args("prod"), &f, &env).unwrap().unwrap();
+        assert_eq!(t.auth, Auth::Bearer(Secret::new("s3cret")));
+        assert_eq!(t.timeout, Duration::from_secs(3));
+        assert_eq!(t.headers.len(), 1);
+        // Credential keys in a project profile are refused, each of them.
+        for (key, text) in [
+            ("token_env", "token_env = \"PROD_TOKEN\""),
+            ("token_file", "token_file = \"/home/u/.token\""),
+            ("basic_user", "basic_user = \"me\""),
+            ("headers", "headers = { \"X-Api-Key\" = \"k\" }"),
+            ("ca_file", "ca_file = \"ca.pem\""),
+            ("insecure", "insecure = true"),
+        ] {
+            let project = format!("[backends.mine]\nurl = \"http://evil.example\"\n{text}\n");
+            let f = files(&[("/u/config.toml", USER), ("tracekit.toml", &project)]).unwrap();
+            let e = resolve_with(&args("mine"), &f, &env)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("tracekit.toml:"), "{e}");
+            assert!(
+                e.contains(&format!("{key} in a project file is refused")),
+                "{e}"
+            );
+        }
+        // A project's own profile is not sent the user's TRACEKIT_TOKEN.
+        let project =
+            "[backends]\ndefault = \"mine\"\n[backends.mine]\nurl = \"http://evil.example\"\n";
+        let f = files(&[("/u/config.toml", USER), ("tracekit.toml", project)]).unwrap();
+        let t = resolve_with(&BackendRequest::default(), &f, &env)
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.url, "http://evil.example");
+        assert_eq!(t.auth, Auth::None);
+        // A project cannot trust itself.
+        let project = "[backends]\ntrusted_projects = [\".\"]\n";
+        let f = files(&[("/u/config.toml", USER), ("tracekit.toml", project)]).unwrap();
+        assert!(
+            f.trust(None, None)
+                .unwrap_err()
+                .to_string()
+                .contains("belongs in the user config")
+        );
+        assert!(f.trust(Some("1"), None).is_err());
+    }
+
+    #[test]
+    fn trusted_projects_and_the_environment_trust_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let user = format!(
+            "[backends]\ntrusted_projects = [{:?}]\n",
+            dir.path().display().to_string()
+        );
+        let f = files(&[("/u/config.toml", &user)]).unwrap();
+        assert!(f.trust(None, Some(dir.path())).unwrap());
+        assert!(!f.trust(None, Some(Path::new("/"))).unwrap());
+        assert!(f.trust(Some("1"), Some(Path::new("/"))).unwrap());
+        assert!(!f.trust(Some("0"), None).unwrap());
     }
 
     #[test]

@@ -6,32 +6,48 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use reqwest::blocking::{Client as RClient, Response};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
-    RETRY_AFTER,
+    LOCATION, RETRY_AFTER,
 };
 
 use super::{Auth, BackendError, ErrorKind, Target, snippet};
+use crate::input::source::{SmallFile, read_small_file};
 
 /// A server asking us to wait longer than this is not retried: we say when to try again.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Redirects followed for one request.
+const MAX_REDIRECTS: u32 = 5;
 /// Error bodies are read only this far (they are messages, not data).
 const ERROR_BODY_BYTES: u64 = 64 * 1024;
 
 pub struct Http {
     client: RClient,
+    /// Authorization, X-Scope-OrgID and the extra headers: sent to the backend's origin only.
+    credentials: HeaderMap,
+    /// `scheme://host:port` of the backend.
+    origin: String,
     base: String,
     shown: String,
     retries: u32,
     timeout: Duration,
+    total_timeout: Duration,
+    max_response_size: u64,
     auth_hint: String,
     requests: AtomicU64,
+}
+
+/// Why `Http::send` has no answer.
+enum Sent {
+    Transport(reqwest::Error),
+    /// A redirect not followed.
+    Refused(BackendError),
 }
 
 /// An answer (any status but the retried ones while retries were left).
@@ -42,12 +58,51 @@ pub struct Reply {
     /// `GET https://…/path` (redacted, no query).
     pub request: String,
     pub attempts: u32,
-    resp: Response,
+    /// Retries were cut short by the total time limit.
+    pub out_of_time: bool,
+    total_timeout: Duration,
+    resp: Capped,
+}
+
+/// A response body that fails once more than `limit` bytes (after decompression) arrive.
+struct Capped {
+    inner: Response,
+    left: u64,
+    limit: u64,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the limit: one more byte means too large.
+            let mut one = [0u8; 1];
+            return match self.inner.read(&mut one)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "the answer is larger than the limit of {} (after decompression; raise it with --max-response-size or max_response_size in the profile)",
+                        crate::units::format_size(self.limit)
+                    ),
+                )),
+            };
+        }
+        let n = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got as u64;
+        Ok(got)
+    }
 }
 
 impl Http {
     pub fn new(t: &Target) -> Result<Http, BackendError> {
         let usage = |m: String| BackendError::new(ErrorKind::Usage, m);
+        t.register_secrets();
         let mut headers = HeaderMap::new();
         match &t.auth {
             Auth::None => {}
@@ -87,13 +142,14 @@ impl Http {
         install_crypto_provider();
         let mut b = RClient::builder()
             .user_agent(concat!("tracekit/", env!("CARGO_PKG_VERSION")))
-            .default_headers(headers)
             .timeout(t.timeout)
             .connect_timeout(t.connect_timeout)
             .gzip(true)
-            .redirect(reqwest::redirect::Policy::limited(5));
+            // Redirects are followed by `send`, which decides what each hop may carry.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false);
         if let Some(ca) = &t.ca_file {
-            let pem = std::fs::read(ca).map_err(|e| {
+            let pem = read_small_file(ca, SmallFile::Config).map_err(|e| {
                 usage(format!(
                     "cannot read the CA file {}: {}",
                     ca.display(),
@@ -114,6 +170,8 @@ impl Http {
         if t.insecure {
             b = b.tls_danger_accept_invalid_certs(true);
         }
+        let origin_url = reqwest::Url::parse(&t.url)
+            .map_err(|e| usage(format!("invalid backend URL {}: {e}", t.shown_url())))?;
         let client = b.build().map_err(|e| {
             usage(format!(
                 "cannot set up the HTTP client: {}",
@@ -127,10 +185,14 @@ impl Http {
         };
         Ok(Http {
             client,
+            credentials: headers,
+            origin: origin_url.origin().ascii_serialization(),
             base: t.url.trim_end_matches('/').to_string(),
             shown: t.shown_url(),
             retries: t.retries,
             timeout: t.timeout,
+            total_timeout: t.total_timeout,
+            max_response_size: t.max_response_size,
             auth_hint,
             requests: AtomicU64::new(0),
         })
@@ -166,15 +228,29 @@ impl Http {
             }
         }
         let shown = format!("GET {}{}", self.shown, path);
+        let started = Instant::now();
+        let deadline = started + self.total_timeout;
         let mut attempt: u32 = 0;
         loop {
+            // Each attempt is bounded whole (connect, headers, body) by --timeout, and by what
+            // is left of the total time limit.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let by_total = left < self.timeout;
+            let limit = self.timeout.min(left).max(Duration::from_millis(1));
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent = self.client.get(url.clone()).header(ACCEPT, accept).send();
+            let sent = match self.send(&url, accept, limit, &shown) {
+                Ok(r) => Ok(r),
+                Err(Sent::Transport(e)) => Err(e),
+                Err(Sent::Refused(e)) => return Err(e),
+            };
+            // Whether a wait of `w` before the next attempt still fits in the total time limit.
+            let fits = |w: Duration| Instant::now() + w < deadline;
             match sent {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let retryable =
                         status == 429 || ((500..600).contains(&status) && status != 501);
+                    let mut out_of_time = false;
                     if retryable && attempt < self.retries {
                         let asked = retry_after(resp.headers(), SystemTime::now());
                         if let Some(w) = asked
@@ -188,10 +264,14 @@ impl Http {
                                 ),
                             ));
                         }
-                        drop(resp);
-                        std::thread::sleep(asked.unwrap_or_else(|| backoff(attempt)));
-                        attempt += 1;
-                        continue;
+                        let wait = asked.unwrap_or_else(|| backoff(attempt));
+                        if fits(wait) {
+                            drop(resp);
+                            std::thread::sleep(wait);
+                            attempt += 1;
+                            continue;
+                        }
+                        out_of_time = true;
                     }
                     let header = |h| {
                         resp.headers()
@@ -205,21 +285,112 @@ impl Http {
                         content_length: header(CONTENT_LENGTH).and_then(|v| v.parse().ok()),
                         request: shown,
                         attempts: attempt + 1,
-                        resp,
+                        out_of_time,
+                        total_timeout: self.total_timeout,
+                        resp: Capped {
+                            inner: resp,
+                            left: self.max_response_size,
+                            limit: self.max_response_size,
+                        },
                     });
                 }
                 Err(e) => {
                     let e = e.without_url();
                     let kind = classify(&e);
                     if kind == ErrorKind::Connect && attempt < self.retries {
-                        std::thread::sleep(backoff(attempt));
-                        attempt += 1;
-                        continue;
+                        let wait = backoff(attempt);
+                        if fits(wait) {
+                            std::thread::sleep(wait);
+                            attempt += 1;
+                            continue;
+                        }
+                        let mut err = self.transport_error(&e, kind, &shown, attempt + 1);
+                        err.message.push_str(&self.total_note());
+                        return Err(err);
                     }
-                    return Err(self.transport_error(&e, kind, &shown, attempt + 1));
+                    let mut err = self.transport_error(&e, kind, &shown, attempt + 1);
+                    if kind == ErrorKind::Timeout && by_total {
+                        err.message = format!(
+                            "{shown}: no answer within the total time limit of {} for the request and its retries (raise it with --total-timeout or total_timeout in the profile)",
+                            fmt_duration(self.total_timeout)
+                        );
+                    }
+                    return Err(err);
                 }
             }
         }
+    }
+
+    /// One GET, following up to [`MAX_REDIRECTS`] redirects. The credentials go only to the
+    /// backend's origin (scheme, host and port): a hop to another origin is sent without them,
+    /// and a hop from https to plain http is refused.
+    fn send(
+        &self,
+        url: &reqwest::Url,
+        accept: &str,
+        limit: Duration,
+        shown: &str,
+    ) -> Result<Response, Sent> {
+        let mut url = url.clone();
+        let mut hops = 0;
+        // One time limit for the request and the redirects it leads to.
+        let until = Instant::now() + limit;
+        loop {
+            let left = until
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_millis(1));
+            let mut req = self
+                .client
+                .get(url.clone())
+                .header(ACCEPT, accept)
+                .timeout(left);
+            if url.origin().ascii_serialization() == self.origin {
+                req = req.headers(self.credentials.clone());
+            }
+            let resp = req.send().map_err(Sent::Transport)?;
+            let status = resp.status().as_u16();
+            if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(resp);
+            }
+            let Some(next) = resp
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l).ok())
+            else {
+                return Ok(resp);
+            };
+            let refused = |why: String| {
+                Sent::Refused(BackendError::new(
+                    ErrorKind::Status,
+                    format!(
+                        "{shown}: answered {status} redirecting to {}: {why}",
+                        super::secret::redact_url(next.as_str())
+                    ),
+                ))
+            };
+            if url.scheme() == "https" && next.scheme() != "https" {
+                return Err(refused(
+                    "refused, a redirect from https to plain http would send the request unencrypted"
+                        .into(),
+                ));
+            }
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(refused("refused, not an http(s) URL".into()));
+            }
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(refused(format!(
+                    "more than {MAX_REDIRECTS} redirects in a row; check the URL"
+                )));
+            }
+            url = next;
+        }
+    }
+
+    /// `; stopped retrying: …` for an error after the total time limit cut the retries short.
+    fn total_note(&self) -> String {
+        total_note(self.total_timeout)
     }
 
     fn transport_error(
@@ -260,12 +431,18 @@ impl Http {
         let status = reply.status;
         let reason = reply
             .resp
+            .inner
             .status()
             .canonical_reason()
             .unwrap_or("")
             .to_string();
         let request = reply.request.clone();
         let attempts = reply.attempts;
+        let note = if reply.out_of_time {
+            total_note(reply.total_timeout)
+        } else {
+            String::new()
+        };
         let body = reply.error_body();
         let said = if body.is_empty() {
             String::new()
@@ -282,7 +459,9 @@ impl Http {
             ),
             429 => BackendError::new(
                 ErrorKind::RateLimited,
-                format!("{request}: still rate limited (429) after {attempts} attempts{said}"),
+                format!(
+                    "{request}: still rate limited (429) after {attempts} attempts{said}{note}"
+                ),
             ),
             _ => {
                 let tries = if attempts > 1 {
@@ -292,7 +471,7 @@ impl Http {
                 };
                 BackendError::new(
                     ErrorKind::Status,
-                    format!("{request}: answered {status} {reason}{tries}{said}"),
+                    format!("{request}: answered {status} {reason}{tries}{said}{note}"),
                 )
             }
         }
@@ -336,7 +515,7 @@ impl Reply {
         let request = self.request.clone();
         let html = self.is_html();
         let ct = self.content_type.clone();
-        let buf = self.bytes(256 * 1024 * 1024)?;
+        let buf = self.bytes(u64::MAX)?;
         if html {
             return Err(html_error(&request, &ct, &buf));
         }
@@ -370,6 +549,17 @@ fn install_crypto_provider() {
     });
 }
 
+fn fmt_duration(d: Duration) -> String {
+    crate::units::format_duration(d.as_nanos() as u64)
+}
+
+fn total_note(total: Duration) -> String {
+    format!(
+        "; stopped retrying at the total time limit of {} (raise it with --total-timeout or total_timeout in the profile)",
+        fmt_duration(total)
+    )
+}
+
 fn json_error_text(e: &serde_json::Error) -> String {
     // serde_json appends " at line L column C"; the position is printed separately.
     let s = e.to_string();
@@ -391,7 +581,13 @@ pub fn html_error(request: &str, content_type: &str, body: &[u8]) -> BackendErro
             rest.find("</").map(|e| rest[..e].trim().to_string())
         })
         .filter(|t| !t.is_empty())
-        .map(|t| format!(" titled {:?}", crate::term::escape(&t)))
+        .map(|t| {
+            let mut cut: String = t.chars().take(100).collect();
+            if cut.len() < t.len() {
+                cut.push('…');
+            }
+            format!(" titled {:?}", crate::term::escape(&cut))
+        })
         .unwrap_or_default();
     BackendError::new(
         ErrorKind::Body,
@@ -407,6 +603,9 @@ pub fn body_io_error(request: &str, e: &std::io::Error) -> BackendError {
         Some(inner) => root_cause(inner),
         None => e.to_string(),
     };
+    if e.kind() == std::io::ErrorKind::FileTooLarge {
+        return BackendError::new(ErrorKind::Body, format!("{request}: {cause}"));
+    }
     let timeout = e.kind() == std::io::ErrorKind::TimedOut || cause.contains("timed out");
     if timeout {
         return BackendError::new(

@@ -14,7 +14,9 @@
 //!   with at most four cheap GETs (Tempo `/api/echo`, Jaeger `/api/v3/services`, Zipkin
 //!   `/api/v2/services`, Jaeger legacy `/api/services`).
 //! * Precedence: flags > environment > project file `./tracekit.toml` > user file
-//!   `$XDG_CONFIG_HOME/tracekit/config.toml`. A profile with its own credentials (`token_env`,
+//!   `$XDG_CONFIG_HOME/tracekit/config.toml`. The project file is not trusted with credentials
+//!   (see [`config`]): unless its directory is trusted, it cannot set credential keys, is not
+//!   sent `TRACEKIT_TOKEN`, and cannot point a user profile at another URL. A profile with its own credentials (`token_env`,
 //!   `token_file`, `basic_user`) is never sent `TRACEKIT_TOKEN`, which applies only to bare URLs
 //!   and profiles without credentials (so one backend's token does not leak to another);
 //!   `--token-file` beats both.
@@ -27,11 +29,20 @@
 //!   the model (default OTLP JSON) or verbatim; `tracekit search` lists matches (table or
 //!   `--format json`, schema `tracekit.search/v1`) and with `--fetch [-o DIR]` downloads them
 //!   (`-j` at once, default 4); `tracekit services [--operations | --service S | --tags]`.
-//! * Requests: timeouts (`--timeout`, profile `timeout`/`connect_timeout`), retries (`--retries`,
+//! * Requests: timeouts (`--timeout`, profile `timeout`/`connect_timeout`; `timeout` bounds one
+//!   request whole: connect, headers and body), a total time limit for a request and all its
+//!   retries (`--total-timeout`, profile `total_timeout`, default 2m), retries (`--retries`,
 //!   default 3) with exponential backoff and jitter after connection errors, 429 (honouring
 //!   `Retry-After` in seconds or as an HTTP date, up to 60 s: a longer wait is reported instead)
 //!   and 5xx other than 501. Timeouts, TLS and 4xx answers are not retried. After a failure every
 //!   other request would share (unreachable, TLS, credentials) a batch stops.
+//! * Redirects (at most 5) are followed by tracekit itself: credentials (`Authorization`,
+//!   `X-Scope-OrgID`, every `--header`/`headers` value) go only to the backend's origin (scheme,
+//!   host and port), never to another origin a redirect names; a redirect from https to plain
+//!   http is refused; no `Referer` is sent.
+//! * Answers are read up to `--max-response-size` (profile `max_response_size`, default 512 MiB)
+//!   after decompression, so a small gzip body cannot inflate without bound; a larger answer is
+//!   an error naming the limit.
 //! * TLS is verified against the system roots plus `--ca-file`/`ca_file`; `--insecure` turns
 //!   verification off and says so on stderr every run.
 //! * Cache (opt-in): `--cache DIR`, profile `cache_dir`, or `cache_dir` in `[backends]`;
@@ -57,7 +68,11 @@
 //!   (service as `service.name`, operation as `name`), start/end in Unix seconds; search ids
 //!   lose leading zeros and are padded back; `X-Scope-OrgID` from `tenant`.
 //!
-//! Errors are one line each, name the backend by its redacted URL, and never contain a secret.
+//! Errors are one line each, name the backend by its redacted URL, and never contain a secret:
+//! every configured secret value (token, password, basic-auth header, header values; at least
+//! 4 characters) is registered with [`crate::term::register_secret`] and replaced by `***` in
+//! every error and warning, also when a backend echoes it back in an error body; quoted bodies
+//! are cut to their first line (200 characters), page titles to 100.
 
 pub mod cache;
 pub mod client;
@@ -167,9 +182,14 @@ pub struct Target {
     pub tenant: Option<String>,
     /// Extra headers; values are treated as secrets (they often carry API keys).
     pub headers: Vec<(String, Secret)>,
+    /// Time limit of one request: connect, headers and the whole body.
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub retries: u32,
+    /// Time limit of one request with all its retries (and the waits between them).
+    pub total_timeout: Duration,
+    /// Largest answer read, in bytes after decompression.
+    pub max_response_size: u64,
     pub ca_file: Option<PathBuf>,
     pub insecure: bool,
     pub cache_dir: Option<PathBuf>,
@@ -180,6 +200,8 @@ pub struct Target {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RETRIES: u32 = 3;
+pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(120);
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 512 << 20;
 
 impl Target {
     /// A target for a bare URL with defaults everywhere else.
@@ -202,10 +224,32 @@ impl Target {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retries: DEFAULT_RETRIES,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             ca_file: None,
             insecure: false,
             cache_dir: None,
             protobuf: false,
+        }
+    }
+
+    /// Register every secret value of this target (token, password and the basic-auth header
+    /// made of it, header values) so that no output shows it: see [`crate::term::mask_secrets`].
+    pub fn register_secrets(&self) {
+        use crate::term::register_secret;
+        use base64::Engine as _;
+        match &self.auth {
+            Auth::None => {}
+            Auth::Bearer(t) => register_secret(t.expose()),
+            Auth::Basic { user, password } => {
+                let pw = password.as_ref().map(Secret::expose).unwrap_or("");
+                register_secret(pw);
+                let pair = format!("{user}:{pw}");
+                register_secret(&base64::engine::general_purpose::STANDARD.encode(pair));
+            }
+        }
+        for (_, v) in &self.headers {
+            register_secret(v.expose());
         }
     }
 
@@ -250,10 +294,12 @@ pub struct BackendError {
 }
 
 impl BackendError {
+    /// The message is masked: no registered secret survives in it.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let message = message.into();
         BackendError {
             kind,
-            message: message.into(),
+            message: crate::term::mask_secrets(&message).into_owned(),
         }
     }
 }

@@ -63,6 +63,7 @@ pub struct Kept {
 
 impl Session {
     pub fn new(target: Target, search: Option<SearchQuery>, term: &Term) -> Session {
+        target.register_secrets();
         if target.insecure {
             crate::term::print_warning(
                 term,

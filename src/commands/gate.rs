@@ -1,5 +1,6 @@
 //! `tracekit gate`: evaluate a policy over traces; exit 1 when an assertion fails.
 
+use crate::input::source::{SmallFile, read_small_text};
 use std::io::Write;
 
 use rayon::prelude::*;
@@ -28,7 +29,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
         ));
     }
     let policy_name = args.policy.display().to_string();
-    let text = std::fs::read_to_string(&args.policy).map_err(|e| {
+    let text = read_small_text(&args.policy, SmallFile::Config).map_err(|e| {
         Error::usage(format!(
             "cannot read policy {policy_name}: {} (create one with `tracekit gate --init`)",
             crate::input::source::io_message(&e)

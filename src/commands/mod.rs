@@ -35,6 +35,9 @@ use crate::term::Term;
 /// Run a parsed command line and return the exit code. Errors are printed here, on stderr.
 pub fn run(cli: Cli) -> Exit {
     let term = Term::detect(cli.global.color, cli.global.quiet);
+    if let Some(n) = cli.global.max_file_size {
+        crate::input::source::set_small_file_limit(n);
+    }
     // `colored` is global; decide it once for stdout, the stream data goes to.
     colored::control::set_override(term.color_stdout);
     let result = match cli.command {

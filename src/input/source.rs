@@ -105,6 +105,61 @@ fn walk(dir: &Path, out: &mut Vec<Expanded>, errors: &mut Vec<InputError>) {
     }
 }
 
+/// Default cap of [`read_small_file`]: config files, policies, lint configs, CA bundles.
+pub const DEFAULT_SMALL_FILE_LIMIT: u64 = 1 << 20;
+
+static SMALL_FILE_LIMIT: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_SMALL_FILE_LIMIT);
+
+/// Set the cap of [`read_small_file`] (`--max-file-size`).
+pub fn set_small_file_limit(bytes: u64) {
+    SMALL_FILE_LIMIT.store(bytes.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// What a small file is, for its cap: a token file gets a sixteenth of the cap (64 KiB by
+/// default), everything else the whole cap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmallFile {
+    Token,
+    Config,
+}
+
+impl SmallFile {
+    pub fn limit(self) -> u64 {
+        let cap = SMALL_FILE_LIMIT.load(std::sync::atomic::Ordering::Relaxed);
+        match self {
+            SmallFile::Token => (cap / 16).max(1),
+            SmallFile::Config => cap,
+        }
+    }
+}
+
+/// Read a small file (a token, a config or policy file, a CA bundle) whole, but never more than
+/// its cap: a larger file, or one that never ends (`/dev/zero`, a FIFO, a symlink to either),
+/// is an error naming the limit. The cap applies while reading, not from the metadata (a
+/// device or a pipe has no meaningful size).
+pub fn read_small_file(path: &Path, kind: SmallFile) -> io::Result<Vec<u8>> {
+    let limit = kind.limit();
+    let mut buf = Vec::new();
+    File::open(path)?.take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "larger than the limit of {} for such files (raise it with --max-file-size)",
+                crate::units::format_size(limit)
+            ),
+        ));
+    }
+    Ok(buf)
+}
+
+/// [`read_small_file`] for text (UTF-8).
+pub fn read_small_text(path: &Path, kind: SmallFile) -> io::Result<String> {
+    String::from_utf8(read_small_file(path, kind)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
 pub fn io_message(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or directory".into(),

@@ -66,6 +66,42 @@ impl Work {
     }
 
     fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args, env);
+        let t0 = Instant::now();
+        let out = cmd.output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: t0.elapsed(),
+        }
+    }
+
+    /// As [`Work::run`], but the run is killed after `limit` (exit code -1): a test of a hang
+    /// fails instead of hanging.
+    fn run_limited(&self, args: &[&str], limit: Duration) -> Run {
+        let mut cmd = self.command(args, &[]);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let t0 = Instant::now();
+        let mut child = cmd.spawn().unwrap();
+        while child.try_wait().unwrap().is_none() {
+            if t0.elapsed() > limit {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: t0.elapsed(),
+        }
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tracekit"));
         cmd.args(args).current_dir(self.path());
         for k in [
@@ -89,14 +125,7 @@ impl Work {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let t0 = Instant::now();
-        let out = cmd.output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            elapsed: t0.elapsed(),
-        }
+        cmd
     }
 }
 
@@ -309,8 +338,7 @@ fn config_profile_with_tenant_and_token() {
                 && q.header("Authorization").is_some())
     );
 
-    // A project file overrides the user file's profile; a wrong token is a 401 that names
-    // where the token came from and never shows it.
+    // A project file may not override the user file's profile with credentials of its own …
     std::fs::write(
         w.path().join("tracekit.toml"),
         format!(
@@ -319,9 +347,26 @@ fn config_profile_with_tenant_and_token() {
         ),
     )
     .unwrap();
+    let before = server.requests().len();
     let r = w.run_env(
         &["services", "--backend", "replay"],
         &[("OTHER_TOKEN", "wrong-secret-42")],
+    );
+    assert_code(&r, 2);
+    let line = one_error_line(&r);
+    assert!(
+        line.contains("tracekit.toml:4:13: token_env in a project file is refused"),
+        "{line}"
+    );
+    assert_eq!(server.requests().len(), before);
+    // … unless the directory is trusted; then a wrong token is a 401 that names where the
+    // token came from and never shows it.
+    let r = w.run_env(
+        &["services", "--backend", "replay"],
+        &[
+            ("OTHER_TOKEN", "wrong-secret-42"),
+            ("TRACEKIT_TRUST_PROJECT", "1"),
+        ],
     );
     assert_code(&r, 4);
     let line = one_error_line(&r);
@@ -329,6 +374,175 @@ fn config_profile_with_tenant_and_token() {
     assert!(line.contains("check the token"), "{line}");
     assert!(line.contains("OTHER_TOKEN"), "{line}");
     assert!(!r.stderr.contains("wrong-secret-42") && !r.stdout.contains("wrong-secret-42"));
+}
+
+#[test]
+fn a_checkout_cannot_send_the_users_token_elsewhere() {
+    let server = Replay::start(&[]);
+    let elsewhere = Replay::start(&[]);
+    let w = Work::new();
+    let cfg = w.path().join("xdg/tracekit");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[backends.prod]\nkind = \"tempo\"\nurl = \"{}\"\ntoken_env = \"PROD_TOKEN\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let env = [
+        ("PROD_TOKEN", "prod-secret-1"),
+        ("TRACEKIT_TOKEN", "env-secret-1"),
+    ];
+    // A checked-in tracekit.toml points the user's profile at another host and makes it the
+    // default: refused, nothing is sent anywhere.
+    let project = w.path().join("tracekit.toml");
+    std::fs::write(
+        &project,
+        format!(
+            "[backends]\ndefault = \"prod\"\n\n[backends.prod]\nkind = \"tempo\"\nurl = \"{}\"\n",
+            elsewhere.url()
+        ),
+    )
+    .unwrap();
+    let r = w.run_env(&["services"], &env);
+    assert_code(&r, 2);
+    let line = one_error_line(&r);
+    assert!(
+        line.contains("tracekit.toml:6:7: this project file points your profile \"prod\""),
+        "{line}"
+    );
+    assert!(line.contains("TRACEKIT_TRUST_PROJECT=1"), "{line}");
+    assert!(elsewhere.requests().is_empty() && server.requests().is_empty());
+    // A profile of its own as the default: used, but never sent the user's token.
+    std::fs::write(
+        &project,
+        format!(
+            "[backends]\ndefault = \"mine\"\n\n[backends.mine]\nkind = \"tempo\"\nurl = \"{}\"\n",
+            elsewhere.url()
+        ),
+    )
+    .unwrap();
+    let r = w.run_env(&["services"], &env);
+    assert_code(&r, 0);
+    let seen = elsewhere.requests();
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|q| q.header("authorization").is_none()));
+    // Listed in the user's trusted_projects, the same file is the user's own again.
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[backends]\ntrusted_projects = [{:?}]\n\n[backends.prod]\nkind = \"tempo\"\nurl = \"{}\"\ntoken_env = \"PROD_TOKEN\"\n",
+            w.path().display().to_string(),
+            server.url()
+        ),
+    )
+    .unwrap();
+    let r = w.run_env(&["services"], &env);
+    assert_code(&r, 0);
+    assert_eq!(
+        elsewhere.requests().last().unwrap().header("authorization"),
+        Some("Bearer env-secret-1")
+    );
+}
+
+#[test]
+fn small_files_are_read_with_a_cap() {
+    let w = Work::new();
+    let sample = otlp_sample();
+    let sample = sample.to_str().unwrap();
+    let nobody = "http://127.0.0.1:9";
+    // Files that never end: each refused at once, naming the limit (not grown until the OOM
+    // killer comes).
+    let runs: [(&[&str], &str); 4] = [
+        (
+            &[
+                "services",
+                "--backend",
+                nobody,
+                "--backend-kind",
+                "tempo",
+                "--token-file",
+                "/dev/zero",
+            ],
+            "cannot read the token file /dev/zero: larger than the limit of 64 KiB",
+        ),
+        (
+            &[
+                "services",
+                "--backend",
+                nobody,
+                "--backend-kind",
+                "tempo",
+                "--ca-file",
+                "/dev/zero",
+            ],
+            "cannot read the CA file /dev/zero: larger than the limit of 1 MiB",
+        ),
+        (
+            &["gate", "--policy", "/dev/zero", sample],
+            "cannot read policy /dev/zero: larger than the limit of 1 MiB",
+        ),
+        (
+            &["lint", "--config", "/dev/zero", sample],
+            "cannot read config /dev/zero: larger than the limit of 1 MiB",
+        ),
+    ];
+    for (args, want) in runs {
+        let r = w.run_limited(args, Duration::from_secs(30));
+        assert_code(&r, 2);
+        let line = one_error_line(&r);
+        assert!(line.contains(want), "{line}");
+        assert!(line.contains("--max-file-size"), "{line}");
+        assert!(r.elapsed < Duration::from_secs(10), "{:?}", r.elapsed);
+    }
+    // A checked-in tracekit.toml that links to /dev/zero.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/dev/zero", w.path().join("tracekit.toml")).unwrap();
+        let r = w.run_limited(
+            &["services", "--backend", nobody, "--backend-kind", "tempo"],
+            Duration::from_secs(30),
+        );
+        assert_code(&r, 2);
+        assert!(
+            one_error_line(&r)
+                .contains("cannot read tracekit.toml: larger than the limit of 1 MiB"),
+            "{}",
+            r.stderr
+        );
+        std::fs::remove_file(w.path().join("tracekit.toml")).unwrap();
+    }
+    // The cap can be raised: a 100 KiB token is refused by default, read with 2 MiB.
+    std::fs::write(w.path().join("token"), "t".repeat(100 * 1024)).unwrap();
+    let base = [
+        "services",
+        "--backend",
+        nobody,
+        "--backend-kind",
+        "tempo",
+        "--retries",
+        "0",
+        "--token-file",
+        "token",
+    ];
+    let r = w.run(&base);
+    assert_code(&r, 2);
+    assert!(
+        one_error_line(&r).contains("limit of 64 KiB"),
+        "{}",
+        r.stderr
+    );
+    let mut raised = base.to_vec();
+    raised.extend(["--max-file-size", "2MiB"]);
+    let r = w.run(&raised);
+    assert_code(&r, 4);
+    assert!(
+        one_error_line(&r).contains("cannot reach the backend"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -446,6 +660,102 @@ fn user_info_in_a_url_is_never_printed() {
 }
 
 #[test]
+fn secrets_echoed_by_the_backend_are_masked() {
+    use base64::Engine as _;
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let r = w.run_env(
+        &[
+            "fetch",
+            ID_0CB0,
+            "--backend",
+            &server.fault("echo"),
+            "--backend-kind",
+            "tempo",
+            "-o",
+            "out.json",
+            "--header",
+            "X-Api-Key: hdr-secret-1",
+        ],
+        &[("TRACEKIT_TOKEN", "tok-secret-1")],
+    );
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(line.contains("answered 400"), "{line}");
+    assert!(line.contains("authorization: Bearer ***"), "{line}");
+    assert!(line.contains("x-api-key: ***"), "{line}");
+    for secret in ["tok-secret-1", "hdr-secret-1"] {
+        assert!(
+            !r.stderr.contains(secret) && !r.stdout.contains(secret),
+            "{line}"
+        );
+    }
+    // Basic auth from the URL: neither the password nor the header made of it.
+    let backend = format!(
+        "http://me:pw-secret-1@127.0.0.1:{}/__fault/echo",
+        server.port()
+    );
+    let r = fetch_with(&w, &backend, &[]);
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    let basic = base64::engine::general_purpose::STANDARD.encode("me:pw-secret-1");
+    assert!(line.contains("authorization: Basic ***"), "{line}");
+    assert!(
+        !r.stderr.contains(&basic) && !r.stderr.contains("pw-secret-1"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_response_size_limit() {
+    // About 16 KiB on the wire, 16 MiB inflated.
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let backend = server.fault("gzip_bomb=16");
+    for command in [
+        &["fetch", ID_0CB0, "-o", "out.json"][..],
+        &["show", ID_0CB0][..],
+    ] {
+        let mut args = command.to_vec();
+        args.extend([
+            "--backend",
+            &backend,
+            "--backend-kind",
+            "tempo",
+            "--retries",
+            "0",
+            "--max-response-size",
+            "1MiB",
+        ]);
+        let r = w.run_limited(&args, Duration::from_secs(60));
+        assert_code(&r, 4);
+        let line = one_error_line(&r);
+        assert!(
+            line.contains("the answer is larger than the limit of 1 MiB"),
+            "{line}"
+        );
+        assert!(line.contains("--max-response-size"), "{line}");
+    }
+    // A profile key raises it: the whole body is read (and is no trace).
+    let cfg = w.path().join("xdg/tracekit");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        format!(
+            "[backends.bomb]\nkind = \"tempo\"\nurl = \"{backend}\"\nretries = 0\nmax_response_size = \"32MiB\"\n"
+        ),
+    )
+    .unwrap();
+    let r = w.run(&["show", ID_0CB0, "--backend", "bomb"]);
+    assert_code(&r, 4);
+    assert!(
+        !one_error_line(&r).contains("larger than the limit"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_slow_answer_times_out() {
     let server = Replay::start(&[]);
     let w = Work::new();
@@ -459,6 +769,64 @@ fn a_slow_answer_times_out() {
     assert!(line.contains("no answer within 1.00s"), "{line}");
     assert!(line.contains("--timeout"), "{line}");
     assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+}
+
+#[test]
+fn a_dripping_body_is_bounded_by_the_timeout() {
+    // Headers at once, then one byte every 0.2 s: each read succeeds, the whole never ends.
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let backend = server.fault("drip=0.2");
+    for command in [
+        &["fetch", ID_0CB0, "-o", "out.json"][..],
+        &["show", ID_0CB0][..],
+    ] {
+        let mut args = command.to_vec();
+        args.extend([
+            "--backend",
+            &backend,
+            "--backend-kind",
+            "tempo",
+            "--timeout",
+            "2s",
+            "--retries",
+            "0",
+        ]);
+        let r = w.run_limited(&args, Duration::from_secs(30));
+        assert_code(&r, 4);
+        let line = one_error_line(&r);
+        assert!(line.contains("did not arrive in time"), "{line}");
+        assert!(line.contains("--timeout"), "{line}");
+        assert!(r.elapsed < Duration::from_secs(6), "{:?}", r.elapsed);
+    }
+}
+
+#[test]
+fn retries_stop_at_the_total_time_limit() {
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let r = w.run_limited(
+        &[
+            "services",
+            "--backend",
+            &server.fault("always=503"),
+            "--backend-kind",
+            "tempo",
+            "--retries",
+            "50",
+            "--total-timeout",
+            "2s",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(line.contains("answered 503"), "{line}");
+    assert!(line.contains("total time limit of 2.00s"), "{line}");
+    assert!(line.contains("--total-timeout"), "{line}");
+    assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+    let tries = server.count("/api/search/tag/service.name/values");
+    assert!((2..10).contains(&tries), "{tries}");
 }
 
 #[test]
@@ -633,9 +1001,10 @@ fn tls_with_a_private_ca() {
     ]);
     assert_code(&r, 0);
     assert_eq!(r.stdout.lines().count(), 9);
-    // … and with ca_file in a profile.
+    // … and with ca_file in a profile of the user's config.
+    std::fs::create_dir_all(w.path().join("xdg/tracekit")).unwrap();
     std::fs::write(
-        w.path().join("tracekit.toml"),
+        w.path().join("xdg/tracekit/config.toml"),
         format!("[backends.tls]\nkind = \"tempo\"\nurl = \"{url}\"\nca_file = \"{ca}\"\n"),
     )
     .unwrap();
@@ -656,6 +1025,94 @@ fn tls_with_a_private_ca() {
         "{}",
         r.stderr
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirects
+
+const CREDENTIALS: [&str; 3] = ["authorization", "x-api-key", "x-scope-orgid"];
+
+fn services_with_credentials(w: &Work, backend: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "services",
+        "--backend",
+        backend,
+        "--backend-kind",
+        "tempo",
+        "--retries",
+        "0",
+        "--header",
+        "X-Api-Key: hdr-secret-1",
+        "--tenant",
+        "acme",
+    ];
+    args.extend_from_slice(extra);
+    w.run_env(&args, &[("TRACEKIT_TOKEN", "tok-secret-1")])
+}
+
+#[test]
+fn credentials_never_follow_a_redirect_to_another_origin() {
+    let other = Replay::start(&[]);
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    // Another origin (same host, another port): followed, without any credential.
+    let r = services_with_credentials(
+        &w,
+        &server.fault(&format!("redirect={}", other.port())),
+        &[],
+    );
+    assert_code(&r, 0);
+    assert_eq!(r.stdout.lines().count(), 9, "{}", r.stdout);
+    let first = &server.requests()[0];
+    for h in CREDENTIALS {
+        assert!(first.header(h).is_some(), "{h} not sent to the backend");
+    }
+    let seen = other.requests();
+    assert_eq!(seen.len(), 1);
+    for h in CREDENTIALS.into_iter().chain(["referer"]) {
+        assert_eq!(seen[0].header(h), None, "{h} went to another origin");
+    }
+    // The same origin: the credentials go along.
+    let r = services_with_credentials(
+        &w,
+        &server.fault(&format!("redirect={}", server.port())),
+        &[],
+    );
+    assert_code(&r, 0);
+    let log = server.requests();
+    let hop = log.last().unwrap();
+    assert!(!hop.raw.starts_with("/__fault/"), "{}", hop.raw);
+    for h in CREDENTIALS {
+        assert!(
+            hop.header(h).is_some(),
+            "{h} dropped on a same-origin redirect"
+        );
+    }
+}
+
+#[test]
+fn a_redirect_from_https_to_http_is_refused() {
+    let pki = Pki::new();
+    let plain = Replay::start(&[]);
+    let server = Replay::start_with(
+        &[],
+        Some((&pki.file("server.pem"), &pki.file("server.key"))),
+    );
+    let w = Work::new();
+    let ca = pki.file("ca.pem");
+    let r = services_with_credentials(
+        &w,
+        &server.fault(&format!("redirect={}", plain.port())),
+        &["--ca-file", ca.to_str().unwrap()],
+    );
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(
+        line.contains("answered 302 redirecting to http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(line.contains("from https to plain http"), "{line}");
+    assert!(plain.requests().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -152,8 +152,9 @@ pub fn glob_source(glob: &str) -> String {
 impl LintConfig {
     /// Read and check a config file.
     pub fn load(path: &std::path::Path) -> Result<LintConfig, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("cannot read config {}: {e}", path.display())))?;
+        let text =
+            crate::input::source::read_small_text(path, crate::input::source::SmallFile::Config)
+                .map_err(|e| Error::usage(format!("cannot read config {}: {e}", path.display())))?;
         LintConfig::parse(&text, &path.display().to_string())
     }
 

@@ -25,6 +25,9 @@ pub(super) enum Fault {
     Tenant(String),
     /// `always=CODE`: every request answers CODE.
     Always(u16),
+    /// `redirect=PORT`: 302 to `http://127.0.0.1:PORT` plus the rest of the request target
+    /// (without this fault prefix): another origin when PORT is another server's.
+    Redirect(u16),
     /// `fail=N[,status=CODE][,retry_after=VALUE]`: the first N requests under this same spec
     /// answer `status` (default 500), with a `Retry-After` header if asked.
     Fail {
@@ -34,8 +37,15 @@ pub(super) enum Fault {
     },
     /// `html`: 200 with an HTML login page.
     Html,
+    /// `gzip_bomb=MIB`: 200, `Content-Encoding: gzip`, a small body that inflates to MIB MiB of
+    /// one JSON string.
+    GzipBomb(u32),
+    /// `echo`: 400 with a one-line body quoting every request header (as some proxies do).
+    Echo,
     /// `truncate`: the recorded answer announces its whole length, sends half, closes.
     Truncate,
+    /// `drip=SECONDS`: the headers at once, then the body one byte every SECONDS.
+    Drip(Duration),
 }
 
 impl Fault {
@@ -63,6 +73,9 @@ impl Fault {
         if let Some(v) = take("tenant") {
             faults.push(Fault::Tenant(v.to_string()));
         }
+        if let Some(v) = take("redirect") {
+            faults.push(Fault::Redirect(number(v, "redirect")?));
+        }
         if let Some(v) = take("always") {
             faults.push(Fault::Always(number(v, "always")?));
         }
@@ -79,8 +92,18 @@ impl Fault {
         if take("html").is_some() {
             faults.push(Fault::Html);
         }
+        if let Some(v) = take("gzip_bomb") {
+            faults.push(Fault::GzipBomb(number(v, "gzip_bomb")?));
+        }
+        if take("echo").is_some() {
+            faults.push(Fault::Echo);
+        }
         if take("truncate").is_some() {
             faults.push(Fault::Truncate);
+        }
+        if let Some(v) = take("drip") {
+            let secs: f64 = number(v, "drip")?;
+            faults.push(Fault::Drip(Duration::from_secs_f64(secs)));
         }
         match items.first() {
             Some((k, _)) => Err(format!("unknown fault {k:?} in {spec:?}")),
@@ -102,6 +125,14 @@ impl Fault {
             Fault::Tenant(org) => (req.header("x-scope-orgid") != Some(org.as_str()))
                 .then(|| Answer::text(401, "no org id\n")),
             Fault::Always(code) => Some(Answer::text(*code, "injected failure\n")),
+            Fault::Redirect(port) => {
+                let prefix = format!("/__fault/{spec}");
+                let rest = req.target.strip_prefix(&prefix).unwrap_or(&req.target);
+                let mut a = Answer::text(302, "moved\n");
+                a.headers
+                    .push(("Location".into(), format!("http://127.0.0.1:{port}{rest}")));
+                Some(a)
+            }
             Fault::Fail {
                 times,
                 status,
@@ -118,7 +149,19 @@ impl Fault {
                 a.content_type = Some("text/html; charset=utf-8".into());
                 Some(a)
             }
-            Fault::Truncate => None,
+            Fault::GzipBomb(mib) => Some(gzip_bomb(*mib)),
+            Fault::Echo => {
+                let sent: Vec<String> = req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                Some(Answer::text(
+                    400,
+                    &format!("bad request; you sent {}\n", sent.join("; ")),
+                ))
+            }
+            Fault::Truncate | Fault::Drip(_) => None,
         }
     }
 
@@ -126,14 +169,35 @@ impl Fault {
     pub(super) fn shape(&self, answer: &mut Answer) {
         match self {
             Fault::Truncate => answer.delivery = Delivery::Truncate,
+            Fault::Drip(d) => answer.delivery = Delivery::Drip(*d),
             Fault::Delay(_)
             | Fault::Bearer(_)
             | Fault::Tenant(_)
             | Fault::Always(_)
+            | Fault::Redirect(_)
             | Fault::Fail { .. }
+            | Fault::Echo
+            | Fault::GzipBomb(_)
             | Fault::Html => {}
         }
     }
+}
+
+/// `{"batches":[{"x":"AAAA…"}]}` with `mib` MiB of `A`, gzipped (about 1 KiB per MiB).
+fn gzip_bomb(mib: u32) -> Answer {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"{\"batches\":[{\"x\":\"").unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..mib {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(b"\"}]}").unwrap();
+    let mut a = Answer::text(200, "");
+    a.body = gz.finish().unwrap();
+    a.content_type = Some("application/json".into());
+    a.headers.push(("Content-Encoding".into(), "gzip".into()));
+    a
 }
 
 fn number<T: std::str::FromStr>(v: &str, key: &str) -> Result<T, String> {
@@ -168,4 +232,13 @@ fn specs_parse_in_the_order_they_apply() {
     );
     assert!(Fault::parse("status=429").is_err(), "status without fail");
     assert!(Fault::parse("always=five").is_err());
+    assert_eq!(
+        Fault::parse("redirect=8080"),
+        Ok(vec![Fault::Redirect(8080)])
+    );
+    assert_eq!(Fault::parse("gzip_bomb=2"), Ok(vec![Fault::GzipBomb(2)]));
+    assert_eq!(
+        Fault::parse("drip=0.25"),
+        Ok(vec![Fault::Drip(Duration::from_millis(250))])
+    );
 }

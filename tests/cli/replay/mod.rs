@@ -18,7 +18,7 @@
 //! Faults: a path starting with `/__fault/SPEC/` is answered for the rest of the path after
 //! applying SPEC, a comma-separated list of the items of [`fault::Fault`] (`delay=SECONDS`,
 //! `fail=N` with `status=CODE` and `retry_after=VALUE`, `always=CODE`, `truncate`, `html`,
-//! `bearer=TOKEN`, `tenant=ORG`).
+//! `bearer=TOKEN`, `tenant=ORG`, `drip=SECONDS`, `redirect=PORT`, `echo`, `gzip_bomb=MIB`).
 //!
 //! Every request is logged before it is answered ([`Replay::requests`]). The server stops when
 //! the [`Replay`] is dropped: the port is closed, open connections are shut, a `delay` is cut

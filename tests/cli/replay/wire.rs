@@ -173,6 +173,9 @@ pub(super) enum Delivery {
     Whole,
     /// Announce the whole length, send the first half, close the connection.
     Truncate,
+    /// Send the headers, then the body one byte at a time with this pause before each, then
+    /// close (a server that stops when its connection is shut stops the drip too).
+    Drip(std::time::Duration),
 }
 
 /// An answer to send.
@@ -222,6 +225,14 @@ pub(super) fn write_answer(conn: &mut Conn, a: &Answer, keep_alive: bool) -> io:
     match a.delivery {
         Delivery::Whole => conn.write_all(&a.body)?,
         Delivery::Truncate => conn.write_all(&a.body[..a.body.len() / 2])?,
+        Delivery::Drip(pause) => {
+            conn.flush()?;
+            for b in &a.body {
+                std::thread::sleep(pause);
+                conn.write_all(std::slice::from_ref(b))?;
+                conn.flush()?;
+            }
+        }
     }
     conn.flush()?;
     Ok(!close)
