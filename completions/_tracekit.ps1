@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;show' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -105,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;stats' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -154,6 +156,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;critical-path' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -206,6 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;cp' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -258,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;check' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -308,6 +313,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;skew' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -356,6 +362,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;gate' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -421,6 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
             [CompletionResult]::new('--max-response-size', '--max-response-size', [CompletionResultType]::ParameterName, 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
@@ -444,6 +452,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;export' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')
@@ -491,6 +500,7 @@ Register-ArgumentCompleter -Native -CommandName 'tracekit' -ScriptBlock {
         'tracekit;lint' {
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Read every source as this format instead of detecting it from the content')
             [CompletionResult]::new('--max-inflate-ratio', '--max-inflate-ratio', [CompletionResultType]::ParameterName, 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit')
+            [CompletionResult]::new('--max-string-bytes', '--max-string-bytes', [CompletionResultType]::ParameterName, 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)')
             [CompletionResult]::new('--backend-kind', '--backend-kind', [CompletionResultType]::ParameterName, 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)')

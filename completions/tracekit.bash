@@ -156,7 +156,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__check)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --max-file-size --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --expect-service --expect-root --tolerance --skew-threshold --skew-by --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -340,7 +348,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__critical__subcmd__path)
-            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --max-file-size --help"
+            opts="-t -p -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --aggregate --explain --root-operation --min-duration --percentile-band --percentiles --top --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -348,6 +356,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -502,7 +518,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__diff)
-            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --strict --allow-empty --format --output --color --quiet --max-file-size --help"
+            opts="-p -f -o -q -h --base-trace --candidate-trace --tolerance --tolerance-abs --percentiles --fail-on-regression --fail-on-structure --all --top --input-format --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --strict --allow-empty --max-inflate-ratio --max-string-bytes --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -584,6 +600,14 @@ _tracekit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text markdown json" -- "${cur}"))
                     return 0
@@ -616,7 +640,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__export)
-            opts="-t -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --max-file-size --help"
+            opts="-t -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --to --trace --output --force --tz --min-duration --columns --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -624,6 +648,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -848,7 +880,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__gate)
-            opts="-p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --max-file-size --help"
+            opts="-p -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --policy --init --force --format --report --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -856,6 +888,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1260,7 +1300,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__lint)
-            opts="-f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --max-file-size --help"
+            opts="-f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --format --fail-on --report --max-per-rule --output --config --max-cardinality --emit-redaction-config --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,6 +1308,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1712,7 +1760,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__show)
-            opts="-t -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --max-file-size --help"
+            opts="-t -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --trace --format --width --ascii --depth --service --min-duration --errors --attrs --critical-path --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1720,6 +1768,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -1866,7 +1922,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__skew)
-            opts="-o -f -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --max-file-size --help"
+            opts="-o -f -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --by --method --threshold --adjust --output --to --format --fail-on --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1874,6 +1930,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -2016,7 +2080,7 @@ _tracekit() {
             return 0
             ;;
         tracekit__subcmd__stats)
-            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --max-file-size --help"
+            opts="-g -p -f -o -q -h --input-format --strict --allow-empty --max-inflate-ratio --max-string-bytes --backend --backend-kind --tenant --header --token-file --ca-file --insecure --timeout --retries --total-timeout --max-response-size --cache --no-cache --protobuf --search-service --search-operation --search-tag --search-query --search-min-duration --search-max-duration --search-since --since --search-start --search-end --search-limit --group-by --percentiles --quantile-method --sort --top --format --output --color --quiet --max-file-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2024,6 +2088,14 @@ _tracekit() {
             case "${prev}" in
                 --input-format)
                     COMPREPLY=($(compgen -W "otlp-json otlp-proto jaeger zipkin tempo jaeger-thrift" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-inflate-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-string-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --backend)

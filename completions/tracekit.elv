@@ -49,6 +49,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;show'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -100,6 +101,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;stats'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -148,6 +150,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;critical-path'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -199,6 +202,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;cp'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -250,6 +254,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;check'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -299,6 +304,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;skew'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -346,6 +352,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;gate'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -410,6 +417,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
             cand --max-response-size 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)'
             cand --cache 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand -f 'Output format'
             cand --format 'Output format'
             cand -o 'Write to FILE instead of stdout'
@@ -432,6 +440,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;export'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'
@@ -478,6 +487,7 @@ set edit:completion:arg-completer[tracekit] = {|@words|
         &'tracekit;lint'= {
             cand --input-format 'Read every source as this format instead of detecting it from the content'
             cand --max-inflate-ratio 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit'
+            cand --max-string-bytes 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]'
             cand --backend 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)'
             cand --backend-kind 'The backend''s API (default: the profile''s kind; for a bare URL it is detected with a few cheap requests)'
             cand --tenant 'Tenant sent as X-Scope-OrgID (Tempo, Grafana Cloud)'

@@ -57,6 +57,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand show" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -111,6 +112,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand stats" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -171,6 +173,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand critical-path" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -225,6 +228,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand cp" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -279,6 +283,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand check" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -335,6 +340,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand skew" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -399,6 +405,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand gate" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -466,6 +473,7 @@ complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l total-timeout
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-response-size -d 'Largest answer read from the backend, after decompression, e.g. 1GiB (default 512MiB)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l cache -d 'Keep fetched traces in DIR so that looking again needs no network (default: cache_dir in the config, else off)' -r -F
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand diff" -s f -l format -d 'Output format' -r -f -a "text\t'A summary, then the changes'
 markdown\t'The same as Markdown (for a pull-request comment)'
 json\t'JSON (schema tracekit.diff/v1)'"
@@ -491,6 +499,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand export" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'
@@ -551,6 +560,7 @@ zipkin\t'Zipkin v2 (list, or list of lists) or v1 JSON'
 tempo\t'Tempo `/api/traces` (`batches`) and `/api/v2/traces` (`trace`) JSON'
 jaeger-thrift\t'Jaeger agent Thrift (`emitBatch`, compact or binary protocol), or its JSON dump'"
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-inflate-ratio -d 'Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit' -r
+complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l max-string-bytes -d 'Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l backend -d 'A profile name from the config files, or a URL such as http://tempo:3200 (may include a base path)' -r
 complete -c tracekit -n "__fish_tracekit_using_subcommand lint" -l backend-kind -d 'The backend\'s API (default: the profile\'s kind; for a bare URL it is detected with a few cheap requests)' -r -f -a "jaeger\t'Jaeger query: api_v3 (`/api/v3`), falling back to the legacy `/api` (also VictoriaTraces)'
 zipkin\t'Zipkin v2 API (`/api/v2`)'

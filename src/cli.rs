@@ -138,12 +138,20 @@ pub struct InputLimitArgs {
     /// Refuse gzip input that inflates more than N times its compressed size past the first 64 MiB (a decompression bomb; real trace files compress 5-20x); 0 = no limit
     #[arg(long, value_name = "N", default_value_t = crate::input::limits::DEFAULT_MAX_INFLATE_RATIO)]
     pub max_inflate_ratio: u64,
+    /// Cut any string value (attribute, name, message) longer than SIZE and report it as an input problem (exit 3); the rest of the span is kept [default: 4MiB]
+    #[arg(long, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    pub max_string_bytes: Option<u64>,
 }
 
 impl InputLimitArgs {
     pub fn limits(&self) -> crate::input::limits::InputLimits {
         crate::input::limits::InputLimits {
             max_inflate_ratio: self.max_inflate_ratio,
+            max_string_bytes: self
+                .max_string_bytes
+                .map_or(crate::model::limits::DEFAULT_MAX_STRING_BYTES, |n| {
+                    usize::try_from(n).unwrap_or(usize::MAX)
+                }),
         }
     }
 }

@@ -15,12 +15,15 @@ pub const INFLATE_FLOOR_BYTES: u64 = 64 << 20;
 pub struct InputLimits {
     /// Inflated bytes per compressed byte, past [`INFLATE_FLOOR_BYTES`]; 0 = no limit.
     pub max_inflate_ratio: u64,
+    /// Longest string value kept (longer ones are cut and reported).
+    pub max_string_bytes: usize,
 }
 
 impl Default for InputLimits {
     fn default() -> Self {
         InputLimits {
             max_inflate_ratio: DEFAULT_MAX_INFLATE_RATIO,
+            max_string_bytes: crate::model::limits::DEFAULT_MAX_STRING_BYTES,
         }
     }
 }

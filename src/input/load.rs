@@ -399,8 +399,13 @@ fn read_one(
         }
     };
     let mut count = 0u64;
-    let mut count_sink = |spans: Vec<Span>| {
+    let mut cut = 0u64;
+    let max_string = opts.limits.max_string_bytes;
+    let mut count_sink = |mut spans: Vec<Span>| {
         count += spans.len() as u64;
+        for s in &mut spans {
+            cut += crate::model::limits::cut_long_strings(s, max_string);
+        }
         sink(spans);
     };
     let mut warnings = Vec::new();
@@ -410,10 +415,20 @@ fn read_one(
         warnings: &mut warnings,
     };
     let result = read_format(format, &mut *opened.reader, &mut ctx);
-    report.inputs.push((name, format));
+    report.inputs.push((name.clone(), format));
     report.spans += count;
     // Problems inside an input (a bad line, a bad span) lose data: they are errors too.
     report.errors.extend(warnings);
+    if cut > 0 {
+        report.errors.push(InputError::new(
+            &name,
+            None,
+            format!(
+                "{cut} string value(s) longer than {} were cut to it (raise the limit with --max-string-bytes)",
+                crate::units::format_size(max_string as u64)
+            ),
+        ));
+    }
     if let Err(e) = result {
         report.errors.push(e);
     }

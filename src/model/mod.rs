@@ -2,6 +2,7 @@
 
 pub mod ids;
 pub mod intern;
+pub mod limits;
 pub mod span;
 #[cfg(test)]
 pub(crate) mod testkit;
