@@ -443,6 +443,58 @@ fn hostile_text_is_escaped_on_the_terminal_and_raw_in_json() {
     assert_eq!(doc.spans[0].service, service);
 }
 
+/// Exports meant for a terminal, a pipe or a CI log (CSV, folded stacks, Mermaid) never carry
+/// raw control characters or bidi overrides: CSV keeps newlines and tabs (quoted), escapes the
+/// rest; folded escapes all; Mermaid drops them.
+#[test]
+fn exports_escape_control_characters_and_bidi_overrides() {
+    let name = "evil\u{1b}[2J\u{202e}gnp\u{7}\u{0}\u{9b}x\ty";
+    let service = "svc\u{1b}[31m\u{2066}\u{202a}x";
+    let doc = serde_json::json!({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":service}}]},
+        "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":name,"kind":1,
+        "startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000",
+        "attributes":[{"key":"note","value":{"stringValue":"a\u{1b}]0;t\u{7}\nb"}}]}]}]}]});
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "hostile.json", doc.to_string().as_bytes());
+    let p = p.to_str().unwrap();
+    for (to, extra, escaped) in [
+        (
+            "csv",
+            &["--columns", "note"][..],
+            "evil\\x1b[2J\\u{202e}gnp\\x07\\x00\\x9bx\ty",
+        ),
+        (
+            "folded",
+            &[][..],
+            "evil\\x1b[2J\\u{202e}gnp\\x07\\x00\\x9bx\\ty",
+        ),
+        ("mermaid", &[][..], "evil[2Jgnpxy"),
+    ] {
+        let mut args = vec!["export", p, "--to", to];
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        let bad: Vec<char> = r
+            .stdout
+            .chars()
+            .filter(|&c| is_hostile(c) && !(to == "csv" && c == '\t'))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "export --to {to} printed raw {bad:?}:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains(escaped),
+            "export --to {to}:\n{}",
+            r.stdout
+        );
+    }
+    // CSV keeps a newline in a value as data (quoted), escapes the rest of it.
+    let r = run(["export", p, "--to", "csv", "--columns", "note"]);
+    assert!(r.stdout.contains("\"a\\x1b]0;t\\x07\nb\""), "{}", r.stdout);
+}
+
 /// File names found by a directory walk are untrusted text too: the warning and error lines
 /// that name them must escape control characters and bidi overrides.
 #[test]
