@@ -579,3 +579,49 @@ fn position_matchers_self_test() {
         "red \u{1b}[2J"
     );
 }
+
+/// A Zipkin or Jaeger span whose timestamp + duration ends past the largest time tracekit holds
+/// (u64 nanoseconds, the year 2554) is skipped with a warning naming it, never clamped into a
+/// wrong duration; the other spans are kept.
+#[test]
+fn a_span_ending_past_the_largest_time_is_skipped_not_clamped() {
+    let dir = tempfile::tempdir().unwrap();
+    let zipkin = r#"[{"traceId":"5b8efff798038103","id":"0000000000000001","name":"huge","timestamp":18000000000000000,"duration":18000000000000000,"localEndpoint":{"serviceName":"a"}},
+ {"traceId":"5b8efff798038103","id":"0000000000000002","name":"ok","timestamp":1544712660000000,"duration":1000,"localEndpoint":{"serviceName":"a"}}]"#;
+    let jaeger = r#"{"data":[{"traceID":"5b8efff798038103","processes":{"p1":{"serviceName":"a"}},"spans":[
+ {"traceID":"5b8efff798038103","spanID":"0000000000000001","operationName":"huge","startTime":18000000000000000,"duration":18000000000000000,"processID":"p1"},
+ {"traceID":"5b8efff798038103","spanID":"0000000000000002","operationName":"ok","startTime":1544712660000000,"duration":1000,"processID":"p1"}]}]}"#;
+    for (name, doc) in [("z.json", zipkin), ("j.json", jaeger)] {
+        let p = write(dir.path(), name, doc.as_bytes());
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.describe());
+        let ops: Vec<&str> = v["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["operation"].as_str().unwrap())
+            .collect();
+        assert_eq!(ops, ["ok"], "{name}: {}", r.describe());
+        assert_eq!(v["spans"][0]["duration_ns"], 1_000_000, "{name}");
+        assert!(
+            r.stderr.contains("ends after the year 2554") && r.stderr.contains("span skipped"),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A duration near u64::MAX nanoseconds prints as the hours it is (it wrapped to `0m00s`, or
+/// panicked in a debug build).
+#[test]
+fn a_duration_near_the_largest_prints_its_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"op","startTimeUnixNano":"0","endTimeUnixNano":"18446744073709551615"}]}]}]}"#;
+    let p = write(dir.path(), "long.json", doc.as_bytes());
+    for format in ["tree", "waterfall"] {
+        let r = run(["show", p.to_str().unwrap(), "--format", format]);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        assert!(r.stdout.contains("5124095h34m"), "{format}: {}", r.stdout);
+        assert!(!r.stdout.contains("0m00s"), "{format}: {}", r.stdout);
+    }
+}

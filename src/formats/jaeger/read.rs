@@ -51,8 +51,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::formats::common::jz_read::{
     Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
-    describe_value, join_path, map_is_wrong, micros_to_ns, parse_span_id, parse_trace_id, quoted,
-    scalars_are_wrong, seq_is_wrong, take_conventions,
+    describe_value, end_out_of_range, join_path, map_is_wrong, micros_to_ns, parse_span_id,
+    parse_trace_id, quoted, scalars_are_wrong, seq_is_wrong, take_conventions,
 };
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{
@@ -833,6 +833,11 @@ fn build_span(
         {
             bad.get_or_insert(Problem::new(field, m));
         }
+    }
+    if let (Some(t), Some(d)) = (&f.start_time, &f.duration)
+        && let Some(m) = end_out_of_range(t, d)
+    {
+        bad.get_or_insert(Problem::new("duration", m));
     }
     if let Some(p) = bad {
         for q in f.problems {

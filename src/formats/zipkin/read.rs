@@ -77,8 +77,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::formats::common::jz_read::{
     Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
-    describe_value, join_path, micros_to_ns, parse_span_id, parse_trace_id, scalars_are_wrong,
-    seq_is_wrong, take_conventions,
+    describe_value, end_out_of_range, join_path, micros_to_ns, parse_span_id, parse_trace_id,
+    scalars_are_wrong, seq_is_wrong, take_conventions,
 };
 use crate::formats::{InputError, ReadCtx};
 use crate::model::{Event, KeyValue, Span, SpanId, SpanKind, TraceId, Value};
@@ -627,6 +627,11 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
         {
             bad.get_or_insert(Problem::new(field, m));
         }
+    }
+    if let (Some(t), Some(d)) = (&f.timestamp, &f.duration)
+        && let Some(m) = end_out_of_range(t, d)
+    {
+        bad.get_or_insert(Problem::new("duration", m));
     }
     if let Some(p) = bad {
         for q in f.problems {
