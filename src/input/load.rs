@@ -408,6 +408,9 @@ fn read_one(
         warnings: &mut warnings,
     };
     let result = read_format(format, &mut *opened.reader, &mut ctx);
+    if let Some(w) = opened.trailing.lock().ok().and_then(|mut t| t.take()) {
+        report.warnings.push(InputError::new(&name, None, w));
+    }
     report.inputs.push((name, format));
     report.spans += count;
     // Problems inside an input (a bad line, a bad span) lose data: they are errors too.

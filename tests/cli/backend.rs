@@ -396,6 +396,31 @@ fn an_html_page_is_a_backend_error() {
     assert!(line.contains("base path"), "{line}");
 }
 
+/// A 200 answer labelled JSON whose body is an HTML page (a proxy's login page) says so: it
+/// was read as no spans, "trace not found".
+#[test]
+fn an_html_page_labelled_json_is_named_not_a_missing_trace() {
+    let page =
+        b"<!DOCTYPE html>\n<html><head><title>Sign in - Proxy</title></head><body></body></html>\n";
+    let mut extra = Extra::new();
+    for path in [
+        format!("/api/v2/traces/{ID_0CB0}"),
+        format!("/api/traces/{ID_0CB0}"),
+    ] {
+        extra.add(&path, 200, "application/json", page);
+    }
+    let server = Replay::start(&[extra.path()]);
+    let w = Work::new();
+    let r = fetch_with(&w, &server.url(), &[]);
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(!line.contains("not found"), "{line}");
+    assert!(
+        line.contains("the content is an HTML page titled \"Sign in - Proxy\", not JSON"),
+        "{line}"
+    );
+}
+
 #[test]
 fn unauthorized_mentions_the_token_but_never_prints_it() {
     let server = Replay::start(&[]);

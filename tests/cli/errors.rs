@@ -625,3 +625,103 @@ fn a_duration_near_the_largest_prints_its_hours() {
         assert!(!r.stdout.contains("0m00s"), "{format}: {}", r.stdout);
     }
 }
+
+/// More white space than detection looks at (1 MB) before a valid document: the document is
+/// read (it was "the input is empty").
+#[test]
+fn a_document_after_a_megabyte_of_white_space_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, lead) in [
+        ("spaces.json", " "),
+        ("lines.json", "\n"),
+        ("crlf.json", "\r\n"),
+    ] {
+        let mut doc = lead.repeat((1 << 20) / lead.len());
+        doc.push_str(OTLP_ONE_SPAN);
+        let p = write(dir.path(), name, doc.as_bytes());
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.describe());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["spans"].as_array().unwrap().len(), 1, "{name}");
+    }
+    // White space only is still an empty input.
+    let p = write(dir.path(), "blank.json", " ".repeat(1 << 20).as_bytes());
+    let r = run(["show", p.to_str().unwrap()]);
+    assert_eq!(r.code, Some(3), "{}", r.describe());
+    assert!(r.stderr.contains("the input is empty"), "{}", r.stderr);
+}
+
+/// gzip data followed by NUL padding or junk: the data is kept with a warning, as `gzip -d`
+/// does (the whole input was rejected: "invalid gzip header", "unexpected end of file").
+#[test]
+fn gzip_with_trailing_padding_or_junk_keeps_the_data_with_a_warning() {
+    use flate2::write::GzEncoder;
+    let dir = tempfile::tempdir().unwrap();
+    let gz = |s: &str| {
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(s.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let one = gz(OTLP_ONE_SPAN);
+    let mut two_members = one.clone();
+    two_members.extend(gz(
+        &OTLP_ONE_SPAN.replace("eee19b7ec3c1b174", "eee19b7ec3c1b175")
+    ));
+    for (name, tail, spans, warning) in [
+        (
+            "nul.json.gz",
+            vec![0u8; 512],
+            1,
+            Some("512 zero bytes after the gzip data were ignored"),
+        ),
+        (
+            "junk.json.gz",
+            b"junk\n".to_vec(),
+            1,
+            Some("5 bytes of trailing data after the gzip data were ignored"),
+        ),
+        ("one-nul.json.gz", vec![0u8], 1, Some("1 zero bytes")),
+        ("clean.json.gz", vec![], 1, None),
+    ] {
+        let mut bytes = one.clone();
+        bytes.extend(&tail);
+        let p = write(dir.path(), name, &bytes);
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.describe());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["spans"].as_array().unwrap().len(), spans, "{name}");
+        match warning {
+            Some(w) => assert!(r.stderr.contains(w), "{name}: {}", r.stderr),
+            None => assert_eq!(r.stderr, "", "{name}"),
+        }
+    }
+    // Several members are one stream; padding after the last is still only a warning.
+    let mut bytes = two_members;
+    bytes.extend([0u8; 100]);
+    let p = write(dir.path(), "two.json.gz", &bytes);
+    let r = run(["stats", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(r.stderr.contains("100 zero bytes"), "{}", r.stderr);
+}
+
+/// An HTML page read as JSON (a file with `--input-format`) is named as such.
+#[test]
+fn an_html_page_read_as_json_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "page.json",
+        b"\n  <!DOCTYPE html><html><head><title>Grafana</title></head></html>\n",
+    );
+    for format in ["otlp-json", "tempo", "jaeger", "zipkin"] {
+        let r = run(["show", p.to_str().unwrap(), "--input-format", format]);
+        assert_eq!(r.code, Some(3), "{format}: {}", r.describe());
+        assert!(
+            r.stderr.contains(
+                "page.json:2:3: the content is an HTML page titled \"Grafana\", not JSON"
+            ),
+            "{format}: {}",
+            r.stderr
+        );
+    }
+}

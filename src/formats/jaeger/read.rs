@@ -66,6 +66,7 @@ const API_V3: &str = "this is a Jaeger api_v3 response ({\"result\": …}), whic
                       read it with --input-format otlp-json";
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    crate::formats::common::refuse_markup(input, ctx)?;
     let mut docs = JsonDocs::new(input);
     let mut st = JState {
         tracker: docs.tracker(),

@@ -72,6 +72,7 @@ fn read_with(
     ctx: &mut ReadCtx<'_>,
     limits: Limits,
 ) -> Result<(), InputError> {
+    crate::formats::common::refuse_markup(input, ctx)?;
     let mut reader = Reader {
         ctx,
         suppressed: 0,

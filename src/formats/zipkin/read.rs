@@ -90,6 +90,7 @@ const BATCH: usize = 1024;
 pub const DEBUG_FLAGS: u32 = 0x3;
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    crate::formats::common::refuse_markup(input, ctx)?;
     let mut docs = JsonDocs::new(input);
     let mut st = ZState {
         tracker: docs.tracker(),
