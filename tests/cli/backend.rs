@@ -486,6 +486,107 @@ fn a_slow_answer_times_out() {
     assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
 }
 
+/// Every `.tmp` file under `dir`.
+fn temporaries(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "tmp") {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// SIGINT while a fetch waits (for the answer, or in the middle of its body): exit 130, and no
+/// temporary file is left in the output directory, the cache or the temporary directory (they
+/// were all left behind).
+#[test]
+fn an_interrupted_fetch_exits_130_and_leaves_no_temporary_file() {
+    let server = Replay::start(&[]);
+    // (fault, flags, temporary files to wait for): the output's; with a body, the cache's;
+    // with --raw, only the copy of the body in TMPDIR (the output is written from it at the end).
+    for (spec, extra, want) in [
+        ("delay=30", &[][..], 1),
+        ("stall=30", &["--cache", "cache"][..], 2),
+        ("stall=30", &["--raw"][..], 1),
+    ] {
+        let w = Work::new();
+        std::fs::create_dir_all(w.path().join("tmp")).unwrap();
+        let backend = server.fault(spec);
+        let mut args = vec![
+            "fetch",
+            ID_0CB0,
+            "--backend",
+            &backend,
+            "--backend-kind",
+            "tempo",
+            "-o",
+            "out.json",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tracekit"))
+            .args(&args)
+            .current_dir(w.path())
+            .env("XDG_CONFIG_HOME", w.path().join("xdg"))
+            .env("TMPDIR", w.path().join("tmp"))
+            .env_remove("TRACEKIT_BACKEND")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the run has its temporary files.
+        let t0 = Instant::now();
+        while temporaries(w.path()).len() < want {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "{spec} {extra:?}: no temporary file appeared: {:?}",
+                temporaries(w.path())
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let t0 = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if t0.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("{spec} {extra:?}: still running 10 s after SIGINT");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert_eq!(
+            status.code(),
+            Some(130),
+            "{spec} {extra:?}: {status:?} {stderr}"
+        );
+        assert_eq!(
+            temporaries(w.path()),
+            Vec::<PathBuf>::new(),
+            "{spec} {extra:?}"
+        );
+        assert!(!w.path().join("out.json").exists(), "{spec} {extra:?}");
+    }
+}
+
 #[test]
 fn always_500_stops_at_the_retry_limit() {
     let server = Replay::start(&[]);

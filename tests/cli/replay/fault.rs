@@ -36,6 +36,9 @@ pub(super) enum Fault {
     Html,
     /// `truncate`: the recorded answer announces its whole length, sends half, closes.
     Truncate,
+    /// `stall=SECONDS`: the recorded answer announces its whole length, sends half, waits
+    /// SECONDS (a slow body: the client is mid-download), then closes.
+    Stall(Duration),
 }
 
 impl Fault {
@@ -82,6 +85,10 @@ impl Fault {
         if take("truncate").is_some() {
             faults.push(Fault::Truncate);
         }
+        if let Some(v) = take("stall") {
+            let secs: f64 = number(v, "stall")?;
+            faults.push(Fault::Stall(Duration::from_secs_f64(secs)));
+        }
         match items.first() {
             Some((k, _)) => Err(format!("unknown fault {k:?} in {spec:?}")),
             None => Ok(faults),
@@ -118,7 +125,7 @@ impl Fault {
                 a.content_type = Some("text/html; charset=utf-8".into());
                 Some(a)
             }
-            Fault::Truncate => None,
+            Fault::Truncate | Fault::Stall(_) => None,
         }
     }
 
@@ -126,6 +133,7 @@ impl Fault {
     pub(super) fn shape(&self, answer: &mut Answer) {
         match self {
             Fault::Truncate => answer.delivery = Delivery::Truncate,
+            Fault::Stall(d) => answer.delivery = Delivery::Stall(*d),
             Fault::Delay(_)
             | Fault::Bearer(_)
             | Fault::Tenant(_)

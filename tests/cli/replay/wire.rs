@@ -173,6 +173,8 @@ pub(super) enum Delivery {
     Whole,
     /// Announce the whole length, send the first half, close the connection.
     Truncate,
+    /// Announce the whole length, send the first half, wait (the server's caller does), close.
+    Stall(std::time::Duration),
 }
 
 /// An answer to send.
@@ -221,7 +223,7 @@ pub(super) fn write_answer(conn: &mut Conn, a: &Answer, keep_alive: bool) -> io:
     conn.write_all(head.as_bytes())?;
     match a.delivery {
         Delivery::Whole => conn.write_all(&a.body)?,
-        Delivery::Truncate => conn.write_all(&a.body[..a.body.len() / 2])?,
+        Delivery::Truncate | Delivery::Stall(_) => conn.write_all(&a.body[..a.body.len() / 2])?,
     }
     conn.flush()?;
     Ok(!close)
