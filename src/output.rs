@@ -95,13 +95,14 @@ impl Inputs {
 
     /// The SOURCE arguments of a command: paths, `-` for standard input; trace ids and
     /// other strings that name no file are ignored when checking.
-    pub fn sources(sources: &[String]) -> Inputs {
+    pub fn sources<S: AsRef<Path>>(sources: &[S]) -> Inputs {
         let mut inputs = Inputs::default();
         for s in sources {
-            if s == "-" {
+            let s = s.as_ref();
+            if s.as_os_str() == "-" {
                 inputs.stdin = true;
             } else {
-                inputs.paths.push(PathBuf::from(s));
+                inputs.paths.push(s.to_path_buf());
             }
         }
         inputs

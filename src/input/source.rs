@@ -36,18 +36,18 @@ pub struct Expanded {
 }
 
 /// Expand source arguments: `-` is stdin, a directory is walked recursively in name order.
-pub fn expand(sources: &[String]) -> (Vec<Expanded>, Vec<InputError>) {
+pub fn expand(sources: &[PathBuf]) -> (Vec<Expanded>, Vec<InputError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for s in sources {
-        if s == "-" {
+        if s.as_os_str() == "-" {
             out.push(Expanded {
                 input: Input::Stdin,
                 from_directory: false,
             });
             continue;
         }
-        let p = PathBuf::from(s);
+        let p = s.clone();
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, &mut out, &mut errors),
             Ok(_) => out.push(Expanded {
@@ -55,7 +55,7 @@ pub fn expand(sources: &[String]) -> (Vec<Expanded>, Vec<InputError>) {
                 from_directory: false,
             }),
             Err(e) => errors.push(InputError::new(
-                &Arc::from(s.as_str()),
+                &Arc::from(s.display().to_string()),
                 None,
                 io_message(&e),
             )),

@@ -725,3 +725,48 @@ fn an_html_page_read_as_json_is_named() {
         );
     }
 }
+
+/// A file name that is not UTF-8 (byte 0xff) is a source like any other (clap refused it:
+/// "invalid UTF-8 was detected"), an output path too, and messages show it lossily.
+#[test]
+fn a_file_name_that_is_not_utf8_is_accepted_and_shown_lossily() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"tr\xffce.json");
+    let p = dir.path().join(name);
+    std::fs::write(&p, OTLP_ONE_SPAN).unwrap();
+    let out = dir.path().join(OsStr::from_bytes(b"out\xfe.csv"));
+    let r = run([
+        OsStr::new("show"),
+        p.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["spans"].as_array().unwrap().len(), 1);
+    let r = run([
+        OsStr::new("export"),
+        p.as_os_str(),
+        OsStr::new("--to"),
+        OsStr::new("csv"),
+        OsStr::new("-o"),
+        out.as_os_str(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(std::fs::read_to_string(&out).unwrap().contains("trace_id"));
+    // Missing, it is named lossily (U+FFFD), not refused by argument parsing.
+    let missing = dir.path().join(OsStr::from_bytes(b"no\xffne.json"));
+    let r = run([OsStr::new("stats"), missing.as_os_str()]);
+    assert_eq!(r.code, Some(3), "{}", r.describe());
+    assert!(
+        r.stderr
+            .contains("no\u{fffd}ne.json: no such file or directory"),
+        "{}",
+        r.stderr
+    );
+    // Also the two sides of diff.
+    let r = run([OsStr::new("diff"), p.as_os_str(), p.as_os_str()]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+}
