@@ -770,3 +770,66 @@ fn a_file_name_that_is_not_utf8_is_accepted_and_shown_lossily() {
     let r = run([OsStr::new("diff"), p.as_os_str(), p.as_os_str()]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
 }
+
+/// A value of the wrong type in span N of an OTLP/JSON document costs span N only: the spans
+/// after it are read, and each bad span is named (pretty-printed, only the first was named and
+/// the rest of the document was dropped; on one line, the rest of the line was).
+#[test]
+fn a_bad_span_costs_only_itself_in_an_otlp_json_document() {
+    let span = |i: u32, field: Option<(&str, serde_json::Value)>| {
+        let mut s = serde_json::json!({
+            "traceId": "5b8efff798038103d269b633813fc60c",
+            "spanId": format!("{:016x}", i + 1),
+            "name": format!("op{i}"),
+            "startTimeUnixNano": "1544712660000000000",
+            "endTimeUnixNano": "1544712661000000000"
+        });
+        if let Some((k, v)) = field {
+            s[k] = v;
+        }
+        s
+    };
+    let spans = vec![
+        span(0, None),
+        span(1, Some(("name", serde_json::json!({"x": 1})))),
+        span(2, None),
+        span(3, Some(("attributes", serde_json::json!(5)))),
+        span(4, Some(("startTimeUnixNano", serde_json::json!([1])))),
+        span(5, None),
+    ];
+    let doc = serde_json::json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "svc"}}]},
+        "scopeSpans": [{"spans": spans}]
+    }]});
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("pretty.json", serde_json::to_string_pretty(&doc).unwrap()),
+        ("lines.jsonl", format!("{doc}\n{doc}\n")),
+    ] {
+        let p = write(dir.path(), name, text.as_bytes());
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        // Spans were lost: exit 3, and the others are shown.
+        assert_eq!(r.code, Some(3), "{name}: {}", r.describe());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.describe());
+        let mut ops: Vec<&str> = v["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["operation"].as_str().unwrap())
+            .collect();
+        ops.sort();
+        ops.dedup();
+        assert_eq!(ops, ["op0", "op2", "op5"], "{name}: {}", r.describe());
+        for bad in [
+            "spans[1].name: invalid type: map, expected a string",
+            "spans[3].attributes: invalid type: integer `5`",
+            "spans[4].startTimeUnixNano: invalid type: sequence",
+        ] {
+            assert!(
+                r.stderr.contains(bad) && r.stderr.contains("span skipped"),
+                "{name}: {bad}\n{}",
+                r.stderr
+            );
+        }
+    }
+}
