@@ -594,7 +594,8 @@ fn a_span_ending_past_the_largest_time_is_skipped_not_clamped() {
     for (name, doc) in [("z.json", zipkin), ("j.json", jaeger)] {
         let p = write(dir.path(), name, doc.as_bytes());
         let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
-        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.describe());
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.describe()));
         let ops: Vec<&str> = v["spans"]
             .as_array()
             .unwrap()
@@ -810,7 +811,8 @@ fn a_bad_span_costs_only_itself_in_an_otlp_json_document() {
         let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
         // Spans were lost: exit 3, and the others are shown.
         assert_eq!(r.code, Some(3), "{name}: {}", r.describe());
-        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect(&r.describe());
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.describe()));
         let mut ops: Vec<&str> = v["spans"]
             .as_array()
             .unwrap()
