@@ -107,7 +107,7 @@ pub enum Command {
 pub struct InputArgs {
     /// Trace files (any supported format, optionally gzip), directories (read recursively), - for stdin, or trace ids (16 or 32 hex digits) to fetch from --backend
     #[arg(value_name = "SOURCE", required_unless_present_any = SEARCH_SOURCE_FLAGS)]
-    pub sources: Vec<String>,
+    pub sources: Vec<PathBuf>,
     /// Read every source as this format instead of detecting it from the content
     #[arg(long, value_parser = Format::readable(), value_name = "FORMAT")]
     pub input_format: Option<Format>,
@@ -916,10 +916,10 @@ pub enum DiffFormat {
 pub struct DiffArgs {
     /// The baseline: a trace file, a directory of traces, or a trace id (with --backend)
     #[arg(value_name = "BASE")]
-    pub base: String,
+    pub base: PathBuf,
     /// The candidate: a trace file, a directory of traces, or a trace id (with --backend)
     #[arg(value_name = "CANDIDATE")]
-    pub candidate: String,
+    pub candidate: PathBuf,
     /// Compare only this trace of the baseline (its id, or a unique prefix of at least 8 hex digits)
     #[arg(long, value_name = "ID")]
     pub base_trace: Option<String>,

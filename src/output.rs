@@ -36,6 +36,10 @@
 //!
 //! Checks happen when the output is created; a path that changes between the check and the
 //! rename (another process swapping in a symlink) is not guarded against.
+//!
+//! Interrupted (SIGINT, SIGTERM, SIGHUP: [`on_interrupt`]), the run removes every temporary file
+//! it still has ([`temp_in`] registers each one: outputs, `fetch` bodies, the backend cache) and
+//! exits 130: an interrupted run leaves its targets as they were and nothing beside them.
 
 use std::ffi::OsString;
 use std::fs::{self, File, Metadata, OpenOptions};
@@ -91,13 +95,14 @@ impl Inputs {
 
     /// The SOURCE arguments of a command: paths, `-` for standard input; trace ids and
     /// other strings that name no file are ignored when checking.
-    pub fn sources(sources: &[String]) -> Inputs {
+    pub fn sources<S: AsRef<Path>>(sources: &[S]) -> Inputs {
         let mut inputs = Inputs::default();
         for s in sources {
-            if s == "-" {
+            let s = s.as_ref();
+            if s.as_os_str() == "-" {
                 inputs.stdin = true;
             } else {
-                inputs.paths.push(PathBuf::from(s));
+                inputs.paths.push(s.to_path_buf());
             }
         }
         inputs
@@ -245,17 +250,55 @@ fn fd_path(p: &Path) -> Option<Option<u32>> {
     }
 }
 
+/// The temporary files this run created and may not have renamed or removed yet: removed on an
+/// interrupt. A path renamed into place or removed stays listed until [`forget_temp`] (the
+/// backend cache renames its own): removing it again fails harmlessly, as its name is unique.
+static TEMPORARIES: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A temporary file was renamed into place or removed: nothing to clean up on an interrupt.
+pub fn forget_temp(path: &Path) {
+    temporaries().retain(|p| p != path);
+}
+
+/// Remove every temporary file still registered (an interrupt). Returns how many were removed.
+pub fn remove_temporaries() -> usize {
+    let mut list = temporaries();
+    let removed = list.iter().filter(|p| fs::remove_file(p).is_ok()).count();
+    list.clear();
+    removed
+}
+
+/// On SIGINT (and SIGTERM, SIGHUP), remove the temporary files of this run and exit 130.
+/// Installed once by `main`; a second call does nothing.
+pub fn on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        remove_temporaries();
+        std::process::exit(i32::from(crate::error::Exit::Interrupted.code()));
+    });
+}
+
 /// A new hidden temporary file in `dir`, created exclusively (never through an existing name):
 /// `.<stem>.<pid>.<nanos>.<n>.tmp`. Same directory as the destination, so the rename into
-/// place is atomic.
+/// place is atomic. It is removed if the run is interrupted ([`on_interrupt`]).
 pub fn temp_in(dir: &Path, stem: &str) -> io::Result<(PathBuf, File)> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     for n in 0..100u32 {
         let p = dir.join(format!(".{stem}.{}.{nanos}.{n}.tmp", std::process::id()));
+        // Created and listed under the lock, so that an interrupt meanwhile still removes it.
+        let mut list = temporaries();
         match OpenOptions::new().write(true).create_new(true).open(&p) {
-            Ok(f) => return Ok((p, f)),
+            Ok(f) => {
+                list.push(p.clone());
+                return Ok((p, f));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
@@ -404,6 +447,7 @@ impl Output {
                 if done.is_err() {
                     let _ = fs::remove_file(&temp);
                 }
+                forget_temp(&temp);
                 done.map_err(fail)
             }
             Sink::Done => Ok(()),
@@ -433,6 +477,7 @@ fn atomic(target: PathBuf, replaced: Option<&Metadata>) -> io::Result<Sink> {
     {
         drop(file);
         let _ = fs::remove_file(&temp);
+        forget_temp(&temp);
         return Err(e);
     }
     Ok(Sink::Atomic {
@@ -465,7 +510,8 @@ impl Drop for Output {
             // Do not flush a file that is thrown away.
             let (f, _) = file.into_parts();
             drop(f);
-            let _ = fs::remove_file(temp);
+            let _ = fs::remove_file(&temp);
+            forget_temp(&temp);
         }
     }
 }

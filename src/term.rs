@@ -139,7 +139,27 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn needs_escape(c: char) -> bool {
+/// [`escape`], except that the characters `keep` accepts stay as they are (the line breaks and
+/// tabs that a format quotes or uses itself).
+pub fn escape_except(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| needs_escape(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            out.push_str(&escape(c.encode_utf8(&mut buf)));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `c` is one [`escape`] rewrites: a C0 or C1 control character (tab and newline
+/// included), or a bidirectional mark, embedding, override or isolate.
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200e}' | '\u{200f}'            // LRM, RLM
@@ -251,6 +271,16 @@ mod tests {
         assert_eq!(escape("x\ny"), "x\\ny");
         assert_eq!(escape("\u{202e}evil"), "\\u{202e}evil");
         assert_eq!(escape("\u{9b}31m"), "\\x9b31m");
+    }
+
+    #[test]
+    fn escape_except_keeps_what_the_format_quotes() {
+        let keep = |c: char| c == '\n' || c == '\t';
+        assert_eq!(escape_except("a\tb\nc", keep), "a\tb\nc");
+        assert_eq!(
+            escape_except("a\x1b[31m\x07\0\r\u{202e}\u{2066}b\n", keep),
+            "a\\x1b[31m\\x07\\x00\\r\\u{202e}\\u{2066}b\n"
+        );
     }
 
     #[test]

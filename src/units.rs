@@ -128,7 +128,8 @@ pub fn format_duration(ns: u64) -> String {
             return format!("{text}{unit}");
         }
     }
-    let secs = (ns + 500_000_000) / 1_000_000_000;
+    // Rounded to the second without overflowing near u64::MAX.
+    let secs = ns / 1_000_000_000 + u64::from(ns % 1_000_000_000 >= 500_000_000);
     if secs < 3600 {
         format!("{}m{:02}s", secs / 60, secs % 60)
     } else {
@@ -221,6 +222,14 @@ mod tests {
         assert_eq!(parse_duration("0ms").unwrap(), 0);
         assert!(parse_duration(".").is_err());
         assert!(parse_duration("1..2").is_err());
+    }
+
+    #[test]
+    fn durations_near_the_largest_do_not_wrap() {
+        assert_eq!(format_duration(u64::MAX), "5124095h34m");
+        assert_eq!(format_duration(u64::MAX - 400_000_000), "5124095h34m");
+        assert_eq!(format_duration(i64::MAX as u64), "2562047h47m");
+        assert_eq!(format_signed_duration(i64::MIN), "-2562047h47m");
     }
 
     #[test]

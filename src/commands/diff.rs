@@ -14,7 +14,7 @@ use crate::term::Term;
 
 /// Read one side: `what` names it in messages ("the baseline", "the candidate").
 fn side(
-    source: &str,
+    source: &std::path::Path,
     trace: &Option<String>,
     what: &'static str,
     args: &DiffArgs,
@@ -23,7 +23,7 @@ fn side(
 ) -> Result<(Side, Exit), Error> {
     let ids = super::parse_trace_ids(&trace.iter().cloned().collect::<Vec<_>>())?;
     let loaded = load(
-        &[source.to_string()],
+        &[source.to_path_buf()],
         &LoadOptions {
             format: args.input_format,
             trace_filter: ids.clone(),
@@ -41,7 +41,7 @@ fn side(
     let selected = select_traces(loaded.traces, ids.as_deref())?;
     if let Some(t) = selected.missing.first() {
         return Err(Error::Inputs(vec![crate::error::InputError::new(
-            &std::sync::Arc::from(source),
+            &std::sync::Arc::from(source.display().to_string()),
             None,
             format!("trace {t} not found"),
         )]));

@@ -25,7 +25,7 @@ pub struct FindingsRun<'a> {
     /// Lines printed after the findings in the table view (e.g. a cardinality table).
     pub extra_text: Vec<String>,
     /// The inputs, so that no report is written over one.
-    pub inputs: &'a [String],
+    pub inputs: &'a [std::path::PathBuf],
     /// A configuration file the command read (lint --config): not to be written over either.
     pub config: Option<&'a std::path::Path>,
 }
@@ -96,7 +96,15 @@ pub fn finish(
             ReportSpec::Sarif(p) => write_file(p, &inputs, |w| {
                 serde_json::to_writer_pretty(
                     &mut *w,
-                    &sarif::document(&findings, all_rules(), run.inputs),
+                    &sarif::document(
+                        &findings,
+                        all_rules(),
+                        // SARIF URIs are text: a name that is not UTF-8 is written lossily.
+                        &run.inputs
+                            .iter()
+                            .map(|p| p.to_string_lossy().into_owned())
+                            .collect::<Vec<_>>(),
+                    ),
                 )?;
                 writeln!(w)
             })?,

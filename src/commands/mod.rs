@@ -167,7 +167,7 @@ pub fn open_inputs(input: &crate::cli::InputArgs, term: &Term) -> Result<LoadOpt
 /// when no source is a trace id and no search is asked for; a usage error when they need a
 /// backend and none is named.
 pub fn backend_session(
-    sources: &[String],
+    sources: &[std::path::PathBuf],
     backend: &crate::cli::BackendArgs,
     search: Option<&crate::cli::SearchSourceArgs>,
     term: &Term,
@@ -178,11 +178,17 @@ pub fn backend_session(
     if backend.backend.is_some()
         && let Some(s) = sources
             .iter()
-            .find(|s| looks_like_id_prefix(s) && !std::path::Path::new(s.as_str()).exists())
+            .filter_map(|s| s.to_str())
+            .find(|s| looks_like_id_prefix(s) && !std::path::Path::new(s).exists())
     {
         crate::backend::parse_trace_id(s)?;
     }
-    let ids: Vec<&String> = sources.iter().filter(|s| is_trace_id_source(s)).collect();
+    // A trace id is text; a name that is not UTF-8 can only be a file.
+    let ids: Vec<&str> = sources
+        .iter()
+        .filter_map(|s| s.to_str())
+        .filter(|s| is_trace_id_source(s))
+        .collect();
     let search = match search {
         Some(a) => search_source_query(a)?,
         None => None,

@@ -1,5 +1,6 @@
 //! Loading: expand sources, open, detect, read, and group spans into traces.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::source::{self, Input};
@@ -235,8 +236,8 @@ pub struct Loaded {
 }
 
 /// Read every source, handing span batches to `sink` as they are read.
-pub fn for_each_batch(
-    sources: &[String],
+pub fn for_each_batch<S: AsRef<Path>>(
+    sources: &[S],
     opts: &LoadOptions,
     sink: &mut dyn FnMut(Vec<Span>),
 ) -> ReadReport {
@@ -244,8 +245,12 @@ pub fn for_each_batch(
     let mut report = ReadReport::default();
     // Sources in the order given; runs of trace ids are fetched together (concurrently).
     let mut ids: Vec<TraceId> = Vec::new();
-    for s in sources {
-        if is_trace_id_source(s) {
+    for path in sources {
+        let path = path.as_ref();
+        // A name that is not UTF-8 is a file (shown lossily in messages, `\u{fffd}`); trace
+        // ids are text.
+        let text = path.to_str();
+        if let Some(s) = text.filter(|s| is_trace_id_source(s)) {
             match crate::backend::parse_trace_id(s) {
                 Ok(id) if session.is_some() => ids.push(id),
                 Ok(_) => report.backend.push(BackendProblem {
@@ -262,8 +267,8 @@ pub fn for_each_batch(
         if let Some(session) = session {
             read_ids(session, &std::mem::take(&mut ids), sink, &mut report);
         }
-        let (inputs, mut errors) = source::expand(std::slice::from_ref(s));
-        if looks_like_id_prefix(s) {
+        let (inputs, mut errors) = source::expand(&[path.to_path_buf()]);
+        if text.is_some_and(looks_like_id_prefix) {
             for e in &mut errors {
                 e.message.push_str(
                     "; to fetch a trace from a backend give its whole id (16 or 32 hex digits): a prefix only picks among traces already read (--trace)",
@@ -271,8 +276,10 @@ pub fn for_each_batch(
             }
         }
         report.errors.extend(errors);
-        let mut read = SourceRead::named(if s == "-" { "<stdin>" } else { s.as_str() });
-        read.directory = s != "-" && std::path::Path::new(s).is_dir();
+        let stdin = path.as_os_str() == "-";
+        let shown = path.display().to_string();
+        let mut read = SourceRead::named(if stdin { "<stdin>" } else { shown.as_str() });
+        read.directory = !stdin && path.is_dir();
         for item in inputs {
             let outcome = read_one(&item.input, item.from_directory, opts, sink, &mut report);
             read.note(outcome);
@@ -415,6 +422,9 @@ fn read_one(
         warnings: &mut warnings,
     };
     let result = read_format(format, &mut *opened.reader, &mut ctx);
+    if let Some(w) = opened.trailing.lock().ok().and_then(|mut t| t.take()) {
+        report.warnings.push(InputError::new(&name, None, w));
+    }
     report.inputs.push((name.clone(), format));
     report.spans += count;
     // Problems inside an input (a bad line, a bad span) lose data: they are errors too.
@@ -436,7 +446,7 @@ fn read_one(
 }
 
 /// Read every source and group the spans into traces.
-pub fn load(sources: &[String], opts: &LoadOptions) -> Loaded {
+pub fn load<S: AsRef<Path>>(sources: &[S], opts: &LoadOptions) -> Loaded {
     let mut traces = match &opts.trace_filter {
         Some(refs) => TraceSet::with_filter(refs.iter().cloned()),
         None => TraceSet::new(),

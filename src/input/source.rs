@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::error::InputError;
 
@@ -36,18 +36,18 @@ pub struct Expanded {
 }
 
 /// Expand source arguments: `-` is stdin, a directory is walked recursively in name order.
-pub fn expand(sources: &[String]) -> (Vec<Expanded>, Vec<InputError>) {
+pub fn expand(sources: &[PathBuf]) -> (Vec<Expanded>, Vec<InputError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for s in sources {
-        if s == "-" {
+        if s.as_os_str() == "-" {
             out.push(Expanded {
                 input: Input::Stdin,
                 from_directory: false,
             });
             continue;
         }
-        let p = PathBuf::from(s);
+        let p = s.clone();
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, &mut out, &mut errors),
             Ok(_) => out.push(Expanded {
@@ -55,7 +55,7 @@ pub fn expand(sources: &[String]) -> (Vec<Expanded>, Vec<InputError>) {
                 from_directory: false,
             }),
             Err(e) => errors.push(InputError::new(
-                &Arc::from(s.as_str()),
+                &Arc::from(s.display().to_string()),
                 None,
                 io_message(&e),
             )),
@@ -171,8 +171,13 @@ pub fn io_message(e: &io::Error) -> String {
 /// An opened input: its first bytes (for detection) and a reader over the whole content,
 /// decompressed.
 pub struct Opened {
+    /// The bytes detection looks at: the first bytes, or, after more white space than that,
+    /// the first bytes from the first other one.
     pub prefix: Vec<u8>,
     pub reader: Box<dyn BufRead + Send>,
+    /// Set by the reader when data follows the last gzip member: it is ignored with this
+    /// warning, as `gzip -d` does.
+    pub trailing: Arc<Mutex<Option<String>>>,
 }
 
 /// Open an input, undo gzip if its magic bytes say so, and keep the first bytes for detection.
@@ -181,27 +186,121 @@ pub fn open(input: &Input, limits: &super::limits::InputLimits) -> io::Result<Op
         Input::File(p) => Box::new(File::open(p)?),
         Input::Stdin => Box::new(io::stdin()),
     };
+    let trailing = Arc::new(Mutex::new(None));
     let (prefix, rest) = read_prefix(raw, crate::formats::detect::SNIFF_BYTES)?;
     if prefix.starts_with(&[0x1f, 0x8b]) {
         let whole = io::Cursor::new(prefix).chain(rest);
         let (counted, compressed) = super::limits::Counted::new(whole);
-        let gz = super::limits::RatioLimited::new(
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUF_BYTES, counted)),
-            compressed,
-            limits.max_inflate_ratio,
-        );
+        let members = GzMembers {
+            decoder: Some(flate2::bufread::GzDecoder::new(BufReader::with_capacity(
+                BUF_BYTES, counted,
+            ))),
+            trailing: trailing.clone(),
+        };
+        let gz = super::limits::RatioLimited::new(members, compressed, limits.max_inflate_ratio);
         let (prefix, rest) = read_prefix(Box::new(gz), crate::formats::detect::SNIFF_BYTES)?;
-        return Ok(rejoin(prefix, rest));
+        return rejoin(prefix, rest, trailing);
     }
-    Ok(rejoin(prefix, rest))
+    rejoin(prefix, rest, trailing)
 }
 
-fn rejoin(prefix: Vec<u8>, rest: Box<dyn Read + Send>) -> Opened {
-    let reader = BufReader::with_capacity(BUF_BYTES, io::Cursor::new(prefix.clone()).chain(rest));
-    Opened {
-        prefix,
-        reader: Box::new(reader),
+/// The gzip members of a stream, one after the other (like `gzip -d`); data after the last
+/// member that is not another member (NUL padding from a tape or a block device, junk) ends
+/// the stream, is skipped, and is reported in `trailing`.
+struct GzMembers<R: BufRead> {
+    decoder: Option<flate2::bufread::GzDecoder<R>>,
+    trailing: Arc<Mutex<Option<String>>>,
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(decoder) = self.decoder.as_mut() else {
+                return Ok(0);
+            };
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member ended: the end, another member, or trailing data.
+            let Some(decoder) = self.decoder.take() else {
+                return Ok(0);
+            };
+            let mut inner = decoder.into_inner();
+            let next = inner.fill_buf()?;
+            if next.is_empty() {
+                return Ok(0);
+            }
+            if next[0] == 0x1f && next.get(1).is_none_or(|&b| b == 0x8b) {
+                self.decoder = Some(flate2::bufread::GzDecoder::new(inner));
+                continue;
+            }
+            let (mut count, mut zeros) = (0u64, true);
+            loop {
+                let b = inner.fill_buf()?;
+                if b.is_empty() {
+                    break;
+                }
+                zeros &= b.iter().all(|&x| x == 0);
+                count += b.len() as u64;
+                let k = b.len();
+                inner.consume(k);
+            }
+            let what = if zeros {
+                "zero bytes"
+            } else {
+                "bytes of trailing data"
+            };
+            if let Ok(mut t) = self.trailing.lock() {
+                *t = Some(format!(
+                    "{count} {what} after the gzip data were ignored (the data before them was read, as gzip -d does)"
+                ));
+            }
+            return Ok(0);
+        }
     }
+}
+
+/// The reader over the whole input, and the bytes detection looks at. A first window of white
+/// space only (1 MB of blank lines before a document) is read past, so that detection sees the
+/// document rather than "the input is empty"; the reader still gets every byte (positions in
+/// messages stay right).
+fn rejoin(
+    prefix: Vec<u8>,
+    rest: Box<dyn Read + Send>,
+    trailing: Arc<Mutex<Option<String>>>,
+) -> io::Result<Opened> {
+    let n = crate::formats::detect::SNIFF_BYTES;
+    let blank = crate::formats::detect::is_blank;
+    let (mut head, mut rest) = (prefix, rest);
+    let mut from = 0;
+    while head.len() - from == n && blank(&head[from..]) {
+        from = head.len();
+        let (more, r) = read_prefix(rest, n)?;
+        rest = r;
+        head.extend(more);
+    }
+    let sniff = if from == 0 {
+        head.clone()
+    } else {
+        let first = from
+            + head[from..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(head.len() - from);
+        if head.len() - first < n && head.len() - from == n {
+            let (more, r) = read_prefix(rest, n)?;
+            rest = r;
+            head.extend(more);
+        }
+        head[first..head.len().min(first + n)].to_vec()
+    };
+    let reader = BufReader::with_capacity(BUF_BYTES, io::Cursor::new(head).chain(rest));
+    Ok(Opened {
+        prefix: sniff,
+        reader: Box::new(reader),
+        trailing,
+    })
 }
 
 /// Read up to `n` bytes (fewer only at end of input), however the reader delivers them.

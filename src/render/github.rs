@@ -8,10 +8,15 @@ use crate::analysis::findings::{Finding, Severity, Summary};
 /// (rule, location), with the count.
 const MAX_ANNOTATIONS: usize = 50;
 
+/// Workflow-command data: `%`, CR and LF percent-encoded as GitHub decodes them; every other
+/// control character (ESC, BEL, NUL, …) and bidirectional override escaped as on a terminal
+/// (`\x1b`, `\u{202e}`): the runner copies the message into the log raw.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::term::escape(&s).into_owned()
 }
 
 fn escape_property(s: &str) -> String {
@@ -96,5 +101,19 @@ mod tests {
         assert_eq!(a.len(), 1);
         assert!(a[0].starts_with("::error title=tracekit pii/email::50%25 of%0Avalues"));
         assert!(a[0].ends_with("[2 occurrences]"));
+    }
+
+    #[test]
+    fn annotations_escape_control_characters_and_bidi_overrides() {
+        let f = vec![Finding::new(
+            "r",
+            Severity::Warning,
+            "a\x1b[2J\x07\0\u{202e}b\r\n",
+        )];
+        let a = annotations(&f);
+        assert_eq!(
+            a[0],
+            "::warning title=tracekit r::a\\x1b[2J\\x07\\x00\\u{202e}b%0D%0A"
+        );
     }
 }

@@ -95,13 +95,25 @@ pub fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
         .from_writer(out)
 }
 
-/// Writes one record, each cell guarded against formula injection (see [`csv_guard`]).
+/// Writes one record, each cell guarded against formula injection (see [`csv_guard`]) and
+/// with its control characters and bidirectional overrides escaped (see [`csv_text`]).
 pub fn write_csv_record<W: Write, S: AsRef<str>>(
     w: &mut csv::Writer<W>,
     cells: &[S],
 ) -> io::Result<()> {
-    w.write_record(cells.iter().map(|c| csv_guard(c.as_ref()).into_owned()))
-        .map_err(io::Error::from)
+    w.write_record(
+        cells
+            .iter()
+            .map(|c| csv_guard(&csv_text(c.as_ref())).into_owned()),
+    )
+    .map_err(io::Error::from)
+}
+
+/// A CSV cell as written, to a file or a terminal alike: newlines and tabs are data (the field
+/// is quoted), every other control character (ESC, BEL, NUL, CR, the C1 range) and every
+/// bidirectional override or isolate is escaped as [`escape`] does (`\x1b`, `\u{202e}`).
+pub fn csv_text(c: &str) -> std::borrow::Cow<'_, str> {
+    crate::term::escape_except(c, |c| c == '\n' || c == '\t')
 }
 
 /// A cell that a spreadsheet would run as a formula (`=`, `+`, `@`, tab, CR, or a `-` that does

@@ -610,6 +610,31 @@ fn an_html_page_is_a_backend_error() {
     assert!(line.contains("base path"), "{line}");
 }
 
+/// A 200 answer labelled JSON whose body is an HTML page (a proxy's login page) says so: it
+/// was read as no spans, "trace not found".
+#[test]
+fn an_html_page_labelled_json_is_named_not_a_missing_trace() {
+    let page =
+        b"<!DOCTYPE html>\n<html><head><title>Sign in - Proxy</title></head><body></body></html>\n";
+    let mut extra = Extra::new();
+    for path in [
+        format!("/api/v2/traces/{ID_0CB0}"),
+        format!("/api/traces/{ID_0CB0}"),
+    ] {
+        extra.add(&path, 200, "application/json", page);
+    }
+    let server = Replay::start(&[extra.path()]);
+    let w = Work::new();
+    let r = fetch_with(&w, &server.url(), &[]);
+    assert_code(&r, 4);
+    let line = one_error_line(&r);
+    assert!(!line.contains("not found"), "{line}");
+    assert!(
+        line.contains("the content is an HTML page titled \"Sign in - Proxy\", not JSON"),
+        "{line}"
+    );
+}
+
 #[test]
 fn unauthorized_mentions_the_token_but_never_prints_it() {
     let server = Replay::start(&[]);
@@ -769,6 +794,107 @@ fn a_slow_answer_times_out() {
     assert!(line.contains("no answer within 1.00s"), "{line}");
     assert!(line.contains("--timeout"), "{line}");
     assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+}
+
+/// Every `.tmp` file under `dir`.
+fn temporaries(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "tmp") {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// SIGINT while a fetch waits (for the answer, or in the middle of its body): exit 130, and no
+/// temporary file is left in the output directory, the cache or the temporary directory (they
+/// were all left behind).
+#[test]
+fn an_interrupted_fetch_exits_130_and_leaves_no_temporary_file() {
+    let server = Replay::start(&[]);
+    // (fault, flags, temporary files to wait for): the output's; with a body, the cache's;
+    // with --raw, only the copy of the body in TMPDIR (the output is written from it at the end).
+    for (spec, extra, want) in [
+        ("delay=30", &[][..], 1),
+        ("stall=30", &["--cache", "cache"][..], 2),
+        ("stall=30", &["--raw"][..], 1),
+    ] {
+        let w = Work::new();
+        std::fs::create_dir_all(w.path().join("tmp")).unwrap();
+        let backend = server.fault(spec);
+        let mut args = vec![
+            "fetch",
+            ID_0CB0,
+            "--backend",
+            &backend,
+            "--backend-kind",
+            "tempo",
+            "-o",
+            "out.json",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tracekit"))
+            .args(&args)
+            .current_dir(w.path())
+            .env("XDG_CONFIG_HOME", w.path().join("xdg"))
+            .env("TMPDIR", w.path().join("tmp"))
+            .env_remove("TRACEKIT_BACKEND")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the run has its temporary files.
+        let t0 = Instant::now();
+        while temporaries(w.path()).len() < want {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "{spec} {extra:?}: no temporary file appeared: {:?}",
+                temporaries(w.path())
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let kill = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let t0 = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if t0.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("{spec} {extra:?}: still running 10 s after SIGINT");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        assert_eq!(
+            status.code(),
+            Some(130),
+            "{spec} {extra:?}: {status:?} {stderr}"
+        );
+        assert_eq!(
+            temporaries(w.path()),
+            Vec::<PathBuf>::new(),
+            "{spec} {extra:?}"
+        );
+        assert!(!w.path().join("out.json").exists(), "{spec} {extra:?}");
+    }
 }
 
 #[test]

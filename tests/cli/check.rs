@@ -1780,6 +1780,41 @@ fn github_annotations_escape_newlines() {
     assert!(!line.contains('\r'));
 }
 
+#[test]
+fn github_annotations_escape_control_characters() {
+    let d = Dir::new();
+    let f = d.write(
+        "t.json",
+        &otlp(&[
+            (
+                "a",
+                span(
+                    T1,
+                    "00000000000000a1",
+                    None,
+                    "x\u{1b}[2J\u{7}\u{0}\u{202e}y",
+                    2,
+                    0,
+                    100,
+                ),
+            ),
+            ("a", span(T1, "00000000000000a2", None, "second", 2, 0, 100)),
+        ]),
+    );
+    let r = run(["check", &f, "--report", "github", "--fail-on", "never"]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let ann: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(ann.len(), 1, "{}", r.describe());
+    let line = ann[0];
+    assert!(
+        !line
+            .chars()
+            .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{line:?}"
+    );
+    assert!(line.contains("x\\x1b[2J\\x07\\x00\\u{202e}y"), "{line}");
+}
+
 /// (testcase name, failed) for each `<testcase>` of a JUnit document, after a small
 /// well-formedness check (balanced tags, declared root).
 fn junit_cases(xml: &str) -> Vec<(String, bool)> {

@@ -443,6 +443,58 @@ fn hostile_text_is_escaped_on_the_terminal_and_raw_in_json() {
     assert_eq!(doc.spans[0].service, service);
 }
 
+/// Exports meant for a terminal, a pipe or a CI log (CSV, folded stacks, Mermaid) never carry
+/// raw control characters or bidi overrides: CSV keeps newlines and tabs (quoted), escapes the
+/// rest; folded escapes all; Mermaid drops them.
+#[test]
+fn exports_escape_control_characters_and_bidi_overrides() {
+    let name = "evil\u{1b}[2J\u{202e}gnp\u{7}\u{0}\u{9b}x\ty";
+    let service = "svc\u{1b}[31m\u{2066}\u{202a}x";
+    let doc = serde_json::json!({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":service}}]},
+        "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":name,"kind":1,
+        "startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000",
+        "attributes":[{"key":"note","value":{"stringValue":"a\u{1b}]0;t\u{7}\nb"}}]}]}]}]});
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "hostile.json", doc.to_string().as_bytes());
+    let p = p.to_str().unwrap();
+    for (to, extra, escaped) in [
+        (
+            "csv",
+            &["--columns", "note"][..],
+            "evil\\x1b[2J\\u{202e}gnp\\x07\\x00\\x9bx\ty",
+        ),
+        (
+            "folded",
+            &[][..],
+            "evil\\x1b[2J\\u{202e}gnp\\x07\\x00\\x9bx\\ty",
+        ),
+        ("mermaid", &[][..], "evil[2Jgnpxy"),
+    ] {
+        let mut args = vec!["export", p, "--to", to];
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        let bad: Vec<char> = r
+            .stdout
+            .chars()
+            .filter(|&c| is_hostile(c) && !(to == "csv" && c == '\t'))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "export --to {to} printed raw {bad:?}:\n{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains(escaped),
+            "export --to {to}:\n{}",
+            r.stdout
+        );
+    }
+    // CSV keeps a newline in a value as data (quoted), escapes the rest of it.
+    let r = run(["export", p, "--to", "csv", "--columns", "note"]);
+    assert!(r.stdout.contains("\"a\\x1b]0;t\\x07\nb\""), "{}", r.stdout);
+}
+
 /// File names found by a directory walk are untrusted text too: the warning and error lines
 /// that name them must escape control characters and bidi overrides.
 #[test]
@@ -526,4 +578,260 @@ fn position_matchers_self_test() {
         strip_sgr("\u{1b}[1;31mred\u{1b}[0m \u{1b}[2J"),
         "red \u{1b}[2J"
     );
+}
+
+/// A Zipkin or Jaeger span whose timestamp + duration ends past the largest time tracekit holds
+/// (u64 nanoseconds, the year 2554) is skipped with a warning naming it, never clamped into a
+/// wrong duration; the other spans are kept.
+#[test]
+fn a_span_ending_past_the_largest_time_is_skipped_not_clamped() {
+    let dir = tempfile::tempdir().unwrap();
+    let zipkin = r#"[{"traceId":"5b8efff798038103","id":"0000000000000001","name":"huge","timestamp":18000000000000000,"duration":18000000000000000,"localEndpoint":{"serviceName":"a"}},
+ {"traceId":"5b8efff798038103","id":"0000000000000002","name":"ok","timestamp":1544712660000000,"duration":1000,"localEndpoint":{"serviceName":"a"}}]"#;
+    let jaeger = r#"{"data":[{"traceID":"5b8efff798038103","processes":{"p1":{"serviceName":"a"}},"spans":[
+ {"traceID":"5b8efff798038103","spanID":"0000000000000001","operationName":"huge","startTime":18000000000000000,"duration":18000000000000000,"processID":"p1"},
+ {"traceID":"5b8efff798038103","spanID":"0000000000000002","operationName":"ok","startTime":1544712660000000,"duration":1000,"processID":"p1"}]}]}"#;
+    for (name, doc) in [("z.json", zipkin), ("j.json", jaeger)] {
+        let p = write(dir.path(), name, doc.as_bytes());
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.describe()));
+        let ops: Vec<&str> = v["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["operation"].as_str().unwrap())
+            .collect();
+        assert_eq!(ops, ["ok"], "{name}: {}", r.describe());
+        assert_eq!(v["spans"][0]["duration_ns"], 1_000_000, "{name}");
+        assert!(
+            r.stderr.contains("ends after the year 2554") && r.stderr.contains("span skipped"),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A duration near u64::MAX nanoseconds prints as the hours it is (it wrapped to `0m00s`, or
+/// panicked in a debug build).
+#[test]
+fn a_duration_near_the_largest_prints_its_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"op","startTimeUnixNano":"0","endTimeUnixNano":"18446744073709551615"}]}]}]}"#;
+    let p = write(dir.path(), "long.json", doc.as_bytes());
+    for format in ["tree", "waterfall"] {
+        let r = run(["show", p.to_str().unwrap(), "--format", format]);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        assert!(r.stdout.contains("5124095h34m"), "{format}: {}", r.stdout);
+        assert!(!r.stdout.contains("0m00s"), "{format}: {}", r.stdout);
+    }
+}
+
+/// More white space than detection looks at (1 MB) before a valid document: the document is
+/// read (it was "the input is empty").
+#[test]
+fn a_document_after_a_megabyte_of_white_space_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, lead) in [
+        ("spaces.json", " "),
+        ("lines.json", "\n"),
+        ("crlf.json", "\r\n"),
+    ] {
+        let mut doc = lead.repeat((1 << 20) / lead.len());
+        doc.push_str(OTLP_ONE_SPAN);
+        let p = write(dir.path(), name, doc.as_bytes());
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.describe());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["spans"].as_array().unwrap().len(), 1, "{name}");
+    }
+    // White space only is still an empty input.
+    let p = write(dir.path(), "blank.json", " ".repeat(1 << 20).as_bytes());
+    let r = run(["show", p.to_str().unwrap()]);
+    assert_eq!(r.code, Some(3), "{}", r.describe());
+    assert!(r.stderr.contains("the input is empty"), "{}", r.stderr);
+}
+
+/// gzip data followed by NUL padding or junk: the data is kept with a warning, as `gzip -d`
+/// does (the whole input was rejected: "invalid gzip header", "unexpected end of file").
+#[test]
+fn gzip_with_trailing_padding_or_junk_keeps_the_data_with_a_warning() {
+    use flate2::write::GzEncoder;
+    let dir = tempfile::tempdir().unwrap();
+    let gz = |s: &str| {
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(s.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let one = gz(OTLP_ONE_SPAN);
+    let mut two_members = one.clone();
+    two_members.extend(gz(
+        &OTLP_ONE_SPAN.replace("eee19b7ec3c1b174", "eee19b7ec3c1b175")
+    ));
+    for (name, tail, spans, warning) in [
+        (
+            "nul.json.gz",
+            vec![0u8; 512],
+            1,
+            Some("512 zero bytes after the gzip data were ignored"),
+        ),
+        (
+            "junk.json.gz",
+            b"junk\n".to_vec(),
+            1,
+            Some("5 bytes of trailing data after the gzip data were ignored"),
+        ),
+        ("one-nul.json.gz", vec![0u8], 1, Some("1 zero bytes")),
+        ("clean.json.gz", vec![], 1, None),
+    ] {
+        let mut bytes = one.clone();
+        bytes.extend(&tail);
+        let p = write(dir.path(), name, &bytes);
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.describe());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["spans"].as_array().unwrap().len(), spans, "{name}");
+        match warning {
+            Some(w) => assert!(r.stderr.contains(w), "{name}: {}", r.stderr),
+            None => assert_eq!(r.stderr, "", "{name}"),
+        }
+    }
+    // Several members are one stream; padding after the last is still only a warning.
+    let mut bytes = two_members;
+    bytes.extend([0u8; 100]);
+    let p = write(dir.path(), "two.json.gz", &bytes);
+    let r = run(["stats", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(r.stderr.contains("100 zero bytes"), "{}", r.stderr);
+}
+
+/// An HTML page read as JSON (a file with `--input-format`) is named as such.
+#[test]
+fn an_html_page_read_as_json_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "page.json",
+        b"\n  <!DOCTYPE html><html><head><title>Grafana</title></head></html>\n",
+    );
+    for format in ["otlp-json", "tempo", "jaeger", "zipkin"] {
+        let r = run(["show", p.to_str().unwrap(), "--input-format", format]);
+        assert_eq!(r.code, Some(3), "{format}: {}", r.describe());
+        assert!(
+            r.stderr.contains(
+                "page.json:2:3: the content is an HTML page titled \"Grafana\", not JSON"
+            ),
+            "{format}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A file name that is not UTF-8 (byte 0xff) is a source like any other (clap refused it:
+/// "invalid UTF-8 was detected"), an output path too, and messages show it lossily.
+#[test]
+fn a_file_name_that_is_not_utf8_is_accepted_and_shown_lossily() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"tr\xffce.json");
+    let p = dir.path().join(name);
+    std::fs::write(&p, OTLP_ONE_SPAN).unwrap();
+    let out = dir.path().join(OsStr::from_bytes(b"out\xfe.csv"));
+    let r = run([
+        OsStr::new("show"),
+        p.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["spans"].as_array().unwrap().len(), 1);
+    let r = run([
+        OsStr::new("export"),
+        p.as_os_str(),
+        OsStr::new("--to"),
+        OsStr::new("csv"),
+        OsStr::new("-o"),
+        out.as_os_str(),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(std::fs::read_to_string(&out).unwrap().contains("trace_id"));
+    // Missing, it is named lossily (U+FFFD), not refused by argument parsing.
+    let missing = dir.path().join(OsStr::from_bytes(b"no\xffne.json"));
+    let r = run([OsStr::new("stats"), missing.as_os_str()]);
+    assert_eq!(r.code, Some(3), "{}", r.describe());
+    assert!(
+        r.stderr
+            .contains("no\u{fffd}ne.json: no such file or directory"),
+        "{}",
+        r.stderr
+    );
+    // Also the two sides of diff.
+    let r = run([OsStr::new("diff"), p.as_os_str(), p.as_os_str()]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+}
+
+/// A value of the wrong type in span N of an OTLP/JSON document costs span N only: the spans
+/// after it are read, and each bad span is named (pretty-printed, only the first was named and
+/// the rest of the document was dropped; on one line, the rest of the line was).
+#[test]
+fn a_bad_span_costs_only_itself_in_an_otlp_json_document() {
+    let span = |i: u32, field: Option<(&str, serde_json::Value)>| {
+        let mut s = serde_json::json!({
+            "traceId": "5b8efff798038103d269b633813fc60c",
+            "spanId": format!("{:016x}", i + 1),
+            "name": format!("op{i}"),
+            "startTimeUnixNano": "1544712660000000000",
+            "endTimeUnixNano": "1544712661000000000"
+        });
+        if let Some((k, v)) = field {
+            s[k] = v;
+        }
+        s
+    };
+    let spans = vec![
+        span(0, None),
+        span(1, Some(("name", serde_json::json!({"x": 1})))),
+        span(2, None),
+        span(3, Some(("attributes", serde_json::json!(5)))),
+        span(4, Some(("startTimeUnixNano", serde_json::json!([1])))),
+        span(5, None),
+    ];
+    let doc = serde_json::json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "svc"}}]},
+        "scopeSpans": [{"spans": spans}]
+    }]});
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("pretty.json", serde_json::to_string_pretty(&doc).unwrap()),
+        ("lines.jsonl", format!("{doc}\n{doc}\n")),
+    ] {
+        let p = write(dir.path(), name, text.as_bytes());
+        let r = run(["show", p.to_str().unwrap(), "--format", "json"]);
+        // Spans were lost: exit 3, and the others are shown.
+        assert_eq!(r.code, Some(3), "{name}: {}", r.describe());
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.describe()));
+        let mut ops: Vec<&str> = v["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["operation"].as_str().unwrap())
+            .collect();
+        ops.sort();
+        ops.dedup();
+        assert_eq!(ops, ["op0", "op2", "op5"], "{name}: {}", r.describe());
+        for bad in [
+            "spans[1].name: invalid type: map, expected a string",
+            "spans[3].attributes: invalid type: integer `5`",
+            "spans[4].startTimeUnixNano: invalid type: sequence",
+        ] {
+            assert!(
+                r.stderr.contains(bad) && r.stderr.contains("span skipped"),
+                "{name}: {bad}\n{}",
+                r.stderr
+            );
+        }
+    }
 }

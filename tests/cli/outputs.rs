@@ -797,3 +797,87 @@ fn a_closed_stdout_keeps_the_verdict() {
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert!(!doc["runs"][0]["results"].as_array().unwrap().is_empty());
 }
+
+/// `--force` never turns a device, a FIFO or a symlink into a regular file: `/dev/full` stays a
+/// character device (and the write fails with exit 5), a FIFO gets the data in place, a link
+/// stays a link and its target gets the data; `--report` files follow the same rule.
+#[test]
+fn force_never_replaces_a_device_fifo_or_symlink() {
+    use std::os::unix::fs::FileTypeExt;
+    let input = fixture("checkout.otlp.json");
+    let r = run([
+        "export",
+        &input,
+        "--to",
+        "csv",
+        "-o",
+        "/dev/full",
+        "--force",
+    ]);
+    assert_eq!(r.code, Some(5), "{}", r.describe());
+    assert!(
+        r.stderr
+            .contains("cannot write /dev/full: No space left on device"),
+        "{}",
+        r.stderr
+    );
+    let m = std::fs::symlink_metadata("/dev/full").unwrap();
+    assert!(m.file_type().is_char_device(), "/dev/full was replaced");
+
+    let d = tempfile::tempdir().unwrap();
+    let expected = run(["export", &input, "--to", "csv"]).stdout;
+    for report in [false, true] {
+        let fifo = d.path().join(format!("pipe-{report}"));
+        mkfifo(&fifo);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let r = if report {
+            let spec = format!("junit={}", s(&fifo));
+            run([
+                "check",
+                &input,
+                "--report",
+                &spec,
+                "--fail-on",
+                "never",
+                "-o",
+                "/dev/null",
+            ])
+        } else {
+            run(["export", &input, "--to", "csv", "-o", s(&fifo), "--force"])
+        };
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        let got = reader.join().unwrap();
+        if report {
+            assert!(got.contains("<testsuites"), "{got:.200}");
+        } else {
+            assert_eq!(got, expected);
+        }
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+    }
+    let target = d.path().join("target.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = d.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = run(["export", &input, "--to", "csv", "-o", s(&link), "--force"]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), expected);
+    let leftovers: Vec<String> = names(d.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

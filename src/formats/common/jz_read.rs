@@ -514,6 +514,22 @@ pub(crate) fn describe_value(s: &Scalar) -> String {
     }
 }
 
+/// Why a span starting at `start` microseconds-as-nanoseconds and lasting `duration` cannot be
+/// stored: its end is past the largest time the model holds (u64 nanoseconds since 1970, in
+/// the year 2554). Clamping it would show a centuries-long span as a few nanoseconds.
+pub(crate) fn end_out_of_range(start: &Scalar, duration: &Scalar) -> Option<String> {
+    let (Ok(s), Ok(d)) = (micros_to_ns(start), micros_to_ns(duration)) else {
+        return None;
+    };
+    (s.max(0) + d.max(0) > i128::from(u64::MAX)).then(|| {
+        format!(
+            "start {} + duration {} microseconds ends after the year 2554, the largest time tracekit holds",
+            start.text(),
+            duration.text()
+        )
+    })
+}
+
 /// A nanosecond time as the model stores it (0 when negative; the caller decides what that means).
 pub(crate) fn clamp_ns(ns: i128) -> u64 {
     u64::try_from(ns.max(0)).unwrap_or(u64::MAX)

@@ -51,8 +51,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::formats::common::jz_read::{
     Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
-    describe_value, join_path, map_is_wrong, micros_to_ns, parse_span_id, parse_trace_id, quoted,
-    scalars_are_wrong, seq_is_wrong, take_conventions,
+    describe_value, end_out_of_range, join_path, map_is_wrong, micros_to_ns, parse_span_id,
+    parse_trace_id, quoted, scalars_are_wrong, seq_is_wrong, take_conventions,
 };
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{
@@ -66,6 +66,7 @@ const API_V3: &str = "this is a Jaeger api_v3 response ({\"result\": …}), whic
                       read it with --input-format otlp-json";
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    crate::formats::common::refuse_markup(input, ctx)?;
     let mut docs = JsonDocs::new(input);
     let mut st = JState {
         tracker: docs.tracker(),
@@ -833,6 +834,11 @@ fn build_span(
         {
             bad.get_or_insert(Problem::new(field, m));
         }
+    }
+    if let (Some(t), Some(d)) = (&f.start_time, &f.duration)
+        && let Some(m) = end_out_of_range(t, d)
+    {
+        bad.get_or_insert(Problem::new("duration", m));
     }
     if let Some(p) = bad {
         for q in f.problems {

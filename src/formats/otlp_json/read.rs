@@ -72,6 +72,7 @@ fn read_with(
     ctx: &mut ReadCtx<'_>,
     limits: Limits,
 ) -> Result<(), InputError> {
+    crate::formats::common::refuse_markup(input, ctx)?;
     let mut reader = Reader {
         ctx,
         suppressed: 0,
@@ -241,6 +242,9 @@ impl Reader<'_, '_> {
             let ctx = &mut *self.ctx;
             let mut flush = |spans: Vec<Span>| ctx.emit(spans);
             let mut conv = Conv::new(state, Some(&mut flush));
+            // Nothing can be read again here: each span is read whole, so that a bad one costs
+            // only itself.
+            conv.tolerant = true;
             let r = TopSeed {
                 conv: &mut conv,
                 prefix: "",
@@ -304,7 +308,18 @@ fn is_blank(b: &[u8]) -> bool {
 
 /// Parse every JSON value of one line (usually one `TracesData`).
 fn parse_line(text: &[u8], line: u64, state: &mut State) -> LineOut {
+    let out = parse_line_as(text, line, state, false);
+    // A value of the wrong type: read the line again span by span, so that the bad span costs
+    // only itself.
+    match &out.error {
+        Some(e) if e.err.classify() == Category::Data => parse_line_as(text, line, state, true),
+        _ => out,
+    }
+}
+
+fn parse_line_as(text: &[u8], line: u64, state: &mut State, tolerant: bool) -> LineOut {
     let mut conv = Conv::new(state, None);
+    conv.tolerant = tolerant;
     // Room for the spans of a typical line (about 1 KB of JSON per span), so `out` rarely grows.
     conv.out.reserve(text.len() / 1024);
     // Valid UTF-8 is checked once for the whole line, not string by string; a line that is not

@@ -424,6 +424,17 @@ impl Reader {
     ) -> Result<Span, String> {
         let trace_id = TraceId::from_bytes(&p.trace_id).map_err(|e| format!("trace_id: {e}"))?;
         let span_id = SpanId::from_bytes(&p.span_id).map_err(|e| format!("span_id: {e}"))?;
+        // The rule of OTLP/JSON: a span without its ids cannot be placed in a trace.
+        for (field, zero) in [
+            ("trace_id", trace_id.is_zero()),
+            ("span_id", span_id.is_zero()),
+        ] {
+            if zero {
+                return Err(format!(
+                    "{field}: span has no {field} (missing, empty or all zeros)"
+                ));
+            }
+        }
         let parent =
             SpanId::from_bytes(&p.parent_span_id).map_err(|e| format!("parent_span_id: {e}"))?;
         let mut links = Vec::with_capacity(p.links.len());

@@ -77,8 +77,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::formats::common::jz_read::{
     Dialect, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, clamp_ns,
-    describe_value, join_path, micros_to_ns, parse_span_id, parse_trace_id, scalars_are_wrong,
-    seq_is_wrong, take_conventions,
+    describe_value, end_out_of_range, join_path, micros_to_ns, parse_span_id, parse_trace_id,
+    scalars_are_wrong, seq_is_wrong, take_conventions,
 };
 use crate::formats::{InputError, ReadCtx};
 use crate::model::{Event, KeyValue, Span, SpanId, SpanKind, TraceId, Value};
@@ -90,6 +90,7 @@ const BATCH: usize = 1024;
 pub const DEBUG_FLAGS: u32 = 0x3;
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    crate::formats::common::refuse_markup(input, ctx)?;
     let mut docs = JsonDocs::new(input);
     let mut st = ZState {
         tracker: docs.tracker(),
@@ -627,6 +628,11 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
         {
             bad.get_or_insert(Problem::new(field, m));
         }
+    }
+    if let (Some(t), Some(d)) = (&f.timestamp, &f.duration)
+        && let Some(m) = end_out_of_range(t, d)
+    {
+        bad.get_or_insert(Problem::new("duration", m));
     }
     if let Some(p) = bad {
         for q in f.problems {

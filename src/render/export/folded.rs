@@ -17,10 +17,12 @@ pub struct Folded {
 }
 
 fn frame(svc: &str, op: &str) -> String {
-    // `;` separates frames and the last space separates the count.
-    format!("{svc}: {op}")
+    // `;` separates frames and the last space separates the count; other control characters
+    // and bidirectional overrides are escaped (`\x1b`, `\u{202e}`), like any trace data shown.
+    let f = format!("{svc}: {op}")
         .replace(';', ",")
-        .replace(['\n', '\r'], " ")
+        .replace(['\n', '\r'], " ");
+    crate::term::escape(&f).into_owned()
 }
 
 impl Folded {

@@ -10,11 +10,12 @@ use crate::model::StatusCode;
 use crate::units::format_duration;
 
 /// Mermaid task and section text: `:` separates task metadata, `#` and `;` start entities and
-/// statements, so they are replaced by look-alikes; control characters are dropped.
+/// statements, so they are replaced by look-alikes; control characters and bidirectional
+/// marks, overrides and isolates are dropped.
 pub fn text(s: &str) -> String {
     let cleaned: String = s
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !crate::term::needs_escape(c))
         .map(|c| match c {
             ':' => '∶',
             '#' => '♯',

@@ -46,6 +46,9 @@ pub(super) enum Fault {
     Truncate,
     /// `drip=SECONDS`: the headers at once, then the body one byte every SECONDS.
     Drip(Duration),
+    /// `stall=SECONDS`: the recorded answer announces its whole length, sends half, waits
+    /// SECONDS (a slow body: the client is mid-download), then closes.
+    Stall(Duration),
 }
 
 impl Fault {
@@ -105,6 +108,10 @@ impl Fault {
             let secs: f64 = number(v, "drip")?;
             faults.push(Fault::Drip(Duration::from_secs_f64(secs)));
         }
+        if let Some(v) = take("stall") {
+            let secs: f64 = number(v, "stall")?;
+            faults.push(Fault::Stall(Duration::from_secs_f64(secs)));
+        }
         match items.first() {
             Some((k, _)) => Err(format!("unknown fault {k:?} in {spec:?}")),
             None => Ok(faults),
@@ -161,7 +168,7 @@ impl Fault {
                     &format!("bad request; you sent {}\n", sent.join("; ")),
                 ))
             }
-            Fault::Truncate | Fault::Drip(_) => None,
+            Fault::Truncate | Fault::Drip(_) | Fault::Stall(_) => None,
         }
     }
 
@@ -170,6 +177,7 @@ impl Fault {
         match self {
             Fault::Truncate => answer.delivery = Delivery::Truncate,
             Fault::Drip(d) => answer.delivery = Delivery::Drip(*d),
+            Fault::Stall(d) => answer.delivery = Delivery::Stall(*d),
             Fault::Delay(_)
             | Fault::Bearer(_)
             | Fault::Tenant(_)

@@ -18,7 +18,8 @@
 //! Faults: a path starting with `/__fault/SPEC/` is answered for the rest of the path after
 //! applying SPEC, a comma-separated list of the items of [`fault::Fault`] (`delay=SECONDS`,
 //! `fail=N` with `status=CODE` and `retry_after=VALUE`, `always=CODE`, `truncate`, `html`,
-//! `bearer=TOKEN`, `tenant=ORG`, `drip=SECONDS`, `redirect=PORT`, `echo`, `gzip_bomb=MIB`).
+//! `bearer=TOKEN`, `tenant=ORG`, `drip=SECONDS`, `stall=SECONDS`, `redirect=PORT`, `echo`,
+//! `gzip_bomb=MIB`).
 //!
 //! Every request is logged before it is answered ([`Replay::requests`]). The server stops when
 //! the [`Replay`] is dropped: the port is closed, open connections are shut, a `delay` is cut
@@ -424,7 +425,11 @@ fn serve(stream: TcpStream, state: &State) {
         } else {
             Answer::text(501, "unsupported method\n")
         };
-        match wire::write_answer(conn.get_mut(), &answer, req.keep_alive()) {
+        let written = wire::write_answer(conn.get_mut(), &answer, req.keep_alive());
+        if let Delivery::Stall(d) = answer.delivery {
+            state.sleep(d);
+        }
+        match written {
             Ok(true) if !state.is_stopping() => {}
             _ => break,
         }

@@ -176,6 +176,8 @@ pub(super) enum Delivery {
     /// Send the headers, then the body one byte at a time with this pause before each, then
     /// close (a server that stops when its connection is shut stops the drip too).
     Drip(std::time::Duration),
+    /// Announce the whole length, send the first half, wait (the server's caller does), close.
+    Stall(std::time::Duration),
 }
 
 /// An answer to send.
@@ -224,7 +226,7 @@ pub(super) fn write_answer(conn: &mut Conn, a: &Answer, keep_alive: bool) -> io:
     conn.write_all(head.as_bytes())?;
     match a.delivery {
         Delivery::Whole => conn.write_all(&a.body)?,
-        Delivery::Truncate => conn.write_all(&a.body[..a.body.len() / 2])?,
+        Delivery::Truncate | Delivery::Stall(_) => conn.write_all(&a.body[..a.body.len() / 2])?,
         Delivery::Drip(pause) => {
             conn.flush()?;
             for b in &a.body {

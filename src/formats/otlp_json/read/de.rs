@@ -179,6 +179,10 @@ pub(crate) struct Conv<'s> {
     pub err_path: Vec<Seg>,
     /// Document mode: receives `out` after each `ResourceSpans`, so memory stays bounded by one.
     pub flush: Option<&'s mut dyn FnMut(Vec<Span>)>,
+    /// Each span is first read whole (as a JSON value), so that a value of the wrong type in
+    /// one costs that span, with a warning, and the spans after it are still read. Slower: used
+    /// for streamed documents, and for a line again after its fast reading met such an error.
+    pub tolerant: bool,
 }
 
 impl<'s> Conv<'s> {
@@ -189,6 +193,7 @@ impl<'s> Conv<'s> {
             warnings: Vec::new(),
             err_path: Vec::new(),
             flush,
+            tolerant: false,
         }
     }
 
@@ -917,6 +922,34 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let conv = self.conv;
         let mut i = 0;
+        if conv.tolerant {
+            loop {
+                let Some(value) = at!(conv, Seg::Index(i), seq.next_element::<serde_json::Value>())
+                else {
+                    return Ok(());
+                };
+                let depth = conv.err_path.len();
+                let seed = SpanSeed {
+                    conv: &mut *conv,
+                    loc: self.loc,
+                    index: i,
+                };
+                if let Err(e) = seed.deserialize(value) {
+                    let inner = render_path(&conv.err_path[depth..]);
+                    conv.err_path.truncate(depth);
+                    let sep = if inner.is_empty() || inner.starts_with('[') {
+                        ""
+                    } else {
+                        "."
+                    };
+                    conv.warn(
+                        format!("{}{sep}{inner}", self.loc.span(i)),
+                        format!("{e}; span skipped"),
+                    );
+                }
+                i += 1;
+            }
+        }
         loop {
             let seed = SpanSeed {
                 conv: &mut *conv,

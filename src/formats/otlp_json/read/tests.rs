@@ -671,8 +671,14 @@ fn wrong_type_gives_the_json_path() {
     );
     let (spans, warnings, r) = read_bytes(text.as_bytes());
     r.unwrap();
-    // Spans completed before the bad one in the line are kept.
+    // The other spans of the line are kept.
     assert_eq!(ids(&spans), [1, 1, 2, 3]);
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0].message.ends_with("; span skipped"),
+        "{}",
+        warnings[0].message
+    );
     assert_eq!(
         warnings[0].position,
         Some(Position::Path {
@@ -690,18 +696,23 @@ fn wrong_type_gives_the_json_path() {
         "{}",
         warnings[0].message
     );
-    // In a streamed document, the same is an error with the path.
-    let doc = "{\"result\":{\"resourceSpans\":[\n{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"1\",\"spanId\":\"1\",\n\"attributes\":[{\"key\":\"k\",\"value\":{\"intValue\":true}}]}]}]}]}}";
-    let (_, _, r) = read_bytes(doc.as_bytes());
-    let e = r.unwrap_err();
+    // In a streamed document, the same costs that span (with its path), and the spans after
+    // it are read.
+    let doc = "{\"result\":{\"resourceSpans\":[\n{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"1\",\"spanId\":\"1\",\n\"attributes\":[{\"key\":\"k\",\"value\":{\"intValue\":true}}]},\n{\"traceId\":\"1\",\"spanId\":\"2\"}]}]}]}}";
+    let (spans, warnings, r) = read_bytes(doc.as_bytes());
+    r.unwrap();
+    assert_eq!(ids(&spans), [2]);
+    assert_eq!(warnings.len(), 1);
+    let e = &warnings[0];
     assert_eq!(
         e.position,
         Some(Position::Path {
-            line: Some(3),
+            line: None,
             path: "result.resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue"
                 .into()
         })
     );
+    assert!(e.message.ends_with("; span skipped"), "{}", e.message);
     assert!(
         e.message.contains("invalid type: boolean `true`"),
         "{}",

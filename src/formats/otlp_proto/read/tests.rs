@@ -339,20 +339,54 @@ fn wrong_id_length_skips_the_span() {
 }
 
 #[test]
+fn an_empty_or_zero_id_skips_the_span_as_in_json() {
+    for (trace, span, field) in [
+        (&[][..], &[2; 8][..], "trace_id"),
+        (&[0; 16][..], &[2; 8][..], "trace_id"),
+        (&[1; 16][..], &[][..], "span_id"),
+    ] {
+        let mut two = tiny(trace, span);
+        two.extend(tiny(&[1; 16], &[3; 8]));
+        let o = run(&two);
+        o.result.unwrap();
+        assert_eq!(o.spans.len(), 1, "{field}");
+        assert_eq!(o.warnings.len(), 1, "{field}");
+        let w = o.warnings[0].to_string();
+        assert!(
+            w.contains(&format!(
+                "spans[0]: {field}: span has no {field} (missing, empty or all zeros); span skipped"
+            )),
+            "{w}"
+        );
+    }
+}
+
+#[test]
 fn legacy_instrumentation_library_spans() {
-    // ResourceSpans { 1000: ScopeSpans { 1: {1: "lib"}, 2: Span{5: "x"} } }
-    let rs = [
-        0xc2, 0x3e, 12, 0x0a, 5, 0x0a, 3, b'l', b'i', b'b', 0x12, 3, 0x2a, 1, b'x',
-    ];
+    // Span { 1: trace id, 2: span id, 5: name }
+    let span = |name: u8| {
+        let mut s = vec![0x0a, 16];
+        s.extend([1; 16]);
+        s.extend([0x12, 8]);
+        s.extend([2; 8]);
+        s.extend([0x2a, 1, name]);
+        s
+    };
+    // ResourceSpans { 1000: ScopeSpans { 1: {1: "lib"}, 2: Span "x" } }
+    let mut ss = vec![0x0a, 5, 0x0a, 3, b'l', b'i', b'b', 0x12, 31];
+    ss.extend(span(b'x'));
+    let mut rs = vec![0xc2, 0x3e, ss.len() as u8];
+    rs.extend(ss);
     let mut td = vec![0x0a, rs.len() as u8];
-    td.extend(rs);
+    td.extend(rs.iter().copied());
     let o = run(&td);
     o.result.unwrap();
     assert_eq!(o.spans.len(), 1);
     assert_eq!(&*o.spans[0].scope.name, "lib");
-    // Ignored when scope_spans is set: add ScopeSpans { 2: Span{5: "y"} } as field 2.
-    let mut rs2 = rs.to_vec();
-    rs2.extend([0x12, 5, 0x12, 3, 0x2a, 1, b'y']);
+    // Ignored when scope_spans is set: add ScopeSpans { 2: Span "y" } as field 2.
+    let mut rs2 = rs.clone();
+    rs2.extend([0x12, 33, 0x12, 31]);
+    rs2.extend(span(b'y'));
     let mut td = vec![0x0a, rs2.len() as u8];
     td.extend(rs2);
     let o = run(&td);
