@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
-use colored::Colorize;
+pub mod style;
+
+use style::{Styles, sgr};
 
 /// `--color` values.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -149,15 +151,18 @@ fn needs_escape(c: char) -> bool {
         )
 }
 
+/// Colors for the labels on stderr. They are colored only when both streams are: that is what
+/// the labels have always done (they were painted through one process-wide switch, set from
+/// stdout's decision), kept so that output does not change.
+fn stderr_styles(term: &Term) -> Styles {
+    Styles::new(term.color_stderr && term.color_stdout)
+}
+
 /// `tracekit: error: …` on stderr, one line per message line.
 pub fn print_error(term: &Term, message: &str) {
+    let label = stderr_styles(term).painted(sgr::ERROR_BOLD, "error:");
     let mut err = std::io::stderr().lock();
     for line in message.lines() {
-        let label = if term.color_stderr {
-            "error:".red().bold().to_string()
-        } else {
-            "error:".to_string()
-        };
         // Messages quote file names and trace data: escape them like any untrusted text.
         let _ = writeln!(err, "tracekit: {label} {}", escape(line));
     }
@@ -167,12 +172,8 @@ pub fn print_warning(term: &Term, message: &str) {
     if term.quiet {
         return;
     }
+    let label = stderr_styles(term).painted(sgr::WARN_BOLD, "warning:");
     let mut err = std::io::stderr().lock();
-    let label = if term.color_stderr {
-        "warning:".yellow().bold().to_string()
-    } else {
-        "warning:".to_string()
-    };
     for line in message.lines() {
         let _ = writeln!(err, "tracekit: {label} {}", escape(line));
     }

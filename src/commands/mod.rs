@@ -35,8 +35,6 @@ use crate::term::Term;
 /// Run a parsed command line and return the exit code. Errors are printed here, on stderr.
 pub fn run(cli: Cli) -> Exit {
     let term = Term::detect(cli.global.color, cli.global.quiet);
-    // `colored` is global; decide it once for stdout, the stream data goes to.
-    colored::control::set_override(term.color_stdout);
     let result = match cli.command {
         Command::Show(args) => show::run(args, &term),
         Command::Stats(args) => stats::run(args, &term),

@@ -7,7 +7,7 @@ use crate::analysis::rules::select;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::error::{Error, Exit};
 use crate::render::rules as view;
-use crate::render::style::Styles;
+use crate::term::style::Styles;
 use crate::render::table::TableStyle;
 use crate::term::Term;
 

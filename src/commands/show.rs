@@ -9,7 +9,7 @@ use crate::error::{Error, Exit};
 use crate::input::load::for_each_batch;
 use crate::model::{Span, TraceId, TraceRef, TraceSet, TraceTree};
 use crate::render::span_view::Filter;
-use crate::render::style::Styles;
+use crate::term::style::Styles;
 use crate::render::{show_json, trace_list, waterfall};
 use crate::term::Term;
 

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::style::{Styles, sgr};
+use crate::term::style::{Styles, sgr};
 use super::table::{TableData, TableStyle, write_markdown as markdown_table, write_table as table};
 use crate::analysis::findings::Severity;
 use crate::analysis::rules::Rule;

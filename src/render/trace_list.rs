@@ -10,7 +10,7 @@ use comfy_table::{
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::style::Styles;
+use crate::term::style::Styles;
 use crate::model::{Span, Trace};
 use crate::term::escape;
 use crate::units::{format_duration, format_timestamp};

@@ -24,7 +24,7 @@ use std::io::{self, Write};
 use unicode_width::UnicodeWidthChar;
 
 use super::span_view::{Filter, SpanView, Vis, WARNING_KINDS, warning_mark};
-use super::style::{Styles, sgr};
+use crate::term::style::{Styles, sgr};
 use crate::model::{KeyValue, RefKind, Span, StatusCode, Trace, TraceTree, Value};
 use crate::term::escape;
 use crate::units::{format_duration, format_timestamp};
