@@ -83,6 +83,10 @@ use crate::formats::common::jz_read::{
 use crate::formats::{InputError, ReadCtx};
 use crate::model::{Event, KeyValue, Span, SpanId, SpanKind, TraceId, Value};
 
+mod v1;
+
+use self::v1::convert_v1;
+
 /// Spans of a flat list are emitted in batches of this size.
 const BATCH: usize = 1024;
 
@@ -589,35 +593,53 @@ fn objects<'v>(
 /// One span object → model spans (one for v2; one or more for v1), or none when an id is bad.
 fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> Vec<Span> {
     let line = f.line;
-    let mut bad: Option<Problem> = None;
+    let ids = match span_ids(&f) {
+        Ok(ids) => ids,
+        Err(p) => {
+            for q in f.problems {
+                st.warn(line, join_path(&path(), &q.field), q.message);
+            }
+            st.warn(
+                line,
+                join_path(&path(), &p.field),
+                format!("span skipped: {}", p.message),
+            );
+            return Vec::new();
+        }
+    };
+    let spans = v2_spans(&mut f, ids);
+    for q in f.problems {
+        st.warn(line, join_path(&path(), &q.field), q.message);
+    }
+    spans
+        .into_iter()
+        .map(|v| to_model(&mut st.shared, v))
+        .collect()
+}
+
+/// The ids of a span object.
+struct Ids {
+    trace_id: TraceId,
+    id: SpanId,
+    parent: Option<SpanId>,
+}
+
+/// The span's ids, or the first problem that makes the span unusable: a bad or missing trace or
+/// span id, a bad parent id, or a time that cannot be read.
+fn span_ids(f: &ZFields) -> Result<Ids, Problem> {
     let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
         Some(Ok(t)) if !t.is_zero() => t,
-        Some(Err(m)) => {
-            bad = Some(Problem::new("traceId", m));
-            TraceId::ZERO
-        }
-        _ => {
-            bad = Some(Problem::new("traceId", "it has no traceId"));
-            TraceId::ZERO
-        }
+        Some(Err(m)) => return Err(Problem::new("traceId", m)),
+        _ => return Err(Problem::new("traceId", "it has no traceId")),
     };
     let id = match f.id.as_ref().map(parse_span_id) {
         Some(Ok(s)) if !s.is_zero() => s,
-        Some(Err(m)) => {
-            bad.get_or_insert(Problem::new("id", m));
-            SpanId::ZERO
-        }
-        _ => {
-            bad.get_or_insert(Problem::new("id", "it has no id"));
-            SpanId::ZERO
-        }
+        Some(Err(m)) => return Err(Problem::new("id", m)),
+        _ => return Err(Problem::new("id", "it has no id")),
     };
     let parent = match f.parent_id.as_ref().map(parse_span_id) {
         Some(Ok(p)) if !p.is_zero() && p != id => Some(p),
-        Some(Err(m)) => {
-            bad.get_or_insert(Problem::new("parentId", m));
-            None
-        }
+        Some(Err(m)) => return Err(Problem::new("parentId", m)),
         _ => None,
     };
     // A span whose time cannot be read cannot be placed: skip it rather than draw it in 1970.
@@ -625,26 +647,27 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
         if let Some(v) = v.as_ref().filter(|v| !matches!(v, Scalar::Null))
             && let Err(m) = micros_to_ns(v)
         {
-            bad.get_or_insert(Problem::new(field, m));
+            return Err(Problem::new(field, m));
         }
     }
-    if let Some(p) = bad {
-        for q in f.problems {
-            st.warn(line, join_path(&path(), &q.field), q.message);
-        }
-        st.warn(
-            line,
-            join_path(&path(), &p.field),
-            format!("span skipped: {}", p.message),
-        );
-        return Vec::new();
-    }
-
-    let problems = &mut f.problems;
-    let base = V2Span {
+    Ok(Ids {
         trace_id,
         id,
         parent,
+    })
+}
+
+/// An annotation as read: time, value, and endpoint (v1 only).
+type RawAnnotation = (i128, String, Option<Endpoint>);
+
+/// The fields of a span object with valid ids → v2 spans (several for v1). Problems with single
+/// fields are added to `f.problems`, in field order.
+fn v2_spans(f: &mut ZFields, ids: Ids) -> Vec<V2Span> {
+    let problems = &mut f.problems;
+    let base = V2Span {
+        trace_id: ids.trace_id,
+        id: ids.id,
+        parent: ids.parent,
         name: f.name.as_ref().map(Scalar::text).unwrap_or_default(),
         debug: bool_field(f.debug.as_ref(), "debug", problems),
         ..V2Span::default()
@@ -654,7 +677,49 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
     let local = endpoint(f.local.as_ref(), "localEndpoint", problems);
     let remote = endpoint(f.remote.as_ref(), "remoteEndpoint", problems);
     let shared = bool_field(f.shared.as_ref(), "shared", problems);
-    let kind = match &f.kind {
+    let kind = span_kind(f.kind.as_ref(), problems);
+    let annotations = read_annotations(f.annotations.as_ref(), problems);
+    // v1: binary annotations, or annotations with endpoints and none of the v2 fields.
+    let v2_fields =
+        local.is_some() || remote.is_some() || kind.is_some() || f.has_tags || f.shared.is_some();
+    let binary_listed = match &f.binary_annotations {
+        Some(Scalar::Json(serde_json::Value::Array(items))) => !items.is_empty(),
+        Some(other) => !other.is_null(),
+        None => false,
+    };
+    let is_v1 = binary_listed
+        || (!v2_fields
+            && (f.binary_annotations.is_some() || annotations.iter().any(|a| a.2.is_some())));
+    let tags = f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect();
+    if is_v1 {
+        let binary = read_binary_annotations(f.binary_annotations.as_ref(), problems);
+        // v1 may carry v2-style tags too (hybrid writers); keep them on the first span.
+        let base = V2Span { tags, ..base };
+        convert_v1(
+            &base,
+            timestamp.unwrap_or(0),
+            duration.unwrap_or(0),
+            annotations,
+            binary,
+        )
+    } else {
+        vec![V2Span {
+            kind,
+            timestamp,
+            duration,
+            local,
+            remote,
+            shared,
+            annotations: annotations.into_iter().map(|(ts, v, _)| (ts, v)).collect(),
+            tags,
+            ..base
+        }]
+    }
+}
+
+/// `kind`: a known kind name (`UNSPECIFIED` and blank are none).
+fn span_kind(v: Option<&Scalar>, problems: &mut Vec<Problem>) -> Option<SpanKind> {
+    match v {
         None | Some(Scalar::Null) => None,
         Some(Scalar::Str(k)) if k.trim().is_empty() => None,
         Some(Scalar::Str(k)) => match SpanKind::from_name(k) {
@@ -678,9 +743,12 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
             ));
             None
         }
-    };
+    }
+}
+
+fn read_annotations(v: Option<&Scalar>, problems: &mut Vec<Problem>) -> Vec<RawAnnotation> {
     let mut annotations = Vec::new();
-    for (i, a) in objects(f.annotations.as_ref(), "annotations", problems) {
+    for (i, a) in objects(v, "annotations", problems) {
         let ts = ns_field(
             a.get("timestamp").map(json_scalar).as_ref(),
             &format!("annotations[{i}].timestamp"),
@@ -698,328 +766,33 @@ fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) -> 
         );
         annotations.push((ts.unwrap_or(0), value, ep));
     }
-    // v1: binary annotations, or annotations with endpoints and none of the v2 fields.
-    let v2_fields =
-        local.is_some() || remote.is_some() || kind.is_some() || f.has_tags || f.shared.is_some();
-    let binary_listed = match &f.binary_annotations {
-        Some(Scalar::Json(serde_json::Value::Array(items))) => !items.is_empty(),
-        Some(other) => !other.is_null(),
-        None => false,
-    };
-    let is_v1 = binary_listed
-        || (!v2_fields
-            && (f.binary_annotations.is_some() || annotations.iter().any(|a| a.2.is_some())));
-
-    let spans = if is_v1 {
-        let mut binary = Vec::new();
-        for (i, b) in objects(f.binary_annotations.as_ref(), "binaryAnnotations", problems) {
-            let key = b
-                .get("key")
-                .map(json_scalar)
-                .map(|s| s.text())
-                .unwrap_or_default();
-            let value = b.get("value").map(json_scalar).unwrap_or(Scalar::Null);
-            let ep = endpoint(
-                b.get("endpoint").map(json_scalar).as_ref(),
-                &format!("binaryAnnotations[{i}].endpoint"),
-                problems,
-            );
-            if value.is_null() {
-                continue;
-            }
-            binary.push((key, value, ep));
-        }
-        // v1 may carry v2-style tags too (hybrid writers); keep them on the first span.
-        let mut base = base;
-        base.tags = f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect();
-        convert_v1(
-            &base,
-            timestamp.unwrap_or(0),
-            duration.unwrap_or(0),
-            annotations,
-            binary,
-        )
-    } else {
-        vec![V2Span {
-            kind,
-            timestamp,
-            duration,
-            local,
-            remote,
-            shared,
-            annotations: annotations.into_iter().map(|(ts, v, _)| (ts, v)).collect(),
-            tags: f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect(),
-            ..base
-        }]
-    };
-    for q in f.problems {
-        st.warn(line, join_path(&path(), &q.field), q.message);
-    }
-    spans
-        .into_iter()
-        .map(|v| to_model(&mut st.shared, v))
-        .collect()
+    annotations
 }
 
-type Core = Option<(i128, Endpoint)>;
-
-/// Zipkin v1 → v2, following the rules of Zipkin's `V1SpanConverter` (see the module comment).
-fn convert_v1(
-    base: &V2Span,
-    src_ts: i128,
-    src_dur: i128,
-    annotations: Vec<(i128, String, Option<Endpoint>)>,
-    binary: Vec<(String, Scalar, Option<Endpoint>)>,
-) -> Vec<V2Span> {
-    let mut spans = vec![base.clone()];
-    let first_tags = std::mem::take(&mut spans[0].tags);
-    let mut template = base.clone();
-    template.tags.clear();
-    let (mut cs, mut sr, mut ss, mut cr, mut ms, mut mr, mut ws, mut wr): (
-        Core,
-        Core,
-        Core,
-        Core,
-        Core,
-        Core,
-        Core,
-        Core,
-    ) = Default::default();
-    for (ts, value, ep) in annotations {
-        let i = for_endpoint(&mut spans, &template, ep.as_ref());
-        let (Some(e), 2) = (&ep, value.len()) else {
-            spans[i].annotations.push((ts, value));
-            continue;
-        };
-        let core = Some((ts, e.clone()));
-        match value.as_str() {
-            "cs" => (spans[i].kind, cs) = (Some(SpanKind::Client), core),
-            "sr" => (spans[i].kind, sr) = (Some(SpanKind::Server), core),
-            "ss" => (spans[i].kind, ss) = (Some(SpanKind::Server), core),
-            "cr" => (spans[i].kind, cr) = (Some(SpanKind::Client), core),
-            "ms" => (spans[i].kind, ms) = (Some(SpanKind::Producer), core),
-            "mr" => (spans[i].kind, mr) = (Some(SpanKind::Consumer), core),
-            "ws" => ws = core,
-            "wr" => wr = core,
-            _ => spans[i].annotations.push((ts, value)),
-        }
-    }
-    spans[0].tags = first_tags;
-
-    // A missing start annotation, when the span's own timestamp and duration end at the end one.
-    let ends_span = |end: &Core| {
-        end.as_ref()
-            .is_some_and(|(t, _)| src_ts != 0 && src_dur != 0 && src_ts + src_dur == *t)
-    };
-    if cs.is_none() && ends_span(&cr) {
-        cs = cr.as_ref().map(|(_, e)| (src_ts, e.clone()));
-    }
-    if sr.is_none() && ends_span(&ss) {
-        sr = ss.as_ref().map(|(_, e)| (src_ts, e.clone()));
-    }
-
-    let timed =
-        |spans: &mut Vec<V2Span>, begin: &(i128, Endpoint), end: Option<&(i128, Endpoint)>| {
-            let i = for_endpoint(spans, &template, Some(&begin.1));
-            if src_ts != 0 && src_dur != 0 {
-                spans[i].timestamp = Some(src_ts);
-                spans[i].duration = Some(src_dur);
-            } else {
-                spans[i].timestamp = Some(begin.0);
-                if let Some(end) = end {
-                    spans[i].duration = nonzero(end.0 - begin.0);
-                }
-            }
-        };
-
-    if let (Some(c), Some(s)) = (&cs, &sr) {
-        timed(&mut spans, c, cr.as_ref());
-        let client = for_endpoint(&mut spans, &template, Some(&c.1));
-        let server = if c.1.service == s.1.service {
-            spans[client].kind = Some(SpanKind::Client);
-            new_span(&mut spans, &template, s.1.clone(), SpanKind::Server)
-        } else {
-            for_endpoint(&mut spans, &template, Some(&s.1))
-        };
-        spans[server].shared = true;
-        spans[server].timestamp = Some(s.0);
-        if let Some(x) = &ss {
-            spans[server].duration = nonzero(x.0 - s.0);
-        }
-        if cr.is_none() && src_dur == 0 {
-            spans[client].duration = None;
-        }
-    } else if let (Some(c), Some(_)) = (&cs, &cr) {
-        timed(&mut spans, c, cr.as_ref());
-    } else if let (Some(s), Some(_)) = (&sr, &ss) {
-        timed(&mut spans, s, ss.as_ref());
-    } else {
-        for span in spans.iter_mut() {
-            match span.kind {
-                Some(SpanKind::Client) => {
-                    if let Some(c) = &cs {
-                        span.timestamp = Some(c.0);
-                    }
-                    if let Some(c) = &cr {
-                        span.annotations.push((c.0, "cr".into()));
-                    }
-                }
-                Some(SpanKind::Server) => {
-                    if let Some(s) = &sr {
-                        span.timestamp = Some(s.0);
-                    }
-                    if let Some(s) = &ss {
-                        span.annotations.push((s.0, "ss".into()));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if src_ts != 0 {
-            spans[0].timestamp = Some(src_ts);
-            spans[0].duration = nonzero(src_dur);
-        }
-    }
-
-    // v1 had no shared flag: a server side without the span's timestamp joined the client's span.
-    if cs.is_none()
-        && let Some(s) = &sr
-        && (src_ts == 0 || (ss.is_some() && src_dur == 0))
-    {
-        let i = for_endpoint(&mut spans, &template, Some(&s.1));
-        spans[i].shared = true;
-    }
-
-    if let (Some(m), Some(r)) = (&ms, &mr) {
-        let producer = for_endpoint(&mut spans, &template, Some(&m.1));
-        let consumer = if m.1.service == r.1.service {
-            spans[producer].kind = Some(SpanKind::Producer);
-            new_span(&mut spans, &template, r.1.clone(), SpanKind::Consumer)
-        } else {
-            for_endpoint(&mut spans, &template, Some(&r.1))
-        };
-        spans[consumer].shared = true;
-        if let Some(w) = &wr {
-            spans[consumer].timestamp = Some(w.0);
-            spans[consumer].duration = nonzero(r.0 - w.0);
-        } else {
-            spans[consumer].timestamp = Some(r.0);
-        }
-        spans[producer].timestamp = Some(m.0);
-        spans[producer].duration = ws.as_ref().and_then(|w| nonzero(w.0 - m.0));
-    } else if let Some(m) = &ms {
-        timed(&mut spans, m, ws.as_ref());
-    } else if let Some(r) = &mr {
-        match &wr {
-            Some(w) => timed(&mut spans, w, Some(r)),
-            None => timed(&mut spans, r, None),
-        }
-    } else {
-        for (core, name) in [(&ws, "ws"), (&wr, "wr")] {
-            if let Some((t, e)) = core {
-                let i = for_endpoint(&mut spans, &template, Some(e));
-                spans[i].annotations.push((*t, name.into()));
-            }
-        }
-    }
-
-    // Binary annotations: tags, and the address annotations ca / sa / ma.
-    let (mut ca, mut sa, mut ma): (Option<Endpoint>, Option<Endpoint>, Option<Endpoint>) =
-        (None, None, None);
-    for (key, value, ep) in binary {
-        if !matches!(value, Scalar::Str(_)) {
-            let slot = match key.as_str() {
-                "ca" => Some(&mut ca),
-                "sa" => Some(&mut sa),
-                "ma" => Some(&mut ma),
-                _ => None,
-            };
-            if let Some(slot) = slot {
-                if value.boolean() != Some(false) && ep.is_some() {
-                    *slot = ep;
-                }
-                continue;
-            }
-        }
-        let text = value.text();
-        if key == "lc" && text.is_empty() {
+/// v1 `binaryAnnotations`: key, value and endpoint (null values dropped).
+fn read_binary_annotations(
+    v: Option<&Scalar>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, Scalar, Option<Endpoint>)> {
+    let mut binary = Vec::new();
+    for (i, b) in objects(v, "binaryAnnotations", problems) {
+        let key = b
+            .get("key")
+            .map(json_scalar)
+            .map(|s| s.text())
+            .unwrap_or_default();
+        let value = b.get("value").map(json_scalar).unwrap_or(Scalar::Null);
+        let ep = endpoint(
+            b.get("endpoint").map(json_scalar).as_ref(),
+            &format!("binaryAnnotations[{i}].endpoint"),
+            problems,
+        );
+        if value.is_null() {
             continue;
         }
-        let i = for_endpoint(&mut spans, &template, ep.as_ref());
-        spans[i].tags.push((key, text));
+        binary.push((key, value, ep));
     }
-    let no_core = cs.is_none() && cr.is_none() && ss.is_none() && sr.is_none();
-    if no_core && (ca.is_some() || sa.is_some()) {
-        match (ca, sa) {
-            (Some(c), Some(s)) => {
-                let i = for_endpoint(&mut spans, &template, Some(&c));
-                spans[i].remote = Some(s);
-            }
-            (None, Some(s)) => spans[0].remote = Some(s),
-            (Some(c), None) => {
-                spans[0].kind = Some(SpanKind::Server);
-                spans[0].remote = Some(c);
-            }
-            (None, None) => {}
-        }
-        return spans;
-    }
-    if let (Some(mut c), Some(server)) = (ca, sr.as_ref().or(ss.as_ref()))
-        && c != server.1
-    {
-        // Finagle's "ca" on a server span has the server's own service name: drop it so that
-        // the client address does not look like a loopback call.
-        if c.service == server.1.service {
-            c.service = None;
-        }
-        let i = for_endpoint(&mut spans, &template, Some(&server.1));
-        spans[i].remote = Some(c);
-    }
-    if let Some(s) = sa
-        && let Some(client) = cs.as_ref().or(cr.as_ref())
-    {
-        let i = for_endpoint(&mut spans, &template, Some(&client.1));
-        spans[i].remote = Some(s);
-    }
-    if let Some(m) = ma {
-        for side in [&ms, &mr].into_iter().flatten() {
-            let i = for_endpoint(&mut spans, &template, Some(&side.1));
-            spans[i].remote = Some(m.clone());
-        }
-    }
-    spans
-}
-
-fn nonzero(d: i128) -> Option<i128> {
-    (d != 0).then_some(d)
-}
-
-/// The span for an endpoint: the first without an endpoint (which takes it) or with the same
-/// service; a new one otherwise. No endpoint: the first span.
-fn for_endpoint(spans: &mut Vec<V2Span>, template: &V2Span, e: Option<&Endpoint>) -> usize {
-    let Some(e) = e else { return 0 };
-    for (i, s) in spans.iter_mut().enumerate() {
-        match &s.local {
-            None => {
-                s.local = Some(e.clone());
-                return i;
-            }
-            Some(l) if l.service == e.service => return i,
-            Some(_) => {}
-        }
-    }
-    let mut s = template.clone();
-    s.local = Some(e.clone());
-    spans.push(s);
-    spans.len() - 1
-}
-
-fn new_span(spans: &mut Vec<V2Span>, template: &V2Span, e: Endpoint, kind: SpanKind) -> usize {
-    let mut s = template.clone();
-    s.local = Some(e);
-    s.kind = Some(kind);
-    spans.push(s);
-    spans.len() - 1
+    binary
 }
 
 /// Tags that OpenTelemetry exporters copy from the resource into every span.
