@@ -491,7 +491,12 @@ impl<'a> Drawing<'a> {
     ) -> io::Result<()> {
         let (st, lay, g) = (self.st, self.lay, self.g);
         let s: &'a Span = &self.trace.spans[i];
-        let has_children = self.view.has_shown_children.get(i).copied().unwrap_or(false);
+        let has_children = self
+            .view
+            .has_shown_children
+            .get(i)
+            .copied()
+            .unwrap_or(false);
         let indent = detail_indent(
             facts.depth,
             lay.levels,

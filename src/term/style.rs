@@ -84,7 +84,10 @@ mod tests {
         Styles::COLOR.paint(&mut s, sgr::NONE, "x");
         Styles::COLOR.paint(&mut s, sgr::BOLD, "");
         assert_eq!(s, "x");
-        assert_eq!(Styles::COLOR.painted(sgr::ERROR_BOLD, "e"), "\x1b[1;31me\x1b[0m");
+        assert_eq!(
+            Styles::COLOR.painted(sgr::ERROR_BOLD, "e"),
+            "\x1b[1;31me\x1b[0m"
+        );
         assert_eq!(Styles::PLAIN.painted(sgr::ERROR_BOLD, "e"), "e");
     }
 }

@@ -185,7 +185,12 @@ fn trace_facts(policy: &Policy, t: &Trace, needs: Needs) -> TraceFacts {
     let budgets = f
         .budgets
         .iter()
-        .map(|b| shares.budget(t, &matched_indices(sel(b.selector.as_deref().unwrap_or("*")))))
+        .map(|b| {
+            shares.budget(
+                t,
+                &matched_indices(sel(b.selector.as_deref().unwrap_or("*"))),
+            )
+        })
         .collect();
     TraceFacts {
         coverage,

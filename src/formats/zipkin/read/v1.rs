@@ -150,7 +150,12 @@ impl Conversion {
             let client = self.at(Some(&c.1));
             let server = if c.1.service == s.1.service {
                 self.spans[client].kind = Some(SpanKind::Client);
-                new_span(&mut self.spans, &self.template, s.1.clone(), SpanKind::Server)
+                new_span(
+                    &mut self.spans,
+                    &self.template,
+                    s.1.clone(),
+                    SpanKind::Server,
+                )
             } else {
                 self.at(Some(&s.1))
             };
