@@ -432,6 +432,48 @@ fn ref_kind(t: i64) -> RefKind {
     }
 }
 
+/// A string tag's text, unless empty.
+fn non_empty_text(t: &JTag<'_>) -> Option<Box<str>> {
+    t.v_str
+        .clone()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.into_owned().into_boxed_str())
+}
+
+/// Links from the references, with parentSpanId as a leading CHILD_OF when no reference names
+/// it; the parent is the first CHILD_OF in the trace, else the first FOLLOWS_FROM.
+fn set_references(span: &mut Span, js: &JSpan<'_>) {
+    let trace_id = span.trace_id;
+    let mut links: Vec<Link> = Vec::with_capacity(js.references.len() + 1);
+    let parent = SpanId(js.parent_span_id as u64);
+    if !parent.is_zero()
+        && !js.references.iter().any(|r| {
+            SpanId(r.span_id as u64) == parent
+                && TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64) == trace_id
+        })
+    {
+        links.push(plain_link(trace_id, parent, RefKind::ChildOf));
+    }
+    for r in &js.references {
+        let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
+        links.push(plain_link(
+            tid,
+            SpanId(r.span_id as u64),
+            ref_kind(r.ref_type),
+        ));
+    }
+    let same_trace =
+        |l: &&Link, k: RefKind| l.kind == k && l.trace_id == trace_id && !l.span_id.is_zero();
+    if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::ChildOf)) {
+        span.parent_span_id = Some(l.span_id);
+        span.parent_ref = ParentRef::ChildOf;
+    } else if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::FollowsFrom)) {
+        span.parent_span_id = Some(l.span_id);
+        span.parent_ref = ParentRef::FollowsFrom;
+    }
+    span.links = links;
+}
+
 impl Converter {
     pub fn new() -> Self {
         Self::default()
@@ -483,45 +525,21 @@ impl Converter {
         span.flags = js.flags as u32;
         span.start_ns = us_to_ns(i128::from(js.start_time));
         span.end_ns = us_to_ns(i128::from(js.start_time) + i128::from(js.duration));
+        set_references(&mut span, &js);
+        self.take_tags(&mut span, js.tags);
+        span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
+        span
+    }
 
-        // References, with parentSpanId as a leading CHILD_OF when no reference names it.
-        let mut links: Vec<Link> = Vec::with_capacity(js.references.len() + 1);
-        let parent = SpanId(js.parent_span_id as u64);
-        if !parent.is_zero()
-            && !js.references.iter().any(|r| {
-                SpanId(r.span_id as u64) == parent
-                    && TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64)
-                        == trace_id
-            })
-        {
-            links.push(plain_link(trace_id, parent, RefKind::ChildOf));
-        }
-        for r in &js.references {
-            let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
-            links.push(plain_link(
-                tid,
-                SpanId(r.span_id as u64),
-                ref_kind(r.ref_type),
-            ));
-        }
-        let same_trace =
-            |l: &&Link, k: RefKind| l.kind == k && l.trace_id == trace_id && !l.span_id.is_zero();
-        if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::ChildOf)) {
-            span.parent_span_id = Some(l.span_id);
-            span.parent_ref = ParentRef::ChildOf;
-        } else if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::FollowsFrom)) {
-            span.parent_span_id = Some(l.span_id);
-            span.parent_ref = ParentRef::FollowsFrom;
-        }
-        span.links = links;
-
-        // Tags, moving the ones the model has fields for.
+    /// Tags become attributes, except the ones the model has fields for (kind, status, scope,
+    /// trace state), which are moved there.
+    fn take_tags(&mut self, span: &mut Span, tags: Vec<JTag<'_>>) {
         let mut error_tag = false;
         let mut status_code: Option<StatusCode> = None;
         let mut scope_name: Option<Cow<'_, str>> = None;
         let mut scope_version: Option<Cow<'_, str>> = None;
-        let mut attributes = Vec::with_capacity(js.tags.len());
-        for t in js.tags {
+        let mut attributes = Vec::with_capacity(tags.len());
+        for t in tags {
             let key: &str = &t.key;
             let moved = match (key, t.v_type) {
                 ("span.kind", TAG_STRING) => match t.v_str.as_deref().and_then(SpanKind::from_name)
@@ -555,11 +573,7 @@ impl Converter {
                     }
                 }
                 ("otel.status_description", TAG_STRING) => {
-                    span.status.message = t
-                        .v_str
-                        .clone()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| s.into_owned().into_boxed_str());
+                    span.status.message = non_empty_text(&t);
                     true
                 }
                 ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
@@ -571,11 +585,7 @@ impl Converter {
                     true
                 }
                 ("w3c.tracestate", TAG_STRING) => {
-                    span.trace_state = t
-                        .v_str
-                        .clone()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| s.into_owned().into_boxed_str());
+                    span.trace_state = non_empty_text(&t);
                     true
                 }
                 _ => false,
@@ -595,35 +605,31 @@ impl Converter {
             StatusCode::Unset
         });
         span.scope = self.scope(scope_name, scope_version);
+    }
 
-        span.events = js
-            .logs
-            .into_iter()
-            .map(|log| {
-                let mut name: Arc<str> = self.interner.intern("");
-                let mut attributes = Vec::with_capacity(log.fields.len());
-                let mut named = false;
-                for f in log.fields {
-                    if !named && f.key == "event" && f.v_type == TAG_STRING {
-                        name = self.interner.intern(f.v_str.as_deref().unwrap_or(""));
-                        named = true;
-                        continue;
-                    }
-                    let key = self.interner.intern(&f.key);
-                    attributes.push(KeyValue {
-                        key,
-                        value: f.value(),
-                    });
-                }
-                Event {
-                    time_ns: us_to_ns(i128::from(log.timestamp)),
-                    name,
-                    attributes,
-                    dropped_attributes_count: 0,
-                }
-            })
-            .collect();
-        span
+    /// A log: its `event` field (the first) names it, the other fields are its attributes.
+    fn event(&mut self, log: JLog<'_>) -> Event {
+        let mut name: Arc<str> = self.interner.intern("");
+        let mut attributes = Vec::with_capacity(log.fields.len());
+        let mut named = false;
+        for f in log.fields {
+            if !named && f.key == "event" && f.v_type == TAG_STRING {
+                name = self.interner.intern(f.v_str.as_deref().unwrap_or(""));
+                named = true;
+                continue;
+            }
+            let key = self.interner.intern(&f.key);
+            attributes.push(KeyValue {
+                key,
+                value: f.value(),
+            });
+        }
+        Event {
+            time_ns: us_to_ns(i128::from(log.timestamp)),
+            name,
+            attributes,
+            dropped_attributes_count: 0,
+        }
     }
 
     fn scope(&mut self, name: Option<Cow<'_, str>>, version: Option<Cow<'_, str>>) -> Arc<Scope> {
