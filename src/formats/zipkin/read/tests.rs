@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::formats::Position;
+use crate::model::{KeyValue, Value};
 use crate::model::{StatusCode, TraceSet, TraceTree};
 
 pub(crate) fn read_bytes(data: &[u8]) -> crate::formats::test_support::Outcome {
