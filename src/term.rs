@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
-use colored::Colorize;
+pub mod style;
+
+use style::{Styles, sgr};
 
 /// `--color` values.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -169,7 +171,12 @@ pub fn needs_escape(c: char) -> bool {
         )
 }
 
-/// `tracekit: error: …` on stderr, one line per message line.
+/// Colors for the labels on stderr: stderr's own decision (`--color`, `NO_COLOR`, whether
+/// stderr is a terminal), whatever stdout is (`tracekit … | less` keeps a red `error:`).
+fn stderr_styles(term: &Term) -> Styles {
+    Styles::new(term.color_stderr)
+}
+
 /// Secret values shorter than this are not masked (they would mask ordinary words).
 pub const MIN_MASKED_SECRET: usize = 4;
 
@@ -205,15 +212,12 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `tracekit: error: …` on stderr, one line per message line.
 pub fn print_error(term: &Term, message: &str) {
     let message = mask_secrets(message);
+    let label = stderr_styles(term).painted(sgr::ERROR_BOLD, "error:");
     let mut err = std::io::stderr().lock();
     for line in message.lines() {
-        let label = if term.color_stderr {
-            "error:".red().bold().to_string()
-        } else {
-            "error:".to_string()
-        };
         // Messages quote file names and trace data: escape them like any untrusted text.
         let _ = writeln!(err, "tracekit: {label} {}", escape(line));
     }
@@ -224,12 +228,8 @@ pub fn print_warning(term: &Term, message: &str) {
         return;
     }
     let message = mask_secrets(message);
+    let label = stderr_styles(term).painted(sgr::WARN_BOLD, "warning:");
     let mut err = std::io::stderr().lock();
-    let label = if term.color_stderr {
-        "warning:".yellow().bold().to_string()
-    } else {
-        "warning:".to_string()
-    };
     for line in message.lines() {
         let _ = writeln!(err, "tracekit: {label} {}", escape(line));
     }

@@ -162,60 +162,94 @@ pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance
     let mut keys: Vec<&CallPath> = base.paths.keys().chain(cand.paths.keys()).collect();
     keys.sort();
     keys.dedup();
-    let rate = |s: &Side, p: &CallPath| {
-        s.paths
-            .get(p)
-            .map(|x| x.durations.len() as f64 / s.traces.max(1) as f64)
-            .unwrap_or(0.0)
-    };
-    let mut paths = Vec::with_capacity(keys.len());
-    for k in keys {
-        let (b, c) = (base.paths.get(k), cand.paths.get(k));
-        let latency: Vec<(Percentile, Option<u64>, Option<u64>)> = percentiles
-            .iter()
-            .map(|q| {
-                (
-                    *q,
-                    b.and_then(|x| percentile(&x.durations, *q, QuantileMethod::NearestRank)),
-                    c.and_then(|x| percentile(&x.durations, *q, QuantileMethod::NearestRank)),
-                )
-            })
-            .collect();
-        let beyond = |a: u64, z: u64| {
-            let d = a.abs_diff(z);
-            d > tol.absolute_ns && (d as f64) > tol.relative * a as f64
-        };
-        let change = match (b, c) {
-            (None, Some(_)) => Change::Added,
-            (Some(_), None) => Change::Removed,
-            _ => {
-                let slower = latency.iter().any(
-                    |(_, x, y)| matches!((x, y), (Some(x), Some(y)) if y > x && beyond(*x, *y)),
-                );
-                let faster = latency.iter().any(
-                    |(_, x, y)| matches!((x, y), (Some(x), Some(y)) if y < x && beyond(*x, *y)),
-                );
-                if slower {
-                    Change::Slower
-                } else if faster {
-                    Change::Faster
-                } else {
-                    Change::Same
-                }
-            }
-        };
-        let (br, cr) = (rate(base, k), rate(cand, k));
-        paths.push(PathDiff {
-            path: k.clone(),
-            change,
-            base_rate: br,
-            candidate_rate: cr,
-            latency,
-            count_changed: b.is_some() && c.is_some() && (br - cr).abs() >= 0.5,
-            explained: false,
-        });
+    let mut paths: Vec<PathDiff> = keys
+        .into_iter()
+        .map(|k| path_diff(base, cand, k, percentiles, tol))
+        .collect();
+    mark_explained(&mut paths);
+    // Biggest regressions first, then structure, then the rest.
+    paths.sort_by(|a, b| {
+        rank(a.change)
+            .cmp(&rank(b.change))
+            .then(a.explained.cmp(&b.explained))
+            .then(worst(b).cmp(&worst(a)))
+            .then(a.path.cmp(&b.path))
+    });
+    DiffReport {
+        base_traces: base.traces,
+        candidate_traces: cand.traces,
+        paths,
+        critical: critical_shifts(base, cand),
     }
-    // A slower path with a slower direct child is explained by it.
+}
+
+/// How often a side has the path per trace.
+fn rate(s: &Side, p: &CallPath) -> f64 {
+    s.paths
+        .get(p)
+        .map(|x| x.durations.len() as f64 / s.traces.max(1) as f64)
+        .unwrap_or(0.0)
+}
+
+/// One call path compared: its percentiles on both sides and what changed.
+fn path_diff(
+    base: &Side,
+    cand: &Side,
+    k: &CallPath,
+    percentiles: &[Percentile],
+    tol: Tolerance,
+) -> PathDiff {
+    let (b, c) = (base.paths.get(k), cand.paths.get(k));
+    let latency: Vec<(Percentile, Option<u64>, Option<u64>)> = percentiles
+        .iter()
+        .map(|q| {
+            (
+                *q,
+                b.and_then(|x| percentile(&x.durations, *q, QuantileMethod::NearestRank)),
+                c.and_then(|x| percentile(&x.durations, *q, QuantileMethod::NearestRank)),
+            )
+        })
+        .collect();
+    let change = match (b, c) {
+        (None, Some(_)) => Change::Added,
+        (Some(_), None) => Change::Removed,
+        _ => latency_change(&latency, tol),
+    };
+    let (br, cr) = (rate(base, k), rate(cand, k));
+    PathDiff {
+        path: k.clone(),
+        change,
+        base_rate: br,
+        candidate_rate: cr,
+        latency,
+        count_changed: b.is_some() && c.is_some() && (br - cr).abs() >= 0.5,
+        explained: false,
+    }
+}
+
+/// Slower when any percentile grew beyond the tolerance, else faster when any shrank beyond it.
+fn latency_change(latency: &[(Percentile, Option<u64>, Option<u64>)], tol: Tolerance) -> Change {
+    let beyond = |a: u64, z: u64| {
+        let d = a.abs_diff(z);
+        d > tol.absolute_ns && (d as f64) > tol.relative * a as f64
+    };
+    let slower = latency
+        .iter()
+        .any(|(_, x, y)| matches!((x, y), (Some(x), Some(y)) if y > x && beyond(*x, *y)));
+    let faster = latency
+        .iter()
+        .any(|(_, x, y)| matches!((x, y), (Some(x), Some(y)) if y < x && beyond(*x, *y)));
+    if slower {
+        Change::Slower
+    } else if faster {
+        Change::Faster
+    } else {
+        Change::Same
+    }
+}
+
+/// A slower path with a slower direct child is explained by it.
+fn mark_explained(paths: &mut [PathDiff]) {
     let slower: std::collections::HashSet<CallPath> = paths
         .iter()
         .filter(|p| p.change == Change::Slower)
@@ -226,31 +260,32 @@ pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance
             .iter()
             .any(|q| q.len() == p.path.len() + 1 && q.starts_with(&p.path));
     }
-    // Biggest regressions first, then structure, then the rest.
-    let worst = |p: &PathDiff| {
-        p.latency
-            .iter()
-            .filter_map(|(_, x, y)| match (x, y) {
-                (Some(x), Some(y)) => Some(*y as i128 - *x as i128),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0)
-    };
-    let rank = |c: Change| match c {
+}
+
+/// The largest growth of a percentile, in ns (0 when none is on both sides).
+fn worst(p: &PathDiff) -> i128 {
+    p.latency
+        .iter()
+        .filter_map(|(_, x, y)| match (x, y) {
+            (Some(x), Some(y)) => Some(*y as i128 - *x as i128),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn rank(c: Change) -> u8 {
+    match c {
         Change::Slower => 0,
         Change::Added | Change::Removed => 1,
         Change::Faster => 2,
         Change::Same => 3,
-    };
-    paths.sort_by(|a, b| {
-        rank(a.change)
-            .cmp(&rank(b.change))
-            .then(a.explained.cmp(&b.explained))
-            .then(worst(b).cmp(&worst(a)))
-            .then(a.path.cmp(&b.path))
-    });
+    }
+}
 
+/// Operations that entered or left the critical path (own at least [`CRITICAL_SHARE_MIN`] of
+/// it on one side only).
+fn critical_shifts(base: &Side, cand: &Side) -> Vec<CriticalShift> {
     let share = |s: &Side, k: &(String, String)| {
         if s.critical_total == 0 {
             0.0
@@ -262,8 +297,7 @@ pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance
         base.critical.keys().chain(cand.critical.keys()).collect();
     ops.sort();
     ops.dedup();
-    let critical = ops
-        .into_iter()
+    ops.into_iter()
         .filter_map(|k| {
             let (a, b) = (share(base, k), share(cand, k));
             let (on_a, on_b) = (a >= CRITICAL_SHARE_MIN, b >= CRITICAL_SHARE_MIN);
@@ -275,13 +309,7 @@ pub fn diff(base: &Side, cand: &Side, percentiles: &[Percentile], tol: Tolerance
                 entering: on_b,
             })
         })
-        .collect();
-    DiffReport {
-        base_traces: base.traces,
-        candidate_traces: cand.traces,
-        paths,
-        critical,
-    }
+        .collect()
 }
 
 #[cfg(test)]

@@ -38,8 +38,6 @@ pub fn run(cli: Cli) -> Exit {
     if let Some(n) = cli.global.max_file_size {
         crate::input::source::set_small_file_limit(n);
     }
-    // `colored` is global; decide it once for stdout, the stream data goes to.
-    colored::control::set_override(term.color_stdout);
     let result = match cli.command {
         Command::Show(args) => show::run(args, &term),
         Command::Stats(args) => stats::run(args, &term),

@@ -7,9 +7,9 @@ use crate::analysis::rules::select;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::error::{Error, Exit};
 use crate::render::rules as view;
-use crate::render::style::Styles;
 use crate::render::table::TableStyle;
 use crate::term::Term;
+use crate::term::style::Styles;
 
 /// Help text is wrapped to the terminal, at most this wide.
 const MAX_HELP_WIDTH: usize = 100;

@@ -9,9 +9,9 @@ use crate::error::{Error, Exit};
 use crate::input::load::for_each_batch;
 use crate::model::{Span, TraceId, TraceRef, TraceSet, TraceTree};
 use crate::render::span_view::Filter;
-use crate::render::style::Styles;
 use crate::render::{show_json, trace_list, waterfall};
 use crate::term::Term;
+use crate::term::style::Styles;
 
 /// Distinct other trace ids counted for the "not found" message; past this, "more than".
 const OTHER_TRACES_CAP: usize = 100_000;

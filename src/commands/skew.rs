@@ -1,6 +1,7 @@
 //! `tracekit skew`: clock-offset bounds per pair; `--adjust` writes corrected traces.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 use super::{InputRules, output, print_warning, report_inputs};
 use crate::analysis::findings::Severity;
 use crate::analysis::skew::{
-    SkewCollector, SkewMethod, edges, endpoint, endpoint_offsets, span_shifts,
+    PairReport, SkewBy, SkewCollector, SkewMethod, edges, endpoint, endpoint_offsets, span_shifts,
 };
 use crate::cli::SkewArgs;
 use crate::error::{Error, Exit};
@@ -33,74 +34,17 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
         collector.add(t, tree, args.by);
     }
     let pairs = collector.finish();
-
-    // The reference clock: the service (host) of the first trace's root.
-    let reference = traces
-        .iter()
-        .zip(&trees)
-        .find_map(|(t, tree)| {
-            tree.roots
-                .iter()
-                .find(|r| r.1 == RootReason::Root)
-                .map(|r| endpoint(&t.spans[r.0 as usize], args.by))
-        })
-        .unwrap_or_default();
-    // Correct only what the data proves: pairs whose whole interval lies beyond the threshold.
-    // The midpoint of an interval that contains 0 is a guess, so the other pairs connect the
-    // services with an offset of 0 instead of shifting clocks that may well be right.
-    let proven: Vec<_> = pairs
-        .iter()
-        .map(|p| {
-            let mut p = p.clone();
-            if !p.exceeds(args.threshold) {
-                p.offset_ns = 0;
-            }
-            p
-        })
-        .collect();
-    let offsets = endpoint_offsets(&proven, &reference);
+    let reference = reference_endpoint(&traces, &trees, args.by);
+    let offsets = endpoint_offsets(&proven(&pairs, args.threshold), &reference);
     let shifts: Vec<Vec<i64>> = traces
         .par_iter()
         .zip(&trees)
         .map(|(t, tree)| span_shifts(t, tree, args.method, args.by, &offsets))
         .collect();
-
-    // What the chosen method implies per pair: the median correction between the two ends.
     let method_offsets: Vec<Option<i64>> = if args.method == SkewMethod::Pairwise {
         vec![None; pairs.len()]
     } else {
-        let mut per: HashMap<(String, String), Vec<i64>> = HashMap::new();
-        for ((t, tree), sh) in traces.iter().zip(&trees).zip(&shifts) {
-            let index: HashMap<_, usize> = t
-                .spans
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.span_id, i))
-                .collect();
-            for (k, e) in edges(t, tree, args.by) {
-                let (Some(&c), Some(&s)) = (index.get(&e.client), index.get(&e.server)) else {
-                    continue;
-                };
-                // Shared Zipkin halves have one id: take the server half's own position.
-                let s = t
-                    .spans
-                    .iter()
-                    .rposition(|x| {
-                        x.span_id == e.server && x.kind == crate::model::SpanKind::Server
-                    })
-                    .unwrap_or(s);
-                per.entry(k).or_default().push(-(sh[s] - sh[c]));
-            }
-        }
-        pairs
-            .iter()
-            .map(|p| {
-                per.get_mut(&(p.client.clone(), p.server.clone())).map(|v| {
-                    v.sort_unstable();
-                    v[v.len() / 2]
-                })
-            })
-            .collect()
+        implied_offsets(&traces, &trees, &shifts, &pairs, args.by)
     };
 
     let flagged = pairs.iter().filter(|p| p.exceeds(args.threshold)).count();
@@ -111,23 +55,7 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
         method: args.method,
         threshold_ns: args.threshold,
     };
-    {
-        let mut out = output::Output::stdout();
-        let written = write(
-            &view,
-            args.format,
-            TableStyle {
-                color: term.color_stdout,
-                ascii: false,
-                width: term.width,
-            },
-            &mut out,
-        )
-        .map_err(output::write_err)
-        .and_then(|()| out.commit());
-        // A closed stdout ends the report, not the run: `--adjust -o` and the verdict stay.
-        output::reader_left(written)?;
-    }
+    write_report(&view, &args, term)?;
 
     if args.adjust {
         let path = args
@@ -138,48 +66,7 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
             .to
             .or_else(|| loaded.report.inputs.first().map(|(_, f)| *f))
             .unwrap_or(Format::OtlpJsonl);
-        let mut moved: HashMap<String, (u64, i64)> = HashMap::new();
-        for (t, sh) in traces.iter_mut().zip(&shifts) {
-            apply(t, sh, &mut moved);
-        }
-        let inputs = output::Inputs::sources(&args.input.sources);
-        let mut out = output::Output::open(Some(path), &inputs)?;
-        let notes = {
-            let mut w = writer(format, &mut out);
-            for t in &traces {
-                w.write_trace(t).map_err(output::write_err)?;
-            }
-            w.finish().map_err(output::write_err)?
-        };
-        out.commit()?;
-        for n in notes {
-            print_warning(term, &n);
-        }
-        if !term.quiet {
-            let mut v: Vec<_> = moved.into_iter().collect();
-            v.sort();
-            for (svc, (n, d)) in v {
-                let dir = if d < 0 { "earlier" } else { "later" };
-                super::print_note(
-                    term,
-                    &format!(
-                        "shifted {n} span(s) of {svc} {} {dir}",
-                        format_duration(d.unsigned_abs())
-                    ),
-                );
-            }
-            if traces.iter().all(|t| t.spans.is_empty())
-                || shifts.iter().all(|s| s.iter().all(|x| *x == 0))
-            {
-                super::print_note(
-                    term,
-                    &format!(
-                        "nothing to shift; wrote the traces unchanged to {}",
-                        path.display()
-                    ),
-                );
-            }
-        }
+        write_adjusted(&args, &mut traces, &shifts, path, format, term)?;
     }
 
     if flagged > 0 && args.fail_on.fails(Severity::Warning) {
@@ -190,6 +77,160 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
         });
     }
     Ok(input_exit)
+}
+
+/// The reference clock: the service (host) of the first trace's root.
+fn reference_endpoint(traces: &[Trace], trees: &[TraceTree], by: SkewBy) -> String {
+    traces
+        .iter()
+        .zip(trees)
+        .find_map(|(t, tree)| {
+            tree.roots
+                .iter()
+                .find(|r| r.1 == RootReason::Root)
+                .map(|r| endpoint(&t.spans[r.0 as usize], by))
+        })
+        .unwrap_or_default()
+}
+
+/// Correct only what the data proves: pairs whose whole interval lies beyond the threshold.
+/// The midpoint of an interval that contains 0 is a guess, so the other pairs connect the
+/// services with an offset of 0 instead of shifting clocks that may well be right.
+fn proven(pairs: &[PairReport], threshold: u64) -> Vec<PairReport> {
+    pairs
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if !p.exceeds(threshold) {
+                p.offset_ns = 0;
+            }
+            p
+        })
+        .collect()
+}
+
+/// What the chosen method implies per pair: the median correction between the two ends.
+fn implied_offsets(
+    traces: &[Trace],
+    trees: &[TraceTree],
+    shifts: &[Vec<i64>],
+    pairs: &[PairReport],
+    by: SkewBy,
+) -> Vec<Option<i64>> {
+    let mut per: HashMap<(String, String), Vec<i64>> = HashMap::new();
+    for ((t, tree), sh) in traces.iter().zip(trees).zip(shifts) {
+        let index: HashMap<_, usize> = t
+            .spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.span_id, i))
+            .collect();
+        for (k, e) in edges(t, tree, by) {
+            let (Some(&c), Some(&s)) = (index.get(&e.client), index.get(&e.server)) else {
+                continue;
+            };
+            // Shared Zipkin halves have one id: take the server half's own position.
+            let s = t
+                .spans
+                .iter()
+                .rposition(|x| x.span_id == e.server && x.kind == crate::model::SpanKind::Server)
+                .unwrap_or(s);
+            per.entry(k).or_default().push(-(sh[s] - sh[c]));
+        }
+    }
+    pairs
+        .iter()
+        .map(|p| {
+            per.get_mut(&(p.client.clone(), p.server.clone())).map(|v| {
+                v.sort_unstable();
+                v[v.len() / 2]
+            })
+        })
+        .collect()
+}
+
+/// The report on stdout.
+fn write_report(view: &SkewView<'_>, args: &SkewArgs, term: &Term) -> Result<(), Error> {
+    let mut out = output::Output::stdout();
+    let written = write(
+        view,
+        args.format,
+        TableStyle {
+            color: term.color_stdout,
+            ascii: false,
+            width: term.width,
+        },
+        &mut out,
+    )
+    .map_err(output::write_err)
+    .and_then(|()| out.commit());
+    // A closed stdout ends the report, not the run: `--adjust -o` and the verdict stay.
+    output::reader_left(written)?;
+    Ok(())
+}
+
+/// `--adjust`: the traces with their spans shifted, written to `path`, and what moved.
+fn write_adjusted(
+    args: &SkewArgs,
+    traces: &mut [Trace],
+    shifts: &[Vec<i64>],
+    path: &Path,
+    format: Format,
+    term: &Term,
+) -> Result<(), Error> {
+    let mut moved: HashMap<String, (u64, i64)> = HashMap::new();
+    for (t, sh) in traces.iter_mut().zip(shifts) {
+        apply(t, sh, &mut moved);
+    }
+    let inputs = output::Inputs::sources(&args.input.sources);
+    let mut out = output::Output::open(Some(path), &inputs)?;
+    let notes = {
+        let mut w = writer(format, &mut out);
+        for t in traces.iter() {
+            w.write_trace(t).map_err(output::write_err)?;
+        }
+        w.finish().map_err(output::write_err)?
+    };
+    out.commit()?;
+    for n in notes {
+        print_warning(term, &n);
+    }
+    if !term.quiet {
+        note_shifts(term, moved, traces, shifts, path);
+    }
+    Ok(())
+}
+
+/// What was shifted, per service; or that nothing was.
+fn note_shifts(
+    term: &Term,
+    moved: HashMap<String, (u64, i64)>,
+    traces: &[Trace],
+    shifts: &[Vec<i64>],
+    path: &Path,
+) {
+    let mut v: Vec<_> = moved.into_iter().collect();
+    v.sort();
+    for (svc, (n, d)) in v {
+        let dir = if d < 0 { "earlier" } else { "later" };
+        super::print_note(
+            term,
+            &format!(
+                "shifted {n} span(s) of {svc} {} {dir}",
+                format_duration(d.unsigned_abs())
+            ),
+        );
+    }
+    if traces.iter().all(|t| t.spans.is_empty()) || shifts.iter().all(|s| s.iter().all(|x| *x == 0))
+    {
+        super::print_note(
+            term,
+            &format!(
+                "nothing to shift; wrote the traces unchanged to {}",
+                path.display()
+            ),
+        );
+    }
 }
 
 /// Shift spans (and their events) and tag what changed.

@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use colored::Colorize;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::analysis::findings::{Finding, Severity, Summary};
 use crate::term::escape;
+use crate::term::style::{Styles, sgr};
 
 /// One finding: the fixed fields, then the rule's own facts (`details`: the masked value, the
 /// offset bounds, …), whose keys are free (`additionalProperties`).
@@ -190,14 +190,12 @@ pub fn document(
 
 fn label(sev: Severity, color: bool) -> String {
     let s = format!("{:<7}", sev.as_str());
-    if !color {
-        return s;
-    }
-    match sev {
-        Severity::Error => s.red().bold().to_string(),
-        Severity::Warning => s.yellow().bold().to_string(),
-        Severity::Note => s.cyan().to_string(),
-    }
+    let code = match sev {
+        Severity::Error => sgr::ERROR_BOLD,
+        Severity::Warning => sgr::WARN_BOLD,
+        Severity::Note => sgr::NOTE,
+    };
+    Styles::new(color).painted(code, &s)
 }
 
 fn pct(n: u64, of: u64) -> String {

@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use colored::Colorize;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -12,6 +11,7 @@ use serde_json::{Value, json};
 use super::table::{TableData, TableStyle, write_table};
 use crate::analysis::findings::stable_hash;
 use crate::analysis::gate::AssertionResult;
+use crate::term::style::{Styles, sgr};
 
 fn examples(a: &AssertionResult) -> String {
     a.examples
@@ -125,19 +125,12 @@ pub fn write_human(
     } else {
         format!("gate FAILED: {failed} of {} assertion(s)", results.len())
     };
-    if style.color {
-        writeln!(
-            out,
-            "{}",
-            if failed == 0 {
-                line.green().bold()
-            } else {
-                line.red().bold()
-            }
-        )
+    let code = if failed == 0 {
+        sgr::PASS_BOLD
     } else {
-        writeln!(out, "{line}")
-    }
+        sgr::ERROR_BOLD
+    };
+    writeln!(out, "{}", Styles::new(style.color).painted(code, &line))
 }
 
 pub fn junit(results: &[AssertionResult]) -> Result<String, String> {

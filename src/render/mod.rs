@@ -15,7 +15,6 @@ pub mod show_json;
 pub mod skew;
 pub mod span_view;
 pub mod stats;
-pub mod style;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -7,10 +7,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::style::{Styles, sgr};
 use super::table::{TableData, TableStyle, write_markdown as markdown_table, write_table as table};
 use crate::analysis::findings::Severity;
 use crate::analysis::rules::Rule;
+use crate::term::style::{Styles, sgr};
 
 fn commands(r: &Rule) -> String {
     r.commands

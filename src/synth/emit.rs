@@ -3,11 +3,14 @@
 
 use std::sync::Arc;
 
+mod shape;
+
+use self::shape::{Shape, ShapeInput};
 use super::errors::{self, Cause};
 use super::plan::{NONE, Node, What};
 use super::rng::Rng;
 use super::topology::{self as topo, ENDPOINTS, Param, SERVICES};
-use super::world::{BROWSERS, Role, World};
+use super::world::{Role, World};
 use crate::model::{
     Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, Key, KeyValue, Link, ParentRef, RefKind, Span,
     SpanId, SpanKind, Status, StatusCode, TraceId, Value,
@@ -145,14 +148,51 @@ impl Emitter {
         i: usize,
     ) -> Span {
         let nd = &nodes[i];
-        let keys = &world.keys;
         let parent = (nd.parent != NONE).then(|| &nodes[nd.parent as usize]);
-        let remote = parent.is_some() && matches!(nd.what, What::Server(_) | What::Consumer(_));
+        let mut s = self.base_span(world, nd, parent.is_some(), trace_id, i);
+        let code = self.codes[i];
+        let input = ShapeInput {
+            world,
+            nd,
+            parent,
+            code,
+        };
+        let Shape {
+            kind,
+            role,
+            name,
+            mut attrs,
+            event,
+        } = input.shape(rng);
+        s.events.extend(event);
+        s.kind = kind;
+        s.scope = world.scope(nd.service, role).clone();
+        self.retry_events(world, nodes, nd, &mut s.events);
+        if nd.fail {
+            s.status = self.failure(world, nd, i, s.end_ns, &mut attrs, &mut s.events);
+        }
+        s.events.sort_by_key(|e| e.time_ns);
+        s.name = name;
+        s.attributes = attrs;
+        s
+    }
+
+    /// The span's ids, service, times and resource; name, kind, scope, attributes, events and
+    /// status are filled in after.
+    fn base_span(
+        &self,
+        world: &World,
+        nd: &Node,
+        has_parent: bool,
+        trace_id: TraceId,
+        i: usize,
+    ) -> Span {
+        let remote = has_parent && matches!(nd.what, What::Server(_) | What::Consumer(_));
         // Built field by field: `Span::new` would allocate placeholders we replace at once.
-        let mut s = Span {
+        Span {
             trace_id,
             span_id: SpanId(self.ids[i]),
-            parent_span_id: parent.map(|_| SpanId(self.ids[nd.parent as usize])),
+            parent_span_id: has_parent.then(|| SpanId(self.ids[nd.parent as usize])),
             parent_ref: ParentRef::ParentId,
             name: world.exception.clone(),
             service: world.service_names[usize::from(nd.service)].clone(),
@@ -171,171 +211,12 @@ impl Emitter {
             dropped_events_count: 0,
             dropped_links_count: 0,
             shared: false,
-        };
-        let code = self.codes[i];
-        let err_type = |a: &mut Vec<KeyValue>, t: &str| {
-            if nd.fail {
-                a.push(kv(&keys.error_type, t));
-            }
-        };
-        let (kind, role, name, mut attrs) = match nd.what {
-            What::Server(e) => {
-                let ep = &ENDPOINTS[e as usize];
-                let mut a = Vec::with_capacity(11);
-                a.push(kv(&keys.method, ep.method));
-                a.push(kv(&keys.route, ep.route));
-                a.push(kv(&keys.url_path, path(ep.route, ep.param, nd.param)));
-                a.push(kv(&keys.url_scheme, "http"));
-                a.push(kv(
-                    &keys.server_address,
-                    SERVICES[usize::from(nd.service)].name,
-                ));
-                a.push(kv(
-                    &keys.server_port,
-                    SERVICES[usize::from(nd.service)].port,
-                ));
-                let (addr, ua) = match parent {
-                    Some(p) => (
-                        world.address(p.service, p.instance),
-                        topo::profile(SERVICES[usize::from(p.service)].lang).user_agent,
-                    ),
-                    None => ("10.0.3.17", *rng.pick(&BROWSERS)),
-                };
-                a.push(kv(&keys.client_address, addr));
-                a.push(kv(&keys.user_agent, ua));
-                a.push(kv(&keys.protocol_version, "1.1"));
-                a.push(kv(&keys.status_code, i64::from(code)));
-                err_type(&mut a, &code.to_string());
-                (
-                    SpanKind::Server,
-                    Role::Server,
-                    world.server_names[e as usize].clone(),
-                    a,
-                )
-            }
-            What::Client(e) => {
-                let ep = &ENDPOINTS[e as usize];
-                let svc = &SERVICES[usize::from(ep.service)];
-                let mut a = Vec::with_capacity(7);
-                a.push(kv(&keys.method, ep.method));
-                let url = format!(
-                    "http://{}:{}{}",
-                    svc.name,
-                    svc.port,
-                    path(ep.route, ep.param, nd.param)
-                );
-                a.push(kv(&keys.url_full, url));
-                a.push(kv(&keys.server_address, svc.name));
-                a.push(kv(&keys.server_port, svc.port));
-                if code != 0 {
-                    a.push(kv(&keys.status_code, i64::from(code)));
-                }
-                if nd.resend > 0 {
-                    a.push(kv(&keys.resend_count, i64::from(nd.resend)));
-                }
-                err_type(
-                    &mut a,
-                    &if code != 0 {
-                        code.to_string()
-                    } else {
-                        "timeout".to_string()
-                    },
-                );
-                (
-                    SpanKind::Client,
-                    Role::Client,
-                    world.method_names[e as usize].clone(),
-                    a,
-                )
-            }
-            What::Db(q) => {
-                let qd = &topo::QUERIES[q as usize];
-                let mut a = Vec::with_capacity(8);
-                a.push(kv(&keys.db_system, "postgresql"));
-                a.push(kv(&keys.db_namespace, "shop"));
-                a.push(kv(&keys.db_operation, qd.operation));
-                if !qd.table.is_empty() {
-                    a.push(kv(&keys.db_collection, qd.table));
-                }
-                a.push(kv(&keys.db_query, qd.text));
-                a.push(kv(&keys.server_address, "postgres"));
-                a.push(kv(&keys.server_port, 5432i64));
-                (
-                    SpanKind::Client,
-                    Role::Db,
-                    world.query_names[q as usize].clone(),
-                    a,
-                )
-            }
-            What::Cache(c) => {
-                let cd = &topo::CACHE_CMDS[c as usize];
-                let mut a = Vec::with_capacity(7);
-                a.push(kv(&keys.db_system, "redis"));
-                a.push(kv(&keys.db_namespace, "0"));
-                a.push(kv(&keys.db_operation, cd.operation));
-                a.push(kv(&keys.db_query, cd.text));
-                a.push(kv(&keys.server_address, "redis"));
-                a.push(kv(&keys.server_port, 6379i64));
-                (
-                    SpanKind::Client,
-                    Role::Cache,
-                    world.cache_names[c as usize].clone(),
-                    a,
-                )
-            }
-            What::Producer(e) | What::Consumer(e) => {
-                let consumer = !matches!(nd.what, What::Producer(_));
-                let topic = ENDPOINTS[e as usize].topic.unwrap_or("");
-                let mut a = Vec::with_capacity(8);
-                a.push(kv(&keys.msg_system, "kafka"));
-                a.push(kv(&keys.msg_destination, topic));
-                let op = if consumer { "process" } else { "send" };
-                a.push(kv(&keys.msg_op_type, op));
-                a.push(kv(&keys.msg_op_name, op));
-                a.push(kv(&keys.msg_partition, nd.param.to_string()));
-                if consumer {
-                    a.push(kv(&keys.msg_group, SERVICES[usize::from(nd.service)].name));
-                    a.push(kv(&keys.msg_offset, rng.range(1_000_000, 9_000_000) as i64));
-                    (
-                        SpanKind::Consumer,
-                        Role::Messaging,
-                        world.consumer_names[e as usize].clone(),
-                        a,
-                    )
-                } else {
-                    a.push(kv(&keys.server_address, "kafka"));
-                    a.push(kv(&keys.server_port, 9092i64));
-                    (
-                        SpanKind::Producer,
-                        Role::Messaging,
-                        world.producer_names[e as usize].clone(),
-                        a,
-                    )
-                }
-            }
-            What::Internal(o) => {
-                let od = &topo::INTERNAL_OPS[o as usize];
-                let mut a = Vec::new();
-                if let (Some((_, lo, hi)), Some(key)) = (od.attr, &world.internal_keys[o as usize])
-                {
-                    let v = lo + rng.below((hi - lo + 1) as u64) as i64;
-                    a.push(kv(key, v));
-                }
-                if let Some(ev) = &world.internal_events[o as usize] {
-                    s.events
-                        .push(event(ev.clone(), nd.start + nd.dur / 2, Vec::new()));
-                }
-                (
-                    SpanKind::Internal,
-                    Role::Internal,
-                    world.internal_names[o as usize].clone(),
-                    a,
-                )
-            }
-        };
-        s.kind = kind;
-        s.scope = world.scope(nd.service, role).clone();
-        // Retries this span made: an event when the next attempt starts.
+        }
+    }
+
+    /// Retries this span made: an event when the next attempt starts.
+    fn retry_events(&self, world: &World, nodes: &[Node], nd: &Node, events: &mut Vec<Event>) {
+        let keys = &world.keys;
         for c in nd.children() {
             if nodes[c].resend > 0 && c > 0 {
                 let failed = self.codes[c - 1];
@@ -346,45 +227,55 @@ impl Emitter {
                         format!("{failed} {}", errors::reason(failed)),
                     ),
                 ];
-                s.events.push(event(world.retry.clone(), nodes[c].start, a));
+                events.push(event(world.retry.clone(), nodes[c].start, a));
             }
         }
-        if nd.fail {
-            let lang = SERVICES[usize::from(nd.service)].lang;
-            let (cause, variant) = self.causes[i].unwrap_or((Cause::Handler, 0));
-            let http_client = matches!(nd.what, What::Client(_)) && code != 0;
-            let message = if http_client {
-                format!("{code} {}", errors::reason(code))
-            } else {
-                let (ty, msg) = errors::exception(lang, cause, variant);
-                if !matches!(nd.what, What::Server(_) | What::Client(_)) {
-                    attrs.push(kv(&keys.error_type, ty));
-                }
-                let func = func_name(nd);
-                let line = 20 + (self.ids[i] % 400) as u32;
-                let svc = SERVICES[usize::from(nd.service)].name;
-                // Spans of the worker run in its consumer loop, not in an HTTP handler.
-                let consumer = nd.service == topo::WORKER;
-                let st = errors::stacktrace(lang, svc, &func, ty, &msg, line, consumer);
-                let t = s.end_ns.saturating_sub((nd.dur / 20).min(30_000));
-                let full = format!("{ty}: {msg}");
-                let a = vec![
-                    kv(&keys.exc_type, ty),
-                    kv(&keys.exc_message, msg),
-                    kv(&keys.exc_stacktrace, st),
-                ];
-                s.events.push(event(world.exception.clone(), t, a));
-                full
-            };
-            s.status = Status {
-                code: StatusCode::Error,
-                message: Some(message.into_boxed_str()),
-            };
+    }
+
+    /// The error status of the failed node `i`: the HTTP reason for a client that got a status
+    /// code, else an exception (an event with a stack trace, and `error.type` where the kind
+    /// does not set it).
+    fn failure(
+        &self,
+        world: &World,
+        nd: &Node,
+        i: usize,
+        end_ns: u64,
+        attrs: &mut Vec<KeyValue>,
+        events: &mut Vec<Event>,
+    ) -> Status {
+        let keys = &world.keys;
+        let code = self.codes[i];
+        let lang = SERVICES[usize::from(nd.service)].lang;
+        let (cause, variant) = self.causes[i].unwrap_or((Cause::Handler, 0));
+        let http_client = matches!(nd.what, What::Client(_)) && code != 0;
+        let message = if http_client {
+            format!("{code} {}", errors::reason(code))
+        } else {
+            let (ty, msg) = errors::exception(lang, cause, variant);
+            if !matches!(nd.what, What::Server(_) | What::Client(_)) {
+                attrs.push(kv(&keys.error_type, ty));
+            }
+            let func = func_name(nd);
+            let line = 20 + (self.ids[i] % 400) as u32;
+            let svc = SERVICES[usize::from(nd.service)].name;
+            // Spans of the worker run in its consumer loop, not in an HTTP handler.
+            let consumer = nd.service == topo::WORKER;
+            let st = errors::stacktrace(lang, svc, &func, ty, &msg, line, consumer);
+            let t = end_ns.saturating_sub((nd.dur / 20).min(30_000));
+            let full = format!("{ty}: {msg}");
+            let a = vec![
+                kv(&keys.exc_type, ty),
+                kv(&keys.exc_message, msg),
+                kv(&keys.exc_stacktrace, st),
+            ];
+            events.push(event(world.exception.clone(), t, a));
+            full
+        };
+        Status {
+            code: StatusCode::Error,
+            message: Some(message.into_boxed_str()),
         }
-        s.events.sort_by_key(|e| e.time_ns);
-        s.name = name;
-        s.attributes = attrs;
-        s
     }
 }
 

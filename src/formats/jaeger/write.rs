@@ -288,6 +288,44 @@ fn names_parent(span: &Span) -> bool {
 fn span_out<'a>(span: &'a Span, process: usize, notes: &mut Notes) -> JSpan<'a> {
     note_common(span, notes, "Jaeger");
     let (start, duration, truncated) = micros(span);
+    note_lost(span, truncated, duration, notes);
+    let references = references(span, notes);
+    let tags = tags(span, notes);
+    let logs = span
+        .events
+        .iter()
+        .map(|e| {
+            let mut fields = Vec::with_capacity(e.attributes.len() + 1);
+            fields.push(JTag::str("event", &e.name));
+            fields.extend(
+                e.attributes
+                    .iter()
+                    .map(|kv| JTag::new(&kv.key, &kv.value, notes)),
+            );
+            JLog {
+                timestamp: e.time_ns / 1000,
+                fields,
+            }
+        })
+        .collect();
+    JSpan {
+        trace_id: span.trace_id.to_short_hex(),
+        span_id: span.span_id.to_string(),
+        flags: span.flags & 0xff,
+        operation_name: &span.name,
+        references,
+        start_time: start,
+        duration,
+        tags,
+        logs,
+        process_id: format!("p{process}"),
+        warnings: None,
+    }
+}
+
+/// Notes for what of the span Jaeger cannot hold: sub-microsecond times, negative durations,
+/// the shared flag, flags above the low byte.
+fn note_lost(span: &Span, truncated: bool, duration: i64, notes: &mut Notes) {
     if truncated || span.events.iter().any(|e| !e.time_ns.is_multiple_of(1000)) {
         notes.add(
             "times were truncated to whole microseconds (Jaeger JSON has microsecond resolution)",
@@ -302,7 +340,10 @@ fn span_out<'a>(span: &'a Span, process: usize, notes: &mut Notes) -> JSpan<'a> 
     if span.flags & !0xff != 0 {
         notes.add("span flags above the low byte (the OTLP remote-parent bits) have no Jaeger field and were dropped");
     }
+}
 
+/// The parent (when no link names it) as a CHILD_OF reference, then the links.
+fn references(span: &Span, notes: &mut Notes) -> Vec<JRef> {
     let mut references = Vec::with_capacity(span.links.len() + 1);
     if !names_parent(span)
         && let Some(parent) = span.parent_span_id
@@ -351,7 +392,12 @@ fn span_out<'a>(span: &'a Span, process: usize, notes: &mut Notes) -> JSpan<'a> 
             span_id: l.span_id.to_string(),
         });
     }
+    references
+}
 
+/// The attributes, then what the model has fields for (kind, status, scope, trace state) under
+/// the tags Jaeger readers know.
+fn tags<'a>(span: &'a Span, notes: &mut Notes) -> Vec<JTag<'a>> {
     let mut tags: Vec<JTag<'a>> = span
         .attributes
         .iter()
@@ -384,38 +430,7 @@ fn span_out<'a>(span: &'a Span, process: usize, notes: &mut Notes) -> JSpan<'a> 
     if let Some(ts) = &span.trace_state {
         tags.push(JTag::str("w3c.tracestate", ts));
     }
-
-    let logs = span
-        .events
-        .iter()
-        .map(|e| {
-            let mut fields = Vec::with_capacity(e.attributes.len() + 1);
-            fields.push(JTag::str("event", &e.name));
-            fields.extend(
-                e.attributes
-                    .iter()
-                    .map(|kv| JTag::new(&kv.key, &kv.value, notes)),
-            );
-            JLog {
-                timestamp: e.time_ns / 1000,
-                fields,
-            }
-        })
-        .collect();
-
-    JSpan {
-        trace_id: span.trace_id.to_short_hex(),
-        span_id: span.span_id.to_string(),
-        flags: span.flags & 0xff,
-        operation_name: &span.name,
-        references,
-        start_time: start,
-        duration,
-        tags,
-        logs,
-        process_id: format!("p{process}"),
-        warnings: None,
-    }
+    tags
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::formats::TraceWriter;
 use crate::formats::common::jz_write::{CONVENTIONAL_KEYS, micros, note_common};
 use crate::formats::write::Notes;
-use crate::model::{KeyValue, Span, SpanKind, StatusCode, Trace, Value};
+use crate::model::{KeyValue, Span, SpanId, SpanKind, StatusCode, Trace, Value};
 
 pub struct ZipkinJsonWriter<'a> {
     out: &'a mut dyn Write,
@@ -244,6 +244,37 @@ fn set_ip<'a>(e: &mut ZEndpoint<'a>, addr: Option<(bool, &'a str)>) {
 fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
     note_common(span, notes, "Zipkin");
     let (start, duration, truncated) = micros(span);
+    let parent = span.parent_span_id.filter(|p| !p.is_zero());
+    note_lost(span, parent, truncated, duration, notes);
+    let mut used = vec![false; span.attributes.len()];
+    let (local, remote) = endpoints(span, &mut used);
+    let tags = tags(span, &used, notes);
+    ZSpan {
+        trace_id: span.trace_id.to_short_hex(),
+        parent_id: parent.map(|p| p.to_string()),
+        id: span.span_id.to_string(),
+        kind: kind_name(span.kind),
+        name: &span.name,
+        timestamp: (start > 0).then_some(start),
+        duration: (duration > 0).then_some(duration),
+        local_endpoint: (!local.is_empty()).then_some(local),
+        remote_endpoint: (!remote.is_empty()).then_some(remote),
+        annotations: annotations(span),
+        tags,
+        debug: span.flags & 0x2 != 0,
+        shared: span.shared,
+    }
+}
+
+/// Notes for what of the span Zipkin cannot hold: sub-microsecond times, negative durations,
+/// flags other than debug, links other than the parent.
+fn note_lost(
+    span: &Span,
+    parent: Option<SpanId>,
+    truncated: bool,
+    duration: i64,
+    notes: &mut Notes,
+) {
     if truncated || span.events.iter().any(|e| !e.time_ns.is_multiple_of(1000)) {
         notes.add(
             "times were truncated to whole microseconds (Zipkin JSON has microsecond resolution)",
@@ -256,7 +287,6 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
         notes
             .add("span flags have no Zipkin field (only the debug bit is written, as debug: true)");
     }
-    let parent = span.parent_span_id.filter(|p| !p.is_zero());
     if span.links.iter().any(|l| {
         Some(l.span_id) != parent || (l.trace_id != span.trace_id && !l.trace_id.is_zero())
     }) {
@@ -264,9 +294,12 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
             "span links have no Zipkin field and were dropped (the parent is kept as parentId)",
         );
     }
+}
 
+/// The local endpoint (service, host address) and the remote one (peer service and address);
+/// the attributes they are made of are marked in `used`.
+fn endpoints<'a>(span: &'a Span, used: &mut [bool]) -> (ZEndpoint<'a>, ZEndpoint<'a>) {
     let attrs = &span.attributes;
-    let mut used = vec![false; attrs.len()];
     let mut local = ZEndpoint::default();
     if !span.service.is_empty() {
         local.service_name = Some(&span.service);
@@ -275,17 +308,22 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
     {
         local.service_name = Some(s);
     }
-    set_ip(&mut local, take(attrs, &mut used, "net.host.ip", ip));
-    local.port = take(attrs, &mut used, "net.host.port", port);
+    set_ip(&mut local, take(attrs, used, "net.host.ip", ip));
+    local.port = take(attrs, used, "net.host.port", port);
     let mut remote = ZEndpoint {
-        service_name: take(attrs, &mut used, "peer.service", |v| {
+        service_name: take(attrs, used, "peer.service", |v| {
             v.as_str().filter(|s| !s.is_empty())
         }),
         ..ZEndpoint::default()
     };
-    set_ip(&mut remote, take(attrs, &mut used, "net.peer.ip", ip));
-    remote.port = take(attrs, &mut used, "net.peer.port", port);
+    set_ip(&mut remote, take(attrs, used, "net.peer.ip", ip));
+    remote.port = take(attrs, used, "net.peer.port", port);
+    (local, remote)
+}
 
+/// Resource attributes, the attributes not `used` by the endpoints, then what the model has
+/// fields for (kind, scope, trace state, status) under the tags Zipkin readers know.
+fn tags<'a>(span: &'a Span, used: &[bool], notes: &mut Notes) -> Tags<'a> {
     let mut tags = Tags::default();
     if span
         .resource
@@ -304,7 +342,7 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
     {
         tags.put(&kv.key, tag_text(&kv.value, notes));
     }
-    for (kv, used) in attrs.iter().zip(&used) {
+    for (kv, used) in span.attributes.iter().zip(used) {
         if !used && !CONVENTIONAL_KEYS.contains(&&*kv.key) {
             tags.put(&kv.key, tag_text(&kv.value, notes));
         }
@@ -321,6 +359,12 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
     if let Some(ts) = &span.trace_state {
         tags.put("w3c.tracestate", Cow::Borrowed(ts));
     }
+    status_tags(span, &mut tags);
+    tags
+}
+
+/// `otel.status_code`, `otel.status_description`, and `error` for an error.
+fn status_tags<'a>(span: &'a Span, tags: &mut Tags<'a>) {
     match span.status.code {
         StatusCode::Unset => {}
         StatusCode::Ok => tags.put("otel.status_code", Cow::Borrowed("OK")),
@@ -338,9 +382,11 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
             .unwrap_or("true");
         tags.put("error", Cow::Borrowed(msg));
     }
+}
 
-    let annotations = span
-        .events
+/// Events as annotations: the name alone, or `{"name": {attributes}}` as JSON text.
+fn annotations(span: &Span) -> Vec<ZAnnotation<'_>> {
+    span.events
         .iter()
         .map(|e| {
             let value = if e.attributes.is_empty() {
@@ -360,29 +406,16 @@ fn span_out<'a>(span: &'a Span, notes: &mut Notes) -> ZSpan<'a> {
                 value,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let kind = match span.kind {
+fn kind_name(kind: SpanKind) -> Option<&'static str> {
+    match kind {
         SpanKind::Client => Some("CLIENT"),
         SpanKind::Server => Some("SERVER"),
         SpanKind::Producer => Some("PRODUCER"),
         SpanKind::Consumer => Some("CONSUMER"),
         SpanKind::Internal | SpanKind::Unspecified => None,
-    };
-    ZSpan {
-        trace_id: span.trace_id.to_short_hex(),
-        parent_id: parent.map(|p| p.to_string()),
-        id: span.span_id.to_string(),
-        kind,
-        name: &span.name,
-        timestamp: (start > 0).then_some(start),
-        duration: (duration > 0).then_some(duration),
-        local_endpoint: (!local.is_empty()).then_some(local),
-        remote_endpoint: (!remote.is_empty()).then_some(remote),
-        annotations,
-        tags,
-        debug: span.flags & 0x2 != 0,
-        shared: span.shared,
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{SpanId, StatusCode, TraceId};
+use crate::model::{KeyValue, SpanId, StatusCode, TraceId, Value};
 use crate::render::span_view::Filter;
 use crate::render::testkit::{self, BASE_NS, TraceBuilder};
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{SpanKind, StatusCode};
+use crate::model::{ParentRef, RefKind, SpanKind, StatusCode, Value};
 
 pub(crate) fn read_bytes(data: &[u8]) -> crate::formats::test_support::Outcome {
     crate::formats::test_support::read_bytes(read, data)

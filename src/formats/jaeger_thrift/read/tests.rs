@@ -1,5 +1,10 @@
+use std::sync::Arc;
+
 use super::*;
 use crate::formats::otlp_proto::read::tests::{Outcome, run_with, sample};
+use crate::model::{
+    KeyValue, Link, ParentRef, RefKind, Span, SpanId, SpanKind, StatusCode, TraceId,
+};
 
 const DIR: &str = "generated/jaeger-thrift/";
 

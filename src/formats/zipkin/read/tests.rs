@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::formats::Position;
-use crate::model::{StatusCode, TraceSet, TraceTree};
+use crate::model::{KeyValue, SpanId, SpanKind, StatusCode, TraceId, TraceSet, TraceTree, Value};
 
 pub(crate) fn read_bytes(data: &[u8]) -> crate::formats::test_support::Outcome {
     crate::formats::test_support::read_bytes(read, data)

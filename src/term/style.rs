@@ -1,5 +1,7 @@
-//! Terminal styles for the human renderers, decided once (from [`Term`]) and passed in, so that
-//! renderers are pure functions of their inputs (no global color state).
+//! The one place that writes color: SGR styles for the renderers and the messages on stderr.
+//! Whether to color is decided once (from [`Term`]: `--color`, `NO_COLOR`, …) and passed in,
+//! so that renderers are pure functions of their inputs (no global color state). No other
+//! module writes an escape sequence for color.
 
 use std::fmt::Write as _;
 
@@ -14,6 +16,9 @@ pub mod sgr {
     pub const ERROR_BOLD: &str = "1;31";
     pub const ERROR_DIM: &str = "2;31";
     pub const WARN: &str = "33";
+    pub const WARN_BOLD: &str = "1;33";
+    pub const NOTE: &str = "36";
+    pub const PASS_BOLD: &str = "1;32";
 }
 
 /// Colors given to services in turn (red and yellow are kept for errors and warnings).
@@ -50,6 +55,13 @@ impl Styles {
         }
     }
 
+    /// `text` wrapped in the SGR `code` when coloring, as a new string.
+    pub fn painted(&self, code: &str, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 12);
+        self.paint(&mut out, code, text);
+        out
+    }
+
     /// The color of the `n`th service.
     pub fn service(n: usize) -> &'static str {
         PALETTE[n % PALETTE.len()]
@@ -72,5 +84,10 @@ mod tests {
         Styles::COLOR.paint(&mut s, sgr::NONE, "x");
         Styles::COLOR.paint(&mut s, sgr::BOLD, "");
         assert_eq!(s, "x");
+        assert_eq!(
+            Styles::COLOR.painted(sgr::ERROR_BOLD, "e"),
+            "\x1b[1;31me\x1b[0m"
+        );
+        assert_eq!(Styles::PLAIN.painted(sgr::ERROR_BOLD, "e"), "e");
     }
 }

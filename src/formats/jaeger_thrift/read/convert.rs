@@ -1,0 +1,267 @@
+//! Jaeger structs → model spans.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{JBatch, JLog, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BOOL, TAG_STRING};
+use crate::model::{
+    Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
+    StatusCode, TraceId, Value,
+};
+
+/// Scopes made from `otel.scope.*` tags, by (name, version).
+type ScopeCache = HashMap<(Arc<str>, Option<Box<str>>), Arc<Scope>>;
+
+/// Converts batches to spans, sharing strings and scopes across the whole input.
+#[derive(Default)]
+pub struct Converter {
+    interner: Interner,
+    scopes: ScopeCache,
+    empty_scope: Arc<Scope>,
+}
+
+fn us_to_ns(us: i128) -> u64 {
+    u64::try_from(us.saturating_mul(1000)).unwrap_or(if us < 0 { 0 } else { u64::MAX })
+}
+
+fn ref_kind(t: i64) -> RefKind {
+    match t {
+        REF_CHILD_OF => RefKind::ChildOf,
+        REF_FOLLOWS_FROM => RefKind::FollowsFrom,
+        _ => RefKind::Link,
+    }
+}
+
+/// A string tag's text, unless empty.
+fn non_empty_text(t: &JTag<'_>) -> Option<Box<str>> {
+    t.v_str
+        .clone()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.into_owned().into_boxed_str())
+}
+
+/// Links from the references, with parentSpanId as a leading CHILD_OF when no reference names
+/// it; the parent is the first CHILD_OF in the trace, else the first FOLLOWS_FROM.
+fn set_references(span: &mut Span, js: &JSpan<'_>) {
+    let trace_id = span.trace_id;
+    let mut links: Vec<Link> = Vec::with_capacity(js.references.len() + 1);
+    let parent = SpanId(js.parent_span_id as u64);
+    if !parent.is_zero()
+        && !js.references.iter().any(|r| {
+            SpanId(r.span_id as u64) == parent
+                && TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64) == trace_id
+        })
+    {
+        links.push(plain_link(trace_id, parent, RefKind::ChildOf));
+    }
+    for r in &js.references {
+        let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
+        links.push(plain_link(
+            tid,
+            SpanId(r.span_id as u64),
+            ref_kind(r.ref_type),
+        ));
+    }
+    let same_trace =
+        |l: &&Link, k: RefKind| l.kind == k && l.trace_id == trace_id && !l.span_id.is_zero();
+    if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::ChildOf)) {
+        span.parent_span_id = Some(l.span_id);
+        span.parent_ref = ParentRef::ChildOf;
+    } else if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::FollowsFrom)) {
+        span.parent_span_id = Some(l.span_id);
+        span.parent_ref = ParentRef::FollowsFrom;
+    }
+    span.links = links;
+}
+
+impl Converter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn attrs(&mut self, tags: Vec<JTag<'_>>) -> Vec<KeyValue> {
+        tags.into_iter()
+            .map(|mut t| {
+                let key = self.interner.intern(&std::mem::take(&mut t.key));
+                KeyValue {
+                    key,
+                    value: t.value(),
+                }
+            })
+            .collect()
+    }
+
+    pub fn batch(&mut self, batch: JBatch<'_>) -> Vec<Span> {
+        let service = self.interner.intern(&batch.process.service_name);
+        let mut attributes = Vec::with_capacity(batch.process.tags.len() + 1);
+        if !service.is_empty() {
+            attributes.push(KeyValue::new(
+                self.interner.intern("service.name"),
+                Value::Str(service.as_ref().into()),
+            ));
+        }
+        for kv in self.attrs(batch.process.tags) {
+            if &*kv.key != "service.name" || service.is_empty() {
+                attributes.push(kv);
+            }
+        }
+        let resource = Arc::new(Resource {
+            attributes,
+            ..Resource::default()
+        });
+        batch
+            .spans
+            .into_iter()
+            .map(|s| self.span(s, &service, &resource))
+            .collect()
+    }
+
+    fn span(&mut self, js: JSpan<'_>, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
+        let trace_id = TraceId::from_parts(js.trace_id_high as u64, js.trace_id_low as u64);
+        let mut span = Span::new(trace_id, SpanId(js.span_id as u64));
+        span.name = self.interner.intern(&js.operation_name);
+        span.service = service.clone();
+        span.resource = resource.clone();
+        span.flags = js.flags as u32;
+        span.start_ns = us_to_ns(i128::from(js.start_time));
+        span.end_ns = us_to_ns(i128::from(js.start_time) + i128::from(js.duration));
+        set_references(&mut span, &js);
+        self.take_tags(&mut span, js.tags);
+        span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
+        span
+    }
+
+    /// Tags become attributes, except the ones the model has fields for (kind, status, scope,
+    /// trace state), which are moved there.
+    fn take_tags(&mut self, span: &mut Span, tags: Vec<JTag<'_>>) {
+        let mut error_tag = false;
+        let mut status_code: Option<StatusCode> = None;
+        let mut scope_name: Option<Cow<'_, str>> = None;
+        let mut scope_version: Option<Cow<'_, str>> = None;
+        let mut attributes = Vec::with_capacity(tags.len());
+        for t in tags {
+            let key: &str = &t.key;
+            let moved = match (key, t.v_type) {
+                ("span.kind", TAG_STRING) => match t.v_str.as_deref().and_then(SpanKind::from_name)
+                {
+                    Some(k) => {
+                        span.kind = k;
+                        true
+                    }
+                    None => false,
+                },
+                ("error", TAG_BOOL) => {
+                    error_tag = t.v_bool.unwrap_or(false);
+                    true
+                }
+                ("error", TAG_STRING) => match t.v_str.as_deref() {
+                    Some(s)
+                        if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") =>
+                    {
+                        error_tag = s.eq_ignore_ascii_case("true");
+                        true
+                    }
+                    _ => false,
+                },
+                ("otel.status_code", TAG_STRING) => {
+                    match t.v_str.as_deref().and_then(StatusCode::from_name) {
+                        Some(c) => {
+                            status_code = Some(c);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                ("otel.status_description", TAG_STRING) => {
+                    span.status.message = non_empty_text(&t);
+                    true
+                }
+                ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
+                    scope_name = t.v_str.clone();
+                    true
+                }
+                ("otel.scope.version" | "otel.library.version", TAG_STRING) => {
+                    scope_version = t.v_str.clone();
+                    true
+                }
+                ("w3c.tracestate", TAG_STRING) => {
+                    span.trace_state = non_empty_text(&t);
+                    true
+                }
+                _ => false,
+            };
+            if !moved {
+                let k = self.interner.intern(key);
+                attributes.push(KeyValue {
+                    key: k,
+                    value: t.value(),
+                });
+            }
+        }
+        span.attributes = attributes;
+        span.status.code = status_code.unwrap_or(if error_tag {
+            StatusCode::Error
+        } else {
+            StatusCode::Unset
+        });
+        span.scope = self.scope(scope_name, scope_version);
+    }
+
+    /// A log: its `event` field (the first) names it, the other fields are its attributes.
+    fn event(&mut self, log: JLog<'_>) -> Event {
+        let mut name: Arc<str> = self.interner.intern("");
+        let mut attributes = Vec::with_capacity(log.fields.len());
+        let mut named = false;
+        for f in log.fields {
+            if !named && f.key == "event" && f.v_type == TAG_STRING {
+                name = self.interner.intern(f.v_str.as_deref().unwrap_or(""));
+                named = true;
+                continue;
+            }
+            let key = self.interner.intern(&f.key);
+            attributes.push(KeyValue {
+                key,
+                value: f.value(),
+            });
+        }
+        Event {
+            time_ns: us_to_ns(i128::from(log.timestamp)),
+            name,
+            attributes,
+            dropped_attributes_count: 0,
+        }
+    }
+
+    fn scope(&mut self, name: Option<Cow<'_, str>>, version: Option<Cow<'_, str>>) -> Arc<Scope> {
+        if name.is_none() && version.is_none() {
+            return self.empty_scope.clone();
+        }
+        let name = self.interner.intern(name.as_deref().unwrap_or(""));
+        let version = version
+            .filter(|v| !v.is_empty())
+            .map(|s| s.into_owned().into_boxed_str());
+        self.scopes
+            .entry((name.clone(), version.clone()))
+            .or_insert_with(|| {
+                Arc::new(Scope {
+                    name,
+                    version,
+                    ..Scope::default()
+                })
+            })
+            .clone()
+    }
+}
+
+pub(super) fn plain_link(trace_id: TraceId, span_id: SpanId, kind: RefKind) -> Link {
+    Link {
+        trace_id,
+        span_id,
+        kind,
+        trace_state: None,
+        attributes: Vec::new(),
+        dropped_attributes_count: 0,
+        flags: 0,
+    }
+}
