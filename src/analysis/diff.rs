@@ -3,7 +3,9 @@
 //! sides against a relative and an absolute tolerance, as Tempo's diff), and critical-path
 //! shifts (operations entering or leaving the aggregate critical path).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use super::critical_path::critical_paths;
 use super::percentile::{Percentile, QuantileMethod, percentile};
@@ -40,27 +42,61 @@ impl Side {
             traces: traces.len() as u64,
             ..Side::default()
         };
+        // Call paths are interned: a span's path is its parent's path plus one frame (cut to the
+        // last MAX_PATH frames), so `(parent path, frame)` names it. Each distinct path is built
+        // and stored once, and a span keeps only its path's number (a 200,000-deep chain once
+        // held a 64-frame copy of its path per span: 1.5 GB).
+        const NO_PATH: u32 = u32::MAX;
+        let mut frames: HashMap<(Arc<str>, Arc<str>), u32> = HashMap::new();
+        let mut step: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut canon: HashMap<Rc<CallPath>, u32> = HashMap::new();
+        let mut keys: Vec<Rc<CallPath>> = Vec::new();
+        let mut stats: Vec<SideStats> = Vec::new();
         for t in traces {
             let tree = TraceTree::build(t);
-            let mut seen: std::collections::HashSet<CallPath> = std::collections::HashSet::new();
+            let mut seen: HashSet<u32> = HashSet::new();
             // Paths by index, parents first (pre-order).
-            let mut path_of: Vec<Option<CallPath>> = vec![None; t.spans.len()];
+            let mut path_of: Vec<u32> = vec![NO_PATH; t.spans.len()];
             for &i in &tree.preorder() {
                 let i = i as usize;
                 let s = &t.spans[i];
-                let mut p = tree.parent[i]
-                    .and_then(|q| path_of[q as usize].clone())
-                    .unwrap_or_default();
-                p.push((s.service.to_string(), s.name.to_string()));
-                if p.len() > MAX_PATH {
-                    p.remove(0);
-                }
-                let e = side.paths.entry(p.clone()).or_default();
+                let up = tree.parent[i].map_or(NO_PATH, |q| path_of[q as usize]);
+                let next = frames.len() as u32;
+                let frame = *frames
+                    .entry((s.service.clone(), s.name.clone()))
+                    .or_insert(next);
+                let id = match step.get(&(up, frame)) {
+                    Some(&id) => id,
+                    None => {
+                        let mut p = match keys.get(up as usize) {
+                            Some(k) => CallPath::clone(k),
+                            None => CallPath::new(),
+                        };
+                        p.push((s.service.to_string(), s.name.to_string()));
+                        if p.len() > MAX_PATH {
+                            p.remove(0);
+                        }
+                        // Two parent paths that differ only in the frame cut off give one path.
+                        let id = match canon.get(&p) {
+                            Some(&id) => id,
+                            None => {
+                                let p = Rc::new(p);
+                                canon.insert(p.clone(), keys.len() as u32);
+                                keys.push(p);
+                                stats.push(SideStats::default());
+                                (keys.len() - 1) as u32
+                            }
+                        };
+                        step.insert((up, frame), id);
+                        id
+                    }
+                };
+                let e = &mut stats[id as usize];
                 e.durations.push(s.duration_ns());
-                if seen.insert(p.clone()) {
+                if seen.insert(id) {
                     e.traces += 1;
                 }
-                path_of[i] = Some(p);
+                path_of[i] = id;
             }
             for cp in critical_paths(t, &tree, false) {
                 for sec in &cp.sections {
@@ -73,6 +109,12 @@ impl Side {
                 }
             }
         }
+        drop(canon);
+        side.paths = keys
+            .into_iter()
+            .map(|k| Rc::try_unwrap(k).unwrap_or_else(|k| CallPath::clone(&k)))
+            .zip(stats)
+            .collect();
         for v in side.paths.values_mut() {
             v.durations.sort_unstable();
         }
@@ -250,15 +292,20 @@ fn latency_change(latency: &[(Percentile, Option<u64>, Option<u64>)], tol: Toler
 
 /// A slower path with a slower direct child is explained by it.
 fn mark_explained(paths: &mut [PathDiff]) {
-    let slower: std::collections::HashSet<CallPath> = paths
-        .iter()
-        .filter(|p| p.change == Change::Slower)
-        .map(|p| p.path.clone())
-        .collect();
-    for p in paths.iter_mut().filter(|p| p.change == Change::Slower) {
-        p.explained = slower
+    // Looked up by the child's parent path: no pass over all slower paths per slower path.
+    let explained: Vec<bool> = {
+        let parents: HashSet<&[(String, String)]> = paths
             .iter()
-            .any(|q| q.len() == p.path.len() + 1 && q.starts_with(&p.path));
+            .filter(|q| q.change == Change::Slower)
+            .filter_map(|q| q.path.split_last().map(|(_, head)| head))
+            .collect();
+        paths
+            .iter()
+            .map(|p| p.change == Change::Slower && parents.contains(p.path.as_slice()))
+            .collect()
+    };
+    for (p, e) in paths.iter_mut().zip(explained) {
+        p.explained = e;
     }
 }
 
@@ -450,5 +497,35 @@ mod tests {
             .map(|x| x.operation.clone())
             .collect();
         assert_eq!(leaving, vec!["get".to_string()]);
+    }
+
+    #[test]
+    fn deep_chains_share_their_cut_paths() {
+        // 1,000 levels cycling through 10 operations: below MAX_PATH levels a path is its last
+        // MAX_PATH frames: the 63 shallower paths and 10 cut ones exist; every span is counted.
+        let n = 1_000u64;
+        let spans: Vec<Span> = (1..=n)
+            .map(|i| {
+                let op = format!("op{}", i % 10);
+                sp(1, i, (i > 1).then(|| i - 1), "svc", &op, i, 3 * n - i)
+            })
+            .collect();
+        let t = vec![Trace {
+            trace_id: TraceId(1),
+            spans,
+        }];
+        let side = Side::from_traces(&t);
+        assert_eq!(side.paths.len(), MAX_PATH - 1 + 10);
+        assert!(side.paths.keys().all(|p| p.len() <= MAX_PATH));
+        let counted: usize = side.paths.values().map(|s| s.durations.len()).sum();
+        assert_eq!(counted, n as usize);
+        assert!(side.paths.values().all(|s| s.traces == 1));
+        let deepest: Vec<(String, String)> = (n - MAX_PATH as u64 + 1..=n)
+            .map(|i| ("svc".to_string(), format!("op{}", i % 10)))
+            .collect();
+        assert!(side.paths.contains_key(&deepest));
+        // Against itself: nothing changes.
+        let r = diff(&side, &Side::from_traces(&t), &q(), Tolerance::default());
+        assert_eq!((r.structural(), r.regressions()), (0, 0));
     }
 }

@@ -11,6 +11,7 @@
 //! * `outputs`: closed pipes, and the one rule for every file written (atomic, devices in
 //!   place, through symlinks, never over an input, exit 5 on write errors).
 //! * `schema`: every typed command's JSON output validates against `tracekit schema CMD`.
+//! * `big`: a 200,000-deep parent chain through every command (no recursion on the stack).
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 //!
 //! proptest saves the seed of a failing case under `tests/proptest-regressions/` (properties in
@@ -21,6 +22,7 @@ mod common;
 
 mod analysis;
 mod backend;
+mod big;
 mod check;
 mod ci_action;
 mod cross_format;

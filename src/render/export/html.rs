@@ -79,9 +79,31 @@ for (const f of D.findings) { const p = document.createElement('p'); p.appendChi
 document.getElementById('count').textContent = D.spans.length;
 "#;
 
-/// Embed JSON in a `<script>` element safely: `</script>` and `<!--` cannot close or confuse it.
-fn embed(v: &Value) -> String {
-    v.to_string().replace('<', "\\u003c")
+/// A writer for JSON text inside a `<script>` element: `<` (which JSON has only inside strings)
+/// becomes `\u003c`, so `</script>` and `<!--` cannot close or confuse the element. The JSON is
+/// streamed through it: the page is never held in memory whole.
+struct Embed<'a> {
+    out: &'a mut dyn Write,
+}
+
+impl Write for Embed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while let Some(k) = memchr::memchr(b'<', buf) {
+            self.out.write_all(&buf[..k])?;
+            self.out.write_all(b"\\u003c")?;
+            buf = &buf[k + 1..];
+        }
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 fn esc(s: &str) -> String {
@@ -91,29 +113,31 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub fn data(p: &Prepared<'_>) -> Value {
+/// One span of the page's data (the i-th span of the trace).
+fn span_json(p: &Prepared<'_>, i: usize, start: u64) -> Value {
+    let s = &p.trace.spans[i];
+    let attrs: serde_json::Map<String, Value> = s
+        .attributes
+        .iter()
+        .map(|kv| (kv.key.to_string(), kv.value.to_json()))
+        .collect();
+    json!({
+        "span_id": s.span_id.to_string(), "parent_span_id": s.parent_span_id.map(|x| x.to_string()),
+        "service": p.service(i), "operation": &*s.name, "kind": s.kind.as_str(),
+        "status": s.status.code.as_str(), "status_message": s.status.message.as_deref(),
+        "offset_ns": s.start_ns.saturating_sub(start), "duration_ns": s.duration_ns(),
+        "self_ns": p.self_ns[i], "critical_ns": p.critical_ns[i], "depth": p.tree.depth[i],
+        "attributes": attrs,
+        "events": s.events.iter().map(|e| json!({"name": &*e.name, "offset_ns": e.time_ns.saturating_sub(start),
+            "attributes": e.attributes.iter().map(|kv| (kv.key.to_string(), kv.value.to_json())).collect::<serde_json::Map<_, _>>()})).collect::<Vec<_>>(),
+    })
+}
+
+/// The page's data as JSON, written as it is made: one span at a time, in display order. The
+/// keys come in the order `serde_json` sorts them (the document is the same as one `Value`).
+fn write_data(p: &Prepared<'_>, out: &mut dyn Write) -> io::Result<()> {
     let t = p.trace;
     let start = p.start_ns();
-    let spans: Vec<Value> = p
-        .order
-        .iter()
-        .map(|&i| {
-            let i = i as usize;
-            let s = &t.spans[i];
-            let attrs: serde_json::Map<String, Value> =
-                s.attributes.iter().map(|kv| (kv.key.to_string(), kv.value.to_json())).collect();
-            json!({
-                "span_id": s.span_id.to_string(), "parent_span_id": s.parent_span_id.map(|x| x.to_string()),
-                "service": p.service(i), "operation": &*s.name, "kind": s.kind.as_str(),
-                "status": s.status.code.as_str(), "status_message": s.status.message.as_deref(),
-                "offset_ns": s.start_ns.saturating_sub(start), "duration_ns": s.duration_ns(),
-                "self_ns": p.self_ns[i], "critical_ns": p.critical_ns[i], "depth": p.tree.depth[i],
-                "attributes": attrs,
-                "events": s.events.iter().map(|e| json!({"name": &*e.name, "offset_ns": e.time_ns.saturating_sub(start),
-                    "attributes": e.attributes.iter().map(|kv| (kv.key.to_string(), kv.value.to_json())).collect::<serde_json::Map<_, _>>()})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
     let findings = check_trace(
         t,
         &p.tree,
@@ -127,16 +151,32 @@ pub fn data(p: &Prepared<'_>) -> Value {
         .into_iter()
         .map(|s| if s.is_empty() { "unknown" } else { s })
         .collect();
-    json!({
-        "trace_id": t.trace_id.to_string(), "start_ns": start, "duration_ns": t.duration_ns(),
-        "services": services, "spans": spans,
-        "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
-    })
+    write!(out, "{{\"duration_ns\":{},\"findings\":[", t.duration_ns())?;
+    for (k, f) in findings.iter().enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &finding_json(f))?;
+    }
+    drop(findings);
+    out.write_all(b"],\"services\":")?;
+    serde_json::to_writer(&mut *out, &services)?;
+    out.write_all(b",\"spans\":[")?;
+    for (k, &i) in p.order.iter().enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &span_json(p, i as usize, start))?;
+    }
+    out.write_all(b"],\"start_ns\":")?;
+    serde_json::to_writer(&mut *out, &start)?;
+    out.write_all(b",\"trace_id\":")?;
+    serde_json::to_writer(&mut *out, &t.trace_id.to_string())?;
+    out.write_all(b"}")
 }
 
 pub fn write(p: &Prepared<'_>, out: &mut dyn Write) -> io::Result<()> {
     let t = p.trace;
-    let d = data(p);
     write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
@@ -146,19 +186,30 @@ pub fn write(p: &Prepared<'_>, out: &mut dyn Write) -> io::Result<()> {
          <span><b id=\"count\"></b> spans</span><span>{svcs} services</span><span>{errs} errors</span></div>\
          <div class=\"legend\">Bars are placed on the trace's timeline; outlined bars are on the critical path; red is an error. Click a span for details.</div></header>\n\
          <main><div id=\"wf\"></div><div id=\"side\"><div id=\"details\"><p>Click a span.</p></div><h2>Findings (tracekit check)</h2><div id=\"findings\"></div></div></main>\n\
-         <script type=\"application/json\" id=\"data\">{data}</script>\n<script>{SCRIPT}</script>\n</body></html>\n",
+         <script type=\"application/json\" id=\"data\">",
         id = esc(&t.trace_id.to_string()),
         start = esc(&format_timestamp(p.start_ns())),
         dur = esc(&format_duration(t.duration_ns())),
         svcs = t.services().len(),
         errs = t.error_count(),
-        data = embed(&d),
+    )?;
+    write_data(p, &mut Embed { out: &mut *out })?;
+    write!(
+        out,
+        "</script>\n<script>{SCRIPT}</script>\n</body></html>\n"
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Span, SpanId, Trace, TraceId};
+
+    fn embed(v: &Value) -> String {
+        let mut out = Vec::new();
+        serde_json::to_writer(&mut Embed { out: &mut out }, v).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn embedded_json_cannot_close_the_script() {
@@ -168,5 +219,70 @@ mod tests {
         assert!(!e.contains('<'));
         let back: Value = serde_json::from_str(&e).unwrap();
         assert_eq!(back, v);
+    }
+
+    /// Fails any single write over `max` bytes: a page built in memory first arrives in one.
+    struct SmallWrites {
+        max: usize,
+        out: Vec<u8>,
+    }
+
+    impl Write for SmallWrites {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.max {
+                return Err(io::Error::other(format!(
+                    "one write of {} bytes",
+                    buf.len()
+                )));
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn fan(n: u64) -> Trace {
+        let mut spans = Vec::new();
+        for i in 1..=n {
+            let mut s = Span::new(TraceId(7), SpanId(i));
+            s.parent_span_id = (i > 1).then_some(SpanId(1));
+            s.name = format!("operation number {i} <b>").into();
+            s.service = "svc".into();
+            s.start_ns = 1_000 + i;
+            s.end_ns = if i == 1 { 10 * n } else { 1_000 + i + 5 };
+            spans.push(s);
+        }
+        Trace {
+            trace_id: TraceId(7),
+            spans,
+        }
+    }
+
+    #[test]
+    fn the_page_is_streamed_span_by_span() {
+        // 20,000 spans make megabytes of data; no single write may carry more than 64 KiB.
+        let t = fan(20_000);
+        let p = Prepared::new(&t);
+        let mut w = SmallWrites {
+            max: 64 << 10,
+            out: Vec::new(),
+        };
+        write(&p, &mut w).unwrap();
+        let page = String::from_utf8(w.out).unwrap();
+        assert!(page.len() > 2 << 20, "{} bytes", page.len());
+        let data = page
+            .split_once("id=\"data\">")
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .unwrap()
+            .0;
+        assert!(!data.contains('<'));
+        let d: Value = serde_json::from_str(data).unwrap();
+        let spans = d["spans"].as_array().unwrap();
+        assert_eq!(spans.len(), 20_000);
+        assert_eq!(spans[1]["operation"], "operation number 2 <b>");
+        assert_eq!(d["trace_id"], t.trace_id.to_string());
+        assert!(d["findings"].is_array() && d["services"] == json!(["svc"]));
     }
 }
