@@ -362,27 +362,9 @@ fn critical_shifts(base: &Side, cand: &Side) -> Vec<CriticalShift> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testkit;
     use crate::model::{Span, TraceId};
 
-    fn sp(
-        t: u128,
-        id: u64,
-        parent: Option<u64>,
-        svc: &str,
-        op: &str,
-        start: u64,
-        end: u64,
-    ) -> Span {
-        testkit::span(id)
-            .trace(t)
-            .parent(parent)
-            .service(svc)
-            .name(op)
-            .start_ns(start)
-            .end_ns(end)
-            .build()
-    }
+    use crate::model::testkit::timed as sp;
 
     /// Root web GET / with children db query (db_ms) and cache get (2 ms).
     fn set(n: u128, db_ms: u64, extra: bool) -> Vec<Trace> {

@@ -206,26 +206,8 @@ impl StatsCollector {
 mod tests {
     use super::*;
     use crate::model::StatusCode;
-    use crate::model::testkit;
 
-    fn sp(
-        trace: u128,
-        id: u64,
-        parent: Option<u64>,
-        svc: &str,
-        op: &str,
-        start: u64,
-        end: u64,
-    ) -> Span {
-        testkit::span(id)
-            .trace(trace)
-            .parent(parent)
-            .service(svc)
-            .name(op)
-            .start_ns(start)
-            .end_ns(end)
-            .build()
-    }
+    use crate::model::testkit::timed as sp;
 
     fn q(v: &[f64]) -> Vec<Percentile> {
         v.iter().map(|x| Percentile::new(*x).unwrap()).collect()

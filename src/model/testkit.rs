@@ -20,6 +20,26 @@ pub fn span(id: u64) -> SpanBuilder {
     SpanBuilder(Span::new(TraceId(1), SpanId(id)))
 }
 
+/// A span of trace `trace` between two instants in ns: the shape most analysis tests need.
+pub fn timed(
+    trace: u128,
+    id: u64,
+    parent: Option<u64>,
+    service: &str,
+    name: &str,
+    start_ns: u64,
+    end_ns: u64,
+) -> Span {
+    span(id)
+        .trace(trace)
+        .parent(parent)
+        .service(service)
+        .name(name)
+        .start_ns(start_ns)
+        .end_ns(end_ns)
+        .build()
+}
+
 /// A trace of `spans`, with the trace id of the first (1 when there is none).
 pub fn trace<S: Into<Span>>(spans: impl IntoIterator<Item = S>) -> Trace {
     let spans: Vec<Span> = spans.into_iter().map(Into::into).collect();
