@@ -126,6 +126,11 @@ pub fn open(input: &Input) -> io::Result<Opened> {
         Input::File(p) => Box::new(File::open(p)?),
         Input::Stdin => Box::new(io::stdin()),
     };
+    open_reader(raw)
+}
+
+/// [`open`] on an already opened byte stream: undo gzip, keep the first bytes for detection.
+pub fn open_reader(raw: Box<dyn Read + Send>) -> io::Result<Opened> {
     let (prefix, rest) = read_prefix(raw, crate::formats::detect::SNIFF_BYTES)?;
     if prefix.starts_with(&[0x1f, 0x8b]) {
         let whole = io::Cursor::new(prefix).chain(rest);

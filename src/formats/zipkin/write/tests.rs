@@ -261,8 +261,10 @@ fn many_attributes_become_tags_in_order() {
     s.end_ns = 1_000;
     let n = 100_000;
     for i in 0..n {
-        s.attributes
-            .push(crate::model::KeyValue::new(format!("k{i}").as_str(), format!("v{i}").into()));
+        s.attributes.push(crate::model::KeyValue::new(
+            format!("k{i}").as_str(),
+            format!("v{i}").into(),
+        ));
     }
     s.attributes
         .push(crate::model::KeyValue::new("k7", "last".into()));
@@ -278,6 +280,10 @@ fn many_attributes_become_tags_in_order() {
     assert_eq!(tags["k7"], "last");
     assert_eq!(tags["k99999"], "v99999");
     // First-written order survives in the text (serde_json's map here is sorted, so look there).
-    let (k1, k7, k8) = (text.find("\"k1\"").unwrap(), text.find("\"k7\"").unwrap(), text.find("\"k8\"").unwrap());
+    let (k1, k7, k8) = (
+        text.find("\"k1\"").unwrap(),
+        text.find("\"k7\"").unwrap(),
+        text.find("\"k8\"").unwrap(),
+    );
     assert!(k1 < k7 && k7 < k8);
 }
