@@ -171,4 +171,26 @@ mod tests {
         lint_config(b"");
         backend_config(b"");
     }
+
+    /// Inputs the fuzz targets found crashing (as found, in hex): each must now read (or fail
+    /// to) without a panic.
+    #[test]
+    fn fuzz_findings_stay_fixed() {
+        // A span ending ~584 years before it starts: `check` formatted the gap and overflowed.
+        let hex = concat!(
+            "0ad3010a1e0a1c0a0c637365727669652e6e616d65120c0a0a6d792e7365727669636512b0010a41",
+            "0a0a6d792e6c6962726172791205312e302e301a2c0a126d792e73636f70652e6174727469627574",
+            "6512160a14736f6d652073636f706520617474726962757465126b0a105b8efff798038103d269b6",
+            "33813fc60c1208eee19b7ec3c1b1742208eee19b7ec33f47732a1149276d20f798038103d269b633",
+            "813fc60c1208eee19b7ec3c1b1742208eee19b7ec3c1b1732a1149276d2061207365727665722073",
+            "70616e30023900ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "ffffffffffffffffffff",
+        );
+        let pb: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert!(read(Format::OtlpProto, &pb) > 0);
+        assert!(detect_and_read(&pb) > 0);
+    }
 }

@@ -86,7 +86,8 @@ pub fn format_duration(ns: u64) -> String {
             return format!("{text}{unit}");
         }
     }
-    let secs = (ns + 500_000_000) / 1_000_000_000;
+    // Rounded to the second without `ns + 0.5s`, which overflows near u64::MAX.
+    let secs = ns / 1_000_000_000 + u64::from(ns % 1_000_000_000 >= 500_000_000);
     if secs < 3600 {
         format!("{}m{:02}s", secs / 60, secs % 60)
     } else {
@@ -162,6 +163,15 @@ mod tests {
         assert_eq!(parse_duration("0ms").unwrap(), 0);
         assert!(parse_duration(".").is_err());
         assert!(parse_duration("1..2").is_err());
+    }
+
+    #[test]
+    fn the_largest_durations_format_without_overflow() {
+        // Found by the otlp_proto fuzz target: a span ending ~584 years before it starts made
+        // `check` format u64::MAX-ish nanoseconds, and `ns + 0.5s` overflowed.
+        assert_eq!(format_duration(u64::MAX), "5124095h34m");
+        assert_eq!(format_duration(u64::MAX - 499_999_999), "5124095h34m");
+        assert_eq!(format_signed_duration(i64::MIN), "-2562047h47m");
     }
 
     #[test]
