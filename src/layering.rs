@@ -22,6 +22,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("commands", 4),
     ("cli", 5),
     ("main", 5),
+    // The fuzz targets' entry points (tests/fuzz/): drive readers and analyses, like main.
+    ("fuzzing", 5),
 ];
 
 /// Imports from a lower layer to a higher one that are allowed, and why.

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod model;
 pub mod output;

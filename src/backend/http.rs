@@ -519,18 +519,7 @@ impl Reply {
         if html {
             return Err(html_error(&request, &ct, &buf));
         }
-        serde_json::from_slice(&buf).map_err(|e| {
-            BackendError::new(
-                ErrorKind::Body,
-                format!(
-                    "bad response from {request}: {}:{}: {} (body starts with {:?})",
-                    e.line(),
-                    e.column(),
-                    json_error_text(&e),
-                    snippet(&buf)
-                ),
-            )
-        })
+        decode_json(&request, &buf)
     }
 
     pub fn into_reader(self) -> Box<dyn Read + Send> {
@@ -558,6 +547,25 @@ fn total_note(total: Duration) -> String {
         "; stopped retrying at the total time limit of {} (raise it with --total-timeout or total_timeout in the profile)",
         fmt_duration(total)
     )
+}
+
+/// Parse a small JSON answer's bytes; an error names the request and the position.
+pub fn decode_json<T: serde::de::DeserializeOwned>(
+    request: &str,
+    buf: &[u8],
+) -> Result<T, BackendError> {
+    serde_json::from_slice(buf).map_err(|e| {
+        BackendError::new(
+            ErrorKind::Body,
+            format!(
+                "bad response from {request}: {}:{}: {} (body starts with {:?})",
+                e.line(),
+                e.column(),
+                json_error_text(&e),
+                snippet(buf)
+            ),
+        )
+    })
 }
 
 fn json_error_text(e: &serde_json::Error) -> String {

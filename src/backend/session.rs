@@ -561,11 +561,11 @@ fn parse(
     Ok((spans, warnings))
 }
 
-type ReadBody = (Vec<Span>, Vec<InputError>, Format, Option<String>, bool);
+pub(crate) type ReadBody = (Vec<Span>, Vec<InputError>, Format, Option<String>, bool);
 
 /// Read a trace body: spans, warnings, format, Tempo's PARTIAL message, whether the copy to
 /// `tee` is complete.
-fn read_body(
+pub(crate) fn read_body(
     read: ReadFn,
     body: Body,
     source: &Arc<str>,

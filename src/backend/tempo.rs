@@ -298,6 +298,23 @@ pub fn search(http: &Http, q: &SearchQuery) -> Result<SearchBody, BackendError> 
     }
     let request = reply.request.clone();
     let resp: SearchResponse = reply.json()?;
+    search_hits(&request, resp, q.limit).map(SearchBody::Summaries)
+}
+
+/// The hits of a `/api/search` answer's bytes (at most `limit`).
+pub fn decode_search(
+    request: &str,
+    body: &[u8],
+    limit: usize,
+) -> Result<Vec<SearchHit>, BackendError> {
+    search_hits(request, super::http::decode_json(request, body)?, limit)
+}
+
+fn search_hits(
+    request: &str,
+    resp: SearchResponse,
+    limit: usize,
+) -> Result<Vec<SearchHit>, BackendError> {
     let mut hits = Vec::with_capacity(resp.traces.len());
     for t in resp.traces {
         // Leading zeros are stripped in search results: from_hex left-pads.
@@ -329,8 +346,8 @@ pub fn search(http: &Http, q: &SearchQuery) -> Result<SearchBody, BackendError> 
             errors,
         });
     }
-    hits.truncate(q.limit);
-    Ok(SearchBody::Summaries(hits))
+    hits.truncate(limit);
+    Ok(hits)
 }
 
 #[derive(serde::Deserialize)]

@@ -391,11 +391,9 @@ fn read_one(
     {
         return Outcome::Blank;
     }
-    let format = match (opts.format, sniff(&opened.prefix)) {
-        (Some(Format::Jaeger), Sniff::JaegerApiV3) | (None, Sniff::JaegerApiV3) => Format::OtlpJson,
-        (Some(f), _) => f,
-        (None, Sniff::Format(f)) => f,
-        (None, Sniff::Unknown(why)) => {
+    let format = match choose_format(opts.format, &opened.prefix) {
+        Ok(f) => f,
+        Err(why) => {
             let e = InputError::new(&name, None, why);
             if from_directory {
                 report.warnings.push(e);
@@ -443,6 +441,19 @@ fn read_one(
         report.errors.push(e);
     }
     Outcome::Read(format, count)
+}
+
+/// The format an input is read as: the forced one (`--input-format`), else the one its first
+/// bytes show; `Err` says what the content looks like instead.
+pub fn choose_format(forced: Option<Format>, prefix: &[u8]) -> Result<Format, String> {
+    match (forced, sniff(prefix)) {
+        (Some(Format::Jaeger), Sniff::JaegerApiV3) | (None, Sniff::JaegerApiV3) => {
+            Ok(Format::OtlpJson)
+        }
+        (Some(f), _) => Ok(f),
+        (None, Sniff::Format(f)) => Ok(f),
+        (None, Sniff::Unknown(why)) => Err(why),
+    }
 }
 
 /// Read every source and group the spans into traces.

@@ -186,6 +186,15 @@ pub fn open(input: &Input, limits: &super::limits::InputLimits) -> io::Result<Op
         Input::File(p) => Box::new(File::open(p)?),
         Input::Stdin => Box::new(io::stdin()),
     };
+    open_reader(raw, limits)
+}
+
+/// [`open`] on an already opened byte stream: undo gzip (within `limits`), keep the first bytes
+/// for detection.
+pub fn open_reader(
+    raw: Box<dyn Read + Send>,
+    limits: &super::limits::InputLimits,
+) -> io::Result<Opened> {
     let trailing = Arc::new(Mutex::new(None));
     let (prefix, rest) = read_prefix(raw, crate::formats::detect::SNIFF_BYTES)?;
     if prefix.starts_with(&[0x1f, 0x8b]) {

@@ -1,0 +1,8 @@
+//! `gate --policy` files: `Policy::parse`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    tracekit::fuzzing::policy(data);
+});

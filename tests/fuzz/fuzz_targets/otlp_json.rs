@@ -1,0 +1,9 @@
+//! The OTLP/JSON reader (one document or JSON lines), then the model and `check`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tracekit::formats::Format;
+
+fuzz_target!(|data: &[u8]| {
+    tracekit::fuzzing::read(Format::OtlpJson, data);
+});

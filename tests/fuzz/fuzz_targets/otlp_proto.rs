@@ -1,0 +1,9 @@
+//! The OTLP protobuf reader (bare or 4-byte length framed), then the model and `check`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tracekit::formats::Format;
+
+fuzz_target!(|data: &[u8]| {
+    tracekit::fuzzing::read(Format::OtlpProto, data);
+});
