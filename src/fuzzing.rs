@@ -37,8 +37,7 @@ pub fn detect_and_read(data: &[u8]) -> usize {
     let Ok(mut opened) = crate::input::source::open_reader(
         Box::new(Cursor::new(data.to_vec())),
         &crate::input::limits::InputLimits::default(),
-    )
-    else {
+    ) else {
         return 0;
     };
     match crate::input::load::choose_format(None, &opened.prefix) {
