@@ -130,9 +130,9 @@ fn plain_shape(s: &str) -> bool {
     if t.is_empty() || t.parse::<f64>().is_ok() || super::validators::is_uuid(t) {
         return true;
     }
-    let punctuation_ok = t
-        .chars()
-        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_-./:@,;()[]{}=&?'\"+%".contains(c));
+    let punctuation_ok = t.chars().all(|c| {
+        c.is_alphanumeric() || c.is_whitespace() || "_-./:@,;()[]{}<>*~|=&?'\"+%".contains(c)
+    });
     punctuation_ok && t.split(|c: char| !c.is_alphanumeric()).all(plain_run)
 }
 
@@ -187,6 +187,8 @@ mod tests {
             "1234",
             "-3.25e4",
             "GET /users/{id}",
+            "/cart/<user_id>",
+            "/static/*",
             "checkout failed: card declined",
             "0af7651916cd43dd8448eb211c80319c",
             "3f2b8c1e-9d4a-4e6f-8b7c-1a2b3c4d5e6f",
