@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::TableFormat;
-use super::table::{TableData, TableStyle, write_csv, write_markdown, write_table};
+use super::table::{
+    TableData, TableStyle, csv_writer, write_csv, write_csv_record, write_markdown, write_table,
+};
 use crate::analysis::cp_aggregate::AggregateReport;
 use crate::analysis::critical_path::{CriticalPath, PassedOver};
 use crate::model::Trace;
@@ -35,11 +37,10 @@ fn offset(ns: u64, origin: u64) -> String {
     format!("+{}", format_duration(ns.saturating_sub(origin)))
 }
 
-fn sections_table(tp: &TracePaths<'_>, path: &CriticalPath, human: bool) -> TableData {
-    let t = tp.trace;
-    let origin = t.spans[path.root as usize].start_ns;
-    let total = path.duration_ns().max(1);
-    let mut data = if human {
+/// Columns of the sections table: human (`start` offset, `length`, `share` in %) or machine
+/// (ids, ns, share as a fraction).
+fn section_columns(human: bool) -> TableData {
+    if human {
         TableData::new(&[
             ("start", true),
             ("length", true),
@@ -58,10 +59,21 @@ fn sections_table(tp: &TracePaths<'_>, path: &CriticalPath, human: bool) -> Tabl
             ("end_ns", true),
             ("share", true),
         ])
-    };
-    for s in &path.sections {
+    }
+}
+
+/// One row per section, made when it is written (a 200,000-deep chain has 400,000 sections).
+fn section_rows<'a>(
+    tp: &'a TracePaths<'_>,
+    path: &'a CriticalPath,
+    human: bool,
+) -> impl Iterator<Item = Vec<String>> + 'a {
+    let t = tp.trace;
+    let origin = t.spans[path.root as usize].start_ns;
+    let total = path.duration_ns().max(1);
+    path.sections.iter().map(move |s| {
         let share = s.len_ns() as f64 / total as f64;
-        data.push(if human {
+        if human {
             vec![
                 offset(s.start_ns, origin),
                 format_duration(s.len_ns()),
@@ -80,7 +92,14 @@ fn sections_table(tp: &TracePaths<'_>, path: &CriticalPath, human: bool) -> Tabl
                 s.end_ns.to_string(),
                 format!("{share:.6}"),
             ]
-        });
+        }
+    })
+}
+
+fn sections_table(tp: &TracePaths<'_>, path: &CriticalPath, human: bool) -> TableData {
+    let mut data = section_columns(human);
+    for row in section_rows(tp, path, human) {
+        data.push(row);
     }
     data
 }
@@ -337,32 +356,23 @@ pub fn write_traces(
 ) -> io::Result<()> {
     match format {
         TableFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &traces_json(all, explain))?;
+            // The typed document, written as it is serialised (its fields are in the order a
+            // `Value` would sort them, so the bytes are the same without the whole-tree copy).
+            serde_json::to_writer_pretty(&mut *out, &traces_doc(all, explain))?;
             writeln!(out)
         }
         TableFormat::Csv => {
-            let mut merged = TableData::default();
+            // Streamed: one record per section, never the whole table in memory.
+            let mut w = csv_writer(&mut *out);
+            write_csv_record(&mut w, &section_columns(false).headers)?;
             for tp in all {
                 for p in &tp.paths {
-                    let d = sections_table(tp, p, false);
-                    if merged.headers.is_empty() {
-                        merged.headers = d.headers;
-                        merged.numeric = d.numeric;
+                    for row in section_rows(tp, p, false) {
+                        write_csv_record(&mut w, &row)?;
                     }
-                    merged.rows.extend(d.rows);
                 }
             }
-            if merged.headers.is_empty() {
-                merged = sections_table(
-                    &TracePaths {
-                        trace: &Trace::default(),
-                        paths: vec![],
-                    },
-                    &empty_path(),
-                    false,
-                );
-            }
-            write_csv(&merged, out)
+            w.flush()
         }
         TableFormat::Table | TableFormat::Markdown => {
             for (k, tp) in all.iter().enumerate() {
@@ -399,15 +409,6 @@ pub fn write_traces(
             }
             Ok(())
         }
-    }
-}
-
-fn empty_path() -> CriticalPath {
-    CriticalPath {
-        root: 0,
-        sections: vec![],
-        quality: Default::default(),
-        steps: vec![],
     }
 }
 
