@@ -495,7 +495,7 @@ fn small_files_are_read_with_a_cap() {
         let line = one_error_line(&r);
         assert!(line.contains(want), "{line}");
         assert!(line.contains("--max-file-size"), "{line}");
-        assert!(r.elapsed < Duration::from_secs(10), "{:?}", r.elapsed);
+        assert!(r.elapsed < Duration::from_secs(20), "{:?}", r.elapsed);
     }
     // A checked-in tracekit.toml that links to /dev/zero.
     #[cfg(unix)]
@@ -793,7 +793,8 @@ fn a_slow_answer_times_out() {
     let line = one_error_line(&r);
     assert!(line.contains("no answer within 1.00s"), "{line}");
     assert!(line.contains("--timeout"), "{line}");
-    assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+    // Generous bounds: they tell "bounded" from "hung" on a loaded machine, not speed.
+    assert!(r.elapsed < Duration::from_secs(15), "{:?}", r.elapsed);
 }
 
 /// Every `.tmp` file under `dir`.
@@ -923,7 +924,7 @@ fn a_dripping_body_is_bounded_by_the_timeout() {
         let line = one_error_line(&r);
         assert!(line.contains("did not arrive in time"), "{line}");
         assert!(line.contains("--timeout"), "{line}");
-        assert!(r.elapsed < Duration::from_secs(6), "{:?}", r.elapsed);
+        assert!(r.elapsed < Duration::from_secs(20), "{:?}", r.elapsed);
     }
 }
 
@@ -950,7 +951,7 @@ fn retries_stop_at_the_total_time_limit() {
     assert!(line.contains("answered 503"), "{line}");
     assert!(line.contains("total time limit of 2.00s"), "{line}");
     assert!(line.contains("--total-timeout"), "{line}");
-    assert!(r.elapsed < Duration::from_secs(4), "{:?}", r.elapsed);
+    assert!(r.elapsed < Duration::from_secs(15), "{:?}", r.elapsed);
     let tries = server.count("/api/search/tag/service.name/values");
     assert!((2..10).contains(&tries), "{tries}");
 }
