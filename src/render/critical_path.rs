@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use super::TableFormat;
 use super::table::{
-    TableData, TableStyle, csv_writer, write_csv, write_csv_record, write_markdown, write_table,
+    TableData, TableStyle, csv_writer, write_csv, write_csv_record, write_markdown,
+    write_markdown_rows, write_table, write_table_streamed,
 };
 use crate::analysis::cp_aggregate::AggregateReport;
 use crate::analysis::critical_path::{CriticalPath, PassedOver};
@@ -94,14 +95,6 @@ fn section_rows<'a>(
             ]
         }
     })
-}
-
-fn sections_table(tp: &TracePaths<'_>, path: &CriticalPath, human: bool) -> TableData {
-    let mut data = section_columns(human);
-    for row in section_rows(tp, path, human) {
-        data.push(row);
-    }
-    data
 }
 
 /// The walk in words, one line per step.
@@ -391,10 +384,23 @@ pub fn write_traces(
                     );
                     if format == TableFormat::Markdown {
                         writeln!(out, "### {head}\n")?;
-                        write_markdown(&sections_table(tp, p, true), out)?;
+                        let columns = section_columns(true);
+                        write_markdown_rows(
+                            &columns.headers,
+                            &columns.numeric,
+                            section_rows(tp, p, true),
+                            out,
+                        )?;
                     } else {
                         writeln!(out, "{head}")?;
-                        write_table(&sections_table(tp, p, true), style, out)?;
+                        let columns = section_columns(true);
+                        write_table_streamed(
+                            &columns.headers,
+                            &columns.numeric,
+                            &|| section_rows(tp, p, true),
+                            style,
+                            out,
+                        )?;
                     }
                     if let Some(q) = quality_line(p) {
                         writeln!(out, "{q}")?;
