@@ -265,7 +265,7 @@ pub fn for_each_batch<S: AsRef<Path>>(
             continue;
         }
         if let Some(session) = session {
-            read_ids(session, &std::mem::take(&mut ids), sink, &mut report);
+            read_ids(session, &std::mem::take(&mut ids), opts, sink, &mut report);
         }
         let (inputs, mut errors) = source::expand(&[path.to_path_buf()]);
         if text.is_some_and(looks_like_id_prefix) {
@@ -287,23 +287,50 @@ pub fn for_each_batch<S: AsRef<Path>>(
         report.sources.push(read);
     }
     if let Some(session) = session {
-        read_ids(session, &ids, sink, &mut report);
+        read_ids(session, &ids, opts, sink, &mut report);
         if let Some(q) = &session.search {
-            read_search(session, q, sink, &mut report);
+            read_search(session, q, opts, sink, &mut report);
         }
     }
     report
+}
+
+/// Cut the string values of `spans` longer than `max` bytes (`--max-string-bytes`): files,
+/// fetched traces and search answers alike. Returns how many were cut.
+fn cut_long_strings(spans: &mut [Span], max: usize) -> u64 {
+    spans
+        .iter_mut()
+        .map(|s| crate::model::limits::cut_long_strings(s, max))
+        .sum()
+}
+
+/// The input problem that reports `cut` strings of `source`, if any.
+fn strings_cut(source: &Arc<str>, cut: u64, max: usize) -> Option<InputError> {
+    (cut > 0).then(|| {
+        InputError::new(
+            source,
+            None,
+            format!(
+                "{cut} string value(s) longer than {} were cut to it (raise the limit with --max-string-bytes)",
+                crate::units::format_size(max as u64)
+            ),
+        )
+    })
 }
 
 /// Fetch traces by id from the session's backend into `sink`.
 fn read_ids(
     session: &Session,
     ids: &[TraceId],
+    opts: &LoadOptions,
     sink: &mut dyn FnMut(Vec<Span>),
     report: &mut ReadReport,
 ) {
     session.fetch_each(ids, None, |_, r| match r {
-        Ok(t) => {
+        Ok(mut t) => {
+            let max = opts.limits.max_string_bytes;
+            let cut = cut_long_strings(&mut t.spans, max);
+            report.errors.extend(strings_cut(&t.source, cut, max));
             let mut read = SourceRead::named(t.source.clone());
             read.note(Outcome::Read(t.format, t.spans.len() as u64));
             report.sources.push(read);
@@ -321,6 +348,7 @@ fn read_ids(
 fn read_search(
     session: &Session,
     q: &SearchQuery,
+    opts: &LoadOptions,
     sink: &mut dyn FnMut(Vec<Span>),
     report: &mut ReadReport,
 ) {
@@ -342,13 +370,20 @@ fn read_search(
                 report.sources.push(SourceRead::named(name));
             }
             let ids: Vec<TraceId> = hits.iter().take(q.limit).map(|h| h.trace_id).collect();
-            read_ids(session, &ids, sink, report);
+            read_ids(session, &ids, opts, sink, report);
         }
         Ok(SearchBody::Traces(body)) => {
             let name: Arc<str> = Arc::from(format!("{} search", session.target.name));
             let format = body.format;
-            match read_search_body(session.reader(), body, &name, sink) {
+            let max = opts.limits.max_string_bytes;
+            let mut cut = 0;
+            let mut cutting_sink = |mut spans: Vec<Span>| {
+                cut += cut_long_strings(&mut spans, max);
+                sink(spans);
+            };
+            match read_search_body(session.reader(), body, &name, &mut cutting_sink) {
                 Ok((spans, warnings)) => {
+                    report.errors.extend(strings_cut(&name, cut, max));
                     if spans == 0 {
                         session.warn("the search found no traces");
                     }
@@ -408,9 +443,7 @@ fn read_one(
     let max_string = opts.limits.max_string_bytes;
     let mut count_sink = |mut spans: Vec<Span>| {
         count += spans.len() as u64;
-        for s in &mut spans {
-            cut += crate::model::limits::cut_long_strings(s, max_string);
-        }
+        cut += cut_long_strings(&mut spans, max_string);
         sink(spans);
     };
     let mut warnings = Vec::new();
@@ -427,16 +460,7 @@ fn read_one(
     report.spans += count;
     // Problems inside an input (a bad line, a bad span) lose data: they are errors too.
     report.errors.extend(warnings);
-    if cut > 0 {
-        report.errors.push(InputError::new(
-            &name,
-            None,
-            format!(
-                "{cut} string value(s) longer than {} were cut to it (raise the limit with --max-string-bytes)",
-                crate::units::format_size(max_string as u64)
-            ),
-        ));
-    }
+    report.errors.extend(strings_cut(&name, cut, max_string));
     if let Err(e) = result {
         report.errors.push(e);
     }

@@ -336,10 +336,6 @@ pub fn traces_doc(all: &[TracePaths<'_>], explain: bool) -> CpTracesDoc {
     }
 }
 
-pub fn traces_json(all: &[TracePaths<'_>], explain: bool) -> Value {
-    super::doc::to_value(&traces_doc(all, explain))
-}
-
 pub fn write_traces(
     all: &[TracePaths<'_>],
     explain: bool,

@@ -219,14 +219,14 @@ pub fn csv_guard(c: &str) -> std::borrow::Cow<'_, str> {
 
 /// A GitHub-flavoured Markdown table. `|` and control characters in cells are escaped.
 pub fn write_markdown(t: &TableData, out: &mut dyn Write) -> io::Result<()> {
-    write_markdown_rows(&t.headers, &t.numeric, t.rows.iter().cloned(), out)
+    write_markdown_rows(&t.headers, &t.numeric, &t.rows, out)
 }
 
 /// [`write_markdown`] one row at a time (a Markdown table needs no column widths).
-pub fn write_markdown_rows(
+pub fn write_markdown_rows<R: AsRef<[String]>>(
     headers: &[String],
     numeric: &[bool],
-    rows: impl Iterator<Item = Vec<String>>,
+    rows: impl IntoIterator<Item = R>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let cell = |s: &str| escape(s).replace('|', "\\|");
@@ -248,7 +248,11 @@ pub fn write_markdown_rows(
         writeln!(
             out,
             "| {} |",
-            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+            r.as_ref()
+                .iter()
+                .map(|c| cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
         )?;
     }
     Ok(())

@@ -1916,3 +1916,32 @@ fn big_trace_show_figures() {
         json.elapsed.as_secs_f64() * 1e3
     );
 }
+
+/// `--max-string-bytes` holds for fetched traces as for files: a value over it is cut and the
+/// cut is one input problem naming the fetched trace (exit 3), the trace still shown.
+#[test]
+fn fetched_traces_have_their_long_strings_cut() {
+    let server = Replay::start(&[]);
+    let w = Work::new();
+    let r = w.run(&[
+        "show",
+        ID_0CB0,
+        "--backend",
+        &server.url(),
+        "--backend-kind",
+        "tempo",
+        "--max-string-bytes",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert_code(&r, 3);
+    let line = one_error_line(&r);
+    assert!(line.contains("--max-string-bytes"), "{line}");
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        doc["spans"].as_array().is_some_and(|s| !s.is_empty()),
+        "{}",
+        r.stdout
+    );
+}
