@@ -26,6 +26,7 @@ fn read_from(format: Format, input: &mut dyn BufRead) -> usize {
         source: Arc::from("fuzz"),
         sink: &mut sink,
         warnings: &mut warnings,
+        wants: Default::default(),
     };
     let _ = read_format(format, input, &mut ctx);
     analyse(spans)

@@ -470,6 +470,7 @@ pub fn read_search_body(
         source: source.clone(),
         sink: &mut counting,
         warnings: &mut warnings,
+        wants: Default::default(),
     };
     let r = read(format, &mut reader, &mut ctx);
     if let Err(e) = r {
@@ -556,6 +557,7 @@ fn parse(
         source: source.clone(),
         sink: &mut sink,
         warnings: &mut warnings,
+        wants: Default::default(),
     };
     read(format, reader, &mut ctx)?;
     Ok((spans, warnings))

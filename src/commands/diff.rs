@@ -30,6 +30,7 @@ fn side(
             allow_empty: args.empty.allow_empty,
             session: session.cloned(),
             limits: args.limits.limits(),
+            parts: crate::model::SpanParts::ALL,
         },
     );
     let rules = InputRules {

@@ -158,6 +158,7 @@ pub fn open_inputs(input: &crate::cli::InputArgs, term: &Term) -> Result<LoadOpt
         allow_empty: input.empty.allow_empty,
         session,
         limits: input.limits.limits(),
+        parts: crate::model::SpanParts::ALL,
     })
 }
 

@@ -256,6 +256,19 @@ pub struct ReadCtx<'a> {
     /// Problems that did not stop the reader (a bad line in JSON lines, a span with a bad id):
     /// everything else in the input was still read.
     pub warnings: &'a mut Vec<InputError>,
+    /// What the command reads: a reader may skip the rest.
+    pub wants: ReadWants,
+}
+
+/// What the command reading an input needs of it. Readers may skip, without building them, the
+/// span parts it does not read and the spans of traces it did not ask for; they never have to
+/// (a reader that ignores this is correct, only slower).
+#[derive(Clone, Debug, Default)]
+pub struct ReadWants {
+    /// The span parts the command reads (the others may be left empty).
+    pub parts: crate::model::SpanParts,
+    /// Only spans of traces these ids or id prefixes match are needed (`--trace`), when given.
+    pub traces: Option<Arc<[crate::model::TraceRef]>>,
 }
 
 impl ReadCtx<'_> {

@@ -22,6 +22,7 @@ pub(crate) fn read_bytes(
             source: Arc::from("test.json"),
             sink: &mut sink,
             warnings: &mut warnings,
+            wants: Default::default(),
         };
         let mut input = data;
         read(&mut input, &mut ctx)

@@ -8,8 +8,8 @@ use crate::backend::session::{Session, read_search_body};
 use crate::backend::{BackendError, ErrorKind, SearchBody, SearchQuery};
 use crate::error::InputError;
 use crate::formats::detect::{Sniff, sniff};
-use crate::formats::{Format, ReadCtx, read_format};
-use crate::model::{Span, TraceId, TraceRef, TraceSet};
+use crate::formats::{Format, ReadCtx, ReadWants, read_format};
+use crate::model::{Span, SpanParts, TraceId, TraceRef, TraceSet};
 
 #[derive(Clone, Default)]
 pub struct LoadOptions {
@@ -24,6 +24,8 @@ pub struct LoadOptions {
     pub session: Option<Arc<Session>>,
     /// What one input may cost (gzip inflation).
     pub limits: super::limits::InputLimits,
+    /// The span parts the command reads: file readers may skip the others.
+    pub parts: SpanParts,
 }
 
 impl std::fmt::Debug for LoadOptions {
@@ -32,6 +34,7 @@ impl std::fmt::Debug for LoadOptions {
             .field("format", &self.format)
             .field("trace_filter", &self.trace_filter)
             .field("allow_empty", &self.allow_empty)
+            .field("parts", &self.parts)
             .field("session", &self.session.as_ref().map(|s| &s.target.name))
             .finish()
     }
@@ -451,6 +454,10 @@ fn read_one(
         source: name.clone(),
         sink: &mut count_sink,
         warnings: &mut warnings,
+        wants: ReadWants {
+            parts: opts.parts,
+            traces: opts.trace_filter.as_deref().map(Arc::from),
+        },
     };
     let result = read_format(format, &mut *opened.reader, &mut ctx);
     if let Some(w) = opened.trailing.lock().ok().and_then(|mut t| t.take()) {

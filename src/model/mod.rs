@@ -3,6 +3,7 @@
 pub mod ids;
 pub mod intern;
 pub mod limits;
+pub mod parts;
 pub mod span;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -12,6 +13,7 @@ pub mod value;
 
 pub use ids::{IdError, SpanId, TraceId, TraceRef, TraceRefError};
 pub use intern::Interner;
+pub use parts::SpanParts;
 pub use span::{
     Event, FLAG_HAS_IS_REMOTE, FLAG_IS_REMOTE, Link, ParentRef, RefKind, Resource, Scope, Span,
     SpanKind, SpanLike, Status, StatusCode,

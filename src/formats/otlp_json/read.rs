@@ -638,6 +638,7 @@ pub(crate) fn read_bytes_with(
         source: std::sync::Arc::from("test.json"),
         sink: &mut sink,
         warnings: &mut warnings,
+        wants: Default::default(),
     };
     let mut input = BufReader::with_capacity(io_buf, bytes);
     let r = read_with(&mut input, &mut ctx, Limits { chunk, max_line });

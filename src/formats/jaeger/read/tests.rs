@@ -391,6 +391,7 @@ fn streams_trace_by_trace() {
             source: Arc::from("t"),
             sink: &mut sink,
             warnings: &mut warnings,
+            wants: Default::default(),
         };
         read(&mut doc.as_bytes(), &mut ctx).unwrap();
     }

@@ -36,6 +36,7 @@ pub(crate) fn run_with(
             source: Arc::from("in.pb"),
             sink: &mut sink,
             warnings: &mut warnings,
+            wants: Default::default(),
         };
         let mut input = BufReader::with_capacity(capacity, bytes);
         reader(&mut input, &mut ctx)

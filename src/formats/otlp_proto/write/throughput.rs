@@ -72,6 +72,7 @@ fn measure(format: Format, path: &std::path::Path) -> (u64, f64, f64) {
             source: Arc::from("bench"),
             sink: &mut sink,
             warnings: &mut warnings,
+            wants: Default::default(),
         };
         let mut input = BufReader::with_capacity(256 * 1024, std::fs::File::open(path).unwrap());
         read_format(format, &mut input, &mut ctx).unwrap();

@@ -439,6 +439,7 @@ fn shapes_and_streaming() {
             source: Arc::from("t"),
             sink: &mut sink,
             warnings: &mut warnings,
+            wants: Default::default(),
         };
         read(&mut doc.as_bytes(), &mut ctx).unwrap();
     }

@@ -27,6 +27,7 @@ fn read_back(text: &str) -> Vec<Span> {
             source: Arc::from("rt"),
             sink: &mut sink,
             warnings: &mut warnings,
+            wants: Default::default(),
         };
         crate::formats::zipkin::read::read(&mut text.as_bytes(), &mut ctx).unwrap();
     }
