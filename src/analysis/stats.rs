@@ -25,6 +25,16 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    /// The span parts grouping reads: the core, and the attributes for `attr=KEY`.
+    pub fn parts(&self) -> crate::model::SpanParts {
+        let attributes = matches!(self, GroupBy::Attr(_));
+        crate::model::SpanParts {
+            attributes,
+            resource: attributes,
+            ..crate::model::SpanParts::CORE
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         Ok(match s {
             "service" => GroupBy::Service,

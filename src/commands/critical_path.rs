@@ -24,6 +24,7 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
     };
     opts.trace_filter = ids.clone();
     if args.aggregate {
+        opts.parts = GroupBy::Operation.parts();
         let mut collector = CompactCollector::new(GroupBy::Operation);
         let exit = match &ids {
             // Spans stream into the collector.

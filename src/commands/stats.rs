@@ -11,7 +11,8 @@ use crate::term::Term;
 
 pub fn run(args: StatsArgs, term: &Term) -> Result<Exit, Error> {
     // First: resolving the backend (and its warnings) comes before anything else can fail.
-    let opts = super::open_inputs(&args.input, term)?;
+    let mut opts = super::open_inputs(&args.input, term)?;
+    opts.parts = args.group_by.parts();
     let mut collector = StatsCollector::new(args.group_by.clone());
     let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
         collector.add(batch)

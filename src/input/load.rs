@@ -301,10 +301,7 @@ pub fn for_each_batch<S: AsRef<Path>>(
 /// Cut the string values of `spans` longer than `max` bytes (`--max-string-bytes`): files,
 /// fetched traces and search answers alike. Returns how many were cut.
 fn cut_long_strings(spans: &mut [Span], max: usize) -> u64 {
-    spans
-        .iter_mut()
-        .map(|s| crate::model::limits::cut_long_strings(s, max))
-        .sum()
+    crate::model::limits::cut_long_strings_in(spans, max)
 }
 
 /// The input problem that reports `cut` strings of `source`, if any.

@@ -13,6 +13,26 @@ pub const DEFAULT_MAX_STRING_BYTES: usize = 4 << 20;
 /// names, status message) longer than `max` bytes to `max` bytes (at a character boundary).
 /// Returns how many were cut. Nested arrays and maps are walked with an explicit stack.
 pub fn cut_long_strings(span: &mut Span, max: usize) -> u64 {
+    cut_span_strings(span, max) + cut_resource_strings(span, max)
+}
+
+/// [`cut_long_strings`] for a batch: a resource shared by consecutive spans (one `Arc`, as
+/// readers share it) is checked once, not once per span.
+pub fn cut_long_strings_in(spans: &mut [Span], max: usize) -> u64 {
+    let mut cut = 0;
+    let mut checked: Option<*const super::Resource> = None;
+    for span in spans {
+        cut += cut_span_strings(span, max);
+        let ptr = Arc::as_ptr(&span.resource);
+        if checked != Some(ptr) {
+            cut += cut_resource_strings(span, max);
+            checked = Some(Arc::as_ptr(&span.resource));
+        }
+    }
+    cut
+}
+
+fn cut_span_strings(span: &mut Span, max: usize) -> u64 {
     let mut cut = 0;
     cut += cut_arc(&mut span.name, max);
     if let Some(m) = &mut span.status.message {
@@ -26,6 +46,11 @@ pub fn cut_long_strings(span: &mut Span, max: usize) -> u64 {
     for l in &mut span.links {
         cut += cut_values(&mut l.attributes, max);
     }
+    cut
+}
+
+fn cut_resource_strings(span: &mut Span, max: usize) -> u64 {
+    let mut cut = 0;
     // The resource is shared by the spans of a batch: copy it only when it needs a cut.
     if span
         .resource

@@ -8,6 +8,9 @@
 pub struct SpanParts {
     /// Span attributes (tags); `false` leaves `Span::attributes` empty.
     pub attributes: bool,
+    /// With `attributes`, only the span attributes whose key starts with one of these (the
+    /// others are skipped without being built); `None` keeps them all.
+    pub attribute_prefixes: Option<&'static [&'static str]>,
     /// Events (logs, annotations).
     pub events: bool,
     /// Links and references other than the parent.
@@ -25,6 +28,7 @@ impl SpanParts {
     /// Everything: what a writer or a renderer of whole spans needs.
     pub const ALL: SpanParts = SpanParts {
         attributes: true,
+        attribute_prefixes: None,
         events: true,
         links: true,
         resource: true,
@@ -35,6 +39,7 @@ impl SpanParts {
     /// Only the core of a span: ids, parent, name, service, kind, status code, times, flags.
     pub const CORE: SpanParts = SpanParts {
         attributes: false,
+        attribute_prefixes: None,
         events: false,
         links: false,
         resource: false,
@@ -45,6 +50,14 @@ impl SpanParts {
     /// Whether every part is read.
     pub fn is_all(self) -> bool {
         self == Self::ALL
+    }
+
+    /// Whether a span attribute with this key is read.
+    pub fn keeps_attribute(&self, key: &str) -> bool {
+        self.attributes
+            && self
+                .attribute_prefixes
+                .is_none_or(|ps| ps.iter().any(|p| key.starts_with(p)))
     }
 }
 

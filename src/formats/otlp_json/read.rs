@@ -133,7 +133,7 @@ impl Reader<'_, '_> {
 
     fn run(&mut self, input: &mut dyn BufRead) -> Result<(), InputError> {
         let mut lines = Lines::new(input, self.limits.max_line);
-        let mut state = State::new();
+        let mut state = State::for_parts(self.ctx.wants.parts);
         // The first non-blank line decides between JSON lines and a streamed document.
         loop {
             let next = lines
@@ -172,7 +172,8 @@ impl Reader<'_, '_> {
     /// stay on this thread. (Handing on one chunk while the next is parsed gains nothing: a
     /// sink that frees spans while workers allocate makes them fight over the allocator.)
     fn lines(&mut self, mut lines: Lines<'_>, state: State) -> Result<(), InputError> {
-        let pool = StatePool(Mutex::new(vec![state]));
+        let parts = state.parts();
+        let pool = StatePool(Mutex::new(vec![state]), parts);
         let parallel = rayon::current_num_threads() > 1;
         let target = if parallel {
             self.limits.chunk
@@ -410,7 +411,7 @@ fn split_lines(data: &[u8], first_line: u64) -> (Vec<(usize, usize, u64)>, u64) 
 
 /// Reading state for workers: each parse borrows one (its interner and recent resources), and
 /// gives it back when done, so strings are shared within a worker without locking per string.
-struct StatePool(Mutex<Vec<State>>);
+struct StatePool(Mutex<Vec<State>>, crate::model::SpanParts);
 
 impl StatePool {
     fn lease(&self) -> Lease<'_> {
@@ -419,7 +420,7 @@ impl StatePool {
             .lock()
             .ok()
             .and_then(|mut v| v.pop())
-            .unwrap_or_else(State::new);
+            .unwrap_or_else(|| State::for_parts(self.1));
         Lease {
             pool: self,
             st: Some(st),
@@ -431,7 +432,7 @@ impl StatePool {
             .lock()
             .ok()
             .and_then(|mut v| v.pop())
-            .unwrap_or_else(State::new)
+            .unwrap_or_else(|| State::for_parts(self.1))
     }
 }
 

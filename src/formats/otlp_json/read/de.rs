@@ -26,7 +26,7 @@ use crate::formats::common::json_util::{
 };
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
-    Status, StatusCode, TraceId, Value,
+    SpanParts, Status, StatusCode, TraceId, Value,
 };
 
 /// The attribute the Collector's Jaeger translator puts on links that were Jaeger references.
@@ -52,6 +52,8 @@ pub(crate) struct State {
     scopes: Vec<Arc<Scope>>,
     /// Reusable buffers for attribute lists (so each list is allocated once, at its size).
     scratch: Vec<Vec<KeyValue>>,
+    /// The span parts the command reads: the others are skipped without being built.
+    parts: SpanParts,
 }
 
 /// A fast, non-cryptographic hash of a short string (word at a time).
@@ -71,6 +73,15 @@ fn quick_hash(b: &[u8]) -> usize {
 
 impl State {
     pub(crate) fn new() -> Self {
+        Self::for_parts(SpanParts::ALL)
+    }
+
+    pub(crate) fn parts(&self) -> SpanParts {
+        self.parts
+    }
+
+    /// A state that builds only these parts of each span.
+    pub(crate) fn for_parts(parts: SpanParts) -> Self {
         let mut interner = Interner::new();
         let empty = interner.intern("");
         State {
@@ -85,6 +96,7 @@ impl State {
             resources: Vec::new(),
             scopes: Vec::new(),
             scratch: Vec::new(),
+            parts,
         }
     }
 
@@ -541,6 +553,7 @@ impl<'c> RsSeed<'c, '_> {
                         parts.current_count += n;
                     }
                 }
+                RsKey::SchemaUrl if !conv.st.parts.resource => ignore(map)?,
                 RsKey::SchemaUrl => {
                     let v = at!(
                         conv,
@@ -677,6 +690,7 @@ impl SsSeed<'_, '_> {
         let conv = &mut *self.conv;
         while let Some(k) = map.next_key_seed(KeySeed(ss_key))? {
             match k {
+                SsKey::Scope | SsKey::SchemaUrl if !conv.st.parts.scope => ignore(map)?,
                 SsKey::Scope => {
                     let v = at!(
                         conv,
@@ -783,11 +797,14 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_> {
         while let Some(k) = map.next_key_seed(KeySeed(res_key))? {
             match k {
                 ResKey::Attributes => {
-                    attrs = at!(
-                        conv,
-                        Seg::Key("attributes"),
-                        map.next_value_seed(AttrsSeed { conv: &mut *conv })
-                    );
+                    // Without the resource part, only the service name is built.
+                    let only =
+                        (!conv.st.parts.resource).then_some(KeyFilter::Exact("service.name"));
+                    let seed = AttrsSeed {
+                        conv: &mut *conv,
+                        only,
+                    };
+                    attrs = at!(conv, Seg::Key("attributes"), map.next_value_seed(seed));
                 }
                 ResKey::Dropped => {
                     let v = at!(
@@ -875,7 +892,10 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
                     s.attributes = at!(
                         conv,
                         Seg::Key("attributes"),
-                        map.next_value_seed(AttrsSeed { conv: &mut *conv })
+                        map.next_value_seed(AttrsSeed {
+                            conv: &mut *conv,
+                            only: None
+                        })
                     );
                 }
                 ScopeKey::Dropped => {
@@ -1039,6 +1059,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let conv = self.conv;
         let st = &*conv.st;
+        let parts = st.parts;
         let mut span = Span {
             trace_id: TraceId::ZERO,
             span_id: SpanId::ZERO,
@@ -1092,6 +1113,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                         v.map(|id| span.parent_span_id = (!id.is_zero()).then_some(id)),
                     );
                 }
+                SpanKey::TraceState if !parts.texts => ignore(&mut map)?,
                 SpanKey::TraceState => {
                     let v = at!(
                         conv,
@@ -1148,12 +1170,13 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                     .0
                     .unwrap_or(0);
                 }
+                SpanKey::Attributes if !parts.attributes => ignore(&mut map)?,
                 SpanKey::Attributes => {
-                    span.attributes = at!(
-                        conv,
-                        Seg::Key("attributes"),
-                        map.next_value_seed(AttrsSeed { conv: &mut *conv })
-                    );
+                    let seed = AttrsSeed {
+                        conv: &mut *conv,
+                        only: parts.attribute_prefixes.map(KeyFilter::Prefixes),
+                    };
+                    span.attributes = at!(conv, Seg::Key("attributes"), map.next_value_seed(seed));
                 }
                 SpanKey::DroppedAttributes => {
                     let v = at!(
@@ -1163,6 +1186,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                     );
                     span.dropped_attributes_count = v.0.unwrap_or(0);
                 }
+                SpanKey::Events if !parts.events => ignore(&mut map)?,
                 SpanKey::Events => {
                     span.events = at!(
                         conv,
@@ -1211,7 +1235,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
                                 );
                             }
                         }
-                        span.status.message = message;
+                        span.status.message = message.filter(|_| parts.texts);
                     }
                 }
                 SpanKey::Other => ignore(&mut map)?,
@@ -1236,7 +1260,11 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_> {
             );
             return Ok(());
         }
+        // Links are read even when not wanted: they tell how the parent was named.
         span.parent_ref = parent_ref(&span);
+        if !parts.links {
+            span.links = Vec::new();
+        }
         conv.out.push(span);
         Ok(())
     }
@@ -1411,7 +1439,10 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_> {
                     ev.attributes = at!(
                         conv,
                         Seg::Key("attributes"),
-                        map.next_value_seed(AttrsSeed { conv: &mut *conv })
+                        map.next_value_seed(AttrsSeed {
+                            conv: &mut *conv,
+                            only: None
+                        })
                     )
                 }
                 4 => {
@@ -1542,7 +1573,10 @@ impl<'de> Visitor<'de> for LinkSeed<'_, '_> {
                     link.attributes = at!(
                         conv,
                         Seg::Key("attributes"),
-                        map.next_value_seed(AttrsSeed { conv: &mut *conv })
+                        map.next_value_seed(AttrsSeed {
+                            conv: &mut *conv,
+                            only: None
+                        })
                     )
                 }
                 5 => {
@@ -1594,6 +1628,26 @@ impl<'de> Visitor<'de> for LinkSeed<'_, '_> {
 /// `[KeyValue]`: a list of `{"key": …, "value": AnyValue}`.
 struct AttrsSeed<'c, 's> {
     conv: &'c mut Conv<'s>,
+    /// Only the attributes this filter keeps are built; the values of the others are skipped.
+    only: Option<KeyFilter>,
+}
+
+/// Which attribute keys are built when a command reads only some.
+#[derive(Copy, Clone)]
+enum KeyFilter {
+    /// Keys starting with one of these (span attributes under `SpanParts::attribute_prefixes`).
+    Prefixes(&'static [&'static str]),
+    /// This key only (`service.name` of a resource whose other attributes are not read).
+    Exact(&'static str),
+}
+
+impl KeyFilter {
+    fn keeps(self, key: &str) -> bool {
+        match self {
+            KeyFilter::Prefixes(ps) => ps.iter().any(|p| key.starts_with(p)),
+            KeyFilter::Exact(k) => key == k,
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for AttrsSeed<'_, '_> {
@@ -1615,7 +1669,10 @@ impl<'de> Visitor<'de> for AttrsSeed<'_, '_> {
         let mut buf = conv.st.scratch.pop().unwrap_or_default();
         let mut i = 0;
         loop {
-            let seed = KeyValueSeed { conv: &mut *conv };
+            let seed = KeyValueSeed {
+                conv: &mut *conv,
+                only: self.only,
+            };
             match at!(conv, Seg::Index(i), seq.next_element_seed(seed)) {
                 Some(Some(kv)) => buf.push(kv),
                 Some(None) => {}
@@ -1637,6 +1694,7 @@ impl<'de> Visitor<'de> for AttrsSeed<'_, '_> {
 
 struct KeyValueSeed<'c, 's> {
     conv: &'c mut Conv<'s>,
+    only: Option<KeyFilter>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeyValueSeed<'_, '_> {
@@ -1657,6 +1715,8 @@ impl<'de> Visitor<'de> for KeyValueSeed<'_, '_> {
         let conv = self.conv;
         let mut key = None;
         let mut value = Value::Empty;
+        // Under a key filter: the key was read and is not wanted (its value is skipped).
+        let mut unwanted = false;
         while let Some(k) = map.next_key_seed(KeySeed(|k: &str| match k {
             "key" => 1u8,
             "value" => 2,
@@ -1665,15 +1725,24 @@ impl<'de> Visitor<'de> for KeyValueSeed<'_, '_> {
             match k {
                 1 => {
                     let st = &mut *conv.st;
+                    let only = self.only;
                     let v = at!(
                         conv,
                         Seg::Key("key"),
-                        map.next_value_seed(StrSeed(|x: &str| st.intern(x)))
+                        map.next_value_seed(StrSeed(|x: &str| {
+                            match only {
+                                Some(f) if !f.keeps(x) => None,
+                                _ => Some(st.intern(x)),
+                            }
+                        }))
                     );
-                    if v.is_some() {
-                        key = v;
+                    match v {
+                        Some(Some(k)) => key = Some(k),
+                        Some(None) => unwanted = true,
+                        None => {}
                     }
                 }
+                2 if unwanted => ignore(&mut map)?,
                 2 => {
                     value = at!(
                         conv,
@@ -1685,6 +1754,10 @@ impl<'de> Visitor<'de> for KeyValueSeed<'_, '_> {
             }
         }
         let key = key.unwrap_or_else(|| conv.st.empty.clone());
+        // A key filter with the value read before the key: dropped now.
+        if unwanted || self.only.is_some_and(|f| !f.keeps(&key)) {
+            return Ok(None);
+        }
         Ok(Some(KeyValue { key, value }))
     }
 
@@ -1882,7 +1955,10 @@ impl<'de> Visitor<'de> for KvListSeed<'_, '_> {
                 out = at!(
                     conv,
                     Seg::Key("values"),
-                    map.next_value_seed(AttrsSeed { conv: &mut *conv })
+                    map.next_value_seed(AttrsSeed {
+                        conv: &mut *conv,
+                        only: None
+                    })
                 );
             } else {
                 ignore(&mut map)?;
@@ -1892,10 +1968,19 @@ impl<'de> Visitor<'de> for KvListSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        AttrsSeed { conv: self.conv }.visit_seq(seq).map(Some)
+        AttrsSeed {
+            conv: self.conv,
+            only: None,
+        }
+        .visit_seq(seq)
+        .map(Some)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
 }
+
+#[cfg(test)]
+#[path = "parts_tests.rs"]
+mod parts_tests;

@@ -1,0 +1,189 @@
+//! Reading only some span parts (`ReadWants::parts`) gives exactly the full reading with the
+//! other parts left out, and the answers of the commands that declare them do not change.
+
+use std::sync::Arc;
+
+use crate::analysis::percentile::{Percentile, QuantileMethod};
+use crate::analysis::stats::{GroupBy, StatsCollector};
+use crate::formats::test_support::sample;
+use crate::formats::{Format, InputError, ReadCtx, ReadWants};
+use crate::model::{Resource, Scope, Span, SpanParts, Trace};
+
+fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, Vec<InputError>) {
+    let mut spans = Vec::new();
+    let mut warnings = Vec::new();
+    {
+        let mut sink = |b: Vec<Span>| spans.extend(b);
+        let mut ctx = ReadCtx {
+            source: Arc::from("test.json"),
+            sink: &mut sink,
+            warnings: &mut warnings,
+            wants: ReadWants {
+                parts,
+                traces: None,
+            },
+        };
+        let mut input = data;
+        super::super::read(&mut input, &mut ctx).unwrap();
+    }
+    (spans, warnings)
+}
+
+/// The oracle: a fully read span with the parts `parts` leaves out removed, written without the
+/// reader's code.
+fn project(mut s: Span, parts: SpanParts) -> Span {
+    if !parts.attributes {
+        s.attributes.clear();
+    }
+    if let Some(prefixes) = parts.attribute_prefixes {
+        s.attributes
+            .retain(|kv| prefixes.iter().any(|p| kv.key.starts_with(p)));
+    }
+    if !parts.events {
+        s.events.clear();
+    }
+    if !parts.links {
+        s.links.clear();
+    }
+    if !parts.texts {
+        s.trace_state = None;
+        s.status.message = None;
+    }
+    if !parts.resource {
+        let r = &*s.resource;
+        let attributes: Vec<_> = r
+            .attributes
+            .iter()
+            .filter(|kv| &*kv.key == "service.name")
+            .cloned()
+            .collect();
+        let empty = attributes.is_empty() && r.dropped_attributes_count == 0;
+        s.resource = Arc::new(Resource {
+            attributes,
+            dropped_attributes_count: r.dropped_attributes_count,
+            schema_url: None,
+        });
+        if empty {
+            s.resource = Arc::new(Resource::default());
+        }
+    }
+    if !parts.scope {
+        s.scope = Arc::new(Scope {
+            name: Arc::from(""),
+            ..Scope::default()
+        });
+    }
+    s
+}
+
+fn synth_jsonl(seed: u64, traces: u64) -> Vec<u8> {
+    let cfg = crate::synth::Config {
+        seed,
+        traces,
+        ..crate::synth::Config::default()
+    };
+    let all: Vec<Trace> = crate::synth::Generator::new(cfg).unwrap().collect();
+    let mut out = Vec::new();
+    crate::formats::write_all(Format::OtlpJsonl, &all, &mut out).unwrap();
+    out
+}
+
+const PREFIXES: &[&str] = &["http.", "peer.service"];
+
+fn projections() -> Vec<SpanParts> {
+    vec![
+        SpanParts::CORE,
+        SpanParts {
+            attributes: true,
+            attribute_prefixes: Some(PREFIXES),
+            links: true,
+            ..SpanParts::CORE
+        },
+        SpanParts {
+            resource: true,
+            scope: true,
+            ..SpanParts::CORE
+        },
+        SpanParts {
+            events: true,
+            texts: true,
+            ..SpanParts::ALL
+        },
+    ]
+}
+
+fn inputs() -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = [
+        "otlp-json_jaeger-ui_otlp2jaeger-in.json",
+        "otlp-json_otel-proto-example_trace.json",
+        "otlp-jsonl_jaeger-ui_multi-in.jsonl",
+        "tempo-v1-batches_tempopb_trace.json",
+        "tempo-v1-style_DERIVED_base64-ids_enum-names.json",
+        "generated/otlp-json/otel-python-file-exporter.jsonl",
+        "generated/otlp-json/otel-python-merged-resourceSpans.json",
+        "generated/otlp-json/otel-python-otlp-http-json-body.json",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), sample(n)))
+    .collect();
+    v.push(("synth".into(), synth_jsonl(3, 40)));
+    v
+}
+
+#[test]
+fn a_projection_is_the_full_reading_without_the_parts_left_out() {
+    for (name, data) in inputs() {
+        let (full, full_warnings) = read_parts(&data, SpanParts::ALL);
+        assert!(!full.is_empty(), "{name}");
+        for parts in projections() {
+            let (got, warnings) = read_parts(&data, parts);
+            assert_eq!(warnings.len(), full_warnings.len(), "{name} {parts:?}");
+            assert_eq!(got.len(), full.len(), "{name} {parts:?}");
+            for (g, f) in got.iter().zip(&full) {
+                // How the parent was named is read from the links even when they are left out.
+                assert_eq!(g.parent_ref, f.parent_ref, "{name} {parts:?}");
+                let want = project(f.clone(), parts);
+                assert_eq!(*g, want, "{name} {parts:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_full_reading_has_the_parts_a_projection_leaves_out() {
+    // Otherwise the test above compares empty with empty.
+    let (full, _) = read_parts(&synth_jsonl(3, 40), SpanParts::ALL);
+    assert!(full.iter().any(|s| s.attributes.len() > 3));
+    assert!(full.iter().any(|s| !s.events.is_empty()));
+    assert!(full.iter().any(|s| !s.links.is_empty()));
+    assert!(full.iter().any(|s| s.resource.attributes.len() > 1));
+    assert!(full.iter().any(|s| !s.scope.name.is_empty()));
+    assert!(full.iter().any(|s| s.status.message.is_some()));
+}
+
+#[test]
+fn stats_on_the_parts_it_declares_equal_stats_on_whole_spans() {
+    let percentiles: Vec<Percentile> = ["p50", "p95", "p99"]
+        .iter()
+        .map(|p| Percentile::parse(p).unwrap())
+        .collect();
+    let data = synth_jsonl(11, 200);
+    for group_by in [
+        GroupBy::Operation,
+        GroupBy::Service,
+        GroupBy::Root,
+        GroupBy::Kind,
+        GroupBy::Attr("http.request.method".into()),
+        GroupBy::Attr("service.version".into()),
+    ] {
+        let report = |parts| {
+            let mut c = StatsCollector::new(group_by.clone());
+            c.add(read_parts(&data, parts).0);
+            let r = c.finish(&percentiles, QuantileMethod::NearestRank);
+            format!("{r:?}")
+        };
+        let whole = report(SpanParts::ALL);
+        assert!(whole.len() > 200, "{whole}");
+        assert_eq!(report(group_by.parts()), whole, "{group_by:?}");
+    }
+}
