@@ -12,6 +12,7 @@
 //!   place, through symlinks, never over an input, exit 5 on write errors).
 //! * `schema`: every typed command's JSON output validates against `tracekit schema CMD`.
 //! * `big`: a 200,000-deep parent chain through every command (no recursion on the stack).
+//! * `projection`: commands read only the span parts they use.
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 //!
 //! proptest saves the seed of a failing case under `tests/proptest-regressions/` (properties in
@@ -33,6 +34,7 @@ mod html;
 mod limits;
 mod lint;
 mod outputs;
+mod projection;
 mod readme;
 mod replay;
 mod roundtrip;
