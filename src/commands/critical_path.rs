@@ -23,8 +23,9 @@ pub fn run(args: CriticalPathArgs, term: &Term) -> Result<Exit, Error> {
         width: term.width,
     };
     opts.trace_filter = ids.clone();
+    // Paths, their tables and the aggregate read ids, names, services, kinds and times only.
+    opts.parts = crate::model::SpanParts::CORE;
     if args.aggregate {
-        opts.parts = GroupBy::Operation.parts();
         let mut collector = CompactCollector::new(GroupBy::Operation);
         let exit = match &ids {
             // Spans stream into the collector.

@@ -30,7 +30,8 @@ fn side(
             allow_empty: args.empty.allow_empty,
             session: session.cloned(),
             limits: args.limits.limits(),
-            parts: crate::model::SpanParts::ALL,
+            // Call paths, durations and errors: the core of each span.
+            parts: crate::model::SpanParts::CORE,
         },
     );
     let rules = InputRules {

@@ -187,3 +187,36 @@ fn stats_on_the_parts_it_declares_equal_stats_on_whole_spans() {
         assert_eq!(report(group_by.parts()), whole, "{group_by:?}");
     }
 }
+
+/// Traces of `data` read with `parts`, in first-seen order.
+fn traces_with(data: &[u8], parts: SpanParts) -> Vec<Trace> {
+    let mut set = crate::model::TraceSet::new();
+    set.extend(read_parts(data, parts).0);
+    set.into_traces()
+}
+
+#[test]
+fn critical_paths_and_diffs_on_the_core_equal_those_on_whole_spans() {
+    use crate::analysis::critical_path::critical_paths;
+    use crate::analysis::diff::{Side, Tolerance, diff};
+    use crate::model::TraceTree;
+    let base = synth_jsonl(5, 60);
+    let cand = synth_jsonl(6, 60);
+    let paths = |traces: &[Trace]| {
+        let v: Vec<_> = traces
+            .iter()
+            .map(|t| critical_paths(t, &TraceTree::build(t), true))
+            .collect();
+        format!("{v:?}")
+    };
+    let whole = paths(&traces_with(&base, SpanParts::ALL));
+    assert!(whole.len() > 1000);
+    assert_eq!(paths(&traces_with(&base, SpanParts::CORE)), whole);
+    let percentiles = [Percentile::parse("p95").unwrap()];
+    let report = |parts| {
+        let b = Side::from_traces(&traces_with(&base, parts));
+        let c = Side::from_traces(&traces_with(&cand, parts));
+        format!("{:?}", diff(&b, &c, &percentiles, Tolerance::default()))
+    };
+    assert_eq!(report(SpanParts::CORE), report(SpanParts::ALL));
+}
