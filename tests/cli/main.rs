@@ -13,6 +13,8 @@
 //! * `schema`: every typed command's JSON output validates against `tracekit schema CMD`.
 //! * `big`: a 200,000-deep parent chain through every command (no recursion on the stack).
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
+//! * `lookup`: `--trace` on JSON lines gives the same output with and without the prefilter;
+//!   gzip input gives the same spans as plain.
 //!
 //! proptest saves the seed of a failing case under `tests/proptest-regressions/` (properties in
 //! `src/`: `proptest-regressions/`) and replays it first on later runs; commit such a file only
@@ -32,6 +34,7 @@ mod generated;
 mod html;
 mod limits;
 mod lint;
+mod lookup;
 mod outputs;
 mod readme;
 mod replay;
