@@ -105,6 +105,9 @@ fn not_found(missing: &[crate::model::TraceRef], spans_read: u64) -> Result<(), 
     Err(Error::Inputs(vec![crate::error::InputError::new(
         &std::sync::Arc::from("input"),
         None,
-        format!("trace {first} not found in the input ({spans_read} spans read)"),
+        format!(
+            "trace {first} not found in the input ({spans_read} spans read{})",
+            crate::commands::show::lines_not_parsed()
+        ),
     )]))
 }

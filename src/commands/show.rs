@@ -61,7 +61,11 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
                 None => {
                     commands::print_error(
                         term,
-                        &format!("trace {r} not found in the input ({})", others.describe()),
+                        &format!(
+                            "trace {r} not found in the input ({}{})",
+                            others.describe(),
+                            lines_not_parsed()
+                        ),
                     );
                     return Ok(Exit::Input);
                 }
@@ -128,6 +132,16 @@ pub fn run(args: ShowArgs, term: &Term) -> Result<Exit, Error> {
     .map_err(output::write_err)?;
     out.commit()?;
     Ok(exit)
+}
+
+/// For a "not found" message: the JSON lines `--trace` did not parse because they do not
+/// mention the trace (none when empty).
+pub(crate) fn lines_not_parsed() -> String {
+    match crate::formats::otlp_json::read::lines_skipped() {
+        0 => String::new(),
+        1 => "; 1 line that does not mention it was not parsed".to_string(),
+        n => format!("; {n} lines that do not mention it were not parsed"),
+    }
 }
 
 /// What was read besides the wanted trace (bounded: ids are counted up to a cap).

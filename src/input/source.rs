@@ -207,10 +207,109 @@ pub fn open_reader(
             trailing: trailing.clone(),
         };
         let gz = super::limits::RatioLimited::new(members, compressed, limits.max_inflate_ratio);
+        let gz = Inflating::spawn(Box::new(gz))?;
         let (prefix, rest) = read_prefix(Box::new(gz), crate::formats::detect::SNIFF_BYTES)?;
         return rejoin(prefix, rest, trailing);
     }
     rejoin(prefix, rest, trailing)
+}
+
+/// Inflated bytes handed over from the gzip thread at a time.
+const INFLATE_BLOCK_BYTES: usize = 256 * 1024;
+/// Blocks inflated ahead of the reader (a bound on memory: 1 MiB).
+const INFLATE_BLOCKS_AHEAD: usize = 4;
+
+/// A reader whose data a thread of its own produces from `inner` (gzip: inflating takes about
+/// as long as parsing, and runs alongside it). The thread reads ahead a few blocks; errors come
+/// through in order, after the data before them. Dropping the reader ends the thread (its next
+/// hand-over fails), so an early stop leaves nothing running.
+struct Inflating {
+    blocks: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// Emptied blocks go back to the thread to be filled again.
+    spare: std::sync::mpsc::SyncSender<Vec<u8>>,
+    block: Vec<u8>,
+    pos: usize,
+    /// After an error or the end: what every later read answers.
+    done: Option<Option<(io::ErrorKind, String)>>,
+}
+
+impl Inflating {
+    fn spawn(mut inner: Box<dyn Read + Send>) -> io::Result<Inflating> {
+        use std::sync::mpsc::sync_channel;
+        let (tx, blocks) = sync_channel::<io::Result<Vec<u8>>>(INFLATE_BLOCKS_AHEAD);
+        let (spare, spares) = sync_channel::<Vec<u8>>(INFLATE_BLOCKS_AHEAD + 2);
+        std::thread::Builder::new()
+            .name("gzip".into())
+            .spawn(move || {
+                loop {
+                    let mut block = spares.try_recv().unwrap_or_default();
+                    block.resize(INFLATE_BLOCK_BYTES, 0);
+                    let mut have = 0;
+                    // Fill the block (or reach the end, or fail).
+                    let result = loop {
+                        match inner.read(&mut block[have..]) {
+                            Ok(0) => break Ok(()),
+                            Ok(n) => {
+                                have += n;
+                                if have == block.len() {
+                                    break Ok(());
+                                }
+                            }
+                            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                            Err(e) => break Err(e),
+                        }
+                    };
+                    block.truncate(have);
+                    let end = have < INFLATE_BLOCK_BYTES;
+                    if have > 0 && tx.send(Ok(block)).is_err() {
+                        return; // the reader is gone
+                    }
+                    if let Err(e) = result {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    if end {
+                        return; // dropping `tx` is the end of the data
+                    }
+                }
+            })?;
+        Ok(Inflating {
+            blocks,
+            spare,
+            block: Vec::new(),
+            pos: 0,
+            done: None,
+        })
+    }
+}
+
+impl Read for Inflating {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.block.len() {
+            if let Some(done) = &self.done {
+                return match done {
+                    None => Ok(0),
+                    Some((kind, msg)) => Err(io::Error::new(*kind, msg.clone())),
+                };
+            }
+            match self.blocks.recv() {
+                Ok(Ok(block)) => {
+                    let used = std::mem::replace(&mut self.block, block);
+                    self.pos = 0;
+                    let _ = self.spare.try_send(used);
+                }
+                Ok(Err(e)) => {
+                    self.done = Some(Some((e.kind(), e.to_string())));
+                    return Err(e);
+                }
+                Err(_) => self.done = Some(None),
+            }
+        }
+        let n = buf.len().min(self.block.len() - self.pos);
+        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 /// The gzip members of a stream, one after the other (like `gzip -d`); data after the last
@@ -329,4 +428,78 @@ fn read_prefix(
     }
     prefix.truncate(have);
     Ok((prefix, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// An endless input that says when it is dropped.
+    struct Endless(Arc<AtomicBool>);
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            buf.fill(b'x');
+            Ok(buf.len())
+        }
+    }
+
+    impl Drop for Endless {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn dropping_the_reader_ends_its_thread() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let mut r = Inflating::spawn(Box::new(Endless(dropped.clone()))).unwrap();
+        let mut buf = vec![0u8; 3 * INFLATE_BLOCK_BYTES + 5];
+        r.read_exact(&mut buf).unwrap();
+        assert!(buf.iter().all(|&b| b == b'x'));
+        drop(r);
+        let t0 = std::time::Instant::now();
+        while !dropped.load(Ordering::SeqCst) {
+            assert!(t0.elapsed().as_secs() < 60, "the thread still runs");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    /// Fails after `ok` bytes.
+    struct Failing {
+        ok: usize,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.ok == 0 {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "bad data"));
+            }
+            let n = buf.len().min(self.ok).min(1000);
+            buf[..n].fill(b'y');
+            self.ok -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn data_then_the_error_come_through_in_order() {
+        for ok in [0, 10, INFLATE_BLOCK_BYTES, INFLATE_BLOCK_BYTES * 2 + 7] {
+            let mut r = Inflating::spawn(Box::new(Failing { ok })).unwrap();
+            let mut got = Vec::new();
+            let e = r.read_to_end(&mut got).unwrap_err();
+            assert_eq!(got.len(), ok);
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+            assert_eq!(e.to_string(), "bad data");
+            // And again: the same error, not a silent end.
+            let again = r.read(&mut [0u8; 8]).unwrap_err();
+            assert_eq!(again.to_string(), "bad data");
+        }
+        let mut r = Inflating::spawn(Box::new(io::Cursor::new(vec![7u8; 1000]))).unwrap();
+        let mut got = Vec::new();
+        r.read_to_end(&mut got).unwrap();
+        assert_eq!(got, vec![7u8; 1000]);
+        assert_eq!(r.read(&mut [0u8; 8]).unwrap(), 0);
+    }
 }

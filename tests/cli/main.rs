@@ -14,6 +14,8 @@
 //! * `big`: a 200,000-deep parent chain through every command (no recursion on the stack).
 //! * `projection`: commands read only the span parts they use.
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
+//! * `lookup`: `--trace` on JSON lines gives the same output with and without the prefilter;
+//!   gzip input gives the same spans as plain.
 //!
 //! proptest saves the seed of a failing case under `tests/proptest-regressions/` (properties in
 //! `src/`: `proptest-regressions/`) and replays it first on later runs; commit such a file only
@@ -33,6 +35,7 @@ mod generated;
 mod html;
 mod limits;
 mod lint;
+mod lookup;
 mod outputs;
 mod projection;
 mod readme;

@@ -25,6 +25,7 @@
 //! JSON path for a span skipped because of a bad id.
 
 mod de;
+mod prefilter;
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::sync::Mutex;
@@ -38,6 +39,8 @@ use crate::formats::common::json_util::{error_message, is_eof, more_values};
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::Span;
 use de::{Conv, State, TopSeed, Warning, render_path};
+use prefilter::Prefilter;
+pub use prefilter::lines_skipped;
 
 pub(crate) use de::REF_TYPE_KEY;
 
@@ -73,11 +76,13 @@ fn read_with(
     limits: Limits,
 ) -> Result<(), InputError> {
     crate::formats::common::refuse_markup(input, ctx)?;
+    let prefilter = Prefilter::for_wants(&ctx.wants);
     let mut reader = Reader {
         ctx,
         suppressed: 0,
         shown: 0,
         limits,
+        prefilter,
     };
     let result = reader.run(input);
     if reader.suppressed > 0 {
@@ -95,6 +100,8 @@ struct Reader<'r, 'c> {
     shown: usize,
     suppressed: u64,
     limits: Limits,
+    /// With `--trace`: finds the lines that may hold a wanted trace; the others are not parsed.
+    prefilter: Option<Prefilter>,
 }
 
 /// The result of parsing one line of JSON lines.
@@ -192,8 +199,13 @@ impl Reader<'_, '_> {
                 }
                 Next::Data(r) => r,
             };
-            let (outs, newlines) =
-                parse_chunk(&lines.buf[range.clone()], lines.line, &pool, parallel);
+            let (outs, newlines) = parse_chunk(
+                &lines.buf[range.clone()],
+                lines.line,
+                &pool,
+                parallel,
+                self.prefilter.as_ref(),
+            );
             lines.consume_counted(range.end, newlines);
             let last = lines.at_end_without_newline();
             let n = outs.len();
@@ -361,14 +373,19 @@ fn parse_values<'de, R: serde_json::de::Read<'de>>(
 }
 
 /// Parse the lines of a chunk (`first_line` is the file's number of its first), in parallel
-/// or one after the other, in input order; also the number of newlines in it.
+/// or one after the other, in input order; also the number of newlines in it. With a
+/// prefilter, only the lines it finds a wanted id in (and a last line without a newline).
 fn parse_chunk(
     data: &[u8],
     first_line: u64,
     pool: &StatePool,
     parallel: bool,
+    prefilter: Option<&Prefilter>,
 ) -> (Vec<LineOut>, u64) {
-    let (ranges, newlines) = split_lines(data, first_line);
+    let (ranges, newlines) = match prefilter {
+        Some(p) => select_lines(data, first_line, p),
+        None => split_lines(data, first_line),
+    };
     let outs = if parallel && ranges.len() > 1 {
         ranges
             .par_iter()
@@ -406,6 +423,43 @@ fn split_lines(data: &[u8], first_line: u64) -> (Vec<(usize, usize, u64)>, u64) 
     if start < data.len() {
         push(start, data.len(), line);
     }
+    (out, line - first_line)
+}
+
+/// The lines of a chunk that the prefilter finds a wanted id in, as [`split_lines`] gives them,
+/// and the number of newlines. Most chunks hold no wanted id: one search over the whole chunk
+/// and one count of its newlines, and nothing is parsed. A last line without a newline (the end
+/// of the input) is always kept, so that a truncated file is still reported as one.
+fn select_lines(
+    data: &[u8],
+    first_line: u64,
+    prefilter: &Prefilter,
+) -> (Vec<(usize, usize, u64)>, u64) {
+    let count = |b: &[u8]| memchr_iter(b'\n', b).count() as u64;
+    let mut out = Vec::new();
+    let mut line = first_line;
+    // Newlines before `counted` are in `line`.
+    let mut counted = 0;
+    let mut from = 0;
+    while let Some(m) = prefilter.find(data, from) {
+        let start = memrchr(b'\n', &data[..m]).map_or(0, |i| i + 1);
+        let end = memchr(b'\n', &data[m..]).map_or(data.len(), |i| m + i);
+        line += count(&data[counted..start]);
+        counted = start;
+        out.push((start, end, line));
+        from = end + 1;
+    }
+    if data.last().is_some_and(|&b| b != b'\n') {
+        let start = memrchr(b'\n', data).map_or(0, |i| i + 1);
+        if out.last().is_none_or(|&(s, _, _)| s != start) && !is_blank(&data[start..]) {
+            line += count(&data[counted..start]);
+            counted = start;
+            out.push((start, data.len(), line));
+        }
+    }
+    line += count(&data[counted..]);
+    let lines = line - first_line + u64::from(data.last().is_some_and(|&b| b != b'\n'));
+    prefilter::note_skipped(lines.saturating_sub(out.len() as u64));
     (out, line - first_line)
 }
 
