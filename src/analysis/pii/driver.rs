@@ -1,6 +1,10 @@
 //! The lint pass: every span of a batch is scanned for PII and counted for cardinality, in
-//! parallel (rayon folds per chunk, merged per batch). Spans are not kept; what is kept is
-//! bounded (hash sets up to the limit, HyperLogLog above, capped key and group counts).
+//! parallel. The reader's batches (one per line of a JSON lines file) are gathered up to
+//! `PENDING_SPANS` spans, cut into a few contiguous parts (one worker each) and merged in
+//! input order, so the state is the one of a single pass. A resource is counted and scanned at
+//! the first span of each batch that holds it, whatever the number of threads. Spans are not
+//! kept; what is kept is bounded (hash sets up to the limit, HyperLogLog above, capped key and
+//! group counts).
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -102,7 +106,7 @@ impl LintEngine {
     }
 
     /// Take a reader's batch; batches are gathered and scanned together (in parallel) once
-    /// [`PENDING_SPANS`] are waiting, or by [`LintEngine::finish`]. The result is the same as
+    /// `PENDING_SPANS` are waiting, or by [`LintEngine::finish`]. The result is the same as
     /// [`LintEngine::add_batch`] on each batch in turn.
     pub fn push_batch(&self, st: &mut LintState, batch: Vec<Span>) {
         st.pending_spans += batch.len();
