@@ -8,6 +8,7 @@ use crate::analysis::pii::redaction::redaction_yaml;
 use crate::cli::LintArgs;
 use crate::error::{Error, Exit};
 use crate::input::load::for_each_batch;
+use crate::model::Span;
 use crate::term::Term;
 
 pub const DEFAULT_MAX_CARDINALITY: usize = 100;
@@ -25,9 +26,27 @@ pub fn run(args: LintArgs, term: &Term) -> Result<Exit, Error> {
         .or(config.max_cardinality)
         .unwrap_or(DEFAULT_MAX_CARDINALITY);
     let engine = LintEngine::new(config, limit);
-    let mut state = engine.state();
-    let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
-        engine.add_batch(&mut state, &batch)
+    // The engine runs on its own thread while the reader parses the next lines; batches go over
+    // a bounded channel, in order.
+    let (state, report) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Span>>(64);
+        let engine = &engine;
+        let worker = scope.spawn(move || {
+            let mut state = engine.state();
+            for batch in rx {
+                engine.push_batch(&mut state, batch);
+            }
+            state
+        });
+        let report = for_each_batch(&args.input.sources, &opts, &mut |batch| {
+            // A send fails only when the engine thread has panicked: the join below says so.
+            let _ = tx.send(batch);
+        });
+        drop(tx);
+        match worker.join() {
+            Ok(state) => (state, report),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     });
     let input_exit = report_inputs(term, &report, InputRules::of(&args.input))?;
     let result = engine.finish(state);

@@ -296,7 +296,12 @@ impl KeyStats {
         if self.examples.len() < 3 && !self.examples.iter().any(|e| e.0 == h) {
             self.examples.push((h, example(key, value, masker)));
         }
-        if self.services.len() < 3 && !self.services.iter().any(|s| s == service) {
+        if self.services.len() < 3
+            && !self
+                .services
+                .iter()
+                .any(|s| Arc::ptr_eq(s, service) || s == service)
+        {
             self.services.push(service.clone());
         }
     }

@@ -131,7 +131,7 @@ impl Scanner {
                 }
             }
         }
-        if flags & F_AWS != 0 && st.upper >= 16 && self.on(Kind::AwsAccessKey) {
+        if flags & F_AWS != 0 && self.on(Kind::AwsAccessKey) {
             for m in self.aws.find_iter(text) {
                 if alnum_at(text, m.start(), -1) || alnum_at(text, m.end(), 0) {
                     continue;

@@ -1,9 +1,13 @@
 //! The lint pass: every span of a batch is scanned for PII and counted for cardinality, in
-//! parallel (rayon folds per chunk, merged per batch). Spans are not kept; what is kept is
-//! bounded (hash sets up to the limit, HyperLogLog above, capped key and group counts).
+//! parallel. The reader's batches (one per line of a JSON lines file) are gathered up to
+//! `PENDING_SPANS` spans, cut into a few contiguous parts (one worker each) and merged in
+//! input order, so the state is the one of a single pass. A resource is counted and scanned at
+//! the first span of each batch that holds it, whatever the number of threads. Spans are not
+//! kept; what is kept is bounded (hash sets up to the limit, HyperLogLog above, capped key and
+//! group counts).
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +19,7 @@ use super::collect::{At, PiiAcc};
 use super::config::LintConfig;
 use super::scan::{CustomPattern, Hit, KeyInfo, Scanner};
 use super::{Kind, Location, RuleKey, mask, rules, validators};
-use crate::analysis::cardinality::{self, CardAcc, FastHasher, FastMap, Scope};
+use crate::analysis::cardinality::{self, CardAcc, FastHasher, FastMap, IdHasher, Scope};
 use crate::analysis::findings::Finding;
 use crate::model::{KeyValue, Span, TraceId, Value};
 
@@ -42,7 +46,16 @@ pub struct LintState {
     pub card: CardAcc,
     pub traces: HashSet<TraceId, BuildHasherDefault<FastHasher>>,
     pub spans: u64,
+    /// Batches handed over by [`LintEngine::push_batch`] and not scanned yet.
+    pending: Vec<Vec<Span>>,
+    pending_spans: usize,
 }
+
+/// Spans gathered before a parallel scan: a reader hands over one line (one trace) at a time,
+/// and a scan per line costs more in setup and merging than in scanning.
+const PENDING_SPANS: usize = 8192;
+/// Fewest spans per worker of the parallel scan.
+const UNIT_SPANS: usize = 256;
 
 /// The end of a run: findings plus lint's extra JSON and text.
 pub struct LintResult {
@@ -87,40 +100,83 @@ impl LintEngine {
             card: CardAcc::new(self.limit),
             traces: HashSet::default(),
             spans: 0,
+            pending: Vec::new(),
+            pending_spans: 0,
         }
+    }
+
+    /// Take a reader's batch; batches are gathered and scanned together (in parallel) once
+    /// `PENDING_SPANS` are waiting, or by [`LintEngine::finish`]. The result is the same as
+    /// [`LintEngine::add_batch`] on each batch in turn.
+    pub fn push_batch(&self, st: &mut LintState, batch: Vec<Span>) {
+        st.pending_spans += batch.len();
+        st.pending.push(batch);
+        if st.pending_spans >= PENDING_SPANS {
+            self.flush(st);
+        }
+    }
+
+    fn flush(&self, st: &mut LintState) {
+        if st.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut st.pending);
+        st.pending_spans = 0;
+        let batches: Vec<&[Span]> = pending.iter().map(Vec::as_slice).collect();
+        self.add_batches(st, &batches);
     }
 
     /// Scan one batch (in parallel) and merge it into the state.
     pub fn add_batch(&self, st: &mut LintState, batch: &[Span]) {
-        st.spans += batch.len() as u64;
-        st.traces.extend(batch.iter().map(|s| s.trace_id));
-        let known = Arc::new(st.card.known());
-        let card_state = &st.card;
-        let (pii, card) = batch
-            .par_chunks(256)
-            .fold(
-                || Worker::new(self, card_state.worker(&known)),
-                |mut w, chunk| {
-                    for s in chunk {
-                        w.span(s);
-                    }
-                    w
-                },
-            )
-            .map(|w| (w.pii, w.card))
-            .reduce(
-                || (PiiAcc::default(), CardAcc::new(self.limit)),
-                |mut a, b| {
-                    a.0.merge(b.0);
-                    a.1.merge(b.1);
-                    a
-                },
-            );
-        st.pii.merge(pii);
-        st.card.merge(card);
+        self.flush(st);
+        self.add_batches(st, &[batch]);
     }
 
-    pub fn finish(&self, st: LintState) -> LintResult {
+    /// Scan batches (in parallel) and merge them into the state in order. A resource is counted and scanned once per batch that holds it: at
+    /// the first span of the batch with that resource.
+    fn add_batches(&self, st: &mut LintState, batches: &[&[Span]]) {
+        // Each span with whether it is the first of its batch with its resource.
+        let mut items: Vec<(&Span, bool)> =
+            Vec::with_capacity(batches.iter().map(|b| b.len()).sum());
+        let mut seen: HashSet<usize, BuildHasherDefault<FastHasher>> = HashSet::default();
+        for batch in batches {
+            st.spans += batch.len() as u64;
+            st.traces.extend(batch.iter().map(|s| s.trace_id));
+            seen.clear();
+            let mut last = 0usize;
+            items.extend(batch.iter().map(|s| {
+                let p = Arc::as_ptr(&s.resource) as *const u8 as usize;
+                let first = p != last && seen.insert(p);
+                last = p;
+                (s, first)
+            }));
+        }
+        if items.is_empty() {
+            return;
+        }
+        // A few contiguous parts (one worker each), merged in input order: the same state as
+        // one worker over all the spans.
+        let parts = (items.len() / UNIT_SPANS).clamp(1, 2 * rayon::current_num_threads());
+        let known = Arc::new(st.card.known());
+        let card_state = &st.card;
+        let workers: Vec<(PiiAcc, CardAcc)> = items
+            .par_chunks(items.len().div_ceil(parts))
+            .map(|part| {
+                let mut w = Worker::new(self, card_state.worker(&known));
+                for &(s, first) in part {
+                    w.span(s, first);
+                }
+                (w.pii, w.card)
+            })
+            .collect();
+        for (pii, card) in workers {
+            st.pii.merge(pii);
+            st.card.merge(card);
+        }
+    }
+
+    pub fn finish(&self, mut st: LintState) -> LintResult {
+        self.flush(&mut st);
         let mut findings = st.pii.findings(&self.config, &self.scanner);
         let card = cardinality::report(&st.card, self.limit, &self.config, &self.scanner);
         findings.extend(card.findings);
@@ -189,7 +245,9 @@ struct Worker<'e> {
     pii: PiiAcc,
     card: CardAcc,
     hits: Vec<Hit>,
-    resources: HashSet<usize, BuildHasherDefault<FastHasher>>,
+    /// Key classes by the address of the interned key (every key of a scan is alive, and keeps
+    /// its address, while the worker is): no hashing of the key text per value.
+    keys: HashMap<u64, KeyInfo, BuildHasherDefault<IdHasher>>,
 }
 
 impl<'e> Worker<'e> {
@@ -199,11 +257,13 @@ impl<'e> Worker<'e> {
             pii: PiiAcc::default(),
             card,
             hits: Vec::new(),
-            resources: HashSet::default(),
+            keys: HashMap::default(),
         }
     }
 
-    fn span(&mut self, s: &Span) {
+    /// `first_time`: the first span of its batch with its resource (the resource is counted
+    /// and scanned with it).
+    fn span(&mut self, s: &Span, first_time: bool) {
         let e = self.e;
         let masker = |k: &str, v: &str| e.mask_example(k, v);
         let pos = (s.trace_id, s.span_id);
@@ -220,9 +280,6 @@ impl<'e> Worker<'e> {
                 .add_attr(Scope::Span, &kv.key, &kv.value, &s.service, pos, &masker);
         }
         // A resource is shared by the spans of one batch: count and scan it once.
-        let first_time = self
-            .resources
-            .insert(Arc::as_ptr(&s.resource) as *const u8 as usize);
         if first_time {
             for kv in &s.resource.attributes {
                 self.card.add_attr(
@@ -270,6 +327,19 @@ impl<'e> Worker<'e> {
         }
     }
 
+    /// The class of a span, resource, event or link attribute's key.
+    fn key_info(&mut self, key: &Arc<str>) -> KeyInfo {
+        // A bijection of the address: distinct keys stay distinct, and the low bits vary.
+        let h = (Arc::as_ptr(key) as *const u8 as usize as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h = h ^ (h >> 29);
+        if let Some(k) = self.keys.get(&h) {
+            return *k;
+        }
+        let info = self.e.key_info(key);
+        self.keys.insert(h, info);
+        info
+    }
+
     fn text(&mut self, info: &KeyInfo, text: &str, loc: Location, at: &At<'_>) {
         self.pii.scanned += 1;
         self.e.scanner.scan_str(info, text, &mut self.hits);
@@ -280,6 +350,24 @@ impl<'e> Worker<'e> {
     /// become `outer.inner`).
     fn attr(&mut self, kv: &KeyValue, loc: Location, at: &At<'_>) {
         let e = self.e;
+        // Scalars (nearly every attribute) without the stack.
+        match &kv.value {
+            Value::Str(s) => {
+                self.pii.scanned += 1;
+                let info = self.key_info(&kv.key);
+                e.scanner.scan_str(&info, s, &mut self.hits);
+                self.record(loc, Some(&kv.key), s, at, false);
+                return;
+            }
+            Value::Int(i) => {
+                self.pii.scanned += 1;
+                let info = self.key_info(&kv.key);
+                self.int(info, *i, loc, &kv.key, at);
+                return;
+            }
+            Value::Empty | Value::Bool(_) | Value::Double(_) | Value::Bytes(_) => return,
+            Value::Array(_) | Value::Map(_) => {}
+        }
         let mut stack: Vec<(&Value, Option<Arc<str>>)> = vec![(&kv.value, None)];
         while let Some((v, nested)) = stack.pop() {
             let key = nested.as_ref().unwrap_or(&kv.key);
@@ -301,12 +389,7 @@ impl<'e> Worker<'e> {
                     } else {
                         e.key_info(key)
                     };
-                    e.scanner.scan_int(&info, *i, &mut self.hits);
-                    if !self.hits.is_empty() {
-                        let mut buf = [0u8; 24];
-                        let text = super::scan::fmt_i64(*i, &mut buf).to_string();
-                        self.record(loc, Some(key), &text, at, true);
-                    }
+                    self.int(info, *i, loc, key, at);
                 }
                 Value::Array(items) => {
                     stack.extend(items.iter().rev().map(|x| (x, nested.clone())))
@@ -321,6 +404,15 @@ impl<'e> Worker<'e> {
                 }
                 Value::Empty | Value::Bool(_) | Value::Double(_) | Value::Bytes(_) => {}
             }
+        }
+    }
+
+    fn int(&mut self, info: KeyInfo, i: i64, loc: Location, key: &Arc<str>, at: &At<'_>) {
+        self.e.scanner.scan_int(&info, i, &mut self.hits);
+        if !self.hits.is_empty() {
+            let mut buf = [0u8; 24];
+            let text = super::scan::fmt_i64(i, &mut buf).to_string();
+            self.record(loc, Some(key), &text, at, true);
         }
     }
 

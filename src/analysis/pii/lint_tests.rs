@@ -510,3 +510,53 @@ fn cardinality_examples_never_echo_unclassified_values() {
     assert_eq!(f.severity, Severity::Warning);
     assert!(!f.message.contains("look like ids"), "{}", f.message);
 }
+
+/// `push_batch` gathers batches and scans them together, in parallel parts: the findings and
+/// the extra JSON are those of `add_batch` on each batch in turn (more spans than one gathered
+/// scan holds, batches of several sizes, resources shared within and across batches).
+#[test]
+fn gathered_batches_report_what_one_batch_at_a_time_reports() {
+    let base = fixture();
+    let spans: Vec<Span> = (0..120u64)
+        .flat_map(|round| {
+            base.iter().enumerate().map(move |(i, s)| {
+                let mut s = s.clone();
+                s.trace_id = crate::model::TraceId(u128::from(round) << 64 | s.trace_id.0);
+                s.span_id = crate::model::SpanId(round * 10_000 + i as u64 + 1);
+                s
+            })
+        })
+        .collect();
+    assert!(spans.len() > 8_192);
+    let out = |r: &LintResult| {
+        let f: Vec<_> = r
+            .findings
+            .iter()
+            .map(
+                |f| serde_json::json!({"rule": f.rule, "message": f.message, "details": f.details}),
+            )
+            .collect();
+        format!(
+            "{}\n{}\n{}\n{} {}",
+            serde_json::to_string(&f).unwrap(),
+            serde_json::to_string(&r.extra).unwrap(),
+            r.extra_text.join("\n"),
+            r.traces,
+            r.spans
+        )
+    };
+    for limit in [3, 100] {
+        let engine = LintEngine::new(LintConfig::default(), limit);
+        let (mut one, mut gathered) = (engine.state(), engine.state());
+        let mut rest = &spans[..];
+        let mut n = 1;
+        while !rest.is_empty() {
+            let (batch, tail) = rest.split_at(n.min(rest.len()));
+            engine.add_batch(&mut one, batch);
+            engine.push_batch(&mut gathered, batch.to_vec());
+            rest = tail;
+            n = n % 37 + 1;
+        }
+        assert_eq!(out(&engine.finish(one)), out(&engine.finish(gathered)));
+    }
+}

@@ -29,6 +29,8 @@ mod bench;
 #[cfg(test)]
 mod lint_tests;
 #[cfg(test)]
+mod prefilter_tests;
+#[cfg(test)]
 mod tests;
 
 pub use rules::Kind;

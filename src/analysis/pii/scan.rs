@@ -144,6 +144,18 @@ impl Scanner {
 
     /// Scan a string value. `out` is cleared first; hits come back sorted by position.
     pub fn scan_str(&self, key: &KeyInfo, text: &str, out: &mut Vec<Hit>) {
+        self.scan_str_gated::<true>(key, text, out);
+    }
+
+    /// [`Scanner::scan_str`] without the byte-level prefilters: every detector's pattern runs on
+    /// every value that is not an id. The oracle the prefiltered scan is tested against.
+    #[cfg(test)]
+    pub(super) fn scan_str_unfiltered(&self, key: &KeyInfo, text: &str, out: &mut Vec<Hit>) {
+        self.scan_str_gated::<false>(key, text, out);
+    }
+
+    /// `FILTER`: skip the detectors that the byte statistics and substring tests rule out.
+    fn scan_str_gated<const FILTER: bool>(&self, key: &KeyInfo, text: &str, out: &mut Vec<Hit>) {
         out.clear();
         let b = text.as_bytes();
         if b.is_empty() {
@@ -170,32 +182,38 @@ impl Scanner {
             number_shapes(b, &mut st);
         }
         if !id_like {
-            let flags = gates(b, &st, &self.finders);
+            let flags = if FILTER {
+                gates(b, &st, &self.finders)
+            } else {
+                st.at = true;
+                F_AUTH | F_JWT | F_AWS | F_URL | F_PEM | F_API
+            };
             self.secrets(c, text, flags, &st, out);
-            if st.at && st.dots > 0 && self.on(Kind::Email) {
+            if (!FILTER || st.at && st.dots > 0) && self.on(Kind::Email) {
                 self.emails(text, out);
             }
-            if st.run >= 12 && self.on(Kind::CreditCard) {
+            if (!FILTER || st.run >= 12) && self.on(Kind::CreditCard) {
                 self.cards(c, text, out);
             }
-            if st.run >= 9 && st.seps && self.on(Kind::UsSsn) {
+            if (!FILTER || st.run >= 9 && st.seps) && self.on(Kind::UsSsn) {
                 self.ssns(text, out);
             }
-            if st.iban_start && st.digits >= 8 && b.len() >= 15 && self.on(Kind::Iban) {
+            if (!FILTER || st.iban_start && st.digits >= 8 && b.len() >= 15) && self.on(Kind::Iban)
+            {
                 self.ibans(text, out);
             }
-            if st.plus && st.digits >= 8 && self.on(Kind::Phone) {
+            if (!FILTER || st.plus && st.digits >= 8) && self.on(Kind::Phone) {
                 self.phones(text, out);
             }
             if !c.version && !c.server_ip && self.on(Kind::IpAddress) {
-                if st.dotted >= 3 || (st.digits < 8 && st.dots >= 3 && st.digits >= 4) {
+                if !FILTER || st.dotted >= 3 || (st.digits < 8 && st.dots >= 3 && st.digits >= 4) {
                     self.ipv4s(c, text, out);
                 }
-                if st.colons >= 2 {
+                if !FILTER || st.colons >= 2 {
                     self.ipv6s(c, text, out);
                 }
             }
-            if (st.question || c.query) && st.equals && self.on(Kind::SignedUrl) {
+            if (!FILTER || (st.question || c.query) && st.equals) && self.on(Kind::SignedUrl) {
                 self.signed(c, text, out);
             }
         }
@@ -291,13 +309,14 @@ fn gates(b: &[u8], st: &Stats, f4: &[memmem::Finder<'static>; 4]) -> u32 {
     if st.colons > 0 && st.at && f4[0].find(b).is_some() {
         f |= F_URL;
     }
-    if st.seps && b.len() >= 40 && f4[1].find(b).is_some() {
+    // Each length is the shortest match of the rule's pattern.
+    if st.seps && b.len() >= 26 && f4[1].find(b).is_some() {
         f |= F_PEM;
     }
-    if st.dots >= 2 && b.len() >= 30 && f4[2].find(b).is_some() {
+    if st.dots >= 2 && b.len() >= 24 && f4[2].find(b).is_some() {
         f |= F_JWT;
     }
-    if st.upper >= 16 {
+    if st.upper >= 2 && b.len() >= 20 && aws_prefix(b) {
         f |= F_AWS;
     }
     if b.len() >= 14 {
@@ -318,7 +337,7 @@ fn gates(b: &[u8], st: &Stats, f4: &[memmem::Finder<'static>; 4]) -> u32 {
             }
         }
     }
-    if b.len() >= 20 {
+    if b.len() >= 15 {
         // Vendor tokens: a known prefix before `_` or `-` (ghp_, glpat-, xoxb-, sk_live_…), or AIza.
         for i in memchr2_iter(b'_', b'-', b) {
             let pre = &b[i.saturating_sub(6)..i];
@@ -336,6 +355,16 @@ fn gates(b: &[u8], st: &Stats, f4: &[memmem::Finder<'static>; 4]) -> u32 {
         }
     }
     f
+}
+
+/// An AWS access key id's prefix (`AKIA`, `ASIA`, `ABIA`, `ACCA`, `A3T`) somewhere.
+fn aws_prefix(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'A', b).any(|i| {
+        let r = &b[i..];
+        [b"AKIA".as_slice(), b"ASIA", b"ABIA", b"ACCA", b"A3T"]
+            .iter()
+            .any(|p| r.starts_with(p))
+    })
 }
 
 /// The longest digit run (single spaces or dashes allowed between digits), the most dots inside
