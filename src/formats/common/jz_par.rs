@@ -527,6 +527,13 @@ pub(crate) struct RunOut {
     pub(crate) error: Option<DocError>,
 }
 
+impl RunOut {
+    /// No warning and no error: nothing that would show a position.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.warnings.is_empty() && self.hidden == 0 && self.error.is_none()
+    }
+}
+
 /// Workers' per-reader state (interner, shared resources), reused from run to run.
 pub(crate) struct SharedPool(Mutex<Vec<Shared>>);
 

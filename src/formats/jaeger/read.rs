@@ -317,6 +317,25 @@ fn parse_run(
     rc: &RunCtx<'_>,
     data: bool,
 ) -> (RunOut, Shared) {
+    // Line numbers only ever show in warnings and errors: a run that has none is read from
+    // the slice at full speed, the others again through the line-counting reader.
+    let (out, shared) = read_run(bytes, elems, shared, rc, data, true);
+    if out.is_clean() {
+        return (out, shared);
+    }
+    read_run(bytes, elems, shared, rc, data, false)
+}
+
+/// [`parse_run`]; `fast`: straight from the bytes, without counting lines (the lines in its
+/// warnings would be wrong: such a run is read again).
+fn read_run(
+    bytes: &[u8],
+    elems: &[Elem],
+    shared: Shared,
+    rc: &RunCtx<'_>,
+    data: bool,
+    fast: bool,
+) -> (RunOut, Shared) {
     let (Some(first), Some(last)) = (elems.first(), elems.last()) else {
         return (RunOut::default(), shared);
     };
@@ -346,9 +365,21 @@ fn parse_run(
         } else {
             Place::Index(e.index)
         };
-        let r = docs
-            .next_element()
-            .and_then(|_| docs.parse(|de| ElemSeed { st: &mut st, place }.deserialize(de)));
+        let r = if fast {
+            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
+            ElemSeed { st: &mut st, place }
+                .deserialize(&mut de)
+                .and_then(|()| de.end())
+                .map_err(|e| DocError::Json {
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                    syntax: true,
+                })
+        } else {
+            docs.next_element()
+                .and_then(|_| docs.parse(|de| ElemSeed { st: &mut st, place }.deserialize(de)))
+        };
         if let Err(e) = r {
             out.error = Some(e);
             break;

@@ -217,6 +217,24 @@ fn finish(st: ZState<'_, '_>, documents: u64) -> Result<(), InputError> {
 
 /// A worker: the elements of one run, read with their own state; what came out, in order.
 fn parse_run(bytes: &[u8], elems: &[Elem], shared: Shared, rc: &RunCtx<'_>) -> (RunOut, Shared) {
+    // Line numbers only ever show in warnings and errors: a run that has none is read from
+    // the slice at full speed, the others again through the line-counting reader.
+    let (out, shared) = read_run(bytes, elems, shared, rc, true);
+    if out.is_clean() {
+        return (out, shared);
+    }
+    read_run(bytes, elems, shared, rc, false)
+}
+
+/// [`parse_run`]; `fast`: straight from the bytes, without counting lines (the lines in its
+/// warnings would be wrong: such a run is read again).
+fn read_run(
+    bytes: &[u8],
+    elems: &[Elem],
+    shared: Shared,
+    rc: &RunCtx<'_>,
+    fast: bool,
+) -> (RunOut, Shared) {
     let (Some(first), Some(last)) = (elems.first(), elems.last()) else {
         return (RunOut::default(), shared);
     };
@@ -239,15 +257,31 @@ fn parse_run(bytes: &[u8], elems: &[Elem], shared: Shared, rc: &RunCtx<'_>) -> (
         batch: Vec::new(),
     };
     for e in elems {
-        let r = docs.next_element().and_then(|_| {
-            docs.parse(|de| {
-                ElemSeed {
-                    st: &mut st,
-                    index: e.index,
-                }
-                .deserialize(de)
+        let r = if fast {
+            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
+            ElemSeed {
+                st: &mut st,
+                index: e.index,
+            }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| DocError::Json {
+                line: 0,
+                column: 0,
+                message: e.to_string(),
+                syntax: true,
             })
-        });
+        } else {
+            docs.next_element().and_then(|_| {
+                docs.parse(|de| {
+                    ElemSeed {
+                        st: &mut st,
+                        index: e.index,
+                    }
+                    .deserialize(de)
+                })
+            })
+        };
         if let Err(e) = r {
             out.error = Some(e);
             break;
