@@ -537,7 +537,7 @@ pub(crate) fn read_thrift_with(
 }
 
 /// Messages of the parallel path are gathered up to about this many bytes.
-const PAR_CHUNK: usize = 8 << 20;
+const PAR_CHUNK: usize = 1 << 20;
 
 /// Hand on one decoded message: its spans, or a warning when it is not `emitBatch(batch)`.
 fn deliver(name: String, spans: Option<Vec<crate::model::Span>>, here: u64, ctx: &mut ReadCtx<'_>) {

@@ -35,7 +35,7 @@ use crate::model::{
 
 /// `ResourceSpans` bodies are decoded in batches of about this many bytes (in parallel when
 /// there are several threads).
-pub const CHUNK_BYTES: usize = 8 << 20;
+pub const CHUNK_BYTES: usize = 1 << 20;
 /// How much of the input is looked at to decide the framing.
 const PEEK: usize = 256 * 1024;
 /// No single `ResourceSpans` may be longer than this (a frame is walked, never held whole).
