@@ -467,6 +467,8 @@ pub(crate) fn read_thrift_with(
     parallel: bool,
 ) -> Result<(), InputError> {
     let mut conv = Converter::new();
+    // The workers' converters, kept from batch to batch (their interners stay warm).
+    let pool: Pool = std::sync::Mutex::new(Vec::new());
     let mut buf: Vec<u8> = Vec::new();
     // Absolute offset of buf[0]; the next message starts at buf[start].
     let mut base: u64 = skipped;
@@ -488,7 +490,7 @@ pub(crate) fn read_thrift_with(
             }
         }
         if parallel {
-            let done = parallel_messages(&buf, start, chunk, base, ctx);
+            let done = parallel_messages(&buf, start, chunk, base, &pool, ctx);
             if done > start {
                 start = done;
                 want = refill;
@@ -536,6 +538,34 @@ pub(crate) fn read_thrift_with(
     }
 }
 
+/// Converters for the workers of the parallel path.
+type Pool = std::sync::Mutex<Vec<Converter>>;
+
+/// A worker's converter, back to the pool when the worker is done.
+struct Lease<'p> {
+    pool: &'p Pool,
+    conv: Option<Converter>,
+}
+
+impl<'p> Lease<'p> {
+    fn take(pool: &'p Pool) -> Self {
+        let conv = pool.lock().ok().and_then(|mut v| v.pop());
+        Lease { pool, conv }
+    }
+
+    fn get(&mut self) -> &mut Converter {
+        self.conv.get_or_insert_with(Converter::new)
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let (Some(c), Ok(mut v)) = (self.conv.take(), self.pool.lock()) {
+            v.push(c);
+        }
+    }
+}
+
 /// Messages of the parallel path are gathered up to about this many bytes.
 const PAR_CHUNK: usize = 1 << 20;
 
@@ -567,6 +597,7 @@ fn parallel_messages(
     start: usize,
     chunk: usize,
     base: u64,
+    pool: &Pool,
     ctx: &mut ReadCtx<'_>,
 ) -> usize {
     use rayon::prelude::*;
@@ -591,13 +622,19 @@ fn parallel_messages(
     type One = Option<(String, Option<Vec<crate::model::Span>>)>;
     let decoded: Vec<One> = ranges
         .par_iter()
-        .map_init(Converter::new, |conv, &(s, e, proto)| {
-            let mut d = Decoder::new(&buf[s..e], proto);
-            match read_message(&mut d) {
-                Ok((name, batch)) if d.pos() == e - s => Some((name, batch.map(|b| conv.batch(b)))),
-                _ => None,
-            }
-        })
+        .map_init(
+            || Lease::take(pool),
+            |lease, &(s, e, proto)| {
+                let conv = lease.get();
+                let mut d = Decoder::new(&buf[s..e], proto);
+                match read_message(&mut d) {
+                    Ok((name, batch)) if d.pos() == e - s => {
+                        Some((name, batch.map(|b| conv.batch(b))))
+                    }
+                    _ => None,
+                }
+            },
+        )
         .collect();
     let mut done = start;
     for (one, &(s, e, _)) in decoded.into_iter().zip(&ranges) {
