@@ -36,10 +36,15 @@ pub(crate) struct Tracker {
 }
 
 impl Tracker {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
+        Self::at(1, 0)
+    }
+
+    /// Before a byte at `line`, after `col` bytes of that line.
+    fn at(line: u64, col: u64) -> Self {
         Tracker {
-            line: Cell::new(1),
-            col: Cell::new(0),
+            line: Cell::new(line),
+            col: Cell::new(col),
         }
     }
 
@@ -71,6 +76,34 @@ impl Tracker {
 }
 
 const READ_BUF: usize = 64 * 1024;
+
+/// Line and column after `bytes`, from `line` and `col` before them.
+pub(crate) fn after(line: u64, col: u64, bytes: &[u8]) -> (u64, u64) {
+    match memchr::memrchr(b'\n', bytes) {
+        None => (line, col + bytes.len() as u64),
+        Some(last) => (
+            line + memchr::memchr_iter(b'\n', bytes).count() as u64,
+            (bytes.len() - last - 1) as u64,
+        ),
+    }
+}
+
+/// The error serde_json gives when the byte after a `,` between an object's entries (at `line`,
+/// after `col` bytes of it) cannot start a key; `None` when it can (a `"`).
+pub(crate) fn after_comma_error(byte: Option<u8>, line: u64, col: u64) -> Option<DocError> {
+    let (message, column) = match byte {
+        Some(b'"') => return None,
+        None => ("EOF while parsing a value", col),
+        Some(b'}') => ("trailing comma", col + 1),
+        Some(_) => ("key must be a string", col + 1),
+    };
+    Some(DocError::Json {
+        line,
+        column,
+        message: message.into(),
+        syntax: true,
+    })
+}
 
 /// Hands bytes to serde_json (which reads them one at a time) from its own buffer, counting lines.
 pub(crate) struct CountingReader<'a> {
@@ -106,6 +139,41 @@ impl CountingReader<'_> {
         } else {
             None
         })
+    }
+
+    /// The first byte after the next one that is not whitespace, without consuming anything,
+    /// with the number of bytes before it from the next one; `None` at the end of the input.
+    fn look_past_next(&mut self) -> io::Result<Option<(u8, usize)>> {
+        let mut k = 1;
+        loop {
+            if self.pos + k >= self.len {
+                // Keep the unconsumed bytes, in a bigger buffer when they fill it, and read more.
+                self.buf.copy_within(self.pos..self.len, 0);
+                self.len -= self.pos;
+                self.pos = 0;
+                if self.len == self.buf.len() {
+                    let mut bigger = vec![0u8; self.buf.len() * 2].into_boxed_slice();
+                    bigger[..self.len].copy_from_slice(&self.buf[..self.len]);
+                    self.buf = bigger;
+                }
+                let n = loop {
+                    match self.inner.read(&mut self.buf[self.len..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                };
+                if n == 0 {
+                    return Ok(None);
+                }
+                self.len += n;
+                continue;
+            }
+            match self.buf[self.pos + k] {
+                b' ' | b'\t' | b'\n' | b'\r' => k += 1,
+                b => return Ok(Some((b, k))),
+            }
+        }
     }
 
     fn bump(&mut self, n: usize) {
@@ -195,6 +263,94 @@ impl<'a> JsonDocs<'a> {
             },
             at_start: true,
         }
+    }
+
+    /// Documents that continue a stream already read up to `line` and `col` (bytes before the
+    /// first byte of `inner` on its line); the byte order mark was dealt with.
+    pub(crate) fn resume(inner: &'a mut dyn BufRead, line: u64, col: u64) -> Self {
+        let mut docs = JsonDocs::new(inner);
+        docs.reader.tracker = Rc::new(Tracker::at(line, col));
+        docs.at_start = false;
+        docs
+    }
+
+    /// Skips whitespace and commas (between the elements of a run); false at the end.
+    pub(crate) fn next_element(&mut self) -> Result<bool, DocError> {
+        loop {
+            match self.reader.peek() {
+                Ok(Some(b' ' | b'\t' | b'\n' | b'\r' | b',')) => self.reader.bump(1),
+                Ok(Some(_)) => return Ok(true),
+                Ok(None) => return Ok(false),
+                Err(error) => {
+                    return Err(DocError::Io {
+                        error,
+                        line: self.line(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The next byte that is not whitespace (not consumed), `None` at the end.
+    pub(crate) fn peek_after_ws(&mut self) -> Result<Option<u8>, DocError> {
+        loop {
+            match self.reader.peek() {
+                Ok(Some(b' ' | b'\t' | b'\n' | b'\r')) => self.reader.bump(1),
+                Ok(b) => return Ok(b),
+                Err(error) => {
+                    return Err(DocError::Io {
+                        error,
+                        line: self.line(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// After the `,` that [`JsonDocs::peek_after_ws`] returned: the next byte that is not
+    /// whitespace, with its line and column (bytes before it on its line); nothing is consumed.
+    pub(crate) fn look_past_comma(&mut self) -> Result<(Option<u8>, u64, u64), DocError> {
+        let (line, col) = self.position();
+        match self.reader.look_past_next() {
+            Ok(None) => {
+                let (l, c) = after(
+                    line,
+                    col,
+                    &self.reader.buf[self.reader.pos..self.reader.len],
+                );
+                Ok((None, l, c))
+            }
+            Ok(Some((b, k))) => {
+                let from = self.reader.pos;
+                let (l, c) = after(line, col, &self.reader.buf[from..from + k]);
+                Ok((Some(b), l, c))
+            }
+            Err(error) => Err(DocError::Io {
+                error,
+                line: self.line(),
+            }),
+        }
+    }
+
+    /// Consumes the byte [`JsonDocs::peek_after_ws`] returned.
+    pub(crate) fn bump(&mut self) {
+        self.reader.bump(1);
+    }
+
+    /// Replaces the byte [`JsonDocs::peek_after_ws`] returned (a `,` to be read as `{`: same
+    /// length, so positions stay the file's).
+    pub(crate) fn replace_next(&mut self, b: u8) {
+        if let Some(slot) = self.reader.buf[..self.reader.len].get_mut(self.reader.pos) {
+            *slot = b;
+        }
+    }
+
+    /// Line and column (bytes before it on its line) of the next byte.
+    pub(crate) fn position(&self) -> (u64, u64) {
+        (
+            self.reader.tracker.line.get(),
+            self.reader.tracker.col.get(),
+        )
     }
 
     pub(crate) fn tracker(&self) -> Rc<Tracker> {
@@ -300,6 +456,25 @@ impl Warnings {
             }
         };
         ctx.warn(Some(position), message);
+    }
+
+    /// Takes in, after the warnings already seen, those a worker listed (`shown`) and counted
+    /// (`hidden`) with its own cap: the same ones are listed as if they had come one by one.
+    pub(crate) fn absorb(&mut self, ctx: &mut ReadCtx<'_>, shown: Vec<InputError>, hidden: u64) {
+        for e in shown {
+            if self.shown < MAX_WARNINGS {
+                self.shown += 1;
+                ctx.warnings.push(e);
+            } else {
+                self.hidden += 1;
+            }
+        }
+        self.hidden += hidden;
+    }
+
+    /// Warnings counted and not listed.
+    pub(crate) fn hidden(&self) -> u64 {
+        self.hidden
     }
 
     pub(crate) fn finish(&mut self, ctx: &mut ReadCtx<'_>) {

@@ -47,9 +47,12 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::formats::common::jz_par::{
+    Cut, Elem, Head, Limits, RunCtx, RunOut, SharedPool, Window, parse_runs,
+};
 use crate::formats::common::jz_read::{
-    JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, join_path, map_is_wrong,
-    scalars_are_wrong, seq_is_wrong,
+    DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, after_comma_error,
+    join_path, map_is_wrong, scalars_are_wrong, seq_is_wrong,
 };
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{Event, KeyValue, Resource, Span, SpanId, TraceId};
@@ -69,10 +72,33 @@ const API_V3: &str = "this is a Jaeger api_v3 response ({\"result\": …}), whic
                       read it with --input-format otlp-json";
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    read_with(input, ctx, Limits::standard())
+}
+
+/// Where the streaming reader takes over from the parallel one.
+enum Resume {
+    /// At the start of a document.
+    Document,
+    /// Inside a list (its `[`, or the `,` read as one), at the element of this index; for
+    /// `data`, the envelope that started on line `line` goes on after the list.
+    List { data: bool, first: usize, line: u64 },
+    /// Inside the envelope that started on line `line`, after `data` (a `,` read as `{`).
+    Envelope { line: u64 },
+}
+
+/// [`read`] with given buffer sizes (small ones in tests). `{"data": [...]}` and lists of
+/// traces are read in parallel ([`jz_par`](crate::formats::common::jz_par)); anything else, and
+/// whatever follows something the parallel path does not take, is streamed.
+pub(crate) fn read_with(
+    input: &mut dyn BufRead,
+    ctx: &mut ReadCtx<'_>,
+    limits: Limits,
+) -> Result<(), InputError> {
     crate::formats::common::refuse_markup(input, ctx)?;
-    let mut docs = JsonDocs::new(input);
+    let source = ctx.source.clone();
+    let wants = ctx.wants.clone();
     let mut st = JState {
-        tracker: docs.tracker(),
+        tracker: Rc::new(Tracker::new()),
         ctx,
         shared: Shared::new(),
         warnings: Warnings::default(),
@@ -80,7 +106,127 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
         doc_spans: 0,
         fatal: None,
     };
+    let pool = SharedPool::new();
+    let rc = RunCtx {
+        source,
+        wants,
+        pool: &pool,
+    };
     let mut documents = 0u64;
+    let mut win = Window::new(input, limits);
+    let io_fail = |st: &mut JState<'_, '_>, error, line| {
+        let e = DocError::Io { error, line }.into_input_error(st.ctx);
+        st.fail(e)
+    };
+    let (resume, byte) = 'fast: loop {
+        match win.next_document() {
+            Ok(true) => {}
+            Ok(false) => return finish(st, documents),
+            Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
+        }
+        let doc_line = win.position().0;
+        let head = match win.head(true) {
+            Ok(Some(h)) => h,
+            Ok(None) => break (Resume::Document, None),
+            Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
+        };
+        documents += 1;
+        st.doc_spans = 0;
+        let data = head == Head::Data;
+        loop {
+            let cut = match win.cut() {
+                Ok(c) => c,
+                Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
+            };
+            match cut {
+                Cut::Elems(elems) => {
+                    let outs = parse_runs(
+                        win.bytes(),
+                        &elems,
+                        win.limits().chunk,
+                        &rc,
+                        |b, run, shared, rc| parse_run(b, run, shared, rc, data),
+                    );
+                    for out in outs {
+                        for batch in out.batches {
+                            st.emit(batch);
+                        }
+                        st.warnings.absorb(st.ctx, out.warnings, out.hidden);
+                        if let Some(e) = out.error {
+                            let e = e.into_input_error(st.ctx);
+                            return Err(st.fail(e));
+                        }
+                    }
+                }
+                Cut::End => break,
+                Cut::Stop => {
+                    let first = win.next_index();
+                    break 'fast (
+                        Resume::List {
+                            data,
+                            first,
+                            line: doc_line,
+                        },
+                        Some(b'['),
+                    );
+                }
+            }
+        }
+        if data {
+            match win.peek_after_ws() {
+                Ok(Some(b'}')) => win.bump(),
+                Ok(Some(b',')) => match win.look_past_comma() {
+                    Ok((b, line, col)) => {
+                        if let Some(e) = after_comma_error(b, line, col) {
+                            let e = e.into_input_error(st.ctx);
+                            return Err(st.fail(e));
+                        }
+                        break (Resume::Envelope { line: doc_line }, Some(b'{'));
+                    }
+                    Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
+                },
+                Ok(other) => {
+                    let (line, col) = win.position();
+                    let e = after_data_error(other, line, col).into_input_error(st.ctx);
+                    return Err(st.fail(e));
+                }
+                Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
+            }
+        }
+    };
+    let (mut rest, line, col) = win.into_rest(byte);
+    let mut docs = JsonDocs::resume(&mut *rest, line, col);
+    st.tracker = docs.tracker();
+    // The end of the document the parallel path stopped in.
+    let tail = match resume {
+        Resume::Document => Ok(()),
+        Resume::List { data, first, line } => {
+            let r = docs.parse(|de| {
+                de::Deserializer::deserialize_any(
+                    de,
+                    ListRest {
+                        st: &mut st,
+                        data,
+                        first,
+                    },
+                )
+            });
+            st.flush_batch();
+            match r {
+                Ok(()) if data => envelope_rest(&mut st, &mut docs, line),
+                other => other,
+            }
+        }
+        Resume::Envelope { line } => envelope(&mut st, &mut docs, line),
+    };
+    if let Err(e) = tail {
+        let e = e.into_input_error(st.ctx);
+        return Err(st.fail(e));
+    }
+    if let Some((line, message)) = st.fatal.take() {
+        let e = st.ctx.error(Some(Position::Line(line)), message);
+        return Err(st.fail(e));
+    }
     loop {
         match docs.next_document() {
             Ok(true) => {}
@@ -101,6 +247,10 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
             return Err(st.fail(e));
         }
     }
+    finish(st, documents)
+}
+
+fn finish(mut st: JState<'_, '_>, documents: u64) -> Result<(), InputError> {
     st.warnings.finish(st.ctx);
     if documents == 0 {
         return Err(st.ctx.error(
@@ -109,6 +259,138 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
         ));
     }
     Ok(())
+}
+
+/// What serde_json says of `byte` (at `line`, after `col` bytes of it) where the envelope
+/// wants `,` or `}` after `data`'s list.
+fn after_data_error(byte: Option<u8>, line: u64, col: u64) -> DocError {
+    let (message, column) = match byte {
+        None => ("EOF while parsing an object", col),
+        Some(_) => ("expected `,` or `}`", col + 1),
+    };
+    DocError::Json {
+        line,
+        column,
+        message: message.into(),
+        syntax: true,
+    }
+}
+
+/// After `data`'s list, streamed: the envelope's end, or its other keys.
+fn envelope_rest(
+    st: &mut JState<'_, '_>,
+    docs: &mut JsonDocs<'_>,
+    line: u64,
+) -> Result<(), DocError> {
+    match docs.peek_after_ws()? {
+        Some(b'}') => {
+            docs.bump();
+            Ok(())
+        }
+        Some(b',') => {
+            let (b, l, c) = docs.look_past_comma()?;
+            if let Some(e) = after_comma_error(b, l, c) {
+                return Err(e);
+            }
+            docs.replace_next(b'{');
+            envelope(st, docs, line)
+        }
+        other => {
+            let (l, c) = docs.position();
+            Err(after_data_error(other, l, c))
+        }
+    }
+}
+
+/// The envelope's keys after `data` (the `,` before them read as `{`).
+fn envelope(st: &mut JState<'_, '_>, docs: &mut JsonDocs<'_>, line: u64) -> Result<(), DocError> {
+    let r = docs.parse(|de| de::Deserializer::deserialize_map(de, EnvelopeRest { st, line }));
+    st.flush_batch();
+    r
+}
+
+/// A worker: the elements of one run, read with their own state; what came out, in order.
+fn parse_run(
+    bytes: &[u8],
+    elems: &[Elem],
+    shared: Shared,
+    rc: &RunCtx<'_>,
+    data: bool,
+) -> (RunOut, Shared) {
+    // Line numbers only ever show in warnings and errors: a run that has none is read from
+    // the slice at full speed, the others again through the line-counting reader.
+    let (out, shared) = read_run(bytes, elems, shared, rc, data, true);
+    if out.is_clean() {
+        return (out, shared);
+    }
+    read_run(bytes, elems, shared, rc, data, false)
+}
+
+/// [`parse_run`]; `fast`: straight from the bytes, without counting lines (the lines in its
+/// warnings would be wrong: such a run is read again).
+fn read_run(
+    bytes: &[u8],
+    elems: &[Elem],
+    shared: Shared,
+    rc: &RunCtx<'_>,
+    data: bool,
+    fast: bool,
+) -> (RunOut, Shared) {
+    let (Some(first), Some(last)) = (elems.first(), elems.last()) else {
+        return (RunOut::default(), shared);
+    };
+    let mut out = RunOut::default();
+    let mut slice = &bytes[first.start..last.end];
+    let mut batches = Vec::new();
+    let mut sink = |b: Vec<Span>| batches.push(b);
+    let mut ctx = ReadCtx {
+        source: rc.source.clone(),
+        sink: &mut sink,
+        warnings: &mut out.warnings,
+        wants: rc.wants.clone(),
+    };
+    let mut docs = JsonDocs::resume(&mut slice, first.line, first.col);
+    let mut st = JState {
+        tracker: docs.tracker(),
+        ctx: &mut ctx,
+        shared,
+        warnings: Warnings::default(),
+        batch: Vec::new(),
+        doc_spans: 0,
+        fatal: None,
+    };
+    for e in elems {
+        let place = if data {
+            Place::DataIndex(e.index)
+        } else {
+            Place::Index(e.index)
+        };
+        let r = if fast {
+            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
+            ElemSeed { st: &mut st, place }
+                .deserialize(&mut de)
+                .and_then(|()| de.end())
+                .map_err(|e| DocError::Json {
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                    syntax: true,
+                })
+        } else {
+            docs.next_element()
+                .and_then(|_| docs.parse(|de| ElemSeed { st: &mut st, place }.deserialize(de)))
+        };
+        if let Err(e) = r {
+            out.error = Some(e);
+            break;
+        }
+    }
+    st.flush_batch();
+    out.hidden = st.warnings.hidden();
+    let shared = st.shared;
+    drop(ctx);
+    out.batches = batches;
+    (out, shared)
 }
 
 /// Everything the visitors share: where spans and warnings go, and the shared values.
@@ -438,6 +720,57 @@ impl<'de> Visitor<'de> for ElemSeed<'_, '_, '_> {
     seq_is_wrong!();
 }
 
+/// The rest of a list the parallel path stopped in: elements from index `first` on.
+struct ListRest<'s, 'c, 'ctx> {
+    st: &'s mut JState<'c, 'ctx>,
+    data: bool,
+    first: usize,
+}
+
+impl<'de> Visitor<'de> for ListRest<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of Jaeger traces")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut i = self.first;
+        loop {
+            let place = if self.data {
+                Place::DataIndex(i)
+            } else {
+                Place::Index(i)
+            };
+            if seq
+                .next_element_seed(ElemSeed {
+                    st: &mut *st,
+                    place,
+                })?
+                .is_none()
+            {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+}
+
+/// The rest of a `{"data": [...], …}` envelope after `data`.
+struct EnvelopeRest<'s, 'c, 'ctx> {
+    st: &'s mut JState<'c, 'ctx>,
+    line: u64,
+}
+
+impl<'de> Visitor<'de> for EnvelopeRest<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Jaeger JSON document")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        object_from(self.st, map, Place::Top, Some(self.line))
+    }
+}
+
 /// The value of `data`: a list of traces, one trace, or null.
 struct DataSeed<'s, 'c, 'ctx> {
     st: &'s mut JState<'c, 'ctx>,
@@ -489,15 +822,26 @@ impl<'de> Visitor<'de> for DataSeed<'_, '_, '_> {
 /// An object: the envelope (at the top only), a trace, or a span with an embedded process.
 fn object<'de, A: MapAccess<'de>>(
     st: &mut JState<'_, '_>,
-    mut map: A,
+    map: A,
     place: Place,
 ) -> Result<(), A::Error> {
-    let line = st.tracker.line();
+    object_from(st, map, place, None)
+}
+
+/// [`object`], or with `after_data` the rest of an envelope that started on that line, whose
+/// `data` was read already.
+fn object_from<'de, A: MapAccess<'de>>(
+    st: &mut JState<'_, '_>,
+    mut map: A,
+    place: Place,
+    after_data: Option<u64>,
+) -> Result<(), A::Error> {
+    let line = after_data.unwrap_or_else(|| st.tracker.line());
     let top = matches!(place, Place::Top);
     let base = place.path();
     let mut trace = TraceAcc::default();
     let mut fields = SpanFields::new(line);
-    let mut saw_data = false;
+    let mut saw_data = after_data.is_some();
     let mut errors: Option<Scalar> = None;
     while let Some(key) = map.next_key_seed(KeySeed(jkey))? {
         match key {

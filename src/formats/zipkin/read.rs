@@ -75,8 +75,12 @@ use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::formats::common::jz_par::{
+    Cut, Elem, Limits, RunCtx, RunOut, SharedPool, Window, parse_runs,
+};
 use crate::formats::common::jz_read::{
-    JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, scalars_are_wrong, seq_is_wrong,
+    DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, scalars_are_wrong,
+    seq_is_wrong,
 };
 use crate::formats::{InputError, ReadCtx};
 use crate::model::Span;
@@ -95,44 +99,227 @@ const BATCH: usize = 1024;
 pub const DEBUG_FLAGS: u32 = 0x3;
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
+    read_with(input, ctx, Limits::standard())
+}
+
+/// [`read`] with given buffer sizes (small ones in tests). Lists are read in parallel
+/// ([`jz_par`](crate::formats::common::jz_par)); anything else, and whatever follows something
+/// the parallel path does not take, is streamed.
+pub(crate) fn read_with(
+    input: &mut dyn BufRead,
+    ctx: &mut ReadCtx<'_>,
+    limits: Limits,
+) -> Result<(), InputError> {
     crate::formats::common::refuse_markup(input, ctx)?;
-    let mut docs = JsonDocs::new(input);
+    let source = ctx.source.clone();
+    let wants = ctx.wants.clone();
     let mut st = ZState {
-        tracker: docs.tracker(),
+        tracker: Rc::new(Tracker::new()),
         ctx,
         shared: Shared::new(),
         warnings: Warnings::default(),
         batch: Vec::new(),
     };
+    let pool = SharedPool::new();
+    let rc = RunCtx {
+        source,
+        wants,
+        pool: &pool,
+    };
+    let fail = |st: &mut ZState<'_, '_>, e: DocError| {
+        let e = e.into_input_error(st.ctx);
+        st.warnings.finish(st.ctx);
+        e
+    };
     let mut documents = 0u64;
+    let mut win = Window::new(input, limits);
+    // The index of the element the streaming reader takes over at, inside a list.
+    let resume: Option<usize> = 'fast: loop {
+        let io = |e, win: &Window<'_>| DocError::Io {
+            error: e,
+            line: win.position().0,
+        };
+        match win.next_document() {
+            Ok(true) => {}
+            Ok(false) => return finish(st, documents),
+            Err(e) => return Err(fail(&mut st, io(e, &win))),
+        }
+        match win.head(false) {
+            Ok(Some(_)) => {}
+            Ok(None) => break None,
+            Err(e) => return Err(fail(&mut st, io(e, &win))),
+        }
+        documents += 1;
+        loop {
+            let cut = match win.cut() {
+                Ok(c) => c,
+                Err(e) => return Err(fail(&mut st, io(e, &win))),
+            };
+            match cut {
+                Cut::Elems(elems) => {
+                    let outs = parse_runs(win.bytes(), &elems, win.limits().chunk, &rc, parse_run);
+                    for out in outs {
+                        for batch in out.batches {
+                            st.ctx.emit(batch);
+                        }
+                        st.warnings.absorb(st.ctx, out.warnings, out.hidden);
+                        if let Some(e) = out.error {
+                            return Err(fail(&mut st, e));
+                        }
+                    }
+                }
+                Cut::End => break,
+                Cut::Stop => break 'fast Some(win.next_index()),
+            }
+        }
+    };
+    let (mut rest, line, col) = win.into_rest(resume.map(|_| b'['));
+    let mut docs = JsonDocs::resume(&mut *rest, line, col);
+    st.tracker = docs.tracker();
+    if let Some(first) = resume {
+        let result =
+            docs.parse(|de| de::Deserializer::deserialize_any(de, ListRest { st: &mut st, first }));
+        st.flush();
+        if let Err(e) = result {
+            return Err(fail(&mut st, e));
+        }
+    }
     loop {
         match docs.next_document() {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => {
-                let e = e.into_input_error(st.ctx);
-                st.warnings.finish(st.ctx);
-                return Err(e);
-            }
+            Err(e) => return Err(fail(&mut st, e)),
         }
         documents += 1;
         let result =
             docs.parse(|de| de::Deserializer::deserialize_any(de, TopVisitor { st: &mut st }));
         st.flush();
         if let Err(e) = result {
-            let e = e.into_input_error(st.ctx);
-            st.warnings.finish(st.ctx);
-            return Err(e);
+            return Err(fail(&mut st, e));
         }
     }
-    st.warnings.finish(st.ctx);
+    finish(st, documents)
+}
+
+fn finish(st: ZState<'_, '_>, documents: u64) -> Result<(), InputError> {
+    let ZState {
+        ctx, mut warnings, ..
+    } = st;
+    warnings.finish(ctx);
     if documents == 0 {
-        return Err(st.ctx.error(
+        return Err(ctx.error(
             None,
             "the input is empty: expected Zipkin JSON (a list of spans)",
         ));
     }
     Ok(())
+}
+
+/// A worker: the elements of one run, read with their own state; what came out, in order.
+fn parse_run(bytes: &[u8], elems: &[Elem], shared: Shared, rc: &RunCtx<'_>) -> (RunOut, Shared) {
+    // Line numbers only ever show in warnings and errors: a run that has none is read from
+    // the slice at full speed, the others again through the line-counting reader.
+    let (out, shared) = read_run(bytes, elems, shared, rc, true);
+    if out.is_clean() {
+        return (out, shared);
+    }
+    read_run(bytes, elems, shared, rc, false)
+}
+
+/// [`parse_run`]; `fast`: straight from the bytes, without counting lines (the lines in its
+/// warnings would be wrong: such a run is read again).
+fn read_run(
+    bytes: &[u8],
+    elems: &[Elem],
+    shared: Shared,
+    rc: &RunCtx<'_>,
+    fast: bool,
+) -> (RunOut, Shared) {
+    let (Some(first), Some(last)) = (elems.first(), elems.last()) else {
+        return (RunOut::default(), shared);
+    };
+    let mut out = RunOut::default();
+    let mut slice = &bytes[first.start..last.end];
+    let mut batches = Vec::new();
+    let mut sink = |b: Vec<Span>| batches.push(b);
+    let mut ctx = ReadCtx {
+        source: rc.source.clone(),
+        sink: &mut sink,
+        warnings: &mut out.warnings,
+        wants: rc.wants.clone(),
+    };
+    let mut docs = JsonDocs::resume(&mut slice, first.line, first.col);
+    let mut st = ZState {
+        tracker: docs.tracker(),
+        ctx: &mut ctx,
+        shared,
+        warnings: Warnings::default(),
+        batch: Vec::new(),
+    };
+    for e in elems {
+        let r = if fast {
+            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
+            ElemSeed {
+                st: &mut st,
+                index: e.index,
+            }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| DocError::Json {
+                line: 0,
+                column: 0,
+                message: e.to_string(),
+                syntax: true,
+            })
+        } else {
+            docs.next_element().and_then(|_| {
+                docs.parse(|de| {
+                    ElemSeed {
+                        st: &mut st,
+                        index: e.index,
+                    }
+                    .deserialize(de)
+                })
+            })
+        };
+        if let Err(e) = r {
+            out.error = Some(e);
+            break;
+        }
+    }
+    st.flush();
+    out.hidden = st.warnings.hidden();
+    let shared = st.shared;
+    drop(ctx);
+    out.batches = batches;
+    (out, shared)
+}
+
+/// The rest of a list the parallel path stopped in: elements from index `first` on.
+struct ListRest<'s, 'c, 'ctx> {
+    st: &'s mut ZState<'c, 'ctx>,
+    first: usize,
+}
+
+impl<'de> Visitor<'de> for ListRest<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Zipkin JSON: a list of spans, a list of lists of spans, or a span object")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let st = self.st;
+        let mut i = self.first;
+        while seq
+            .next_element_seed(ElemSeed {
+                st: &mut *st,
+                index: i,
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
 }
 
 struct ZState<'c, 'ctx> {

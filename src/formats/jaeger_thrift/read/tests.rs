@@ -404,3 +404,77 @@ fn other_messages_are_skipped() {
     assert_eq!(o.warnings.len(), 1);
     assert_eq!(o.warnings[0].position, Some(Position::Byte(0)));
 }
+
+/// Everything a Thrift read gave, as text.
+fn thrift_outcome(bytes: &[u8], chunk: usize, parallel: bool) -> String {
+    let mut spans = Vec::new();
+    let mut warnings = Vec::new();
+    let result = {
+        let mut sink = |b: Vec<Span>| spans.extend(b);
+        let mut ctx = ReadCtx {
+            source: Arc::from("in.thrift"),
+            sink: &mut sink,
+            warnings: &mut warnings,
+            wants: Default::default(),
+        };
+        let mut input = std::io::BufReader::with_capacity(1000, bytes);
+        read_thrift_with(&mut input, 0, &mut ctx, chunk, parallel)
+    };
+    format!("{result:?}\n{warnings:#?}\n{spans:#?}")
+}
+
+/// Decoding messages in parallel batches of any size gives what reading them one after the
+/// other gives, errors and their byte offsets included.
+fn thrift_same_as_sequential(bytes: &[u8]) {
+    let want = thrift_outcome(bytes, PAR_CHUNK, false);
+    for chunk in [1, 100, 3000, 300_000, PAR_CHUNK] {
+        assert_eq!(thrift_outcome(bytes, chunk, true), want, "chunk {chunk}");
+    }
+}
+
+/// Many messages: the samples over and over, and one that is not `emitBatch`.
+fn many_messages(n: usize) -> Vec<u8> {
+    let bins = bins();
+    let mut out = Vec::new();
+    for i in 0..n {
+        out.extend(&bins[i % bins.len()]);
+        if i == n / 2 {
+            let mut e = thrift::Encoder::new(Protocol::Compact);
+            e.write_message_begin("ping", 4, 1);
+            e.write_struct_begin();
+            e.write_struct_end();
+            out.extend(e.buf);
+        }
+    }
+    out
+}
+
+#[test]
+fn parallel_messages_match_sequential() {
+    thrift_same_as_sequential(&bins().concat());
+    let data = many_messages(200);
+    thrift_same_as_sequential(&data);
+    // Cut short inside the last message; junk after the messages; a broken message inside.
+    thrift_same_as_sequential(&data[..data.len() - 7]);
+    let mut junk = data.clone();
+    junk.extend(b"xyz");
+    thrift_same_as_sequential(&junk);
+    let mut broken = data.clone();
+    let mid = broken.len() / 2;
+    broken[mid] = 0xff;
+    broken[mid + 1] = 0xff;
+    thrift_same_as_sequential(&broken);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    #[test]
+    fn edited_messages_read_the_same(
+        n in 1usize..30,
+        edits in proptest::collection::vec((0usize..100_000, proptest::prelude::any::<u8>(), 0u8..3), 0..4),
+    ) {
+        let data = crate::formats::common::jz_read::testing::byte_edits(&many_messages(n), &edits);
+        thrift_same_as_sequential(&data);
+    }
+}
