@@ -28,16 +28,19 @@ pub enum SkewMethod {
     Zipkin,
 }
 
+/// The resource or span attributes that name a span's host, in order of preference.
+pub const HOST_KEYS: &[&str] = &[
+    "host.id",
+    "host.ip",
+    "host.name",
+    "net.host.ip",
+    "network.local.address",
+];
+
 /// The host (or service) of a span, per `SkewBy`.
 pub fn endpoint(s: &Span, by: SkewBy) -> String {
     if by == SkewBy::Host {
-        for key in [
-            "host.id",
-            "host.ip",
-            "host.name",
-            "net.host.ip",
-            "network.local.address",
-        ] {
+        for &key in HOST_KEYS {
             let v = s
                 .resource
                 .attributes
@@ -136,23 +139,59 @@ fn clamp64(v: i128) -> i64 {
     v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
-/// Collects edges over many traces.
+/// Collects edges over many traces, in any order: each trace's edges come with the trace's
+/// first-seen ordinal, and the report is what the edges in (ordinal, position in trace) order
+/// give. Per edge only its bounds are kept (32 bytes), besides each pair's first and tightest
+/// edge.
 #[derive(Default)]
 pub struct SkewCollector {
-    pairs: BTreeMap<(String, String), Vec<Edge>>,
+    pairs: BTreeMap<(String, String), PairEdges>,
+    next: u32,
+}
+
+/// What the report of one pair needs of its edges.
+#[derive(Default)]
+struct PairEdges {
+    /// (lower, upper) of every edge: the report does not depend on their order.
+    bounds: Vec<(i128, i128)>,
+    /// The first edge by position.
+    first: Option<((u32, u32), Edge)>,
+    /// The consistent edge with the tightest bounds, the first of equals.
+    tightest: Option<((i128, u32, u32), Edge)>,
+}
+
+impl PairEdges {
+    fn add(&mut self, at: (u32, u32), e: Edge) {
+        self.bounds.push((e.lower, e.upper));
+        if e.lower <= e.upper {
+            let key = (e.upper - e.lower, at.0, at.1);
+            if self.tightest.as_ref().is_none_or(|(k, _)| key < *k) {
+                self.tightest = Some((key, e.clone()));
+            }
+        }
+        if self.first.as_ref().is_none_or(|(k, _)| at < *k) {
+            self.first = Some((at, e));
+        }
+    }
 }
 
 impl SkewCollector {
+    /// The edges of the next trace (after those added so far).
     pub fn add(&mut self, trace: &Trace, tree: &TraceTree, by: SkewBy) {
-        for (k, e) in edges(trace, tree, by) {
-            self.pairs.entry(k).or_default().push(e);
-        }
+        self.add_at(self.next, edges(trace, tree, by));
     }
 
-    /// Add edges computed elsewhere (e.g. in parallel per trace).
+    /// Add edges computed elsewhere (e.g. in parallel per trace), as the next trace's.
     pub fn extend(&mut self, edges: Vec<((String, String), Edge)>) {
-        for (k, e) in edges {
-            self.pairs.entry(k).or_default().push(e);
+        self.add_at(self.next, edges);
+    }
+
+    /// The edges of the trace of first-seen rank `ordinal`, in trace order; traces may come in
+    /// any order, each once.
+    pub fn add_at(&mut self, ordinal: u32, edges: Vec<((String, String), Edge)>) {
+        self.next = self.next.max(ordinal.saturating_add(1));
+        for (i, (k, e)) in edges.into_iter().enumerate() {
+            self.pairs.entry(k).or_default().add((ordinal, i as u32), e);
         }
     }
 
@@ -164,19 +203,21 @@ impl SkewCollector {
     }
 }
 
-fn pair_report(client: String, server: String, edges: Vec<Edge>) -> PairReport {
-    let consistent_edges: Vec<&Edge> = edges.iter().filter(|e| e.lower <= e.upper).collect();
+fn pair_report(client: String, server: String, pair: PairEdges) -> PairReport {
+    let edges = &pair.bounds;
+    let consistent_edges: Vec<&(i128, i128)> = edges.iter().filter(|e| e.0 <= e.1).collect();
     let async_edges = (edges.len() - consistent_edges.len()) as u64;
+    let mid = |e: &(i128, i128)| (e.0 + e.1) / 2;
     let (lo, hi) = if consistent_edges.is_empty() {
         // Only asynchronous edges: their midpoints are the best there is.
-        let mut mids: Vec<i128> = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+        let mut mids: Vec<i128> = edges.iter().map(mid).collect();
         mids.sort_unstable();
         let m = mids[mids.len() / 2];
         (m, m)
     } else {
         (
-            consistent_edges.iter().map(|e| e.lower).max().unwrap_or(0),
-            consistent_edges.iter().map(|e| e.upper).min().unwrap_or(0),
+            consistent_edges.iter().map(|e| e.0).max().unwrap_or(0),
+            consistent_edges.iter().map(|e| e.1).min().unwrap_or(0),
         )
     };
     let consistent = lo <= hi && !consistent_edges.is_empty();
@@ -184,25 +225,21 @@ fn pair_report(client: String, server: String, edges: Vec<Edge>) -> PairReport {
         lo + (hi - lo) / 2
     } else {
         // Contradicting bounds: the median of the edges' midpoints.
-        let mut mids: Vec<i128> = consistent_edges
-            .iter()
-            .map(|e| (e.lower + e.upper) / 2)
-            .collect();
+        let mut mids: Vec<i128> = consistent_edges.iter().map(|e| mid(e)).collect();
         if mids.is_empty() {
-            mids = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+            mids = edges.iter().map(mid).collect();
         }
         mids.sort_unstable();
         mids[mids.len() / 2]
     };
     let violations = edges
         .iter()
-        .filter(|e| !(e.lower <= estimate && estimate <= e.upper))
+        .filter(|e| !(e.0 <= estimate && estimate <= e.1))
         .count() as u64;
-    let example = consistent_edges
-        .iter()
-        .min_by_key(|e| e.upper - e.lower)
-        .map(|e| (*e).clone())
-        .or_else(|| edges.first().cloned());
+    let example = pair
+        .tightest
+        .map(|(_, e)| e)
+        .or_else(|| pair.first.map(|(_, e)| e));
     PairReport {
         client,
         server,
@@ -346,8 +383,103 @@ fn jaeger_delta(ps: i128, pe: i128, cs: i128, ce: i128) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The report as it was computed from every edge in order, before edges were reduced.
+    fn reference_report(client: String, server: String, edges: Vec<Edge>) -> PairReport {
+        let consistent_edges: Vec<&Edge> = edges.iter().filter(|e| e.lower <= e.upper).collect();
+        let async_edges = (edges.len() - consistent_edges.len()) as u64;
+        let (lo, hi) = if consistent_edges.is_empty() {
+            let mut mids: Vec<i128> = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+            mids.sort_unstable();
+            let m = mids[mids.len() / 2];
+            (m, m)
+        } else {
+            (
+                consistent_edges.iter().map(|e| e.lower).max().unwrap_or(0),
+                consistent_edges.iter().map(|e| e.upper).min().unwrap_or(0),
+            )
+        };
+        let consistent = lo <= hi && !consistent_edges.is_empty();
+        let estimate = if consistent {
+            lo + (hi - lo) / 2
+        } else {
+            let mut mids: Vec<i128> = consistent_edges
+                .iter()
+                .map(|e| (e.lower + e.upper) / 2)
+                .collect();
+            if mids.is_empty() {
+                mids = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+            }
+            mids.sort_unstable();
+            mids[mids.len() / 2]
+        };
+        let violations = edges
+            .iter()
+            .filter(|e| !(e.lower <= estimate && estimate <= e.upper))
+            .count() as u64;
+        let example = consistent_edges
+            .iter()
+            .min_by_key(|e| e.upper - e.lower)
+            .map(|e| (*e).clone())
+            .or_else(|| edges.first().cloned());
+        PairReport {
+            client,
+            server,
+            edges: edges.len() as u64,
+            lower_ns: clamp64(lo),
+            upper_ns: clamp64(hi),
+            offset_ns: clamp64(estimate),
+            consistent,
+            violations,
+            async_edges,
+            example,
+        }
+    }
+
+    proptest! {
+        /// Edges of traces added in any order give the report of all edges in trace order.
+        #[test]
+        fn reduced_report_equals_reference(
+            traces in proptest::collection::vec(
+                proptest::collection::vec((0u8..2, -6i64..6, -6i64..6), 0..4), 1..8),
+            order in proptest::collection::vec(any::<u32>(), 8),
+        ) {
+            let keyed = |t: usize, i: usize, (p, a, b): (u8, i64, i64)| {
+                (
+                    (format!("c{p}"), "s".to_string()),
+                    Edge {
+                        trace_id: TraceId(t as u128 + 1),
+                        client: SpanId(i as u64),
+                        server: SpanId(i as u64 + 100),
+                        lower: i128::from(a),
+                        upper: i128::from(b),
+                    },
+                )
+            };
+            let mut by_pair: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
+            for (t, es) in traces.iter().enumerate() {
+                for (i, e) in es.iter().enumerate() {
+                    let (k, e) = keyed(t, i, *e);
+                    by_pair.entry(k).or_default().push(e);
+                }
+            }
+            let want: Vec<PairReport> = by_pair
+                .into_iter()
+                .map(|((c, s), es)| reference_report(c, s, es))
+                .collect();
+            let mut ranks: Vec<usize> = (0..traces.len()).collect();
+            ranks.sort_by_key(|&t| order[t]);
+            let mut c = SkewCollector::default();
+            for t in ranks {
+                let es = traces[t].iter().enumerate().map(|(i, e)| keyed(t, i, *e)).collect();
+                c.add_at(t as u32, es);
+            }
+            prop_assert_eq!(c.finish(), want);
+        }
+    }
+    use crate::model::Span;
     use crate::model::testkit;
-    use crate::model::{Span, TraceId};
 
     fn sp(id: u64, parent: Option<u64>, svc: &str, kind: SpanKind, start: u64, end: u64) -> Span {
         testkit::span(id)
