@@ -11,7 +11,7 @@ use crate::analysis::skew::{PairReport, SkewBy, SkewCollector, edges};
 use crate::cli::CheckArgs;
 use crate::error::{Error, Exit};
 use crate::input::load::for_each_batch;
-use crate::model::window::{Finished, TraceWindow, WindowSize};
+use crate::model::window::{Feed, Finished, TraceWindow, WindowSize};
 use crate::model::{Span, TraceTree};
 use crate::term::Term;
 use crate::units::{format_duration, format_signed_duration};
@@ -84,7 +84,7 @@ pub(crate) fn analyse(
     size: WindowSize,
     opts: &CheckOptions,
     by: SkewBy,
-    feed: &mut dyn FnMut(&mut dyn FnMut(Vec<Span>)),
+    feed: Feed<'_>,
 ) -> std::io::Result<Analysed> {
     let fresh = || PerTrace {
         opts,

@@ -18,7 +18,7 @@ use crate::error::{Error, Exit};
 use crate::formats::Format;
 use crate::formats::writer;
 use crate::input::load::for_each_batch;
-use crate::model::window::{Finished, Spilled, TraceWindow, WindowSize};
+use crate::model::window::{Feed, Finished, Spilled, TraceWindow, WindowSize};
 use crate::model::{KeyValue, RootReason, Span, Trace, TraceTree, Value};
 use crate::render::skew::{SkewView, write};
 use crate::render::table::TableStyle;
@@ -81,7 +81,7 @@ impl FirstPass {
 pub(crate) fn first_pass(
     size: WindowSize,
     by: SkewBy,
-    feed: &mut dyn FnMut(&mut dyn FnMut(Vec<Span>)),
+    feed: Feed<'_>,
 ) -> std::io::Result<(Spilled, Vec<PairReport>, String)> {
     let mut first = FirstPass::new(by);
     let mut window = TraceWindow::new(size)?;

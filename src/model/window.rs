@@ -100,6 +100,10 @@ pub fn approx_bytes(s: &Span) -> usize {
         + s.status.message.as_ref().map_or(0, |m| m.len())
 }
 
+/// An input as commands hand it to a window: it calls its argument with each batch of spans,
+/// in input order (e.g. `for_each_batch` over the sources).
+pub type Feed<'a> = &'a mut dyn FnMut(&mut dyn FnMut(Vec<Span>));
+
 /// A trace handed out: its first-seen rank and its spans.
 pub struct Finished {
     pub ordinal: u32,

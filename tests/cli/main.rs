@@ -12,6 +12,8 @@
 //!   place, through symlinks, never over an input, exit 5 on write errors).
 //! * `schema`: every typed command's JSON output validates against `tracekit schema CMD`.
 //! * `big`: a 200,000-deep parent chain through every command (no recursion on the stack).
+//! * `window`: `check` and `skew` give the same bytes whatever the trace window, also on
+//!   interleaved traces.
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 //!
 //! proptest saves the seed of a failing case under `tests/proptest-regressions/` (properties in
@@ -40,3 +42,4 @@ mod rules;
 mod samples;
 mod schema;
 mod usage;
+mod window;
