@@ -32,9 +32,9 @@ use super::trace::Trace;
 use super::value::{KeyValue, Value};
 
 /// Spans held at most, unless `TRACEKIT_TRACE_WINDOW_SPANS` says otherwise.
-pub const DEFAULT_SPANS: usize = 200_000;
+pub const DEFAULT_SPANS: usize = 50_000;
 /// Approximate bytes of spans held at most.
-pub const DEFAULT_BYTES: usize = 48 << 20;
+pub const DEFAULT_BYTES: usize = 32 << 20;
 /// Finished traces are handed out in groups of about this many spans (for parallel analysis).
 const GROUP_SPANS: usize = 16_384;
 
