@@ -36,6 +36,8 @@ struct PerTrace<'a> {
     by: SkewBy,
     findings: Vec<Vec<Finding>>,
     skew: SkewCollector,
+    /// The first error of the skew collector's temporary file.
+    failed: Option<std::io::Error>,
 }
 
 impl PerTrace<'_> {
@@ -58,7 +60,9 @@ impl PerTrace<'_> {
                 self.findings.resize_with(o + 1, Vec::new);
             }
             self.findings[o] = f;
-            self.skew.add_at(o as u32, e);
+            if let Err(e) = self.skew.add_at(o as u32, e) {
+                self.failed.get_or_insert(e);
+            }
         }
     }
 }
@@ -91,6 +95,7 @@ pub(crate) fn analyse(
         by,
         findings: Vec::new(),
         skew: SkewCollector::default(),
+        failed: None,
     };
     let mut per = fresh();
     let mut window = TraceWindow::new(size)?;
@@ -116,9 +121,12 @@ pub(crate) fn analyse(
             Ok(())
         })?;
     }
+    if let Some(e) = per.failed.take() {
+        return Err(e);
+    }
     Ok(Analysed {
         findings: per.findings.into_iter().flatten().collect(),
-        pairs: per.skew.finish(),
+        pairs: per.skew.finish()?,
         traces: spilled.traces() as u64,
         spans: spilled.spans(),
     })
@@ -268,11 +276,11 @@ pub(crate) mod tests {
         for t in &traces {
             let tree = TraceTree::build(t);
             findings.extend(check_trace(t, &tree, opts));
-            skew.add(t, &tree, by);
+            skew.add(t, &tree, by).unwrap();
         }
         Analysed {
             findings,
-            pairs: skew.finish(),
+            pairs: skew.finish().unwrap(),
             traces: traces.len() as u64,
             spans: traces.iter().map(|t| t.spans.len() as u64).sum(),
         }

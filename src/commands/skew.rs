@@ -40,6 +40,8 @@ struct FirstPass {
     by: SkewBy,
     collector: SkewCollector,
     reference: Option<(u32, String)>,
+    /// The first error of the collector's temporary file.
+    failed: Option<std::io::Error>,
 }
 
 impl FirstPass {
@@ -48,6 +50,7 @@ impl FirstPass {
             by,
             collector: SkewCollector::default(),
             reference: None,
+            failed: None,
         }
     }
 
@@ -65,7 +68,9 @@ impl FirstPass {
             })
             .collect();
         for (o, e, root) in results {
-            self.collector.add_at(o, e);
+            if let Err(e) = self.collector.add_at(o, e) {
+                self.failed.get_or_insert(e);
+            }
             if let Some(r) = root
                 && self.reference.as_ref().is_none_or(|(at, _)| o < *at)
             {
@@ -105,7 +110,10 @@ pub(crate) fn first_pass(
             Ok(())
         })?;
     }
-    let pairs = first.collector.finish();
+    if let Some(e) = first.failed.take() {
+        return Err(e);
+    }
+    let pairs = first.collector.finish()?;
     let reference = first.reference.map(|r| r.1).unwrap_or_default();
     Ok((spilled, pairs, reference))
 }
@@ -422,9 +430,9 @@ mod tests {
         let trees: Vec<TraceTree> = traces.iter().map(TraceTree::build).collect();
         let mut c = SkewCollector::default();
         for (t, tree) in traces.iter().zip(&trees) {
-            c.add(t, tree, by);
+            c.add(t, tree, by).unwrap();
         }
-        let pairs = c.finish();
+        let pairs = c.finish().unwrap();
         let reference = traces
             .iter()
             .zip(&trees)

@@ -34,21 +34,15 @@ pub struct Extent {
     pub len: u32,
 }
 
-/// A temporary file that fragments are appended to and read back from.
-pub struct SpillFile {
-    file: File,
+/// A new file in the system's temporary directory (`TMPDIR`), deleted when dropped (on Unix
+/// unlinked at once).
+pub struct TempFile {
+    pub file: File,
     path: PathBuf,
     removed: bool,
-    /// Bytes in the file; `buf` follows them.
-    flushed: u64,
-    buf: Vec<u8>,
-    enc: Encoder,
-    /// Whether every byte has been written (reads then need no flush).
-    scratch: Vec<u8>,
 }
 
-impl SpillFile {
-    /// A new empty file in the system's temporary directory.
+impl TempFile {
     pub fn new() -> io::Result<Self> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let dir = std::env::temp_dir();
@@ -79,10 +73,47 @@ impl SpillFile {
         // An open file can be unlinked on Unix: the space is freed when the handle closes, even
         // if the process is killed.
         let removed = cfg!(unix) && std::fs::remove_file(&path).is_ok();
-        Ok(SpillFile {
+        Ok(TempFile {
             file,
             path,
             removed,
+        })
+    }
+}
+
+impl Write for TempFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.removed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A temporary file that fragments are appended to and read back from.
+pub struct SpillFile {
+    file: TempFile,
+    /// Bytes in the file; `buf` follows them.
+    flushed: u64,
+    buf: Vec<u8>,
+    enc: Encoder,
+    /// Whether every byte has been written (reads then need no flush).
+    scratch: Vec<u8>,
+}
+
+impl SpillFile {
+    /// A new empty file in the system's temporary directory.
+    pub fn new() -> io::Result<Self> {
+        Ok(SpillFile {
+            file: TempFile::new()?,
             flushed: 0,
             buf: Vec::new(),
             enc: Encoder::default(),
@@ -111,8 +142,8 @@ impl SpillFile {
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.file.seek(SeekFrom::Start(self.flushed))?;
-        self.file.write_all(&self.buf)?;
+        self.file.file.seek(SeekFrom::Start(self.flushed))?;
+        self.file.file.write_all(&self.buf)?;
         self.flushed += self.buf.len() as u64;
         self.buf.clear();
         Ok(())
@@ -125,8 +156,8 @@ impl SpillFile {
             &self.buf[s..s + at.len as usize]
         } else {
             self.scratch.resize(at.len as usize, 0);
-            self.file.seek(SeekFrom::Start(at.offset))?;
-            self.file.read_exact(&mut self.scratch)?;
+            self.file.file.seek(SeekFrom::Start(at.offset))?;
+            self.file.file.read_exact(&mut self.scratch)?;
             &self.scratch
         };
         let mut d = Decoder {
@@ -152,14 +183,6 @@ impl SpillFile {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-impl Drop for SpillFile {
-    fn drop(&mut self) {
-        if !self.removed {
-            let _ = std::fs::remove_file(&self.path);
-        }
     }
 }
 
