@@ -28,16 +28,19 @@ pub enum SkewMethod {
     Zipkin,
 }
 
+/// The resource or span attributes that name a span's host, in order of preference.
+pub const HOST_KEYS: &[&str] = &[
+    "host.id",
+    "host.ip",
+    "host.name",
+    "net.host.ip",
+    "network.local.address",
+];
+
 /// The host (or service) of a span, per `SkewBy`.
 pub fn endpoint(s: &Span, by: SkewBy) -> String {
     if by == SkewBy::Host {
-        for key in [
-            "host.id",
-            "host.ip",
-            "host.name",
-            "net.host.ip",
-            "network.local.address",
-        ] {
+        for &key in HOST_KEYS {
             let v = s
                 .resource
                 .attributes
@@ -136,77 +139,197 @@ fn clamp64(v: i128) -> i64 {
     v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
-/// Collects edges over many traces.
+/// Collects edges over many traces, in any order: each trace's edges come with the trace's
+/// first-seen ordinal, and the report is what the edges in (ordinal, position in trace) order
+/// give. Memory does not grow with the edges: per pair the running bounds, counts, and first
+/// and tightest edges; the bounds of every edge (which only a pair whose edges contradict, or
+/// that has only asynchronous ones, needs: for a median) go to a temporary file past
+/// [`BOUNDS_IN_MEMORY`] per pair, read back at the end for such a pair alone.
 #[derive(Default)]
 pub struct SkewCollector {
-    pairs: BTreeMap<(String, String), Vec<Edge>>,
+    pairs: BTreeMap<(String, String), PairEdges>,
+    next: u32,
+    spill: Option<BoundsSpill>,
+}
+
+/// Edge bounds kept in memory per pair before they are written to the temporary file.
+pub const BOUNDS_IN_MEMORY: usize = 4096;
+
+/// What the report of one pair needs of its edges.
+#[derive(Default)]
+struct PairEdges {
+    id: u32,
+    edges: u64,
+    consistent: u64,
+    /// Over the consistent edges (lower <= upper): the largest lower and smallest upper bound.
+    lo: i128,
+    hi: i128,
+    /// (lower, upper) of the edges not yet written to the file (order does not matter).
+    bounds: Vec<(i128, i128)>,
+    spilled: bool,
+    /// The first edge by position.
+    first: Option<((u32, u32), Edge)>,
+    /// The consistent edge with the tightest bounds, the first of equals.
+    tightest: Option<((i128, u32, u32), Edge)>,
+}
+
+/// Edge bounds written to a temporary file: (pair id, lower, upper), 36 bytes each.
+struct BoundsSpill {
+    file: std::io::BufWriter<crate::model::spill::TempFile>,
+}
+
+impl PairEdges {
+    fn add(&mut self, at: (u32, u32), e: Edge) {
+        self.edges += 1;
+        self.bounds.push((e.lower, e.upper));
+        if e.lower <= e.upper {
+            if self.consistent == 0 {
+                (self.lo, self.hi) = (e.lower, e.upper);
+            } else {
+                self.lo = self.lo.max(e.lower);
+                self.hi = self.hi.min(e.upper);
+            }
+            self.consistent += 1;
+            let key = (e.upper - e.lower, at.0, at.1);
+            if self.tightest.as_ref().is_none_or(|(k, _)| key < *k) {
+                self.tightest = Some((key, e.clone()));
+            }
+        }
+        if self.first.as_ref().is_none_or(|(k, _)| at < *k) {
+            self.first = Some((at, e));
+        }
+    }
+
+    /// Whether the report needs every edge's bounds (a median of midpoints).
+    fn needs_bounds(&self) -> bool {
+        self.consistent == 0 || self.lo > self.hi
+    }
 }
 
 impl SkewCollector {
-    pub fn add(&mut self, trace: &Trace, tree: &TraceTree, by: SkewBy) {
-        for (k, e) in edges(trace, tree, by) {
-            self.pairs.entry(k).or_default().push(e);
-        }
+    /// The edges of the next trace (after those added so far).
+    pub fn add(&mut self, trace: &Trace, tree: &TraceTree, by: SkewBy) -> std::io::Result<()> {
+        self.add_at(self.next, edges(trace, tree, by))
     }
 
-    /// Add edges computed elsewhere (e.g. in parallel per trace).
-    pub fn extend(&mut self, edges: Vec<((String, String), Edge)>) {
-        for (k, e) in edges {
-            self.pairs.entry(k).or_default().push(e);
-        }
+    /// Add edges computed elsewhere (e.g. in parallel per trace), as the next trace's.
+    pub fn extend(&mut self, edges: Vec<((String, String), Edge)>) -> std::io::Result<()> {
+        self.add_at(self.next, edges)
     }
 
-    pub fn finish(self) -> Vec<PairReport> {
-        self.pairs
+    /// The edges of the trace of first-seen rank `ordinal`, in trace order; traces may come in
+    /// any order, each once.
+    pub fn add_at(
+        &mut self,
+        ordinal: u32,
+        edges: Vec<((String, String), Edge)>,
+    ) -> std::io::Result<()> {
+        use std::io::Write;
+        self.next = self.next.max(ordinal.saturating_add(1));
+        for (i, (k, e)) in edges.into_iter().enumerate() {
+            let n = self.pairs.len() as u32;
+            let pair = self.pairs.entry(k).or_insert_with(|| PairEdges {
+                id: n,
+                ..PairEdges::default()
+            });
+            pair.add((ordinal, i as u32), e);
+            if pair.bounds.len() >= BOUNDS_IN_MEMORY {
+                if self.spill.is_none() {
+                    self.spill = Some(BoundsSpill {
+                        file: std::io::BufWriter::new(crate::model::spill::TempFile::new()?),
+                    });
+                }
+                let f = &mut self.spill.as_mut().unwrap().file;
+                for (lo, hi) in pair.bounds.drain(..) {
+                    f.write_all(&pair.id.to_le_bytes())?;
+                    f.write_all(&lo.to_le_bytes())?;
+                    f.write_all(&hi.to_le_bytes())?;
+                }
+                pair.spilled = true;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<Vec<PairReport>> {
+        use std::io::{Read, Seek};
+        // The bounds written to the file, for the pairs that need them.
+        let wanted: std::collections::HashSet<u32> = self
+            .pairs
+            .values()
+            .filter(|p| p.spilled && p.needs_bounds())
+            .map(|p| p.id)
+            .collect();
+        if let Some(spill) = self.spill.take()
+            && !wanted.is_empty()
+        {
+            let mut file = spill.file.into_inner().map_err(|e| e.into_error())?;
+            file.file.rewind()?;
+            let mut r = std::io::BufReader::new(&mut file.file);
+            let mut by_id: HashMap<u32, Vec<(i128, i128)>> = HashMap::new();
+            let mut rec = [0u8; 36];
+            loop {
+                match r.read_exact(&mut rec) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(e),
+                }
+                let id = u32::from_le_bytes(rec[0..4].try_into().unwrap());
+                if wanted.contains(&id) {
+                    by_id.entry(id).or_default().push((
+                        i128::from_le_bytes(rec[4..20].try_into().unwrap()),
+                        i128::from_le_bytes(rec[20..36].try_into().unwrap()),
+                    ));
+                }
+            }
+            for p in self.pairs.values_mut() {
+                if let Some(mut v) = by_id.remove(&p.id) {
+                    v.append(&mut p.bounds);
+                    p.bounds = v;
+                }
+            }
+        }
+        Ok(self
+            .pairs
             .into_iter()
             .map(|((client, server), edges)| pair_report(client, server, edges))
-            .collect()
+            .collect())
     }
 }
 
-fn pair_report(client: String, server: String, edges: Vec<Edge>) -> PairReport {
-    let consistent_edges: Vec<&Edge> = edges.iter().filter(|e| e.lower <= e.upper).collect();
-    let async_edges = (edges.len() - consistent_edges.len()) as u64;
-    let (lo, hi) = if consistent_edges.is_empty() {
-        // Only asynchronous edges: their midpoints are the best there is.
-        let mut mids: Vec<i128> = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
-        mids.sort_unstable();
-        let m = mids[mids.len() / 2];
-        (m, m)
-    } else {
-        (
-            consistent_edges.iter().map(|e| e.lower).max().unwrap_or(0),
-            consistent_edges.iter().map(|e| e.upper).min().unwrap_or(0),
-        )
+fn pair_report(client: String, server: String, pair: PairEdges) -> PairReport {
+    let async_edges = pair.edges - pair.consistent;
+    let mid = |e: &(i128, i128)| (e.0 + e.1) / 2;
+    let median = |mut v: Vec<i128>| {
+        v.sort_unstable();
+        v[v.len() / 2]
     };
-    let consistent = lo <= hi && !consistent_edges.is_empty();
-    let estimate = if consistent {
-        lo + (hi - lo) / 2
+    let (lo, hi, consistent, estimate, violations) = if pair.consistent == 0 {
+        // Only asynchronous edges: their midpoints are the best there is; none holds it.
+        let m = median(pair.bounds.iter().map(mid).collect());
+        (m, m, false, m, pair.edges)
+    } else if pair.lo <= pair.hi {
+        // The consistent edges all hold the estimate, no asynchronous one does.
+        let (lo, hi) = (pair.lo, pair.hi);
+        (lo, hi, true, lo + (hi - lo) / 2, async_edges)
     } else {
-        // Contradicting bounds: the median of the edges' midpoints.
-        let mut mids: Vec<i128> = consistent_edges
+        // Contradicting bounds: the median of the consistent edges' midpoints.
+        let estimate = median(pair.bounds.iter().filter(|e| e.0 <= e.1).map(mid).collect());
+        let violations = pair
+            .bounds
             .iter()
-            .map(|e| (e.lower + e.upper) / 2)
-            .collect();
-        if mids.is_empty() {
-            mids = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
-        }
-        mids.sort_unstable();
-        mids[mids.len() / 2]
+            .filter(|e| !(e.0 <= estimate && estimate <= e.1))
+            .count() as u64;
+        (pair.lo, pair.hi, false, estimate, violations)
     };
-    let violations = edges
-        .iter()
-        .filter(|e| !(e.lower <= estimate && estimate <= e.upper))
-        .count() as u64;
-    let example = consistent_edges
-        .iter()
-        .min_by_key(|e| e.upper - e.lower)
-        .map(|e| (*e).clone())
-        .or_else(|| edges.first().cloned());
+    let example = pair
+        .tightest
+        .map(|(_, e)| e)
+        .or_else(|| pair.first.map(|(_, e)| e));
     PairReport {
         client,
         server,
-        edges: edges.len() as u64,
+        edges: pair.edges,
         lower_ns: clamp64(lo),
         upper_ns: clamp64(hi),
         offset_ns: clamp64(estimate),
@@ -346,8 +469,111 @@ fn jaeger_delta(ps: i128, pe: i128, cs: i128, ce: i128) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The report as it was computed from every edge in order, before edges were reduced.
+    fn reference_report(client: String, server: String, edges: Vec<Edge>) -> PairReport {
+        let consistent_edges: Vec<&Edge> = edges.iter().filter(|e| e.lower <= e.upper).collect();
+        let async_edges = (edges.len() - consistent_edges.len()) as u64;
+        let (lo, hi) = if consistent_edges.is_empty() {
+            let mut mids: Vec<i128> = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+            mids.sort_unstable();
+            let m = mids[mids.len() / 2];
+            (m, m)
+        } else {
+            (
+                consistent_edges.iter().map(|e| e.lower).max().unwrap_or(0),
+                consistent_edges.iter().map(|e| e.upper).min().unwrap_or(0),
+            )
+        };
+        let consistent = lo <= hi && !consistent_edges.is_empty();
+        let estimate = if consistent {
+            lo + (hi - lo) / 2
+        } else {
+            let mut mids: Vec<i128> = consistent_edges
+                .iter()
+                .map(|e| (e.lower + e.upper) / 2)
+                .collect();
+            if mids.is_empty() {
+                mids = edges.iter().map(|e| (e.lower + e.upper) / 2).collect();
+            }
+            mids.sort_unstable();
+            mids[mids.len() / 2]
+        };
+        let violations = edges
+            .iter()
+            .filter(|e| !(e.lower <= estimate && estimate <= e.upper))
+            .count() as u64;
+        let example = consistent_edges
+            .iter()
+            .min_by_key(|e| e.upper - e.lower)
+            .map(|e| (*e).clone())
+            .or_else(|| edges.first().cloned());
+        PairReport {
+            client,
+            server,
+            edges: edges.len() as u64,
+            lower_ns: clamp64(lo),
+            upper_ns: clamp64(hi),
+            offset_ns: clamp64(estimate),
+            consistent,
+            violations,
+            async_edges,
+            example,
+        }
+    }
+
+    proptest! {
+        /// Edges of traces added in any order give the report of all edges in trace order.
+        #[test]
+        fn reduced_report_equals_reference(
+            traces in proptest::collection::vec(
+                proptest::collection::vec((0u8..2, -6i64..6, -6i64..6), 0..4), 1..8),
+            order in proptest::collection::vec(any::<u32>(), 8),
+            many in any::<bool>(),
+        ) {
+            // Enough copies of each edge to pass the bounds kept in memory (written to the
+            // file and read back).
+            let copies = if many { BOUNDS_IN_MEMORY / 3 } else { 1 };
+            let keyed = |t: usize, i: usize, (p, a, b): (u8, i64, i64)| {
+                (
+                    (format!("c{p}"), "s".to_string()),
+                    Edge {
+                        trace_id: TraceId(t as u128 + 1),
+                        client: SpanId(i as u64),
+                        server: SpanId(i as u64 + 100),
+                        lower: i128::from(a),
+                        upper: i128::from(b),
+                    },
+                )
+            };
+            let mut by_pair: BTreeMap<(String, String), Vec<Edge>> = BTreeMap::new();
+            for (t, es) in traces.iter().enumerate() {
+                for _ in 0..copies {
+                    for (i, e) in es.iter().enumerate() {
+                        let (k, e) = keyed(t, i, *e);
+                        by_pair.entry(k).or_default().push(e);
+                    }
+                }
+            }
+            let want: Vec<PairReport> = by_pair
+                .into_iter()
+                .map(|((c, s), es)| reference_report(c, s, es))
+                .collect();
+            let mut ranks: Vec<usize> = (0..traces.len()).collect();
+            ranks.sort_by_key(|&t| order[t]);
+            let mut c = SkewCollector::default();
+            for t in ranks {
+                for _ in 0..copies {
+                    let es = traces[t].iter().enumerate().map(|(i, e)| keyed(t, i, *e)).collect();
+                    c.add_at(t as u32, es).unwrap();
+                }
+            }
+            prop_assert_eq!(c.finish().unwrap(), want);
+        }
+    }
+    use crate::model::Span;
     use crate::model::testkit;
-    use crate::model::{Span, TraceId};
 
     fn sp(id: u64, parent: Option<u64>, svc: &str, kind: SpanKind, start: u64, end: u64) -> Span {
         testkit::span(id)
@@ -387,9 +613,9 @@ mod tests {
                 trace_id: TraceId(k),
                 spans: rpc(k, off, 10 * k as u64),
             };
-            c.add(&t, &TraceTree::build(&t), SkewBy::Service);
+            c.add(&t, &TraceTree::build(&t), SkewBy::Service).unwrap();
         }
-        let r = c.finish();
+        let r = c.finish().unwrap();
         assert_eq!(r.len(), 1);
         let p = &r[0];
         // lower = server.end - client.end = 6900 - 2000 = 4900; upper = 6100 - 1000 = 5100.
@@ -410,8 +636,8 @@ mod tests {
             spans,
         };
         let mut c = SkewCollector::default();
-        c.add(&t, &TraceTree::build(&t), SkewBy::Service);
-        let p = &c.finish()[0];
+        c.add(&t, &TraceTree::build(&t), SkewBy::Service).unwrap();
+        let p = &c.finish().unwrap()[0];
         assert_eq!(p.async_edges, 1);
         assert_eq!(p.violations, 1);
         assert!(!p.consistent);
@@ -425,8 +651,8 @@ mod tests {
         };
         let tree = TraceTree::build(&t);
         let mut c = SkewCollector::default();
-        c.add(&t, &tree, SkewBy::Service);
-        let pairs = c.finish();
+        c.add(&t, &tree, SkewBy::Service).unwrap();
+        let pairs = c.finish().unwrap();
         let offs = endpoint_offsets(&pairs, "a");
         assert_eq!(offs["b"], 5000);
         let sh = span_shifts(&t, &tree, SkewMethod::Pairwise, SkewBy::Service, &offs);

@@ -7,11 +7,14 @@ use rayon::prelude::*;
 
 use super::{InputRules, output, report_inputs};
 use crate::analysis::check::{CheckOptions, check_trace};
-use crate::analysis::gate::{Policy, STARTER, evaluate};
+use crate::analysis::findings::Finding;
+use crate::analysis::gate::eval::{TraceFacts, evaluate_facts, facts};
+use crate::analysis::gate::{Policy, STARTER};
 use crate::cli::{FindingsFormat, GateArgs, ReportSpec};
 use crate::error::{Error, Exit};
-use crate::input::load::load;
-use crate::model::TraceTree;
+use crate::input::load::for_each_batch;
+use crate::model::window::{Feed, Finished, TraceWindow, WindowSize};
+use crate::model::{Trace, TraceId, TraceTree};
 use crate::render::gate as view;
 use crate::render::table::TableStyle;
 use crate::term::Term;
@@ -36,22 +39,16 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
         ))
     })?;
     let policy = Policy::parse(&text, &policy_name).map_err(Error::Usage)?;
-    let loaded = load(&args.input.sources, &opts);
-    let input_exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
-    let traces = loaded.traces.into_traces();
-    let findings = if policy.file.rules.is_empty() {
-        Vec::new()
-    } else {
-        let opts = CheckOptions {
-            tolerance_ns: 1_000,
-            ..CheckOptions::default()
-        };
-        traces
-            .par_iter()
-            .flat_map(|t| check_trace(t, &TraceTree::build(t), &opts))
-            .collect()
-    };
-    let results = evaluate(&policy, &traces, &findings);
+    // Traces are evaluated as the window lets them go (see `model::window`): what is kept per
+    // trace is its facts and findings, not its spans.
+    let mut report = None;
+    let per = windowed(&policy, WindowSize::from_env(), &mut |sink| {
+        report = Some(for_each_batch(&args.input.sources, &opts, sink));
+    })
+    .map_err(super::check::spill_err)?;
+    let report = report.unwrap_or_default();
+    let input_exit = report_inputs(term, &report, InputRules::of(&args.input))?;
+    let results = evaluate_facts(&policy, &per.ids, per.facts, &per.findings.concat());
 
     let inputs = output::Inputs::sources(&args.input.sources).and(&args.policy);
     let verdict = Exit::verdict(input_exit, !results.iter().all(|a| a.passed));
@@ -123,6 +120,72 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     Ok(verdict)
 }
 
+/// What `gate` keeps of each trace, by first-seen ordinal.
+#[derive(Default)]
+struct PerTrace {
+    ids: Vec<TraceId>,
+    facts: Vec<TraceFacts>,
+    findings: Vec<Vec<Finding>>,
+}
+
+impl PerTrace {
+    fn add(&mut self, policy: &Policy, group: Vec<Finished>) {
+        let results: Vec<_> = group
+            .par_iter()
+            .map(|f| (f.ordinal, f.trace.trace_id, one_trace(policy, &f.trace)))
+            .collect();
+        for (o, id, (facts, findings)) in results {
+            let o = o as usize;
+            if self.ids.len() <= o {
+                self.ids.resize(o + 1, TraceId::ZERO);
+                self.facts.resize_with(o + 1, TraceFacts::default);
+                self.findings.resize_with(o + 1, Vec::new);
+            }
+            self.ids[o] = id;
+            self.facts[o] = facts;
+            self.findings[o] = findings;
+        }
+    }
+}
+
+/// The facts and the check findings (when the policy has rule assertions) of one trace.
+fn one_trace(policy: &Policy, t: &Trace) -> (TraceFacts, Vec<Finding>) {
+    let findings = if policy.file.rules.is_empty() {
+        Vec::new()
+    } else {
+        let opts = CheckOptions {
+            tolerance_ns: 1_000,
+            ..CheckOptions::default()
+        };
+        check_trace(t, &TraceTree::build(t), &opts)
+    };
+    (facts(policy, t), findings)
+}
+
+/// Every trace's facts and findings from the spans `feed` hands over, a window of traces at a
+/// time; a trace the input did not keep together is evaluated again, whole, from the spill.
+fn windowed(policy: &Policy, size: WindowSize, feed: Feed<'_>) -> std::io::Result<PerTrace> {
+    let mut per = PerTrace::default();
+    let mut window = TraceWindow::new(size)?;
+    let mut failed = None;
+    feed(&mut |batch| {
+        if failed.is_none()
+            && let Err(e) = window.push(batch, &mut |g| per.add(policy, g))
+        {
+            failed = Some(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let mut spilled = window.finish(&mut |g| per.add(policy, g))?;
+    for o in spilled.reopened() {
+        let trace = spilled.read(o)?;
+        per.add(policy, vec![Finished { ordinal: o, trace }]);
+    }
+    Ok(per)
+}
+
 /// `--init [FILE]`: the starter policy. An existing policy is not overwritten without
 /// `--force`; a device or FIFO (`/dev/stdout`) is written in place.
 fn init(path: &std::path::Path, force: bool, term: &Term) -> Result<Exit, Error> {
@@ -151,4 +214,75 @@ fn init(path: &std::path::Path, force: bool, term: &Term) -> Result<Exit, Error>
         );
     }
     Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::gate::evaluate;
+    use crate::commands::check::tests::spans_strategy;
+    use crate::model::TraceSet;
+    use proptest::prelude::*;
+
+    const POLICY: &str = r#"
+[selectors.servers]
+kind = "server"
+
+[selectors.roots]
+root = true
+
+[[coverage]]
+selector = "roots"
+min_traces = "90%"
+
+[[services]]
+required = ["a", "b"]
+min_traces = "50%"
+
+[[relations]]
+selector = "servers"
+parent = "roots"
+min_share = "50%"
+
+[[budgets]]
+selector = "servers"
+assert = ["p90(duration) < 50ns", "max(self) < 40ns", "critical_path_share < 60%"]
+
+[[budgets]]
+assert = ["spans_per_trace <= 5"]
+
+[[rules]]
+rules = ["completeness/*", "timing/*"]
+max_count = 2
+"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Whatever the window and the order of the spans: the results of a whole load.
+        #[test]
+        fn windowed_equals_whole_load(
+            spans in spans_strategy(),
+            window in 1usize..9,
+            batch in 1usize..6,
+        ) {
+            let policy = Policy::parse(POLICY, "p.toml").unwrap();
+            let mut set = TraceSet::new();
+            set.extend(spans.clone());
+            let traces = set.into_traces();
+            let opts = CheckOptions { tolerance_ns: 1_000, ..CheckOptions::default() };
+            let findings: Vec<Finding> = traces
+                .iter()
+                .flat_map(|t| check_trace(t, &TraceTree::build(t), &opts))
+                .collect();
+            let want = evaluate(&policy, &traces, &findings);
+            let per = windowed(&policy, WindowSize::spans(window), &mut |sink| {
+                for c in spans.chunks(batch) {
+                    sink(c.to_vec());
+                }
+            })
+            .unwrap();
+            let got = evaluate_facts(&policy, &per.ids, per.facts, &per.findings.concat());
+            prop_assert_eq!(got, want);
+        }
+    }
 }

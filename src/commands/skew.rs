@@ -6,45 +6,144 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::check::spill_err;
 use super::{InputRules, output, print_warning, report_inputs};
 use crate::analysis::findings::Severity;
 use crate::analysis::skew::{
-    PairReport, SkewBy, SkewCollector, SkewMethod, edges, endpoint, endpoint_offsets, span_shifts,
+    HOST_KEYS, PairReport, SkewBy, SkewCollector, SkewMethod, edges, endpoint, endpoint_offsets,
+    span_shifts,
 };
 use crate::cli::SkewArgs;
 use crate::error::{Error, Exit};
 use crate::formats::Format;
 use crate::formats::writer;
-use crate::input::load::load;
-use crate::model::{KeyValue, RootReason, Trace, TraceTree, Value};
+use crate::input::load::for_each_batch;
+use crate::model::window::{Feed, Finished, Spilled, TraceWindow, WindowSize};
+use crate::model::{KeyValue, RootReason, Span, Trace, TraceTree, Value};
 use crate::render::skew::{SkewView, write};
 use crate::render::table::TableStyle;
 use crate::term::Term;
 use crate::units::format_duration;
 
+/// Keep only what the report reads (when no corrected traces are written): the attributes
+/// that name hosts; no events or links.
+fn strip(s: &mut Span) {
+    s.attributes.retain(|kv| HOST_KEYS.contains(&&*kv.key));
+    s.attributes.shrink_to_fit();
+    s.events = Vec::new();
+    s.links = Vec::new();
+}
+
+/// What the first pass derives, by first-seen ordinal: the edges of every pair, and the
+/// reference clock (the first trace with a root).
+struct FirstPass {
+    by: SkewBy,
+    collector: SkewCollector,
+    reference: Option<(u32, String)>,
+    /// The first error of the collector's temporary file.
+    failed: Option<std::io::Error>,
+}
+
+impl FirstPass {
+    fn new(by: SkewBy) -> Self {
+        FirstPass {
+            by,
+            collector: SkewCollector::default(),
+            reference: None,
+            failed: None,
+        }
+    }
+
+    fn add(&mut self, group: Vec<Finished>) {
+        let by = self.by;
+        let results: Vec<_> = group
+            .par_iter()
+            .map(|f| {
+                let tree = TraceTree::build(&f.trace);
+                (
+                    f.ordinal,
+                    edges(&f.trace, &tree, by),
+                    root_endpoint(&f.trace, &tree, by),
+                )
+            })
+            .collect();
+        for (o, e, root) in results {
+            if let Err(e) = self.collector.add_at(o, e) {
+                self.failed.get_or_insert(e);
+            }
+            if let Some(r) = root
+                && self.reference.as_ref().is_none_or(|(at, _)| o < *at)
+            {
+                self.reference = Some((o, r));
+            }
+        }
+    }
+}
+
+/// The first pass over the spans that `feed` hands over, a window of traces at a time (see
+/// `model::window`): the pairs and the reference clock, and every trace in the spill for the
+/// later passes.
+pub(crate) fn first_pass(
+    size: WindowSize,
+    by: SkewBy,
+    feed: Feed<'_>,
+) -> std::io::Result<(Spilled, Vec<PairReport>, String)> {
+    let mut first = FirstPass::new(by);
+    let mut window = TraceWindow::new(size)?;
+    let mut failed = None;
+    feed(&mut |batch| {
+        if failed.is_none()
+            && let Err(e) = window.push(batch, &mut |g| first.add(g))
+        {
+            failed = Some(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let mut spilled = window.finish(&mut |g| first.add(g))?;
+    if !spilled.reopened().is_empty() {
+        // Some trace was not kept together by the input: its first part was read alone.
+        first = FirstPass::new(by);
+        spilled.for_each(&mut |g| {
+            first.add(g);
+            Ok(())
+        })?;
+    }
+    if let Some(e) = first.failed.take() {
+        return Err(e);
+    }
+    let pairs = first.collector.finish()?;
+    let reference = first.reference.map(|r| r.1).unwrap_or_default();
+    Ok((spilled, pairs, reference))
+}
+
 pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
     // First: resolving the backend (and its warnings) comes before anything else can fail.
     let opts = super::open_inputs(&args.input, term)?;
-    let loaded = load(&args.input.sources, &opts);
-    let input_exit = report_inputs(term, &loaded.report, InputRules::of(&args.input))?;
-    let mut traces = loaded.traces.into_traces();
-    let trees: Vec<TraceTree> = traces.par_iter().map(TraceTree::build).collect();
-    let mut collector = SkewCollector::default();
-    for (t, tree) in traces.iter().zip(&trees) {
-        collector.add(t, tree, args.by);
-    }
-    let pairs = collector.finish();
-    let reference = reference_endpoint(&traces, &trees, args.by);
+    // The later passes read the traces back from the window's spill, a group at a time.
+    let mut report = None;
+    let (mut spilled, pairs, reference) =
+        first_pass(WindowSize::from_env(), args.by, &mut |sink| {
+            report = Some(for_each_batch(
+                &args.input.sources,
+                &opts,
+                &mut |mut batch| {
+                    if !args.adjust {
+                        batch.iter_mut().for_each(strip);
+                    }
+                    sink(batch);
+                },
+            ));
+        })
+        .map_err(spill_err)?;
+    let report = report.unwrap_or_default();
+    let input_exit = report_inputs(term, &report, InputRules::of(&args.input))?;
     let offsets = endpoint_offsets(&proven(&pairs, args.threshold), &reference);
-    let shifts: Vec<Vec<i64>> = traces
-        .par_iter()
-        .zip(&trees)
-        .map(|(t, tree)| span_shifts(t, tree, args.method, args.by, &offsets))
-        .collect();
     let method_offsets: Vec<Option<i64>> = if args.method == SkewMethod::Pairwise {
         vec![None; pairs.len()]
     } else {
-        implied_offsets(&traces, &trees, &shifts, &pairs, args.by)
+        implied_offsets(&mut spilled, &offsets, &pairs, args.method, args.by).map_err(spill_err)?
     };
 
     let flagged = pairs.iter().filter(|p| p.exceeds(args.threshold)).count();
@@ -64,9 +163,9 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
             .ok_or_else(|| Error::usage("--adjust needs -o OUT"))?;
         let format = args
             .to
-            .or_else(|| loaded.report.inputs.first().map(|(_, f)| *f))
+            .or_else(|| report.inputs.first().map(|(_, f)| *f))
             .unwrap_or(Format::OtlpJsonl);
-        write_adjusted(&args, &mut traces, &shifts, path, format, term)?;
+        write_adjusted(&args, &mut spilled, &offsets, path, format, term)?;
     }
 
     if flagged > 0 && args.fail_on.fails(Severity::Warning) {
@@ -79,24 +178,18 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
     Ok(input_exit)
 }
 
-/// The reference clock: the service (host) of the first trace's root.
-fn reference_endpoint(traces: &[Trace], trees: &[TraceTree], by: SkewBy) -> String {
-    traces
+/// The host (or service) of the trace's first real root, if it has one.
+fn root_endpoint(t: &Trace, tree: &TraceTree, by: SkewBy) -> Option<String> {
+    tree.roots
         .iter()
-        .zip(trees)
-        .find_map(|(t, tree)| {
-            tree.roots
-                .iter()
-                .find(|r| r.1 == RootReason::Root)
-                .map(|r| endpoint(&t.spans[r.0 as usize], by))
-        })
-        .unwrap_or_default()
+        .find(|r| r.1 == RootReason::Root)
+        .map(|r| endpoint(&t.spans[r.0 as usize], by))
 }
 
 /// Correct only what the data proves: pairs whose whole interval lies beyond the threshold.
 /// The midpoint of an interval that contains 0 is a guess, so the other pairs connect the
 /// services with an offset of 0 instead of shifting clocks that may well be right.
-fn proven(pairs: &[PairReport], threshold: u64) -> Vec<PairReport> {
+pub(crate) fn proven(pairs: &[PairReport], threshold: u64) -> Vec<PairReport> {
     pairs
         .iter()
         .map(|p| {
@@ -109,36 +202,31 @@ fn proven(pairs: &[PairReport], threshold: u64) -> Vec<PairReport> {
         .collect()
 }
 
-/// What the chosen method implies per pair: the median correction between the two ends.
-fn implied_offsets(
-    traces: &[Trace],
-    trees: &[TraceTree],
-    shifts: &[Vec<i64>],
+/// What the chosen method implies per pair: the median correction between the two ends, over
+/// every trace (read back from the spill).
+pub(crate) fn implied_offsets(
+    spilled: &mut Spilled,
+    offsets: &HashMap<String, i64>,
     pairs: &[PairReport],
+    method: SkewMethod,
     by: SkewBy,
-) -> Vec<Option<i64>> {
+) -> std::io::Result<Vec<Option<i64>>> {
     let mut per: HashMap<(String, String), Vec<i64>> = HashMap::new();
-    for ((t, tree), sh) in traces.iter().zip(trees).zip(shifts) {
-        let index: HashMap<_, usize> = t
-            .spans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.span_id, i))
+    spilled.for_each(&mut |group| {
+        let parts: Vec<_> = group
+            .par_iter()
+            .map(|f| {
+                let tree = TraceTree::build(&f.trace);
+                let sh = span_shifts(&f.trace, &tree, method, by, offsets);
+                implied_by_trace(&f.trace, &tree, &sh, by)
+            })
             .collect();
-        for (k, e) in edges(t, tree, by) {
-            let (Some(&c), Some(&s)) = (index.get(&e.client), index.get(&e.server)) else {
-                continue;
-            };
-            // Shared Zipkin halves have one id: take the server half's own position.
-            let s = t
-                .spans
-                .iter()
-                .rposition(|x| x.span_id == e.server && x.kind == crate::model::SpanKind::Server)
-                .unwrap_or(s);
-            per.entry(k).or_default().push(-(sh[s] - sh[c]));
+        for (k, v) in parts.into_iter().flatten() {
+            per.entry(k).or_default().push(v);
         }
-    }
-    pairs
+        Ok(())
+    })?;
+    Ok(pairs
         .iter()
         .map(|p| {
             per.get_mut(&(p.client.clone(), p.server.clone())).map(|v| {
@@ -146,7 +234,36 @@ fn implied_offsets(
                 v[v.len() / 2]
             })
         })
-        .collect()
+        .collect())
+}
+
+/// The correction each edge of one trace implies, by pair.
+fn implied_by_trace(
+    t: &Trace,
+    tree: &TraceTree,
+    sh: &[i64],
+    by: SkewBy,
+) -> Vec<((String, String), i64)> {
+    let index: HashMap<_, usize> = t
+        .spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.span_id, i))
+        .collect();
+    let mut out = Vec::new();
+    for (k, e) in edges(t, tree, by) {
+        let (Some(&c), Some(&s)) = (index.get(&e.client), index.get(&e.server)) else {
+            continue;
+        };
+        // Shared Zipkin halves have one id: take the server half's own position.
+        let s = t
+            .spans
+            .iter()
+            .rposition(|x| x.span_id == e.server && x.kind == crate::model::SpanKind::Server)
+            .unwrap_or(s);
+        out.push((k, -(sh[s] - sh[c])));
+    }
+    out
 }
 
 /// The report on stdout.
@@ -169,25 +286,33 @@ fn write_report(view: &SkewView<'_>, args: &SkewArgs, term: &Term) -> Result<(),
     Ok(())
 }
 
-/// `--adjust`: the traces with their spans shifted, written to `path`, and what moved.
+/// `--adjust`: the traces with their spans shifted (read back from the spill, one group at a
+/// time), written to `path`, and what moved.
 fn write_adjusted(
     args: &SkewArgs,
-    traces: &mut [Trace],
-    shifts: &[Vec<i64>],
+    spilled: &mut Spilled,
+    offsets: &HashMap<String, i64>,
     path: &Path,
     format: Format,
     term: &Term,
 ) -> Result<(), Error> {
     let mut moved: HashMap<String, (u64, i64)> = HashMap::new();
-    for (t, sh) in traces.iter_mut().zip(shifts) {
-        apply(t, sh, &mut moved);
-    }
+    let mut any_shift = false;
     let inputs = output::Inputs::sources(&args.input.sources);
     let mut out = output::Output::open(Some(path), &inputs)?;
     let notes = {
         let mut w = writer(format, &mut out);
-        for t in traces.iter() {
-            w.write_trace(t).map_err(output::write_err)?;
+        let mut failed: Option<Error> = None;
+        let walked = adjusted(spilled, args.method, args.by, offsets, &mut |t, sh| {
+            any_shift |= sh.iter().any(|x| *x != 0);
+            apply(t, sh, &mut moved);
+            w.write_trace(t).map_err(|e| {
+                failed = Some(output::write_err(e));
+                std::io::Error::other("stopped")
+            })
+        });
+        if let Err(e) = walked {
+            return Err(failed.take().unwrap_or_else(|| spill_err(e)));
         }
         w.finish().map_err(output::write_err)?
     };
@@ -196,19 +321,37 @@ fn write_adjusted(
         print_warning(term, &n);
     }
     if !term.quiet {
-        note_shifts(term, moved, traces, shifts, path);
+        note_shifts(term, moved, spilled.spans() > 0 && any_shift, path);
     }
     Ok(())
 }
 
+/// Every trace in first-seen order with its shifts (read back from the spill, a group at a
+/// time; shifts computed in parallel).
+pub(crate) fn adjusted(
+    spilled: &mut Spilled,
+    method: SkewMethod,
+    by: SkewBy,
+    offsets: &HashMap<String, i64>,
+    f: &mut dyn FnMut(&mut Trace, &[i64]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    spilled.for_each(&mut |mut group| {
+        let shifts: Vec<Vec<i64>> = group
+            .par_iter()
+            .map(|x| {
+                let tree = TraceTree::build(&x.trace);
+                span_shifts(&x.trace, &tree, method, by, offsets)
+            })
+            .collect();
+        for (x, sh) in group.iter_mut().zip(&shifts) {
+            f(&mut x.trace, sh)?;
+        }
+        Ok(())
+    })
+}
+
 /// What was shifted, per service; or that nothing was.
-fn note_shifts(
-    term: &Term,
-    moved: HashMap<String, (u64, i64)>,
-    traces: &[Trace],
-    shifts: &[Vec<i64>],
-    path: &Path,
-) {
+fn note_shifts(term: &Term, moved: HashMap<String, (u64, i64)>, shifted: bool, path: &Path) {
     let mut v: Vec<_> = moved.into_iter().collect();
     v.sort();
     for (svc, (n, d)) in v {
@@ -221,8 +364,7 @@ fn note_shifts(
             ),
         );
     }
-    if traces.iter().all(|t| t.spans.is_empty()) || shifts.iter().all(|s| s.iter().all(|x| *x == 0))
-    {
+    if !shifted {
         super::print_note(
             term,
             &format!(
@@ -234,7 +376,7 @@ fn note_shifts(
 }
 
 /// Shift spans (and their events) and tag what changed.
-fn apply(t: &mut Trace, shifts: &[i64], moved: &mut HashMap<String, (u64, i64)>) {
+pub(crate) fn apply(t: &mut Trace, shifts: &[i64], moved: &mut HashMap<String, (u64, i64)>) {
     let key: Arc<str> = Arc::from("tracekit.skew.adjusted_ns");
     for (s, &d) in t.spans.iter_mut().zip(shifts) {
         if d == 0 {
@@ -258,5 +400,113 @@ fn apply(t: &mut Trace, shifts: &[i64], moved: &mut HashMap<String, (u64, i64)>)
         });
         let e = moved.entry(s.service.to_string()).or_insert((0, d));
         e.0 += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::check::tests::spans_strategy;
+    use crate::model::TraceSet;
+    use proptest::prelude::*;
+
+    /// `skew` as it was: every trace loaded; pairs, reference, implied offsets and the
+    /// adjusted traces from all of them at once.
+    #[allow(clippy::type_complexity)]
+    fn whole(
+        spans: Vec<Span>,
+        by: SkewBy,
+        method: SkewMethod,
+    ) -> (
+        Vec<PairReport>,
+        String,
+        Vec<Option<i64>>,
+        Vec<Trace>,
+        Vec<(String, (u64, i64))>,
+    ) {
+        let mut set = TraceSet::new();
+        set.extend(spans);
+        let mut traces = set.into_traces();
+        let trees: Vec<TraceTree> = traces.iter().map(TraceTree::build).collect();
+        let mut c = SkewCollector::default();
+        for (t, tree) in traces.iter().zip(&trees) {
+            c.add(t, tree, by).unwrap();
+        }
+        let pairs = c.finish().unwrap();
+        let reference = traces
+            .iter()
+            .zip(&trees)
+            .find_map(|(t, tree)| root_endpoint(t, tree, by))
+            .unwrap_or_default();
+        let offsets = endpoint_offsets(&proven(&pairs, 3), &reference);
+        let shifts: Vec<Vec<i64>> = traces
+            .iter()
+            .zip(&trees)
+            .map(|(t, tree)| span_shifts(t, tree, method, by, &offsets))
+            .collect();
+        let mut per: HashMap<(String, String), Vec<i64>> = HashMap::new();
+        for ((t, tree), sh) in traces.iter().zip(&trees).zip(&shifts) {
+            for (k, v) in implied_by_trace(t, tree, sh, by) {
+                per.entry(k).or_default().push(v);
+            }
+        }
+        let implied = pairs
+            .iter()
+            .map(|p| {
+                per.get_mut(&(p.client.clone(), p.server.clone())).map(|v| {
+                    v.sort_unstable();
+                    v[v.len() / 2]
+                })
+            })
+            .collect();
+        let mut moved = HashMap::new();
+        for (t, sh) in traces.iter_mut().zip(&shifts) {
+            apply(t, sh, &mut moved);
+        }
+        let mut moved: Vec<_> = moved.into_iter().collect();
+        moved.sort();
+        (pairs, reference, implied, traces, moved)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Whatever the window and the order of the spans: the pairs, the reference clock, the
+        /// offsets each method implies and the adjusted traces equal a whole load's.
+        #[test]
+        fn windowed_equals_whole_load(
+            spans in spans_strategy(),
+            window in 1usize..9,
+            batch in 1usize..6,
+            host in any::<bool>(),
+            method in 0usize..3,
+        ) {
+            let by = if host { SkewBy::Host } else { SkewBy::Service };
+            let method = [SkewMethod::Pairwise, SkewMethod::Jaeger, SkewMethod::Zipkin][method];
+            let want = whole(spans.clone(), by, method);
+            let (mut spilled, pairs, reference) =
+                first_pass(WindowSize::spans(window), by, &mut |sink| {
+                    for c in spans.chunks(batch) {
+                        sink(c.to_vec());
+                    }
+                })
+                .unwrap();
+            let offsets = endpoint_offsets(&proven(&pairs, 3), &reference);
+            let implied = implied_offsets(&mut spilled, &offsets, &pairs, method, by).unwrap();
+            let mut traces = Vec::new();
+            let mut moved = HashMap::new();
+            adjusted(&mut spilled, method, by, &offsets, &mut |t, sh| {
+                apply(t, sh, &mut moved);
+                traces.push(t.clone());
+                Ok(())
+            })
+            .unwrap();
+            let mut moved: Vec<_> = moved.into_iter().collect();
+            moved.sort();
+            prop_assert_eq!(pairs, want.0);
+            prop_assert_eq!(reference, want.1);
+            prop_assert_eq!(implied, want.2);
+            prop_assert_eq!(traces, want.3);
+            prop_assert_eq!(moved, want.4);
+        }
     }
 }

@@ -5,11 +5,13 @@ pub mod intern;
 pub mod limits;
 pub mod parts;
 pub mod span;
+pub mod spill;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod trace;
 pub mod tree;
 pub mod value;
+pub mod window;
 
 pub use ids::{IdError, SpanId, TraceId, TraceRef, TraceRefError};
 pub use intern::Interner;

@@ -13,6 +13,8 @@
 //! * `schema`: every typed command's JSON output validates against `tracekit schema CMD`.
 //! * `big`: a 200,000-deep parent chain through every command (no recursion on the stack).
 //! * `projection`: commands read only the span parts they use.
+//! * `window`: `check` and `skew` give the same bytes whatever the trace window, also on
+//!   interleaved traces.
 //! * `usage`: inputs without spans, durations without a unit, `--trace` prefixes, widths.
 //! * `lookup`: `--trace` on JSON lines gives the same output with and without the prefilter;
 //!   gzip input gives the same spans as plain.
@@ -45,3 +47,4 @@ mod rules;
 mod samples;
 mod schema;
 mod usage;
+mod window;

@@ -53,7 +53,7 @@ fn matches(policy: &Policy, t: &Trace, tree: &TraceTree) -> BTreeMap<String, Vec
 
 /// What one trace contributes to each assertion.
 #[derive(Default)]
-struct TraceFacts {
+pub struct TraceFacts {
     coverage: Vec<bool>,
     attributes: Vec<(u64, u64)>,
     services: HashSet<String>,
@@ -97,14 +97,27 @@ impl Needs {
 }
 
 pub fn evaluate(policy: &Policy, traces: &[Trace], findings: &[Finding]) -> Vec<AssertionResult> {
-    let needs = Needs::of(policy);
-    let facts: Vec<TraceFacts> = traces
-        .par_iter()
-        .map(|t| trace_facts(policy, t, needs))
-        .collect();
+    let facts: Vec<TraceFacts> = traces.par_iter().map(|t| facts(policy, t)).collect();
+    let ids: Vec<TraceId> = traces.iter().map(|t| t.trace_id).collect();
+    evaluate_facts(policy, &ids, facts, findings)
+}
+
+/// Everything the assertions need from one trace: what [`evaluate_facts`] takes, so that
+/// traces can be let go one at a time (`gate` over a window of traces).
+pub fn facts(policy: &Policy, t: &Trace) -> TraceFacts {
+    trace_facts(policy, t, Needs::of(policy))
+}
+
+/// [`evaluate`] from the facts of every trace, in first-seen order, and their ids.
+pub fn evaluate_facts(
+    policy: &Policy,
+    trace_ids: &[TraceId],
+    facts: Vec<TraceFacts>,
+    findings: &[Finding],
+) -> Vec<AssertionResult> {
     let eval = Evaluation {
         policy,
-        traces,
+        trace_ids,
         facts,
         max_examples: policy.file.settings.examples.unwrap_or(5),
     };
@@ -238,7 +251,7 @@ impl SpanShares {
 /// The per-trace facts, and what turning them into results needs.
 struct Evaluation<'a> {
     policy: &'a Policy,
-    traces: &'a [Trace],
+    trace_ids: &'a [TraceId],
     facts: Vec<TraceFacts>,
     max_examples: usize,
 }
@@ -256,15 +269,15 @@ struct BudgetPool {
 
 impl Evaluation<'_> {
     fn n(&self) -> u64 {
-        self.traces.len() as u64
+        self.trace_ids.len() as u64
     }
 
     /// The first traces for which `pred` (given a trace's index) holds.
     fn examples(&self, pred: &dyn Fn(usize) -> bool) -> Vec<TraceId> {
-        (0..self.traces.len())
+        (0..self.trace_ids.len())
             .filter(|&k| pred(k))
             .take(self.max_examples)
-            .map(|k| self.traces[k].trace_id)
+            .map(|k| self.trace_ids[k])
             .collect()
     }
 
@@ -472,7 +485,7 @@ impl Evaluation<'_> {
             worst
                 .into_iter()
                 .take(self.max_examples)
-                .map(|(_, k)| self.traces[k].trace_id)
+                .map(|(_, k)| self.trace_ids[k])
                 .collect()
         } else if metric == Metric::ErrorRate {
             self.examples(&|k| facts[k].budgets[j].errors > 0)
