@@ -23,7 +23,12 @@ pub struct CheckOptions {
 
 /// Attribute key prefixes that mark a database, cache or messaging client (OTel semantic
 /// conventions, and the tags older Zipkin/Brave instrumentation writes).
-pub const EXEMPT_CLIENT_PREFIXES: &[&str] = &[
+pub const EXEMPT_CLIENT_PREFIXES: &[&str] = CHECK_ATTRIBUTE_PREFIXES.split_at(12).0;
+
+/// Every span attribute `check` reads, by key prefix: those that exempt clients (the first
+/// twelve, [`EXEMPT_CLIENT_PREFIXES`]), name a datastore callee, or name hosts on the span
+/// (skew by host; `host.*` is read from the resource).
+pub const CHECK_ATTRIBUTE_PREFIXES: &[&str] = &[
     "db.",
     "messaging.",
     "cache.",
@@ -36,6 +41,9 @@ pub const EXEMPT_CLIENT_PREFIXES: &[&str] = &[
     "sql.",
     "rabbit.",
     "kafka.",
+    "peer.service",
+    "net.host.",
+    "network.local.",
 ];
 
 /// Remote services (`peer.service`, e.g. Zipkin's remoteEndpoint) that are datastores or

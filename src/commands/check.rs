@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use super::findings::{FindingsRun, finish};
 use super::{InputRules, report_inputs};
-use crate::analysis::check::{CheckOptions, EXEMPT_CLIENT_PREFIXES, check_trace};
+use crate::analysis::check::{CHECK_ATTRIBUTE_PREFIXES, CheckOptions, check_trace};
 use crate::analysis::findings::Finding;
 use crate::analysis::rules::clock_skew;
 use crate::analysis::skew::{PairReport, SkewBy, SkewCollector, edges};
@@ -12,17 +12,25 @@ use crate::cli::CheckArgs;
 use crate::error::{Error, Exit};
 use crate::input::load::for_each_batch;
 use crate::model::window::{Feed, Finished, TraceWindow, WindowSize};
-use crate::model::{Span, TraceTree};
+use crate::model::{Span, SpanParts, TraceTree};
 use crate::term::Term;
 use crate::units::{format_duration, format_signed_duration};
 
-/// Keep only what the rules read, so that huge inputs fit: attributes that exempt clients or
-/// name hosts (peer.service: a datastore callee); no events or links.
+/// What the rules read: the core of a span, the attributes that exempt clients or name hosts
+/// (peer.service: a datastore callee), and the resource (its hosts).
+const CHECK_PARTS: SpanParts = SpanParts {
+    attributes: true,
+    attribute_prefixes: Some(CHECK_ATTRIBUTE_PREFIXES),
+    resource: true,
+    ..SpanParts::CORE
+};
+
+/// Keep only what the rules read, so that huge inputs fit (readers that cannot skip parts
+/// build them all): the attributes of [`CHECK_PARTS`]; no events or links.
 fn strip(s: &mut Span) {
     s.attributes.retain(|kv| {
-        EXEMPT_CLIENT_PREFIXES
+        CHECK_ATTRIBUTE_PREFIXES
             .iter()
-            .chain(&["net.host.", "network.local.", "peer.service"])
             .any(|p| kv.key.starts_with(p))
     });
     s.attributes.shrink_to_fit();
@@ -134,7 +142,8 @@ pub(crate) fn analyse(
 
 pub fn run(args: CheckArgs, term: &Term) -> Result<Exit, Error> {
     // First: resolving the backend (and its warnings) comes before anything else can fail.
-    let opts = super::open_inputs(&args.input, term)?;
+    let mut opts = super::open_inputs(&args.input, term)?;
+    opts.parts = CHECK_PARTS;
     let check_opts = CheckOptions {
         expect_services: args.expect_service.clone(),
         expect_root: args.expect_root.clone(),

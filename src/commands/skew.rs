@@ -19,7 +19,7 @@ use crate::formats::Format;
 use crate::formats::writer;
 use crate::input::load::for_each_batch;
 use crate::model::window::{Feed, Finished, Spilled, TraceWindow, WindowSize};
-use crate::model::{KeyValue, RootReason, Span, Trace, TraceTree, Value};
+use crate::model::{KeyValue, RootReason, Span, SpanParts, Trace, TraceTree, Value};
 use crate::render::skew::{SkewView, write};
 use crate::render::table::TableStyle;
 use crate::term::Term;
@@ -120,7 +120,17 @@ pub(crate) fn first_pass(
 
 pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
     // First: resolving the backend (and its warnings) comes before anything else can fail.
-    let opts = super::open_inputs(&args.input, term)?;
+    let mut opts = super::open_inputs(&args.input, term)?;
+    if !args.adjust {
+        // The report reads the core, the hosts named on spans, and the resource (its hosts);
+        // corrected traces are written whole.
+        opts.parts = SpanParts {
+            attributes: true,
+            attribute_prefixes: Some(HOST_KEYS),
+            resource: true,
+            ..SpanParts::CORE
+        };
+    }
     // The later passes read the traces back from the window's spill, a group at a time.
     let mut report = None;
     let (mut spilled, pairs, reference) =

@@ -220,3 +220,61 @@ fn critical_paths_and_diffs_on_the_core_equal_those_on_whole_spans() {
     };
     assert_eq!(report(SpanParts::CORE), report(SpanParts::ALL));
 }
+
+#[test]
+fn check_and_skew_on_the_parts_they_declare_equal_those_on_whole_spans() {
+    use crate::analysis::check::{CHECK_ATTRIBUTE_PREFIXES, CheckOptions, check_trace};
+    use crate::analysis::skew::{HOST_KEYS, SkewBy, SkewCollector, edges};
+    use crate::model::TraceTree;
+    // Skewed clocks, lost spans and missing roots, so that there are findings to compare.
+    let cfg = crate::synth::Config {
+        seed: 9,
+        traces: 80,
+        faults: crate::synth::Faults {
+            skew: vec![("payment".into(), -25_000_000)],
+            drop_rate: 0.05,
+            missing_root_rate: 0.1,
+            ..Default::default()
+        },
+        ..crate::synth::Config::default()
+    };
+    let all: Vec<Trace> = crate::synth::Generator::new(cfg).unwrap().collect();
+    let mut data = Vec::new();
+    crate::formats::write_all(Format::OtlpJsonl, &all, &mut data).unwrap();
+    let check_parts = SpanParts {
+        attributes: true,
+        attribute_prefixes: Some(CHECK_ATTRIBUTE_PREFIXES),
+        resource: true,
+        ..SpanParts::CORE
+    };
+    let skew_parts = SpanParts {
+        attributes: true,
+        attribute_prefixes: Some(HOST_KEYS),
+        resource: true,
+        ..SpanParts::CORE
+    };
+    let opts = CheckOptions::default();
+    // (check findings, skew pairs) as text.
+    let run = |parts, by| {
+        let mut findings = Vec::new();
+        let mut skew = SkewCollector::default();
+        for t in traces_with(&data, parts) {
+            let tree = TraceTree::build(&t);
+            findings.push(check_trace(&t, &tree, &opts));
+            skew.extend(edges(&t, &tree, by)).unwrap();
+        }
+        (
+            format!("{findings:?}"),
+            format!("{:?}", skew.finish().unwrap()),
+        )
+    };
+    for by in [SkewBy::Service, SkewBy::Host] {
+        let (findings, pairs) = run(SpanParts::ALL, by);
+        assert!(findings.contains("orphan-span") && pairs.contains("payment"));
+        // check reads both; skew (without --adjust) the pairs only.
+        let (f, p) = run(check_parts, by);
+        assert!(f == findings && p == pairs, "check {by:?}: differs");
+        let (_, p) = run(skew_parts, by);
+        assert!(p == pairs, "skew {by:?}: differs");
+    }
+}
