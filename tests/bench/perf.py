@@ -37,12 +37,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # The same numbers as `stats --group-by operation` (count, nearest-rank P95 per service and name).
 JQ_STATS = r"""
-reduce (inputs | .resourceSpans[]
+[inputs | .resourceSpans[]
   | ([.resource.attributes[]? | select(.key == "service.name") | .value.stringValue][0]) as $svc
   | .scopeSpans[].spans[]
-  | [($svc + " " + .name), ((.endTimeUnixNano | tonumber) - (.startTimeUnixNano | tonumber))]
-) as $x ({}; .[$x[0]] += [$x[1]])
-| map_values(sort | {n: length, p95: .[((length * 0.95) | ceil) - 1]})
+  | [($svc + " " + .name), ((.endTimeUnixNano | tonumber) - (.startTimeUnixNano | tonumber))]]
+| group_by(.[0])
+| map([.[0][0], (map(.[1]) | sort | {n: length, p95: .[((length * 0.95) | ceil) - 1]})])
 """
 
 DUCKDB_STATS = r"""

@@ -441,41 +441,13 @@ fn read_thrift(
     skipped: u64,
     ctx: &mut ReadCtx<'_>,
 ) -> Result<(), InputError> {
-    read_thrift_with(
-        input,
-        skipped,
-        ctx,
-        PAR_CHUNK,
-        rayon::current_num_threads() > 1,
-    )
-}
-
-/// [`read_thrift`] with the parallel batch size (tests make it tiny to cross every boundary)
-/// and whether whole messages are decoded in parallel at all.
-///
-/// Parallel path: the messages complete in the buffer are delimited by walking their structure
-/// without building anything ([`skip_message`]), up to about `chunk` bytes; they are then
-/// decoded and converted in parallel (one [`Converter`] per worker) and handed on in input
-/// order. A message the walk cannot delimit (cut off by the buffer, or invalid), or one whose
-/// decoding fails, goes through the sequential step below, so that errors, refills and
-/// positions are exactly those of reading one message after the other.
-pub(crate) fn read_thrift_with(
-    input: &mut dyn BufRead,
-    skipped: u64,
-    ctx: &mut ReadCtx<'_>,
-    chunk: usize,
-    parallel: bool,
-) -> Result<(), InputError> {
     let mut conv = Converter::new();
-    // The workers' converters, kept from batch to batch (their interners stay warm).
-    let pool: Pool = std::sync::Mutex::new(Vec::new());
     let mut buf: Vec<u8> = Vec::new();
     // Absolute offset of buf[0]; the next message starts at buf[start].
     let mut base: u64 = skipped;
     let mut start = 0usize;
     let mut at_eof = false;
-    let refill = if parallel { chunk.max(CHUNK) } else { CHUNK };
-    let mut want = refill;
+    let mut want = CHUNK;
     loop {
         if start == buf.len() {
             if at_eof {
@@ -487,14 +459,6 @@ pub(crate) fn read_thrift_with(
             at_eof = fill(input, &mut buf, want, ctx, base)?;
             if buf.is_empty() {
                 return Ok(());
-            }
-        }
-        if parallel {
-            let done = parallel_messages(&buf, start, chunk, base, &pool, ctx);
-            if done > start {
-                start = done;
-                want = refill;
-                continue;
             }
         }
         let here = base + start as u64;
@@ -512,8 +476,20 @@ pub(crate) fn read_thrift_with(
         match read_message(&mut d) {
             Ok((name, batch)) => {
                 start += d.pos();
-                want = refill;
-                deliver(name, batch.map(|b| conv.batch(b)), here, ctx);
+                want = CHUNK;
+                match batch {
+                    Some(b) => {
+                        let spans = conv.batch(b);
+                        ctx.emit(spans);
+                    }
+                    None => ctx.warn(
+                        Some(Position::Byte(here)),
+                        format!(
+                            "message {:?} is not emitBatch(batch); skipped",
+                            crate::term::escape(&name)
+                        ),
+                    ),
+                }
             }
             Err(e) if e.kind == ErrorKind::Eof && !at_eof => {
                 // The message goes on past what is buffered: keep it and read more.
@@ -536,116 +512,6 @@ pub(crate) fn read_thrift_with(
             }
         }
     }
-}
-
-/// Converters for the workers of the parallel path.
-type Pool = std::sync::Mutex<Vec<Converter>>;
-
-/// A worker's converter, back to the pool when the worker is done.
-struct Lease<'p> {
-    pool: &'p Pool,
-    conv: Option<Converter>,
-}
-
-impl<'p> Lease<'p> {
-    fn take(pool: &'p Pool) -> Self {
-        let conv = pool.lock().ok().and_then(|mut v| v.pop());
-        Lease { pool, conv }
-    }
-
-    fn get(&mut self) -> &mut Converter {
-        self.conv.get_or_insert_with(Converter::new)
-    }
-}
-
-impl Drop for Lease<'_> {
-    fn drop(&mut self) {
-        if let (Some(c), Ok(mut v)) = (self.conv.take(), self.pool.lock()) {
-            v.push(c);
-        }
-    }
-}
-
-/// Messages of the parallel path are gathered up to about this many bytes.
-const PAR_CHUNK: usize = 1 << 20;
-
-/// Hand on one decoded message: its spans, or a warning when it is not `emitBatch(batch)`.
-fn deliver(name: String, spans: Option<Vec<crate::model::Span>>, here: u64, ctx: &mut ReadCtx<'_>) {
-    match spans {
-        Some(spans) => ctx.emit(spans),
-        None => ctx.warn(
-            Some(Position::Byte(here)),
-            format!(
-                "message {:?} is not emitBatch(batch); skipped",
-                crate::term::escape(&name)
-            ),
-        ),
-    }
-}
-
-/// Walks one message's structure without building it; the decoder ends after it.
-fn skip_message(d: &mut Decoder<'_>) -> thrift::Result<()> {
-    d.read_message_begin()?;
-    d.skip(TType::Struct)
-}
-
-/// Decodes, in parallel, the whole messages that start at `buf[start]` (about `chunk` bytes of
-/// them) and hands them on in order; returns where the first message it did not hand on starts
-/// (`start` when none).
-fn parallel_messages(
-    buf: &[u8],
-    start: usize,
-    chunk: usize,
-    base: u64,
-    pool: &Pool,
-    ctx: &mut ReadCtx<'_>,
-) -> usize {
-    use rayon::prelude::*;
-    let mut ranges = Vec::new();
-    let mut p = start;
-    while p < buf.len() && p - start < chunk {
-        let proto = match buf[p] {
-            0x82 => Protocol::Compact,
-            0x80 => Protocol::Binary,
-            _ => break,
-        };
-        let mut d = Decoder::new(&buf[p..], proto);
-        if skip_message(&mut d).is_err() {
-            break;
-        }
-        ranges.push((p, p + d.pos(), proto));
-        p += d.pos();
-    }
-    if ranges.len() < 2 {
-        return start;
-    }
-    type One = Option<(String, Option<Vec<crate::model::Span>>)>;
-    let decoded: Vec<One> = ranges
-        .par_iter()
-        .map_init(
-            || Lease::take(pool),
-            |lease, &(s, e, proto)| {
-                let conv = lease.get();
-                let mut d = Decoder::new(&buf[s..e], proto);
-                match read_message(&mut d) {
-                    Ok((name, batch)) if d.pos() == e - s => {
-                        Some((name, batch.map(|b| conv.batch(b))))
-                    }
-                    _ => None,
-                }
-            },
-        )
-        .collect();
-    let mut done = start;
-    for (one, &(s, e, _)) in decoded.into_iter().zip(&ranges) {
-        let Some((name, spans)) = one else {
-            // Read again one by one, for the exact error.
-            return s;
-        };
-        deliver(name, spans, base + s as u64, ctx);
-        done = e;
-    }
-    done
 }
 
 fn proto_name(p: Protocol) -> &'static str {

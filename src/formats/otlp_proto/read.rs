@@ -11,20 +11,12 @@
 //!
 //! Every length read from the input is checked against a maximum and, while reading, against
 //! the bytes actually there: a corrupt length never causes a big allocation.
-//!
-//! Parallel decoding: the walk over the outer messages (tags and lengths, cheap) stays on the
-//! reading thread; the `ResourceSpans` bodies it cuts out are gathered until about
-//! [`CHUNK_BYTES`] are pending, then decoded and converted in parallel (rayon, one interner per
-//! worker) and handed on in input order, with their warnings. A decode error in a batch ends the
-//! reading after the spans before it, exactly as one after the other; an error met by the walk
-//! first hands on what is pending (which comes before it in the input).
 
 use std::borrow::Cow;
 use std::io::{BufRead, Cursor, Read};
 use std::sync::Arc;
 
 use prost::Message as _;
-use rayon::prelude::*;
 
 use super::pb;
 use crate::formats::{InputError, Position, ReadCtx};
@@ -33,9 +25,6 @@ use crate::model::{
     Status, StatusCode, TraceId, Value,
 };
 
-/// `ResourceSpans` bodies are decoded in batches of about this many bytes (in parallel when
-/// there are several threads).
-pub const CHUNK_BYTES: usize = 1 << 20;
 /// How much of the input is looked at to decide the framing.
 const PEEK: usize = 256 * 1024;
 /// No single `ResourceSpans` may be longer than this (a frame is walked, never held whole).
@@ -125,17 +114,6 @@ impl Counted<'_> {
 }
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
-    read_with(input, ctx, CHUNK_BYTES, rayon::current_num_threads() > 1)
-}
-
-/// [`read`] with the batch size and whether to decode in parallel (tests cross every boundary
-/// with tiny batches, and compare with the sequential decoding).
-pub(crate) fn read_with(
-    input: &mut dyn BufRead,
-    ctx: &mut ReadCtx<'_>,
-    chunk: usize,
-    parallel: bool,
-) -> Result<(), InputError> {
     // Look ahead without losing the bytes: read them, then read them again through a chain.
     let mut prefix = Vec::with_capacity(PEEK);
     let n = input
@@ -149,23 +127,12 @@ pub(crate) fn read_with(
         inner: &mut chained,
         pos: 0,
     };
-    let mut reader = Reader {
-        pending: Pending {
-            items: Vec::new(),
-            bytes: 0,
-            chunk: chunk.max(1),
-            parallel,
-            seq: Converter::default(),
-            pool: std::sync::Mutex::new(Vec::new()),
-        },
-    };
-    let walked = if framed {
+    let mut reader = Reader::default();
+    let result = if framed {
         reader.frames(&mut r, ctx)
     } else {
         reader.bare(&mut r, ctx)
     };
-    // What is pending comes before wherever the walk stopped: its error, if any, comes first.
-    let result = reader.pending.flush(ctx).and(walked);
     match result {
         Ok(()) => Ok(()),
         Err(Stop::Fatal(e)) => Err(e),
@@ -226,106 +193,8 @@ fn is_framed(prefix: &[u8], complete: bool) -> bool {
     }
 }
 
-struct Reader {
-    pending: Pending,
-}
-
-/// `ResourceSpans` bodies cut out by the walk, not yet decoded.
-struct Pending {
-    /// (body, its byte offset, its index in its message).
-    items: Vec<(Vec<u8>, u64, usize)>,
-    bytes: usize,
-    chunk: usize,
-    parallel: bool,
-    /// The converter of sequential decoding (its interner lives across batches).
-    seq: Converter,
-    /// The workers' converters, kept from batch to batch.
-    pool: std::sync::Mutex<Vec<Converter>>,
-}
-
-/// What decoding one `ResourceSpans` gave: its spans and warnings, or the decode error.
-type Decoded = Result<(Vec<Span>, Vec<(u64, String)>), (u64, String)>;
-
-impl Pending {
-    fn push(
-        &mut self,
-        body: Vec<u8>,
-        start: u64,
-        index: usize,
-        ctx: &mut ReadCtx<'_>,
-    ) -> Result<(), Stop> {
-        self.bytes += body.len();
-        self.items.push((body, start, index));
-        if self.bytes >= self.chunk {
-            self.flush(ctx)?;
-        }
-        Ok(())
-    }
-
-    /// Decode what is pending and hand it on in input order; the first decode error ends it.
-    fn flush(&mut self, ctx: &mut ReadCtx<'_>) -> Result<(), Stop> {
-        let items = std::mem::take(&mut self.items);
-        let bytes = std::mem::take(&mut self.bytes);
-        // A small last batch (a small input) is not worth the threads.
-        let decoded: Vec<Decoded> = if self.parallel && items.len() > 1 && bytes * 4 >= self.chunk {
-            let pool = &self.pool;
-            items
-                .into_par_iter()
-                .map_init(
-                    || Lease::take(pool),
-                    |conv, (body, start, index)| conv.get().decode(body, start, index),
-                )
-                .collect()
-        } else {
-            let conv = &mut self.seq;
-            items
-                .into_iter()
-                .map(|(body, start, index)| conv.decode(body, start, index))
-                .collect()
-        };
-        for d in decoded {
-            match d {
-                Ok((spans, warnings)) => {
-                    for (at, message) in warnings {
-                        ctx.warn(Some(Position::Byte(at)), message);
-                    }
-                    ctx.emit(spans);
-                }
-                Err((at, message)) => return Err(fatal(ctx, at, message)),
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A worker's converter, back to the pool when the worker is done.
-struct Lease<'p> {
-    pool: &'p std::sync::Mutex<Vec<Converter>>,
-    conv: Option<Converter>,
-}
-
-impl<'p> Lease<'p> {
-    fn take(pool: &'p std::sync::Mutex<Vec<Converter>>) -> Self {
-        let conv = pool.lock().ok().and_then(|mut v| v.pop());
-        Lease { pool, conv }
-    }
-
-    fn get(&mut self) -> &mut Converter {
-        self.conv.get_or_insert_with(Converter::default)
-    }
-}
-
-impl Drop for Lease<'_> {
-    fn drop(&mut self) {
-        if let (Some(c), Ok(mut v)) = (self.conv.take(), self.pool.lock()) {
-            v.push(c);
-        }
-    }
-}
-
-/// Decodes `ResourceSpans` bodies into spans, sharing strings through its interner.
 #[derive(Default)]
-struct Converter {
+struct Reader {
     interner: Interner,
 }
 
@@ -466,7 +335,15 @@ impl Reader {
                     let mut buf = Vec::new();
                     r.read_into(len, &mut buf, ctx)
                         .map_err(|e| field_eof(e, ctx))?;
-                    self.pending.push(buf, start, index, ctx)?;
+                    match pb::ResourceSpans::decode(pb::Bytes::from(buf)) {
+                        Ok(rs) => {
+                            let spans = self.resource_spans(rs, start, index, ctx);
+                            ctx.emit(spans);
+                        }
+                        Err(e) => {
+                            return Err(fatal(ctx, start, format!("resource_spans[{index}]: {e}")));
+                        }
+                    }
                     index += 1;
                 }
                 _ => {
@@ -487,27 +364,13 @@ impl Reader {
             }
         }
     }
-}
-
-impl Converter {
-    /// One `ResourceSpans` body (at byte `at`, the `index`-th of its message).
-    fn decode(&mut self, body: Vec<u8>, at: u64, index: usize) -> Decoded {
-        match pb::ResourceSpans::decode(pb::Bytes::from(body)) {
-            Ok(rs) => {
-                let mut warnings = Vec::new();
-                let spans = self.resource_spans(rs, at, index, &mut warnings);
-                Ok((spans, warnings))
-            }
-            Err(e) => Err((at, format!("resource_spans[{index}]: {e}"))),
-        }
-    }
 
     fn resource_spans(
         &mut self,
         rs: pb::ResourceSpans,
         at: u64,
         index: usize,
-        warnings: &mut Vec<(u64, String)>,
+        ctx: &mut ReadCtx<'_>,
     ) -> Vec<Span> {
         let res = rs.resource.unwrap_or_default();
         let attributes = self.attrs(res.attributes);
@@ -542,10 +405,10 @@ impl Converter {
             for (pi, ps) in ss.spans.into_iter().enumerate() {
                 match self.span(ps, &service, &resource, &scope) {
                     Ok(s) => out.push(s),
-                    Err(why) => warnings.push((
-                        at,
+                    Err(why) => ctx.warn(
+                        Some(Position::Byte(at)),
                         format!("resource_spans[{index}].scope_spans[{si}].spans[{pi}]: {why}; span skipped"),
-                    )),
+                    ),
                 }
             }
         }
