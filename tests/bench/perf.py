@@ -50,8 +50,8 @@ import duckdb, sys
 q = '''
 with rs as (select unnest(resourceSpans) as r from read_json(?, format='newline_delimited',
             maximum_object_size=1073741824)),
-     sp as (select list_filter(r.resource.attributes, a -> a.key = 'service.name')[1].value.stringValue as svc,
-                   unnest(flatten(list_transform(r.scopeSpans, s -> s.spans))) as s from rs)
+     sp as (select list_filter(r.resource.attributes, lambda a: a.key = 'service.name')[1].value.stringValue as svc,
+                   unnest(flatten(list_transform(r.scopeSpans, lambda s: s.spans))) as s from rs)
 select svc, s.name, count(*) as n,
        quantile_disc(cast(s.endTimeUnixNano as hugeint) - cast(s.startTimeUnixNano as hugeint), 0.95) as p95
 from sp group by all order by all
