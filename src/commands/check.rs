@@ -18,7 +18,7 @@ use crate::units::{format_duration, format_signed_duration};
 
 /// What the rules read: the core of a span, the attributes that exempt clients or name hosts
 /// (peer.service: a datastore callee), and the resource (its hosts).
-const CHECK_PARTS: SpanParts = SpanParts {
+pub(crate) const CHECK_PARTS: SpanParts = SpanParts {
     attributes: true,
     attribute_prefixes: Some(CHECK_ATTRIBUTE_PREFIXES),
     resource: true,

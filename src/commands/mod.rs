@@ -18,6 +18,9 @@ pub mod skew;
 pub mod stats;
 pub mod synth;
 
+#[cfg(test)]
+mod parts_tests;
+
 /// Every output goes through the one module (`crate::output`).
 pub use crate::output;
 /// Messages on stderr are the terminal's (`crate::term`); re-exported for the commands.

@@ -25,6 +25,14 @@ use crate::render::table::TableStyle;
 use crate::term::Term;
 use crate::units::format_duration;
 
+/// What the report reads: the core, the hosts named on spans, and the resource (its hosts).
+pub(crate) const REPORT_PARTS: SpanParts = SpanParts {
+    attributes: true,
+    attribute_prefixes: Some(HOST_KEYS),
+    resource: true,
+    ..SpanParts::CORE
+};
+
 /// Keep only what the report reads (when no corrected traces are written): the attributes
 /// that name hosts; no events or links.
 fn strip(s: &mut Span) {
@@ -122,14 +130,8 @@ pub fn run(args: SkewArgs, term: &Term) -> Result<Exit, Error> {
     // First: resolving the backend (and its warnings) comes before anything else can fail.
     let mut opts = super::open_inputs(&args.input, term)?;
     if !args.adjust {
-        // The report reads the core, the hosts named on spans, and the resource (its hosts);
-        // corrected traces are written whole.
-        opts.parts = SpanParts {
-            attributes: true,
-            attribute_prefixes: Some(HOST_KEYS),
-            resource: true,
-            ..SpanParts::CORE
-        };
+        // Corrected traces are written whole.
+        opts.parts = REPORT_PARTS;
     }
     // The later passes read the traces back from the window's spill, a group at a time.
     let mut report = None;
