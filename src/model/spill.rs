@@ -100,7 +100,8 @@ impl Drop for TempFile {
 
 /// A temporary file that fragments are appended to and read back from.
 pub struct SpillFile {
-    file: TempFile,
+    /// Created with the first flush: a small input never needs a temporary directory.
+    file: Option<TempFile>,
     /// Bytes in the file; `buf` follows them.
     flushed: u64,
     buf: Vec<u8>,
@@ -110,10 +111,11 @@ pub struct SpillFile {
 }
 
 impl SpillFile {
-    /// A new empty file in the system's temporary directory.
+    /// A new empty spill; its file in the system's temporary directory is created when the
+    /// first [`BUFFER`] bytes are written.
     pub fn new() -> io::Result<Self> {
         Ok(SpillFile {
-            file: TempFile::new()?,
+            file: None,
             flushed: 0,
             buf: Vec::new(),
             enc: Encoder::default(),
@@ -142,8 +144,12 @@ impl SpillFile {
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.file.file.seek(SeekFrom::Start(self.flushed))?;
-        self.file.file.write_all(&self.buf)?;
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(TempFile::new()?),
+        };
+        file.file.seek(SeekFrom::Start(self.flushed))?;
+        file.file.write_all(&self.buf)?;
         self.flushed += self.buf.len() as u64;
         self.buf.clear();
         Ok(())
@@ -155,9 +161,11 @@ impl SpillFile {
             let s = (at.offset - self.flushed) as usize;
             &self.buf[s..s + at.len as usize]
         } else {
+            // Bytes before `flushed` are in the file, which the flush created.
+            let file = self.file.as_mut().ok_or_else(corrupt)?;
             self.scratch.resize(at.len as usize, 0);
-            self.file.file.seek(SeekFrom::Start(at.offset))?;
-            self.file.file.read_exact(&mut self.scratch)?;
+            file.file.seek(SeekFrom::Start(at.offset))?;
+            file.file.read_exact(&mut self.scratch)?;
             &self.scratch
         };
         let mut d = Decoder {

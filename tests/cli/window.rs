@@ -204,3 +204,40 @@ fn skew_adjust_writes_the_same_traces_for_every_window() {
         }
     }
 }
+
+/// The spill file is created only once more than its buffer (1 MiB) has been let go: a small
+/// input needs no temporary directory; a big one that needs it and has none is exit 5.
+#[test]
+fn a_temporary_directory_is_needed_only_by_big_inputs() {
+    let d = Dir::new();
+    let small = input(&d, "small", false);
+    let missing = d.path("no-such-dir");
+    for args in [
+        vec!["check", "--format", "json", s(&small)],
+        vec!["skew", "--format", "json", s(&small)],
+    ] {
+        let out = tracekit()
+            .env("TMPDIR", &missing)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let big = d.path("big.jsonl");
+    let r = run(["synth", "--seed", "2", "-n", "2000", "-o", s(&big)]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(std::fs::metadata(&big).unwrap().len() > 32 << 20);
+    let out = tracekit()
+        .env("TMPDIR", &missing)
+        .env("TRACEKIT_TRACE_WINDOW_SPANS", "1")
+        .args(["check", "--format", "json", s(&big)])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("temporary file"), "{stderr}");
+}
