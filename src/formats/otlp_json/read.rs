@@ -187,32 +187,72 @@ impl Reader<'_, '_> {
         } else {
             self.limits.chunk.div_ceil(8)
         };
-        loop {
-            let range = match lines
-                .next_chunk(target)
-                .map_err(|e| self.io_error(lines.line, &e))?
-            {
-                Next::End => return Ok(()),
+        // Parsing a chunk (on the workers) overlaps handing on the one before (on this thread,
+        // which owns the sink): the lines of a chunk parsed, not yet handed on, and whether the
+        // last of them ends the input without a newline.
+        let prefilter = self.prefilter.take();
+        let mut parsed: Option<(Vec<LineOut>, bool)> = None;
+        let result = loop {
+            let next = match lines.next_chunk(target) {
+                Ok(n) => n,
+                Err(e) => {
+                    let err = self.io_error(lines.line, &e);
+                    break self.deliver_all(parsed.take()).and(Err(err));
+                }
+            };
+            let range = match next {
+                Next::End => break self.deliver_all(parsed.take()),
                 Next::TooLong => {
+                    if let Err(e) = self.deliver_all(parsed.take()) {
+                        break Err(e);
+                    }
                     let mut state = pool.take();
-                    return self.stream(lines.into_rest(), &mut state);
+                    break self.stream(lines.into_rest(), &mut state);
                 }
                 Next::Data(r) => r,
             };
-            let (outs, newlines) = parse_chunk(
-                &lines.buf[range.clone()],
-                lines.line,
-                &pool,
-                parallel,
-                self.prefilter.as_ref(),
-            );
+            let data = &lines.buf[range.clone()];
+            let first = lines.line;
+            let parse = || parse_chunk(data, first, &pool, parallel, prefilter.as_ref());
+            let (outs, newlines) = match parsed.take() {
+                Some(before) if parallel => {
+                    let (parsed_now, delivered) = std::thread::scope(|scope| {
+                        let worker = scope.spawn(parse);
+                        let delivered = self.deliver_all(Some(before));
+                        let parsed_now = worker
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        (parsed_now, delivered)
+                    });
+                    if let Err(e) = delivered {
+                        break Err(e);
+                    }
+                    parsed_now
+                }
+                before => {
+                    if let Err(e) = self.deliver_all(before) {
+                        break Err(e);
+                    }
+                    parse()
+                }
+            };
             lines.consume_counted(range.end, newlines);
-            let last = lines.at_end_without_newline();
-            let n = outs.len();
-            for (i, out) in outs.into_iter().enumerate() {
-                self.deliver(out, last && i + 1 == n)?;
-            }
+            parsed = Some((outs, lines.at_end_without_newline()));
+        };
+        self.prefilter = prefilter;
+        result
+    }
+
+    /// Hand on the lines of one parsed chunk, in order.
+    fn deliver_all(&mut self, parsed: Option<(Vec<LineOut>, bool)>) -> Result<(), InputError> {
+        let Some((outs, last)) = parsed else {
+            return Ok(());
+        };
+        let n = outs.len();
+        for (i, out) in outs.into_iter().enumerate() {
+            self.deliver(out, last && i + 1 == n)?;
         }
+        Ok(())
     }
 
     /// Hand on one line's spans and problems. A line that ends the input without a newline and
