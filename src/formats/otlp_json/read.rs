@@ -215,7 +215,8 @@ impl Reader<'_, '_> {
             let first = lines.line;
             let parse = || parse_chunk(data, first, &pool, parallel, prefilter.as_ref());
             let (outs, newlines) = match parsed.take() {
-                Some(before) if parallel => {
+                // (With a prefilter most lines are not parsed: nothing to overlap.)
+                Some(before) if parallel && prefilter.is_none() => {
                     let (parsed_now, delivered) = std::thread::scope(|scope| {
                         let worker = scope.spawn(parse);
                         let delivered = self.deliver_all(Some(before));
