@@ -106,19 +106,7 @@ pub(crate) fn analyse(
         failed: None,
     };
     let mut per = fresh();
-    let mut window = TraceWindow::new(size)?;
-    let mut failed = None;
-    feed(&mut |batch| {
-        if failed.is_none()
-            && let Err(e) = window.push(batch, &mut |g| per.add(g))
-        {
-            failed = Some(e);
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let mut spilled = window.finish(&mut |g| per.add(g))?;
+    let mut spilled = TraceWindow::run(size, feed, &mut |g| per.add(g))?;
     if !spilled.reopened().is_empty() {
         // Some trace was not kept together by the input: its first part was analysed alone.
         // Analyse every trace again, whole, from the spill (the skew edges of a pair cannot be

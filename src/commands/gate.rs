@@ -166,19 +166,7 @@ fn one_trace(policy: &Policy, t: &Trace) -> (TraceFacts, Vec<Finding>) {
 /// time; a trace the input did not keep together is evaluated again, whole, from the spill.
 fn windowed(policy: &Policy, size: WindowSize, feed: Feed<'_>) -> std::io::Result<PerTrace> {
     let mut per = PerTrace::default();
-    let mut window = TraceWindow::new(size)?;
-    let mut failed = None;
-    feed(&mut |batch| {
-        if failed.is_none()
-            && let Err(e) = window.push(batch, &mut |g| per.add(policy, g))
-        {
-            failed = Some(e);
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let mut spilled = window.finish(&mut |g| per.add(policy, g))?;
+    let mut spilled = TraceWindow::run(size, feed, &mut |g| per.add(policy, g))?;
     for o in spilled.reopened() {
         let trace = spilled.read(o)?;
         per.add(policy, vec![Finished { ordinal: o, trace }]);

@@ -2,30 +2,20 @@
 //! parts, the same answer as on whole spans (that a reader builds exactly the parts asked for:
 //! `formats::otlp_json::read` tests).
 
-use std::sync::Arc;
-
 use crate::analysis::percentile::{Percentile, QuantileMethod};
 use crate::analysis::stats::{GroupBy, StatsCollector};
-use crate::formats::{Format, ReadCtx, ReadWants, read_format};
+use crate::formats::test_support::read_bytes_wanting;
+use crate::formats::{Format, ReadWants};
 use crate::model::{Span, SpanParts, Trace};
 
 fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, usize) {
-    let mut spans = Vec::new();
-    let mut warnings = Vec::new();
-    {
-        let mut sink = |b: Vec<Span>| spans.extend(b);
-        let mut ctx = ReadCtx {
-            source: Arc::from("test.json"),
-            sink: &mut sink,
-            warnings: &mut warnings,
-            wants: ReadWants {
-                parts,
-                traces: None,
-            },
-        };
-        let mut input = data;
-        read_format(Format::OtlpJson, &mut input, &mut ctx).unwrap();
-    }
+    let wants = ReadWants {
+        parts,
+        traces: None,
+    };
+    let read = crate::formats::otlp_json::read::read;
+    let (spans, warnings, result) = read_bytes_wanting(read, data, wants);
+    result.unwrap();
     (spans, warnings.len())
 }
 

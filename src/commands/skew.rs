@@ -97,19 +97,7 @@ pub(crate) fn first_pass(
     feed: Feed<'_>,
 ) -> std::io::Result<(Spilled, Vec<PairReport>, String)> {
     let mut first = FirstPass::new(by);
-    let mut window = TraceWindow::new(size)?;
-    let mut failed = None;
-    feed(&mut |batch| {
-        if failed.is_none()
-            && let Err(e) = window.push(batch, &mut |g| first.add(g))
-        {
-            failed = Some(e);
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let mut spilled = window.finish(&mut |g| first.add(g))?;
+    let mut spilled = TraceWindow::run(size, feed, &mut |g| first.add(g))?;
     if !spilled.reopened().is_empty() {
         // Some trace was not kept together by the input: its first part was read alone.
         first = FirstPass::new(by);

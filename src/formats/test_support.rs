@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::{InputError, ReadCtx};
+use super::{InputError, ReadCtx, ReadWants};
 use crate::model::Span;
 
 /// What a reader gave for some bytes: its spans, its warnings and its result.
@@ -14,6 +14,15 @@ pub(crate) fn read_bytes(
     read: fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>,
     data: &[u8],
 ) -> Outcome {
+    read_bytes_wanting(read, data, ReadWants::default())
+}
+
+/// [`read_bytes`] for a command that reads only what `wants` says.
+pub(crate) fn read_bytes_wanting(
+    read: fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>,
+    data: &[u8],
+    wants: ReadWants,
+) -> Outcome {
     let mut spans = Vec::new();
     let mut warnings = Vec::new();
     let result = {
@@ -22,7 +31,7 @@ pub(crate) fn read_bytes(
             source: Arc::from("test.json"),
             sink: &mut sink,
             warnings: &mut warnings,
-            wants: Default::default(),
+            wants,
         };
         let mut input = data;
         read(&mut input, &mut ctx)

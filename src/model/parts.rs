@@ -46,19 +46,6 @@ impl SpanParts {
         scope: false,
         texts: false,
     };
-
-    /// Whether every part is read.
-    pub fn is_all(self) -> bool {
-        self == Self::ALL
-    }
-
-    /// Whether a span attribute with this key is read.
-    pub fn keeps_attribute(&self, key: &str) -> bool {
-        self.attributes
-            && self
-                .attribute_prefixes
-                .is_none_or(|ps| ps.iter().any(|p| key.starts_with(p)))
-    }
 }
 
 impl Default for SpanParts {

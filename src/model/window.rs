@@ -256,6 +256,29 @@ impl TraceWindow {
         }
     }
 
+    /// Run a whole input through a new window: every finished trace goes to `sink` in groups,
+    /// and the spill is returned at the end. The first spill error stops the handing out (the
+    /// rest of the input is still read, as the feed cannot be stopped) and is returned.
+    pub fn run(
+        size: WindowSize,
+        feed: Feed<'_>,
+        sink: &mut dyn FnMut(Vec<Finished>),
+    ) -> io::Result<Spilled> {
+        let mut window = TraceWindow::new(size)?;
+        let mut failed = None;
+        feed(&mut |batch| {
+            if failed.is_none()
+                && let Err(e) = window.push(batch, &mut *sink)
+            {
+                failed = Some(e);
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        window.finish(sink)
+    }
+
     /// End of input: let go of every open trace (oldest first) and return the spill.
     pub fn finish(mut self, sink: &mut dyn FnMut(Vec<Finished>)) -> io::Result<Spilled> {
         while let Some((_, id)) = self.lru.pop_first() {

@@ -3,27 +3,17 @@
 
 use std::sync::Arc;
 
-use crate::formats::test_support::sample;
-use crate::formats::{Format, InputError, ReadCtx, ReadWants};
+use crate::formats::test_support::{read_bytes_wanting, sample};
+use crate::formats::{Format, InputError, ReadWants};
 use crate::model::{Resource, Scope, Span, SpanParts, Trace};
 
 fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, Vec<InputError>) {
-    let mut spans = Vec::new();
-    let mut warnings = Vec::new();
-    {
-        let mut sink = |b: Vec<Span>| spans.extend(b);
-        let mut ctx = ReadCtx {
-            source: Arc::from("test.json"),
-            sink: &mut sink,
-            warnings: &mut warnings,
-            wants: ReadWants {
-                parts,
-                traces: None,
-            },
-        };
-        let mut input = data;
-        super::super::read(&mut input, &mut ctx).unwrap();
-    }
+    let wants = ReadWants {
+        parts,
+        traces: None,
+    };
+    let (spans, warnings, result) = read_bytes_wanting(super::super::read, data, wants);
+    result.unwrap();
     (spans, warnings)
 }
 
