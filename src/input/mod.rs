@@ -4,6 +4,7 @@
 
 pub mod limits;
 pub mod load;
+pub mod mapped;
 pub mod source;
 
 pub use crate::error::{InputError, Position};

@@ -183,10 +183,41 @@ pub struct Opened {
 /// Open an input, undo gzip if its magic bytes say so, and keep the first bytes for detection.
 pub fn open(input: &Input, limits: &super::limits::InputLimits) -> io::Result<Opened> {
     let raw: Box<dyn Read + Send> = match input {
-        Input::File(p) => Box::new(File::open(p)?),
+        Input::File(p) => {
+            let file = File::open(p)?;
+            match super::mapped::Mapped::try_new(&file) {
+                Some(mapped) if !mapped.whole().starts_with(&[0x1f, 0x8b]) => {
+                    return Ok(open_mapped(mapped));
+                }
+                _ => Box::new(file),
+            }
+        }
         Input::Stdin => Box::new(io::stdin()),
     };
     open_reader(raw, limits)
+}
+
+/// A mapped (uncompressed) file: the reader parses from the map, detection looks at the same
+/// bytes [`rejoin`] would give it.
+fn open_mapped(mapped: super::mapped::Mapped) -> Opened {
+    let bytes = mapped.whole();
+    let n = crate::formats::detect::SNIFF_BYTES;
+    let head = &bytes[..bytes.len().min(n)];
+    // (The file is longer than the window: a blank window is followed by more.)
+    let sniff = if head.len() == n && crate::formats::detect::is_blank(head) {
+        let first = n + bytes[n..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(bytes.len() - n);
+        bytes[first..bytes.len().min(first + n)].to_vec()
+    } else {
+        head.to_vec()
+    };
+    Opened {
+        prefix: sniff,
+        reader: Box::new(mapped),
+        trailing: Arc::new(Mutex::new(None)),
+    }
 }
 
 /// [`open`] on an already opened byte stream: undo gzip (within `limits`), keep the first bytes

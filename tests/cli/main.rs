@@ -38,6 +38,7 @@ mod html;
 mod limits;
 mod lint;
 mod lookup;
+mod mapped;
 mod outputs;
 mod projection;
 mod readme;

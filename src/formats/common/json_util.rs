@@ -61,6 +61,12 @@ fn int_from_f64<E: de::Error>(v: f64) -> Result<Int, E> {
 }
 
 fn int_from_str<E: de::Error>(s: &str) -> Result<Int, E> {
+    // Timestamps are 19 plain digits on every line: add them up directly (19 digits cannot
+    // overflow a u64); anything else goes the general way.
+    if (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        let u = s.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+        return Ok(Int::Unsigned(u));
+    }
     let t = s.trim();
     if let Ok(u) = t.parse::<u64>() {
         return Ok(Int::Unsigned(u));

@@ -59,6 +59,7 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
         Limits {
             chunk: CHUNK_BYTES,
             max_line: MAX_LINE_BYTES,
+            fill: FILL_BYTES,
         },
     )
 }
@@ -68,6 +69,8 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
 struct Limits {
     chunk: usize,
     max_line: usize,
+    /// Bytes copied at a time from an input that offers more.
+    fill: usize,
 }
 
 fn read_with(
@@ -139,7 +142,7 @@ impl Reader<'_, '_> {
     }
 
     fn run(&mut self, input: &mut dyn BufRead) -> Result<(), InputError> {
-        let mut lines = Lines::new(input, self.limits.max_line);
+        let mut lines = Lines::new(input, self.limits.max_line, self.limits.fill);
         let mut state = State::for_parts(self.ctx.wants.parts);
         // The first non-blank line decides between JSON lines and a streamed document.
         loop {
@@ -200,19 +203,25 @@ impl Reader<'_, '_> {
                     break self.deliver_all(parsed.take()).and(Err(err));
                 }
             };
-            let range = match next {
-                Next::End => break self.deliver_all(parsed.take()),
-                Next::TooLong => {
+            let chunk = match next {
+                NextChunk::End => break self.deliver_all(parsed.take()),
+                NextChunk::TooLong => {
                     if let Err(e) = self.deliver_all(parsed.take()) {
                         break Err(e);
                     }
                     let mut state = pool.take();
                     break self.stream(lines.into_rest(), &mut state);
                 }
-                Next::Data(r) => r,
+                NextChunk::Chunk(c) => c,
             };
-            let data = &lines.buf[range.clone()];
             let first = lines.line;
+            let data = match lines.chunk(&chunk) {
+                Ok(d) => d,
+                Err(e) => {
+                    let err = self.io_error(first, &e);
+                    break self.deliver_all(parsed.take()).and(Err(err));
+                }
+            };
             let parse = || parse_chunk(data, first, &pool, parallel, prefilter.as_ref());
             let (outs, newlines) = match parsed.take() {
                 // (With a prefilter most lines are not parsed: nothing to overlap.)
@@ -237,7 +246,7 @@ impl Reader<'_, '_> {
                     parse()
                 }
             };
-            lines.consume_counted(range.end, newlines);
+            lines.consume_chunk(chunk, newlines);
             parsed = Some((outs, lines.at_end_without_newline()));
         };
         self.prefilter = prefilter;
@@ -378,7 +387,7 @@ fn parse_line_as(text: &[u8], line: u64, state: &mut State, tolerant: bool) -> L
     conv.out.reserve(text.len() / 1024);
     // Valid UTF-8 is checked once for the whole line, not string by string; a line that is not
     // goes through the checking reader, which says where.
-    let result = match std::str::from_utf8(text) {
+    let result = match simdutf8::basic::from_utf8(text) {
         Ok(s) => parse_values(&mut serde_json::Deserializer::from_str(s), &mut conv),
         Err(_) => parse_values(&mut serde_json::Deserializer::from_slice(text), &mut conv),
     };
@@ -557,6 +566,24 @@ enum Next {
     Data(std::ops::Range<usize>),
 }
 
+/// What [`Lines::next_chunk`] found.
+enum NextChunk {
+    End,
+    /// A line is longer than [`MAX_LINE_BYTES`].
+    TooLong,
+    Chunk(Chunk),
+}
+
+/// A chunk of whole lines: in [`Lines`]' buffer, or the first `len` bytes the input has ready
+/// (not copied: a mapped file).
+enum Chunk {
+    Buffered(std::ops::Range<usize>),
+    InPlace(usize),
+}
+
+/// Bytes copied from the input at a time: a mapped file offers all of it at once.
+const FILL_BYTES: usize = 1 << 20;
+
 /// Lines cut from the input with memchr, in a buffer that holds the unprocessed part only.
 struct Lines<'a> {
     input: &'a mut dyn BufRead,
@@ -568,12 +595,13 @@ struct Lines<'a> {
     line: u64,
     started: bool,
     max_line: usize,
+    fill_bytes: usize,
     /// The last byte of the input read so far.
     last_byte: Option<u8>,
 }
 
 impl<'a> Lines<'a> {
-    fn new(input: &'a mut dyn BufRead, max_line: usize) -> Self {
+    fn new(input: &'a mut dyn BufRead, max_line: usize, fill_bytes: usize) -> Self {
         Lines {
             input,
             buf: Vec::new(),
@@ -582,6 +610,7 @@ impl<'a> Lines<'a> {
             line: 1,
             started: false,
             max_line,
+            fill_bytes,
             last_byte: None,
         }
     }
@@ -598,6 +627,13 @@ impl<'a> Lines<'a> {
                 Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
+            };
+            // From an input that offers more (a mapped file), whole lines when it can: then
+            // the buffer runs out at a line's end and reading can go on in place.
+            let fill = self.fill_bytes;
+            let got = match got.get(..fill) {
+                Some(head) => &got[..memrchr(b'\n', head).map_or(fill, |i| i + 1)],
+                None => got,
             };
             let n = got.len();
             if n == 0 {
@@ -643,24 +679,74 @@ impl<'a> Lines<'a> {
 
     /// About `target` bytes of whole lines, ending after a newline (at end of input: all that
     /// is left); not yet consumed.
-    fn next_chunk(&mut self, target: usize) -> io::Result<Next> {
+    fn next_chunk(&mut self, target: usize) -> io::Result<NextChunk> {
+        // A mapped file offers the rest of its bytes at once: whole lines are parsed where
+        // they are, once the buffer is used up (never before the first line was read). What
+        // the buffer holds first goes as a chunk of its own when it is whole lines.
+        if self.started && !self.eof {
+            let ready = loop {
+                match self.input.fill_buf() {
+                    Ok(b) => break b,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+            if ready.len() >= target {
+                if self.pos == self.buf.len() {
+                    if let Some(i) = memrchr(b'\n', &ready[..target]) {
+                        self.buf.clear();
+                        self.pos = 0;
+                        #[cfg(test)]
+                        IN_PLACE_CHUNKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        return Ok(NextChunk::Chunk(Chunk::InPlace(i + 1)));
+                    }
+                } else if self.buf.last() == Some(&b'\n') {
+                    let whole = self.pos..self.buf.len();
+                    return Ok(NextChunk::Chunk(Chunk::Buffered(whole)));
+                }
+            }
+        }
         loop {
             let avail = self.buf.len() - self.pos;
             if self.eof {
                 return Ok(if avail > 0 {
-                    Next::Data(self.pos..self.buf.len())
+                    NextChunk::Chunk(Chunk::Buffered(self.pos..self.buf.len()))
                 } else {
-                    Next::End
+                    NextChunk::End
                 });
             }
             if avail >= target {
                 match memrchr(b'\n', &self.buf[self.pos..]) {
-                    Some(i) => return Ok(Next::Data(self.pos..self.pos + i + 1)),
-                    None if avail > self.max_line => return Ok(Next::TooLong),
+                    Some(i) => {
+                        let end = self.pos + i + 1;
+                        return Ok(NextChunk::Chunk(Chunk::Buffered(self.pos..end)));
+                    }
+                    None if avail > self.max_line => return Ok(NextChunk::TooLong),
                     None => {}
                 }
             }
             self.fill()?;
+        }
+    }
+
+    /// The bytes of a chunk [`Self::next_chunk`] gave.
+    fn chunk(&mut self, chunk: &Chunk) -> io::Result<&[u8]> {
+        Ok(match chunk {
+            Chunk::Buffered(range) => &self.buf[range.clone()],
+            Chunk::InPlace(len) => &self.input.fill_buf()?[..*len],
+        })
+    }
+
+    /// Consume a chunk, which passes `newlines` lines.
+    fn consume_chunk(&mut self, chunk: Chunk, newlines: u64) {
+        match chunk {
+            Chunk::Buffered(range) => self.consume_counted(range.end, newlines),
+            Chunk::InPlace(len) => {
+                self.input.consume(len);
+                self.line += newlines;
+                // (An in-place chunk ends with its newline.)
+                self.last_byte = Some(b'\n');
+            }
         }
     }
 
@@ -709,6 +795,9 @@ impl<'a> Lines<'a> {
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod in_place_tests;
+
 /// What reading gave: spans, warnings, and the final result.
 #[cfg(test)]
 pub(crate) type ReadOutcome = (Vec<Span>, Vec<InputError>, Result<(), InputError>);
@@ -737,6 +826,45 @@ pub(crate) fn read_bytes_with(
         wants: Default::default(),
     };
     let mut input = BufReader::with_capacity(io_buf, bytes);
-    let r = read_with(&mut input, &mut ctx, Limits { chunk, max_line });
+    let limits = Limits {
+        chunk,
+        max_line,
+        fill: FILL_BYTES,
+    };
+    let r = read_with(&mut input, &mut ctx, limits);
+    (spans, warnings, r)
+}
+
+/// Chunks parsed in place so far (by every test).
+#[cfg(test)]
+pub(crate) static IN_PLACE_CHUNKS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
+/// Read bytes with given chunk and line limits from an input that offers all of them at once
+/// (as a mapped file does), copying `fill` bytes at a time when it copies: chunks are parsed
+/// in place once the copied bytes are used up.
+#[cfg(test)]
+pub(crate) fn read_bytes_in_place(
+    bytes: &[u8],
+    chunk: usize,
+    max_line: usize,
+    fill: usize,
+) -> ReadOutcome {
+    let mut spans = Vec::new();
+    let mut warnings = Vec::new();
+    let mut sink = |b: Vec<Span>| spans.extend(b);
+    let mut ctx = ReadCtx {
+        source: std::sync::Arc::from("test.json"),
+        sink: &mut sink,
+        warnings: &mut warnings,
+        wants: Default::default(),
+    };
+    let mut input: &[u8] = bytes;
+    let limits = Limits {
+        chunk,
+        max_line,
+        fill,
+    };
+    let r = read_with(&mut input, &mut ctx, limits);
     (spans, warnings, r)
 }

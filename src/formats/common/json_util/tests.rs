@@ -214,3 +214,35 @@ fn concatenated_values_and_positions() {
     let e = serde_json::from_str::<serde_json::Value>("{\"a\":").unwrap_err();
     assert!(is_eof(&e));
 }
+
+proptest::proptest! {
+    /// The digits-only shortcut for integer strings gives what the general parse gives, for
+    /// every u64 (also with leading zeros, and at 19 and 20 digits).
+    #[test]
+    fn integer_strings_read_as_the_standard_parse(n in proptest::num::u64::ANY, zeros in 0usize..3) {
+        let text = format!("{}{n}", "0".repeat(zeros));
+        let want = text.parse::<u64>().ok();
+        let got = de::<LenientU64>(&format!("\"{text}\"")).ok().and_then(|v| v.0);
+        proptest::prop_assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn integer_strings_at_the_edges_of_the_shortcut() {
+    for (text, want) in [
+        ("0", Some(0)),
+        ("9999999999999999999", Some(9_999_999_999_999_999_999)),
+        ("18446744073709551615", Some(u64::MAX)),
+        ("0000000000000000001", Some(1)),
+        (" 12", Some(12)),
+        ("+12", Some(12)),
+    ] {
+        assert_eq!(
+            de::<LenientU64>(&format!("\"{text}\"")).unwrap().0,
+            want,
+            "{text}"
+        );
+    }
+    assert!(de::<LenientU64>("\"18446744073709551616\"").is_err());
+    assert!(de::<LenientU64>("\"12a\"").is_err());
+}

@@ -342,6 +342,7 @@ mod tests {
         let limits = Limits {
             chunk,
             max_line: 1 << 20,
+            fill: super::super::FILL_BYTES,
         };
         let r = read_with(&mut input, &mut ctx, limits);
         (spans, warnings, r)
