@@ -8,6 +8,7 @@ pub mod critical_path;
 pub mod diff;
 pub mod findings;
 pub mod gate;
+pub mod packed_findings;
 pub mod percentile;
 pub mod pii;
 pub mod rules;

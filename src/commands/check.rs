@@ -6,6 +6,7 @@ use super::findings::{FindingsRun, finish};
 use super::{InputRules, report_inputs};
 use crate::analysis::check::{CHECK_ATTRIBUTE_PREFIXES, CheckOptions, check_trace};
 use crate::analysis::findings::Finding;
+use crate::analysis::packed_findings::{PackedFindings, unpack_all};
 use crate::analysis::rules::clock_skew;
 use crate::analysis::skew::{PairReport, SkewBy, SkewCollector, edges};
 use crate::cli::CheckArgs;
@@ -42,7 +43,7 @@ fn strip(s: &mut Span) {
 struct PerTrace<'a> {
     opts: &'a CheckOptions,
     by: SkewBy,
-    findings: Vec<Vec<Finding>>,
+    findings: Vec<PackedFindings>,
     skew: SkewCollector,
     /// The first error of the skew collector's temporary file.
     failed: Option<std::io::Error>,
@@ -65,9 +66,9 @@ impl PerTrace<'_> {
         for (o, f, e) in results {
             let o = o as usize;
             if self.findings.len() <= o {
-                self.findings.resize_with(o + 1, Vec::new);
+                self.findings.resize_with(o + 1, PackedFindings::default);
             }
-            self.findings[o] = f;
+            self.findings[o] = PackedFindings::pack(&f);
             if let Err(e) = self.skew.add_at(o as u32, e) {
                 self.failed.get_or_insert(e);
             }
@@ -121,7 +122,7 @@ pub(crate) fn analyse(
         return Err(e);
     }
     Ok(Analysed {
-        findings: per.findings.into_iter().flatten().collect(),
+        findings: unpack_all(per.findings),
         pairs: per.skew.finish()?,
         traces: spilled.traces() as u64,
         spans: spilled.spans(),

@@ -10,6 +10,7 @@ use crate::analysis::check::{CheckOptions, check_trace};
 use crate::analysis::findings::Finding;
 use crate::analysis::gate::eval::{TraceFacts, evaluate_facts, facts};
 use crate::analysis::gate::{Policy, STARTER};
+use crate::analysis::packed_findings::{PackedFindings, unpack_all};
 use crate::cli::{FindingsFormat, GateArgs, ReportSpec};
 use crate::error::{Error, Exit};
 use crate::input::load::for_each_batch;
@@ -48,7 +49,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
     .map_err(super::check::spill_err)?;
     let report = report.unwrap_or_default();
     let input_exit = report_inputs(term, &report, InputRules::of(&args.input))?;
-    let results = evaluate_facts(&policy, &per.ids, per.facts, &per.findings.concat());
+    let results = evaluate_facts(&policy, &per.ids, per.facts, &unpack_all(per.findings));
 
     let inputs = output::Inputs::sources(&args.input.sources).and(&args.policy);
     let verdict = Exit::verdict(input_exit, !results.iter().all(|a| a.passed));
@@ -125,7 +126,7 @@ pub fn run(args: GateArgs, term: &Term) -> Result<Exit, Error> {
 struct PerTrace {
     ids: Vec<TraceId>,
     facts: Vec<TraceFacts>,
-    findings: Vec<Vec<Finding>>,
+    findings: Vec<PackedFindings>,
 }
 
 impl PerTrace {
@@ -139,11 +140,11 @@ impl PerTrace {
             if self.ids.len() <= o {
                 self.ids.resize(o + 1, TraceId::ZERO);
                 self.facts.resize_with(o + 1, TraceFacts::default);
-                self.findings.resize_with(o + 1, Vec::new);
+                self.findings.resize_with(o + 1, PackedFindings::default);
             }
             self.ids[o] = id;
             self.facts[o] = facts;
-            self.findings[o] = findings;
+            self.findings[o] = PackedFindings::pack(&findings);
         }
     }
 }
@@ -269,7 +270,7 @@ max_count = 2
                 }
             })
             .unwrap();
-            let got = evaluate_facts(&policy, &per.ids, per.facts, &per.findings.concat());
+            let got = evaluate_facts(&policy, &per.ids, per.facts, &unpack_all(per.findings));
             prop_assert_eq!(got, want);
         }
     }

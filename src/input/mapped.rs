@@ -25,7 +25,7 @@ use memmap2::{Advice, Mmap, UncheckedAdvice};
 /// Files smaller than this are read: a map costs more than it saves on them.
 pub const MIN_MAP_BYTES: u64 = 4 << 20;
 /// Consumed pages are handed back to the kernel in steps of this many bytes.
-pub const RELEASE_BYTES: usize = 32 << 20;
+pub const RELEASE_BYTES: usize = 8 << 20;
 
 /// A file's bytes through a read-only map.
 pub struct Mapped {

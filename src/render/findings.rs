@@ -157,34 +157,67 @@ pub struct FindingsDoc<T: FindingsTag> {
 pub type CheckDoc = FindingsDoc<CheckTag>;
 pub type LintDoc = FindingsDoc<LintTag>;
 
-fn findings_doc<T: FindingsTag>(
-    findings: &[Finding],
+/// The document of `command` (check or lint), to serialize: the same bytes as the
+/// [`FindingsDoc`] written through a `Value`, but each finding is turned into its JSON value
+/// only as it is written, so a run with very many findings holds them once, not three times.
+pub fn document<'a>(
+    command: &str,
+    findings: &'a [Finding],
     summary: &Summary,
     extra: &Map<String, Value>,
-) -> Value {
-    super::doc::to_value(&FindingsDoc {
-        findings: findings.iter().map(finding_doc).collect(),
-        schema: T::default(),
-        summary: summary_doc(summary),
-        extra: extra
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "schema" | "findings" | "summary"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    })
+) -> StreamedDoc<'a> {
+    let schema = match command {
+        "lint" => super::doc::to_value(&LintTag),
+        "check" => super::doc::to_value(&CheckTag),
+        other => unreachable!("no findings document for {other}"),
+    };
+    let mut rest: Map<String, Value> = extra
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "schema" | "findings" | "summary"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    rest.insert("schema".into(), schema);
+    rest.insert(
+        "summary".into(),
+        super::doc::to_value(&summary_doc(summary)),
+    );
+    StreamedDoc { findings, rest }
 }
 
-/// The document of `command` (check or lint).
-pub fn document(
-    command: &str,
-    findings: &[Finding],
-    summary: &Summary,
-    extra: &Map<String, Value>,
-) -> Value {
-    match command {
-        "lint" => findings_doc::<LintTag>(findings, summary, extra),
-        "check" => findings_doc::<CheckTag>(findings, summary, extra),
-        other => unreachable!("no findings document for {other}"),
+/// A findings document: its `findings` written one at a time, its other (small) sections as
+/// values. Keys in sorted order, as a `Value` writes them.
+pub struct StreamedDoc<'a> {
+    findings: &'a [Finding],
+    rest: Map<String, Value>,
+}
+
+struct FindingSeq<'a>(&'a [Finding]);
+
+impl Serialize for FindingSeq<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for f in self.0 {
+            seq.serialize_element(&super::doc::to_value(&finding_doc(f)))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for StreamedDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut keys: Vec<&str> = self.rest.keys().map(String::as_str).collect();
+        keys.push("findings");
+        keys.sort_unstable();
+        let mut map = s.serialize_map(Some(keys.len()))?;
+        for k in keys {
+            match k {
+                "findings" => map.serialize_entry(k, &FindingSeq(self.findings))?,
+                _ => map.serialize_entry(k, &self.rest[k])?,
+            }
+        }
+        map.end()
     }
 }
 
@@ -291,4 +324,63 @@ pub fn write_table(
         writeln!(out)?;
     }
     writeln!(out, "{verdict}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{SpanId, TraceId};
+    use serde_json::json;
+
+    /// The document as it was written before findings were streamed: one `Value`.
+    fn whole<T: FindingsTag>(
+        findings: &[Finding],
+        summary: &Summary,
+        extra: &Map<String, Value>,
+    ) -> String {
+        let doc = super::super::doc::to_value(&FindingsDoc {
+            findings: findings.iter().map(finding_doc).collect(),
+            schema: T::default(),
+            summary: summary_doc(summary),
+            extra: extra
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "schema" | "findings" | "summary"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        });
+        serde_json::to_string_pretty(&doc).unwrap()
+    }
+
+    #[test]
+    fn streamed_documents_are_the_bytes_of_whole_ones() {
+        let findings: Vec<Finding> = (0..5u64)
+            .map(|i| {
+                Finding::new(
+                    "timing/child-outside-parent",
+                    Severity::Warning,
+                    format!("late by {i}ms → \"x\""),
+                )
+                .at(TraceId(u128::from(i) << 70 | 9), Some(SpanId(i + 1)))
+                .on("payment", "POST /charges")
+                .detail("early_ns", i * 1000)
+                .detail("nested", json!({"b": [1, 2.5, null], "a": "z"}))
+            })
+            .collect();
+        let mut extra = Map::new();
+        extra.insert("pii".into(), json!({"values": 2, "keys": ["a", "b"]}));
+        extra.insert(
+            "cardinality".into(),
+            json!([{"key": "user.id", "distinct": 12}]),
+        );
+        extra.insert("zeta".into(), json!(true));
+        extra.insert("schema".into(), json!("ignored"));
+        for fs in [&findings[..], &[]] {
+            let s = Summary::build(fs, 3, 40);
+            let got = serde_json::to_string_pretty(&document("lint", fs, &s, &extra)).unwrap();
+            assert_eq!(got, whole::<LintTag>(fs, &s, &extra));
+            let got =
+                serde_json::to_string_pretty(&document("check", fs, &s, &Map::new())).unwrap();
+            assert_eq!(got, whole::<CheckTag>(fs, &s, &Map::new()));
+        }
+    }
 }
