@@ -415,14 +415,22 @@ impl<'a> Window<'a> {
         Scan::Cut(Cut::Elems(elems))
     }
 
+    /// The bytes before the reading position, given away (the elements last cut index into
+    /// them); the window keeps the rest, from index 0. Lets a run be parsed while the next is
+    /// scanned.
+    pub(crate) fn take_bytes(&mut self) -> Vec<u8> {
+        let rest_len = self.buf.len() - self.pos;
+        let mut rest = Vec::with_capacity(rest_len + self.limits.read);
+        rest.extend_from_slice(&self.buf[self.pos..]);
+        let mut taken = std::mem::replace(&mut self.buf, rest);
+        taken.truncate(self.pos);
+        self.pos = 0;
+        taken
+    }
+
     /// The sizes in use.
     pub(crate) fn limits(&self) -> Limits {
         self.limits
-    }
-
-    /// The bytes of the window (elements index into it).
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.buf
     }
 
     /// Index in the current list of the next element.
@@ -562,6 +570,73 @@ pub(crate) struct RunCtx<'p> {
     pub(crate) source: Arc<str>,
     pub(crate) wants: ReadWants,
     pub(crate) pool: &'p SharedPool,
+}
+
+/// How [`pipeline`] stopped.
+pub(crate) enum ListEnd<E> {
+    /// The list closed (after its `]`).
+    End,
+    /// The streaming reader takes over (see [`Cut::Stop`]).
+    Stop,
+    /// Reading the input failed (the window is where it failed).
+    Io(io::Error),
+    /// `deliver` failed.
+    Failed(E),
+}
+
+/// Reads the rest of a list in parallel: the window is scanned for runs of elements, each run
+/// is parsed by the workers ([`parse_runs`]) while this thread scans the next one and hands on
+/// (`deliver`, in input order) what the one before gave. Everything parsed is delivered before
+/// the list's end, a stop or an input error is returned; nothing after a failed delivery.
+pub(crate) fn pipeline<E, P, D>(
+    win: &mut Window<'_>,
+    rc: &RunCtx<'_>,
+    parse: &P,
+    mut deliver: D,
+) -> ListEnd<E>
+where
+    P: Fn(&[u8], &[Elem], Shared, &RunCtx<'_>) -> (RunOut, Shared) + Sync,
+    D: FnMut(Vec<RunOut>) -> Result<(), E>,
+{
+    let chunk = win.limits().chunk;
+    let overlap = rayon::current_num_threads() > 1;
+    std::thread::scope(|scope| {
+        let mut inflight: Option<std::thread::ScopedJoinHandle<'_, Vec<RunOut>>> = None;
+        loop {
+            let next = win.cut();
+            let before = inflight.take().map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            let mut now = None;
+            if let Ok(Cut::Elems(elems)) = &next {
+                let bytes = win.take_bytes();
+                let elems = elems.clone();
+                let job = move || parse_runs(&bytes, &elems, chunk, rc, parse);
+                if overlap {
+                    inflight = Some(scope.spawn(job));
+                } else {
+                    now = Some(job);
+                }
+            }
+            if let Some(outs) = before
+                && let Err(e) = deliver(outs)
+            {
+                return ListEnd::Failed(e);
+            }
+            if let Some(job) = now
+                && let Err(e) = deliver(job())
+            {
+                return ListEnd::Failed(e);
+            }
+            match next {
+                Ok(Cut::Elems(_)) => {}
+                Ok(Cut::End) => return ListEnd::End,
+                Ok(Cut::Stop) => return ListEnd::Stop,
+                Err(e) => return ListEnd::Io(e),
+            }
+        }
+    })
 }
 
 /// Parses `elems` (from `bytes`) in runs, in parallel when there are several threads; the

@@ -48,7 +48,7 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::formats::common::jz_par::{
-    Cut, Elem, Head, Limits, RunCtx, RunOut, SharedPool, Window, parse_runs,
+    Elem, Head, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
 };
 use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, after_comma_error,
@@ -133,43 +133,37 @@ pub(crate) fn read_with(
         documents += 1;
         st.doc_spans = 0;
         let data = head == Head::Data;
-        loop {
-            let cut = match win.cut() {
-                Ok(c) => c,
-                Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
-            };
-            match cut {
-                Cut::Elems(elems) => {
-                    let outs = parse_runs(
-                        win.bytes(),
-                        &elems,
-                        win.limits().chunk,
-                        &rc,
-                        |b, run, shared, rc| parse_run(b, run, shared, rc, data),
-                    );
-                    for out in outs {
-                        for batch in out.batches {
-                            st.emit(batch);
-                        }
-                        st.warnings.absorb(st.ctx, out.warnings, out.hidden);
-                        if let Some(e) = out.error {
-                            let e = e.into_input_error(st.ctx);
-                            return Err(st.fail(e));
-                        }
-                    }
+        let parse =
+            |b: &[u8], run: &[Elem], shared, rc: &RunCtx<'_>| parse_run(b, run, shared, rc, data);
+        let deliver = |outs: Vec<RunOut>| -> Result<(), DocError> {
+            for out in outs {
+                for batch in out.batches {
+                    st.emit(batch);
                 }
-                Cut::End => break,
-                Cut::Stop => {
-                    let first = win.next_index();
-                    break 'fast (
-                        Resume::List {
-                            data,
-                            first,
-                            line: doc_line,
-                        },
-                        Some(b'['),
-                    );
+                st.warnings.absorb(st.ctx, out.warnings, out.hidden);
+                if let Some(e) = out.error {
+                    return Err(e);
                 }
+            }
+            Ok(())
+        };
+        match pipeline(&mut win, &rc, &parse, deliver) {
+            ListEnd::End => {}
+            ListEnd::Stop => {
+                let first = win.next_index();
+                break 'fast (
+                    Resume::List {
+                        data,
+                        first,
+                        line: doc_line,
+                    },
+                    Some(b'['),
+                );
+            }
+            ListEnd::Io(e) => return Err(io_fail(&mut st, e, win.position().0)),
+            ListEnd::Failed(e) => {
+                let e = e.into_input_error(st.ctx);
+                return Err(st.fail(e));
             }
         }
         if data {

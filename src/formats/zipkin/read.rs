@@ -76,7 +76,7 @@ use std::rc::Rc;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::formats::common::jz_par::{
-    Cut, Elem, Limits, RunCtx, RunOut, SharedPool, Window, parse_runs,
+    Elem, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
 };
 use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, scalars_are_wrong,
@@ -150,27 +150,23 @@ pub(crate) fn read_with(
             Err(e) => return Err(fail(&mut st, io(e, &win))),
         }
         documents += 1;
-        loop {
-            let cut = match win.cut() {
-                Ok(c) => c,
-                Err(e) => return Err(fail(&mut st, io(e, &win))),
-            };
-            match cut {
-                Cut::Elems(elems) => {
-                    let outs = parse_runs(win.bytes(), &elems, win.limits().chunk, &rc, parse_run);
-                    for out in outs {
-                        for batch in out.batches {
-                            st.ctx.emit(batch);
-                        }
-                        st.warnings.absorb(st.ctx, out.warnings, out.hidden);
-                        if let Some(e) = out.error {
-                            return Err(fail(&mut st, e));
-                        }
-                    }
+        let deliver = |outs: Vec<RunOut>| -> Result<(), DocError> {
+            for out in outs {
+                for batch in out.batches {
+                    st.ctx.emit(batch);
                 }
-                Cut::End => break,
-                Cut::Stop => break 'fast Some(win.next_index()),
+                st.warnings.absorb(st.ctx, out.warnings, out.hidden);
+                if let Some(e) = out.error {
+                    return Err(e);
+                }
             }
+            Ok(())
+        };
+        match pipeline(&mut win, &rc, &parse_run, deliver) {
+            ListEnd::End => {}
+            ListEnd::Stop => break 'fast Some(win.next_index()),
+            ListEnd::Io(e) => return Err(fail(&mut st, io(e, &win))),
+            ListEnd::Failed(e) => return Err(fail(&mut st, e)),
         }
     };
     let (mut rest, line, col) = win.into_rest(resume.map(|_| b'['));
