@@ -540,7 +540,7 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
-struct ScalarVisitor;
+pub(crate) struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {
     type Value = Scalar;

@@ -2,7 +2,10 @@
 
 pub mod json_util;
 pub(crate) mod jz_par;
+#[cfg(test)]
+mod jz_parts_tests;
 pub(crate) mod jz_read;
+pub(crate) mod jz_want;
 pub(crate) mod jz_write;
 
 use std::io::BufRead;

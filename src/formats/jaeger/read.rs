@@ -54,8 +54,9 @@ use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, after_comma_error,
     join_path, map_is_wrong, scalars_are_wrong, seq_is_wrong,
 };
+use crate::formats::common::jz_want::Keep;
 use crate::formats::{InputError, Position, ReadCtx};
-use crate::model::{Event, KeyValue, Resource, Span, SpanId, TraceId};
+use crate::model::{Event, KeyValue, Resource, Span, SpanId, SpanParts, TraceId};
 
 mod build;
 mod fields;
@@ -606,6 +607,7 @@ impl SpanFields {
         key: SpanKey,
         map: &mut A,
         shared: &mut Shared,
+        parts: SpanParts,
     ) -> Result<(), A::Error> {
         self.any = true;
         let interner = &mut shared.interner;
@@ -626,7 +628,11 @@ impl SpanFields {
                 problems: &mut self.problems,
                 field: "tags".into(),
                 interner,
+                keep: Keep::span(parts),
             })?,
+            SpanKey::Logs if !parts.events => {
+                map.next_value::<IgnoredAny>()?;
+            }
             SpanKey::Logs => map.next_value_seed(LogsSeed {
                 out: &mut self.logs,
                 problems: &mut self.problems,
@@ -637,6 +643,7 @@ impl SpanFields {
                     problems: &mut self.problems,
                     field: "process".into(),
                     interner,
+                    keep: Keep::process(parts),
                 })?;
             }
         }
@@ -863,9 +870,10 @@ fn object_from<'de, A: MapAccess<'de>>(
                     out: &mut trace.processes,
                     problems: &mut trace.problems,
                     interner: &mut st.shared.interner,
+                    keep: Keep::process(st.ctx.wants.parts),
                 })?;
             }
-            JKey::Span(k) => fields.accept(k, &mut map, &mut st.shared)?,
+            JKey::Span(k) => fields.accept(k, &mut map, &mut st.shared, st.ctx.wants.parts)?,
             _ => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -992,6 +1000,7 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_> {
             let Some(item) = seq.next_element_seed(SpanSeed {
                 shared: &mut st.shared,
                 tracker: &st.tracker,
+                parts: st.ctx.wants.parts,
             })?
             else {
                 break;
@@ -1022,6 +1031,7 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_> {
 struct SpanSeed<'s> {
     shared: &'s mut Shared,
     tracker: &'s Tracker,
+    parts: SpanParts,
 }
 
 impl<'de> DeserializeSeed<'de> for SpanSeed<'_> {
@@ -1048,7 +1058,7 @@ impl<'de> Visitor<'de> for SpanVisitor<'_> {
         let mut fields = SpanFields::new(self.0.tracker.line());
         while let Some(key) = map.next_key_seed(KeySeed(jkey))? {
             match key {
-                JKey::Span(k) => fields.accept(k, &mut map, self.0.shared)?,
+                JKey::Span(k) => fields.accept(k, &mut map, self.0.shared, self.0.parts)?,
                 JKey::TraceId => fields.trace_id = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;

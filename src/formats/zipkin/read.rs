@@ -83,9 +83,12 @@ use crate::formats::common::jz_read::{
     seq_is_wrong,
 };
 use crate::formats::{InputError, ReadCtx};
-use crate::model::Span;
+use crate::model::{Span, SpanParts};
+
+use self::fields::{EpField, EpSeed, TagsSeed};
 
 mod convert;
+mod fields;
 mod model;
 mod v1;
 
@@ -377,7 +380,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let fields = span_fields(&self.st.tracker, map)?;
+        let fields = span_fields(&self.st.tracker, self.st.ctx.wants.parts, map)?;
         self.st.span(fields, &String::new);
         Ok(())
     }
@@ -413,7 +416,7 @@ impl<'de> Visitor<'de> for ElemSeed<'_, '_, '_> {
         f.write_str("a Zipkin span or a list of spans")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let fields = span_fields(&self.st.tracker, map)?;
+        let fields = span_fields(&self.st.tracker, self.st.ctx.wants.parts, map)?;
         let i = self.index;
         self.st.span(fields, &|| format!("[{i}]"));
         Ok(())
@@ -467,7 +470,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
         f.write_str("a Zipkin span object")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        span_fields(&self.st.tracker, map).map(Ok)
+        span_fields(&self.st.tracker, self.st.ctx.wants.parts, map).map(Ok)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Ok(self.wrong("a boolean"))
@@ -543,8 +546,8 @@ struct ZFields {
     kind: Option<Scalar>,
     timestamp: Option<Scalar>,
     duration: Option<Scalar>,
-    local: Option<Scalar>,
-    remote: Option<Scalar>,
+    local: Option<EpField>,
+    remote: Option<EpField>,
     annotations: Option<Scalar>,
     binary_annotations: Option<Scalar>,
     tags: Vec<(String, Scalar)>,
@@ -554,7 +557,11 @@ struct ZFields {
     problems: Vec<Problem>,
 }
 
-fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<ZFields, A::Error> {
+fn span_fields<'de, A: MapAccess<'de>>(
+    tracker: &Tracker,
+    parts: SpanParts,
+    mut map: A,
+) -> Result<ZFields, A::Error> {
     let mut f = ZFields {
         line: tracker.line(),
         ..ZFields::default()
@@ -568,8 +575,14 @@ fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<
             ZKey::Kind => &mut f.kind,
             ZKey::Timestamp => &mut f.timestamp,
             ZKey::Duration => &mut f.duration,
-            ZKey::LocalEndpoint => &mut f.local,
-            ZKey::RemoteEndpoint => &mut f.remote,
+            ZKey::LocalEndpoint => {
+                f.local = Some(map.next_value_seed(EpSeed)?);
+                continue;
+            }
+            ZKey::RemoteEndpoint => {
+                f.remote = Some(map.next_value_seed(EpSeed)?);
+                continue;
+            }
             ZKey::Annotations => &mut f.annotations,
             ZKey::BinaryAnnotations => &mut f.binary_annotations,
             ZKey::Debug => &mut f.debug,
@@ -579,6 +592,7 @@ fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<
                 map.next_value_seed(TagsSeed {
                     out: &mut f.tags,
                     problems: &mut f.problems,
+                    parts,
                 })?;
                 continue;
             }
@@ -590,45 +604,6 @@ fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<
         *slot = Some(map.next_value()?);
     }
     Ok(f)
-}
-
-/// `tags`: an object of strings, read in order.
-struct TagsSeed<'s> {
-    out: &'s mut Vec<(String, Scalar)>,
-    problems: &'s mut Vec<Problem>,
-}
-
-impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl TagsSeed<'_> {
-    fn wrong(self, found: &str) {
-        self.problems.push(Problem::new(
-            "tags",
-            format!("expected an object of tags, found {found}"),
-        ));
-    }
-}
-
-impl<'de> Visitor<'de> for TagsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of tags")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some((k, v)) = map.next_entry::<String, Scalar>()? {
-            if !v.is_null() {
-                self.out.push((k, v));
-            }
-        }
-        Ok(())
-    }
-    scalars_are_wrong!();
-    seq_is_wrong!();
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use crate::formats::common::jz_read::{
     Dialect, Problem, Scalar, Shared, clamp_ns, describe_value, end_out_of_range, join_path,
     micros_to_ns, parse_span_id, parse_trace_id, quoted, take_conventions,
 };
+use crate::formats::common::jz_want::retain_attributes;
 use crate::model::{KeyValue, Link, ParentRef, RefKind, Resource, Span, SpanId, TraceId, Value};
 
 /// A trace object is complete: resolve processes and parents, emit its spans.
@@ -88,6 +89,10 @@ pub(super) fn finish_span(
     } else {
         span.parent_span_id = ps.parent_field;
         span.parent_ref = ParentRef::ParentId;
+    }
+    if !st.ctx.wants.parts.links {
+        // Read for the parent only.
+        span.links = Vec::new();
     }
     match ps.process {
         ProcRef::None => {}
@@ -178,8 +183,10 @@ pub(super) fn build_span(
 
     let mut span = st.shared.blank_span(trace_id, span_id);
     span.links = links;
-    if let Some(name) = &f.operation_name {
-        span.name = st.shared.interner.intern(&name.text());
+    match &f.operation_name {
+        Some(Scalar::Str(name)) => span.name = st.shared.interner.intern(name),
+        Some(name) => span.name = st.shared.interner.intern(&name.text()),
+        None => {}
     }
     let (start, end, time_problems) = times(&f);
     span.start_ns = start;
@@ -195,11 +202,19 @@ pub(super) fn build_span(
             )),
         }
     }
-    let conv = take_conventions(&mut f.tags, Dialect::Jaeger);
+    let parts = st.ctx.wants.parts;
+    let mut conv = take_conventions(&mut f.tags, Dialect::Jaeger);
+    retain_attributes(&mut f.tags, parts);
+    if !parts.texts {
+        conv.status.message = None;
+        conv.trace_state = None;
+    }
     span.kind = conv.kind.unwrap_or_default();
     span.status = conv.status;
     span.trace_state = conv.trace_state.map(String::into_boxed_str);
-    span.scope = st.shared.scope(conv.scope_name, conv.scope_version);
+    if parts.scope {
+        span.scope = st.shared.scope(conv.scope_name, conv.scope_version);
+    }
     span.attributes = std::mem::take(&mut f.tags);
     span.events = std::mem::take(&mut f.logs);
     let process = process_ref(st, &mut f);

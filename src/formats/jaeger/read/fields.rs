@@ -7,9 +7,10 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::{RawProcess, RawRef, SubKey, subkey};
 use crate::formats::common::jz_read::{
-    KeySeed, Problem, Scalar, clamp_ns, describe_value, map_is_wrong, micros_to_ns,
+    KeySeed, Problem, Scalar, ScalarVisitor, clamp_ns, describe_value, map_is_wrong, micros_to_ns,
     scalars_are_wrong, seq_is_wrong,
 };
+use crate::formats::common::jz_want::Keep;
 use crate::model::{Event, Interner, KeyValue, Value};
 
 /// A list of `{key, type, value}` tags (span tags, log fields, process tags).
@@ -18,6 +19,8 @@ pub(super) struct TagsSeed<'s> {
     pub(super) problems: &'s mut Vec<Problem>,
     pub(super) field: String,
     pub(super) interner: &'s mut Interner,
+    /// The tags built (the others are skipped).
+    pub(super) keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
@@ -45,6 +48,7 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
         let mut i = 0usize;
         while let Some(tag) = seq.next_element_seed(TagSeed {
             interner: &mut *self.interner,
+            keep: self.keep,
         })? {
             match tag {
                 Some(Ok(kv)) => self.out.push(kv),
@@ -64,6 +68,7 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
 
 struct TagSeed<'s> {
     interner: &'s mut Interner,
+    keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for TagSeed<'_> {
@@ -85,11 +90,22 @@ impl<'de> Visitor<'de> for TagSeed<'_> {
         f.write_str("a tag object {\"key\", \"type\", \"value\"}")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut key, mut ty, mut value) = (None::<Scalar>, None::<Scalar>, None::<Scalar>);
+        let (mut key, mut ty, mut value) = (None::<TagKey>, None::<Ty>, None::<Scalar>);
         while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
             match k {
-                SubKey::Key => key = Some(map.next_value()?),
-                SubKey::Type => ty = Some(map.next_value()?),
+                SubKey::Key => {
+                    let k = map.next_value_seed(TagKeySeed {
+                        interner: &mut *self.interner,
+                        keep: self.keep,
+                    })?;
+                    if matches!(k, TagKey::Skip) {
+                        // A tag the command does not read: the rest of it unread.
+                        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                        return Ok(None);
+                    }
+                    key = Some(k);
+                }
+                SubKey::Type => ty = Some(map.next_value_seed(TySeed)?),
                 SubKey::Value => value = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -97,68 +113,197 @@ impl<'de> Visitor<'de> for TagSeed<'_> {
             }
         }
         let key = match key {
-            Some(Scalar::Str(k)) => k,
-            Some(other) => {
+            Some(TagKey::Key(k)) => k,
+            Some(TagKey::Wrong(other)) => {
                 return Ok(Some(Err(format!(
                     "expected a string key, found {}",
                     describe_value(&other)
                 ))));
             }
+            Some(TagKey::Skip) => return Ok(None),
             None => return Ok(Some(Err("it has no key".into()))),
         };
-        let ty = ty.as_ref().and_then(Scalar::as_str);
-        let value = tag_value(ty, value.unwrap_or(Scalar::Null));
-        Ok(Some(Ok(KeyValue {
-            key: self.interner.intern(&key),
-            value,
-        })))
+        let value = tag_value_ty(ty.unwrap_or(Ty::Infer), value.unwrap_or(Scalar::Null));
+        Ok(Some(Ok(KeyValue { key, value })))
     }
     scalars_are_wrong!();
     seq_is_wrong!();
 }
 
+/// A tag's key: interned when the tag is built, else skipped; anything but a string is kept to
+/// be reported.
+enum TagKey {
+    Key(std::sync::Arc<str>),
+    Skip,
+    Wrong(Scalar),
+}
+
+struct TagKeySeed<'s> {
+    interner: &'s mut Interner,
+    keep: Keep,
+}
+
+impl<'de> DeserializeSeed<'de> for TagKeySeed<'_> {
+    type Value = TagKey;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<TagKey, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagKeySeed<'_> {
+    type Value = TagKey;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a tag key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<TagKey, E> {
+        Ok(if self.keep.keeps(v) {
+            TagKey::Key(self.interner.intern(v))
+        } else {
+            TagKey::Skip
+        })
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<TagKey, E> {
+        Ok(TagKey::Wrong(Scalar::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<TagKey, E> {
+        Ok(TagKey::Wrong(Scalar::I64(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<TagKey, E> {
+        Ok(TagKey::Wrong(Scalar::U64(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<TagKey, E> {
+        Ok(TagKey::Wrong(Scalar::F64(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<TagKey, E> {
+        Ok(TagKey::Wrong(Scalar::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<TagKey, E> {
+        Ok(TagKey::Wrong(Scalar::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TagKey, A::Error> {
+        ScalarVisitor.visit_seq(seq).map(TagKey::Wrong)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TagKey, A::Error> {
+        ScalarVisitor.visit_map(map).map(TagKey::Wrong)
+    }
+}
+
+/// A tag's `type`, as [`tag_value_ty`] reads it (anything but a known type name: inferred).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum Ty {
+    Str,
+    Bool,
+    Int,
+    Float,
+    Binary,
+    Infer,
+}
+
+fn ty_of(ty: Option<&str>) -> Ty {
+    let ty = ty.map(str::trim).unwrap_or("");
+    let is = |names: &[&str]| names.iter().any(|n| ty.eq_ignore_ascii_case(n));
+    if is(&["string"]) {
+        Ty::Str
+    } else if is(&["bool", "boolean"]) {
+        Ty::Bool
+    } else if is(&["int64", "int", "long"]) {
+        Ty::Int
+    } else if is(&["float64", "double"]) {
+        Ty::Float
+    } else if is(&["binary"]) {
+        Ty::Binary
+    } else {
+        Ty::Infer
+    }
+}
+
+struct TySeed;
+
+impl<'de> DeserializeSeed<'de> for TySeed {
+    type Value = Ty;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Ty, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TySeed {
+    type Value = Ty;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a tag type")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Ty, E> {
+        Ok(ty_of(Some(v)))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Ty, E> {
+        Ok(Ty::Infer)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Ty, E> {
+        Ok(Ty::Infer)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Ty, E> {
+        Ok(Ty::Infer)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Ty, E> {
+        Ok(Ty::Infer)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Ty, E> {
+        Ok(Ty::Infer)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Ty, E> {
+        Ok(Ty::Infer)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Ty, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| Ty::Infer)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Ty, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| Ty::Infer)
+    }
+}
+
 /// A tag's value by its Jaeger `type` (inferred from the JSON value when absent or unknown).
+#[cfg(test)]
 pub(super) fn tag_value(ty: Option<&str>, v: Scalar) -> Value {
+    tag_value_ty(ty_of(ty), v)
+}
+
+/// [`tag_value`] with the type read.
+pub(super) fn tag_value_ty(ty: Ty, v: Scalar) -> Value {
     if v.is_null() {
         return Value::Empty;
     }
-    let ty = ty.map(str::trim).unwrap_or("");
-    if ty.eq_ignore_ascii_case("string") {
-        return Value::Str(v.text().into_boxed_str());
-    }
-    if ty.eq_ignore_ascii_case("bool") || ty.eq_ignore_ascii_case("boolean") {
-        return v
-            .boolean()
-            .map_or_else(|| Value::Str(v.text().into_boxed_str()), Value::Bool);
-    }
-    if ty.eq_ignore_ascii_case("int64")
-        || ty.eq_ignore_ascii_case("int")
-        || ty.eq_ignore_ascii_case("long")
-    {
-        return match v.int().map(i64::try_from) {
+    let text = |v: Scalar| match v {
+        Scalar::Str(s) => Value::Str(s.into_boxed_str()),
+        other => Value::Str(other.text().into_boxed_str()),
+    };
+    match ty {
+        Ty::Str => text(v),
+        Ty::Bool => match v.boolean() {
+            Some(b) => Value::Bool(b),
+            None => text(v),
+        },
+        Ty::Int => match v.int().map(i64::try_from) {
             Some(Ok(i)) => Value::Int(i),
             _ => match v {
                 Scalar::F64(f) => Value::Double(f),
-                other => Value::Str(other.text().into_boxed_str()),
+                other => text(other),
             },
-        };
-    }
-    if ty.eq_ignore_ascii_case("float64") || ty.eq_ignore_ascii_case("double") {
-        return v
-            .float()
-            .map_or_else(|| Value::Str(v.text().into_boxed_str()), Value::Double);
-    }
-    if ty.eq_ignore_ascii_case("binary") {
-        if let Scalar::Str(s) = &v {
-            use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-            let t = s.trim();
-            if let Ok(b) = STANDARD.decode(t).or_else(|_| STANDARD_NO_PAD.decode(t)) {
-                return Value::Bytes(b.into_boxed_slice());
+        },
+        Ty::Float => match v.float() {
+            Some(f) => Value::Double(f),
+            None => text(v),
+        },
+        Ty::Binary => {
+            if let Scalar::Str(s) = &v {
+                use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+                let t = s.trim();
+                if let Ok(b) = STANDARD.decode(t).or_else(|_| STANDARD_NO_PAD.decode(t)) {
+                    return Value::Bytes(b.into_boxed_slice());
+                }
             }
+            text(v)
         }
-        return Value::Str(v.text().into_boxed_str());
+        Ty::Infer => infer_value(v),
     }
-    infer_value(v)
 }
 
 /// A value by its JSON type.
@@ -261,6 +406,7 @@ impl<'de> Visitor<'de> for LogSeed<'_> {
                     problems: &mut *self.problems,
                     field: format!("logs[{}].fields", self.index),
                     interner: &mut *self.interner,
+                    keep: Keep::All,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -325,25 +471,15 @@ impl<'de> Visitor<'de> for RefsSeed<'_> {
         f.write_str("a list of references")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(item) = seq.next_element::<Scalar>()? {
+        while let Some(item) = seq.next_element_seed(RefSeed)? {
             match item {
-                Scalar::Json(serde_json::Value::Object(o)) => {
-                    let get = |k: &str| o.get(k).map(json_scalar);
-                    self.out.push(RawRef {
-                        ref_type: get("refType"),
-                        trace_id: get("traceID"),
-                        span_id: get("spanID"),
-                    });
-                }
-                Scalar::Null => {}
-                other => {
+                RefItem::Ref(r) => self.out.push(r),
+                RefItem::Null => {}
+                RefItem::Wrong(found) => {
                     let i = self.out.len();
                     self.problems.push(Problem::new(
                         format!("references[{i}]"),
-                        format!(
-                            "reference dropped: expected an object, found {}",
-                            other.describe()
-                        ),
+                        format!("reference dropped: expected an object, found {found}"),
                     ));
                 }
             }
@@ -354,18 +490,64 @@ impl<'de> Visitor<'de> for RefsSeed<'_> {
     scalars_are_wrong!();
 }
 
-fn json_scalar(v: &serde_json::Value) -> Scalar {
-    use serde_json::Value as J;
-    match v {
-        J::Null => Scalar::Null,
-        J::Bool(b) => Scalar::Bool(*b),
-        J::Number(n) => n
-            .as_u64()
-            .map(Scalar::U64)
-            .or_else(|| n.as_i64().map(Scalar::I64))
-            .unwrap_or_else(|| Scalar::F64(n.as_f64().unwrap_or(f64::NAN))),
-        J::String(s) => Scalar::Str(s.clone()),
-        other => Scalar::Json(other.clone()),
+/// One entry of `references`.
+enum RefItem {
+    Ref(RawRef),
+    Null,
+    Wrong(&'static str),
+}
+
+struct RefSeed;
+
+impl<'de> DeserializeSeed<'de> for RefSeed {
+    type Value = RefItem;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RefItem, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RefSeed {
+    type Value = RefItem;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a reference object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RefItem, A::Error> {
+        let mut r = RawRef::default();
+        while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
+            match k {
+                SubKey::RefType => r.ref_type = Some(map.next_value()?),
+                SubKey::TraceId => r.trace_id = Some(map.next_value()?),
+                SubKey::SpanId => r.span_id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(RefItem::Ref(r))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RefItem, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| RefItem::Wrong("a list"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<RefItem, E> {
+        Ok(RefItem::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<RefItem, E> {
+        Ok(RefItem::Null)
     }
 }
 
@@ -374,6 +556,8 @@ pub(super) struct ProcessSeed<'s> {
     pub(super) problems: &'s mut Vec<Problem>,
     pub(super) field: String,
     pub(super) interner: &'s mut Interner,
+    /// The process tags built.
+    pub(super) keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for ProcessSeed<'_> {
@@ -408,6 +592,7 @@ impl<'de> Visitor<'de> for ProcessSeed<'_> {
                     problems: &mut *self.problems,
                     field: format!("{}.tags", self.field),
                     interner: &mut *self.interner,
+                    keep: self.keep,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -425,6 +610,7 @@ pub(super) struct ProcessesSeed<'s> {
     pub(super) out: &'s mut Vec<(String, RawProcess)>,
     pub(super) problems: &'s mut Vec<Problem>,
     pub(super) interner: &'s mut Interner,
+    pub(super) keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for ProcessesSeed<'_> {
@@ -455,6 +641,7 @@ impl<'de> Visitor<'de> for ProcessesSeed<'_> {
                 problems: &mut *self.problems,
                 field,
                 interner: &mut *self.interner,
+                keep: self.keep,
             })? {
                 self.out.push((id, p));
             }

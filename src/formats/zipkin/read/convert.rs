@@ -1,5 +1,6 @@
 //! A span object's fields → v2 spans (v1 input through [`convert_v1`]) → model spans.
 
+use super::fields::EpField;
 use super::model::to_model;
 use super::v1::convert_v1;
 use super::{ZFields, ZState};
@@ -62,14 +63,38 @@ fn endpoint(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> Opt
             return None;
         }
     };
+    endpoint_of(|k| o.get(k).map(json_scalar), field, problems)
+}
+
+/// [`endpoint`] of a typed endpoint field.
+fn endpoint_field(
+    v: Option<&EpField>,
+    field: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Endpoint> {
+    match v {
+        None => None,
+        Some(EpField::Other(s)) => endpoint(Some(s), field, problems),
+        Some(EpField::Obj(e)) => endpoint_of(|k| e.get(k).cloned(), field, problems),
+    }
+}
+
+/// An endpoint object's fields (`get` gives each by name).
+fn endpoint_of(
+    get: impl Fn(&str) -> Option<Scalar>,
+    field: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Endpoint> {
     let text = |k: &str| {
-        o.get(k)
-            .map(json_scalar)
+        get(k)
             .filter(|s| !s.is_null())
-            .map(|s| s.text())
+            .map(|s| match s {
+                Scalar::Str(s) => s,
+                other => other.text(),
+            })
             .filter(|s| !s.is_empty())
     };
-    let port = match o.get("port").map(json_scalar) {
+    let port = match get("port") {
         None | Some(Scalar::Null) => None,
         Some(p) => match p.int() {
             Some(0) => None,
@@ -175,9 +200,10 @@ pub(super) fn build(
     for q in f.problems {
         st.warn(line, join_path(&path(), &q.field), q.message);
     }
+    let parts = st.ctx.wants.parts;
     spans
         .into_iter()
-        .map(|v| to_model(&mut st.shared, v))
+        .map(|v| to_model(&mut st.shared, v, parts))
         .collect()
 }
 
@@ -243,8 +269,8 @@ fn v2_spans(f: &mut ZFields, ids: Ids) -> Vec<V2Span> {
     };
     let timestamp = ns_field(f.timestamp.as_ref(), "timestamp", problems);
     let duration = ns_field(f.duration.as_ref(), "duration", problems);
-    let local = endpoint(f.local.as_ref(), "localEndpoint", problems);
-    let remote = endpoint(f.remote.as_ref(), "remoteEndpoint", problems);
+    let local = endpoint_field(f.local.as_ref(), "localEndpoint", problems);
+    let remote = endpoint_field(f.remote.as_ref(), "remoteEndpoint", problems);
     let shared = bool_field(f.shared.as_ref(), "shared", problems);
     let kind = span_kind(f.kind.as_ref(), problems);
     let annotations = read_annotations(f.annotations.as_ref(), problems);
@@ -259,7 +285,13 @@ fn v2_spans(f: &mut ZFields, ids: Ids) -> Vec<V2Span> {
     let is_v1 = binary_listed
         || (!v2_fields
             && (f.binary_annotations.is_some() || annotations.iter().any(|a| a.2.is_some())));
-    let tags = f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect();
+    let tags = std::mem::take(&mut f.tags)
+        .into_iter()
+        .map(|(k, v)| match v {
+            Scalar::Str(s) => (k, s),
+            other => (k, other.text()),
+        })
+        .collect();
     if is_v1 {
         let binary = read_binary_annotations(f.binary_annotations.as_ref(), problems);
         // v1 may carry v2-style tags too (hybrid writers); keep them on the first span.
