@@ -106,6 +106,8 @@ pub(crate) struct Window<'a> {
     at_open: bool,
     /// The list closed after the elements last cut (`pos` is after its `]`).
     closed: bool,
+    /// A buffer given back after its run was parsed, for the next [`Window::take_bytes`].
+    spare: Vec<u8>,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -121,44 +123,79 @@ enum ValueEnd {
     Deep,
 }
 
+/// The bytes that matter to [`value_end`] outside strings.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
+/// Strings up to this long are skipped a byte at a time (cheaper than a `memchr` call).
+const SHORT_STRING: usize = 24;
+
+/// The index after the string whose content starts at `buf[i]` (after its `"`), or `None` when
+/// the buffer ends first.
+#[inline]
+fn string_end(buf: &[u8], mut i: usize) -> Option<usize> {
+    let n = buf.len();
+    loop {
+        let stop = (i + SHORT_STRING).min(n);
+        let mut j = i;
+        while j < stop && buf[j] != b'"' && buf[j] != b'\\' {
+            j += 1;
+        }
+        if j == stop {
+            j = stop + memchr2(b'"', b'\\', buf.get(stop..)?)?;
+        }
+        if buf[j] == b'"' {
+            return Some(j + 1);
+        }
+        // A backslash escapes the next byte (`\"`, `\\`; `\u` needs nothing more).
+        i = j + 2;
+        if i >= n {
+            return None;
+        }
+    }
+}
+
 fn value_end(buf: &[u8], s: usize) -> ValueEnd {
     let n = buf.len();
     let mut depth = 0u32;
     let mut i = s;
-    while i < n {
+    loop {
+        while i < n && !STRUCTURAL[usize::from(buf[i])] {
+            i += 1;
+        }
+        if i >= n {
+            return ValueEnd::Short;
+        }
         match buf[i] {
-            b'"' => {
-                i += 1;
-                loop {
-                    match memchr2(b'"', b'\\', &buf[i.min(n)..]) {
-                        None => return ValueEnd::Short,
-                        Some(k) if buf[i + k] == b'"' => {
-                            i += k + 1;
-                            break;
-                        }
-                        // A backslash escapes the next byte (`\"`, `\\`; `\u` needs nothing more).
-                        Some(k) => i += k + 2,
-                    }
+            b'"' => match string_end(buf, i + 1) {
+                Some(e) => {
+                    i = e;
+                    continue;
                 }
-                continue;
-            }
+                None => return ValueEnd::Short,
+            },
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return ValueEnd::Deep;
                 }
             }
-            b'}' | b']' => {
+            _ => {
                 depth -= 1;
                 if depth == 0 {
                     return ValueEnd::End(i + 1);
                 }
             }
-            _ => {}
         }
         i += 1;
     }
-    ValueEnd::Short
 }
 
 use super::jz_read::after as advance;
@@ -177,6 +214,7 @@ impl<'a> Window<'a> {
             next_index: 0,
             at_open: false,
             closed: false,
+            spare: Vec::new(),
         }
     }
 
@@ -400,7 +438,9 @@ impl<'a> Window<'a> {
                     open = false;
                 }
             }
-            if bytes >= self.limits.chunk {
+            // The window is read `2 * chunk` at a time: take about all of it, so that little
+            // is left to carry into the next buffer.
+            if bytes >= self.limits.chunk.saturating_mul(2) {
                 break;
             }
         }
@@ -420,12 +460,21 @@ impl<'a> Window<'a> {
     /// scanned.
     pub(crate) fn take_bytes(&mut self) -> Vec<u8> {
         let rest_len = self.buf.len() - self.pos;
-        let mut rest = Vec::with_capacity(rest_len + self.limits.read);
+        let mut rest = std::mem::take(&mut self.spare);
+        rest.clear();
+        rest.reserve(rest_len + self.limits.read);
         rest.extend_from_slice(&self.buf[self.pos..]);
         let mut taken = std::mem::replace(&mut self.buf, rest);
         taken.truncate(self.pos);
         self.pos = 0;
         taken
+    }
+
+    /// A buffer from [`Window::take_bytes`] that is no longer needed (its pages are reused).
+    pub(crate) fn give_back(&mut self, bytes: Vec<u8>) {
+        if bytes.capacity() > self.spare.capacity() {
+            self.spare = bytes;
+        }
     }
 
     /// The sizes in use.
@@ -601,18 +650,21 @@ where
     let chunk = win.limits().chunk;
     let overlap = rayon::current_num_threads() > 1;
     std::thread::scope(|scope| {
-        let mut inflight: Option<std::thread::ScopedJoinHandle<'_, Vec<RunOut>>> = None;
+        let mut inflight: Option<std::thread::ScopedJoinHandle<'_, (Vec<RunOut>, Vec<u8>)>> = None;
         loop {
             let next = win.cut();
             let before = inflight.take().map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                let (outs, bytes) = h
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                win.give_back(bytes);
+                outs
             });
             let mut now = None;
             if let Ok(Cut::Elems(elems)) = &next {
                 let bytes = win.take_bytes();
                 let elems = elems.clone();
-                let job = move || parse_runs(&bytes, &elems, chunk, rc, parse);
+                let job = move || (parse_runs(&bytes, &elems, chunk, rc, parse), bytes);
                 if overlap {
                     inflight = Some(scope.spawn(job));
                 } else {
@@ -624,10 +676,12 @@ where
             {
                 return ListEnd::Failed(e);
             }
-            if let Some(job) = now
-                && let Err(e) = deliver(job())
-            {
-                return ListEnd::Failed(e);
+            if let Some(job) = now {
+                let (outs, bytes) = job();
+                win.give_back(bytes);
+                if let Err(e) = deliver(outs) {
+                    return ListEnd::Failed(e);
+                }
             }
             match next {
                 Ok(Cut::Elems(_)) => {}

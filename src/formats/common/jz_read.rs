@@ -1005,6 +1005,8 @@ const MAX_SHARED: usize = 1 << 14;
 pub(crate) struct Shared {
     pub(crate) interner: Interner,
     resources: HashMap<String, Arc<Resource>>,
+    /// The resource handed out last (most spans have their neighbour's).
+    last_resource: Option<Arc<Resource>>,
     scopes: HashMap<(String, Option<String>), Arc<Scope>>,
     pub(crate) empty_resource: Arc<Resource>,
     pub(crate) empty_scope: Arc<Scope>,
@@ -1018,6 +1020,7 @@ impl Shared {
         Shared {
             interner,
             resources: HashMap::new(),
+            last_resource: None,
             scopes: HashMap::new(),
             empty_resource: Arc::default(),
             empty_scope: Arc::new(Scope {
@@ -1033,6 +1036,17 @@ impl Shared {
         if attributes.is_empty() {
             return self.empty_resource.clone();
         }
+        if let Some(r) = &self.last_resource
+            && r.attributes == attributes
+        {
+            return r.clone();
+        }
+        let r = self.resource_by_key(attributes);
+        self.last_resource = Some(r.clone());
+        r
+    }
+
+    fn resource_by_key(&mut self, attributes: Vec<KeyValue>) -> Arc<Resource> {
         let mut key = String::new();
         for kv in &attributes {
             let _ = write!(key, "{}\u{1}{:?}\u{0}", kv.key, kv.value);

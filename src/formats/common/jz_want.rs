@@ -3,6 +3,10 @@
 //! read is that of a full reading (`formats::jaeger::read::parts_tests`,
 //! `formats::zipkin::read::parts_tests`).
 
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
 use crate::model::{KeyValue, SpanParts};
 
 /// The tags whose values move into model fields ([`super::jz_read::take_conventions`]): always
@@ -75,4 +79,61 @@ pub(crate) fn retain_attributes(attrs: &mut Vec<KeyValue>, parts: SpanParts) {
         return;
     }
     attrs.retain(|kv| keeps_attribute(parts, &kv.key));
+}
+
+/// A value not built, read as strictly as one that is: strings are checked (UTF-8, escapes)
+/// and numbers parsed, so that a document is rejected at the same place whatever the command
+/// reads (serde's `IgnoredAny` lets an invalid escape or a number out of range through).
+pub(crate) struct Skip;
+
+impl<'de> serde::Deserialize<'de> for Skip {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Skip, D::Error> {
+        d.deserialize_any(Skip)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = Skip;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Skip, D::Error> {
+        d.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Skip, D::Error> {
+        d.deserialize_any(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
+        Ok(Skip)
+    }
 }

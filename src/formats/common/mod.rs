@@ -1,6 +1,7 @@
 //! Helpers shared by several formats.
 
 pub mod json_util;
+pub(crate) mod jz_ids;
 pub(crate) mod jz_par;
 #[cfg(test)]
 mod jz_parts_tests;

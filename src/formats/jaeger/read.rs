@@ -47,6 +47,7 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_par::{
     Elem, Head, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
 };
@@ -54,7 +55,7 @@ use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, after_comma_error,
     join_path, map_is_wrong, scalars_are_wrong, seq_is_wrong,
 };
-use crate::formats::common::jz_want::Keep;
+use crate::formats::common::jz_want::{Keep, Skip};
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::{Event, KeyValue, Resource, Span, SpanId, SpanParts, TraceId};
 
@@ -542,9 +543,9 @@ struct SpanFields {
     line: u64,
     /// Some span key was seen (so a top-level object is a span, not a trace).
     any: bool,
-    trace_id: Option<Scalar>,
-    span_id: Option<Scalar>,
-    parent_span_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
+    span_id: Option<Id<SpanId>>,
+    parent_span_id: Option<Id<SpanId>>,
     operation_name: Option<Scalar>,
     references: Vec<RawRef>,
     flags: Option<Scalar>,
@@ -560,8 +561,8 @@ struct SpanFields {
 #[derive(Default)]
 struct RawRef {
     ref_type: Option<Scalar>,
-    trace_id: Option<Scalar>,
-    span_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
+    span_id: Option<Id<SpanId>>,
 }
 
 #[derive(Default)]
@@ -631,7 +632,7 @@ impl SpanFields {
                 keep: Keep::span(parts),
             })?,
             SpanKey::Logs if !parts.events => {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value::<Skip>()?;
             }
             SpanKey::Logs => map.next_value_seed(LogsSeed {
                 out: &mut self.logs,

@@ -75,6 +75,7 @@ use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_par::{
     Elem, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
 };
@@ -83,7 +84,7 @@ use crate::formats::common::jz_read::{
     seq_is_wrong,
 };
 use crate::formats::{InputError, ReadCtx};
-use crate::model::{Span, SpanParts};
+use crate::model::{Span, SpanId, SpanParts, TraceId};
 
 use self::fields::{EpField, EpSeed, TagsSeed};
 
@@ -539,9 +540,9 @@ fn zkey(s: &str) -> ZKey {
 #[derive(Default)]
 struct ZFields {
     line: u64,
-    trace_id: Option<Scalar>,
-    id: Option<Scalar>,
-    parent_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
+    id: Option<Id<SpanId>>,
+    parent_id: Option<Id<SpanId>>,
     name: Option<Scalar>,
     kind: Option<Scalar>,
     timestamp: Option<Scalar>,
@@ -568,9 +569,18 @@ fn span_fields<'de, A: MapAccess<'de>>(
     };
     while let Some(key) = map.next_key_seed(KeySeed(zkey))? {
         let slot = match key {
-            ZKey::TraceId => &mut f.trace_id,
-            ZKey::Id => &mut f.id,
-            ZKey::ParentId => &mut f.parent_id,
+            ZKey::TraceId => {
+                f.trace_id = Some(map.next_value()?);
+                continue;
+            }
+            ZKey::Id => {
+                f.id = Some(map.next_value()?);
+                continue;
+            }
+            ZKey::ParentId => {
+                f.parent_id = Some(map.next_value()?);
+                continue;
+            }
             ZKey::Name => &mut f.name,
             ZKey::Kind => &mut f.kind,
             ZKey::Timestamp => &mut f.timestamp,

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{JState, ParsedSpan, ProcRef, RawProcess, RawRef, SpanFields, TraceAcc};
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_read::{
     Dialect, Problem, Scalar, Shared, clamp_ns, describe_value, end_out_of_range, join_path,
-    micros_to_ns, parse_span_id, parse_trace_id, quoted, take_conventions,
+    micros_to_ns, quoted, take_conventions,
 };
 use crate::formats::common::jz_want::retain_attributes;
 use crate::model::{KeyValue, Link, ParentRef, RefKind, Resource, Span, SpanId, TraceId, Value};
@@ -16,14 +17,14 @@ use crate::model::{KeyValue, Link, ParentRef, RefKind, Resource, Span, SpanId, T
 pub(super) fn finish_trace(
     st: &mut JState<'_, '_>,
     acc: TraceAcc,
-    trace_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
     base: &str,
     line: u64,
 ) {
     for p in acc.problems {
         st.warn(line, join_path(base, &p.field), p.message);
     }
-    let trace_id = match trace_id.as_ref().map(parse_trace_id) {
+    let trace_id = match trace_id.as_ref().map(Id::parse) {
         Some(Ok(t)) => t,
         Some(Err(m)) => {
             st.warn(line, join_path(base, "traceID"), m);
@@ -237,7 +238,7 @@ fn first(bad: &mut Option<Problem>, field: &str, message: String) {
 
 /// The trace id (zero when the span has none: its trace's), span id and `parentSpanID`.
 fn span_ids(f: &SpanFields, bad: &mut Option<Problem>) -> (TraceId, SpanId, Option<SpanId>) {
-    let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
+    let trace_id = match f.trace_id.as_ref().map(Id::parse) {
         Some(Ok(t)) => t,
         Some(Err(m)) => {
             first(bad, "traceID", m);
@@ -245,7 +246,7 @@ fn span_ids(f: &SpanFields, bad: &mut Option<Problem>) -> (TraceId, SpanId, Opti
         }
         None => TraceId::ZERO,
     };
-    let span_id = match f.span_id.as_ref().map(parse_span_id) {
+    let span_id = match f.span_id.as_ref().map(Id::parse) {
         Some(Ok(s)) if !s.is_zero() => s,
         Some(Ok(_)) | None => {
             first(bad, "spanID", "it has no spanID".into());
@@ -256,7 +257,7 @@ fn span_ids(f: &SpanFields, bad: &mut Option<Problem>) -> (TraceId, SpanId, Opti
             SpanId::ZERO
         }
     };
-    let parent_field = match f.parent_span_id.as_ref().map(parse_span_id) {
+    let parent_field = match f.parent_span_id.as_ref().map(Id::parse) {
         Some(Ok(p)) if !p.is_zero() => Some(p),
         Some(Ok(_)) | None => None,
         Some(Err(m)) => {
@@ -284,7 +285,7 @@ fn links(refs: &[RawRef], problems: &mut Vec<Problem>, bad: &mut Option<Problem>
                 continue;
             }
         };
-        let ref_trace = match r.trace_id.as_ref().map(parse_trace_id) {
+        let ref_trace = match r.trace_id.as_ref().map(Id::parse) {
             Some(Ok(t)) => t,
             Some(Err(m)) => {
                 first(bad, &format!("references[{i}].traceID"), m);
@@ -292,7 +293,7 @@ fn links(refs: &[RawRef], problems: &mut Vec<Problem>, bad: &mut Option<Problem>
             }
             None => TraceId::ZERO,
         };
-        let ref_span = match r.span_id.as_ref().map(parse_span_id) {
+        let ref_span = match r.span_id.as_ref().map(Id::parse) {
             Some(Ok(s)) if !s.is_zero() => s,
             Some(Err(m)) => {
                 first(bad, &format!("references[{i}].spanID"), m);

@@ -10,7 +10,7 @@ use crate::formats::common::jz_read::{
     KeySeed, Problem, Scalar, ScalarVisitor, clamp_ns, describe_value, map_is_wrong, micros_to_ns,
     scalars_are_wrong, seq_is_wrong,
 };
-use crate::formats::common::jz_want::Keep;
+use crate::formats::common::jz_want::{Keep, Skip};
 use crate::model::{Event, Interner, KeyValue, Value};
 
 /// A list of `{key, type, value}` tags (span tags, log fields, process tags).
@@ -100,7 +100,7 @@ impl<'de> Visitor<'de> for TagSeed<'_> {
                     })?;
                     if matches!(k, TagKey::Skip) {
                         // A tag the command does not read: the rest of it unread.
-                        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                        while map.next_entry::<Skip, Skip>()?.is_some() {}
                         return Ok(None);
                     }
                     key = Some(k);
@@ -253,10 +253,10 @@ impl<'de> Visitor<'de> for TySeed {
         Ok(Ty::Infer)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Ty, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| Ty::Infer)
+        Skip.visit_seq(seq).map(|_| Ty::Infer)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Ty, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| Ty::Infer)
+        Skip.visit_map(map).map(|_| Ty::Infer)
     }
 }
 
@@ -519,14 +519,14 @@ impl<'de> Visitor<'de> for RefSeed {
                 SubKey::TraceId => r.trace_id = Some(map.next_value()?),
                 SubKey::SpanId => r.span_id = Some(map.next_value()?),
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                 }
             }
         }
         Ok(RefItem::Ref(r))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RefItem, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| RefItem::Wrong("a list"))
+        Skip.visit_seq(seq).map(|_| RefItem::Wrong("a list"))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<RefItem, E> {
         Ok(RefItem::Wrong("a boolean"))

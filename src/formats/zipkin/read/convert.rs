@@ -4,9 +4,9 @@ use super::fields::EpField;
 use super::model::to_model;
 use super::v1::convert_v1;
 use super::{ZFields, ZState};
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_read::{
-    Problem, Scalar, describe_value, end_out_of_range, join_path, micros_to_ns, parse_span_id,
-    parse_trace_id,
+    Problem, Scalar, describe_value, end_out_of_range, join_path, micros_to_ns,
 };
 use crate::model::{Span, SpanId, SpanKind, TraceId};
 
@@ -217,17 +217,17 @@ struct Ids {
 /// The span's ids, or the first problem that makes the span unusable: a bad or missing trace or
 /// span id, a bad parent id, or a time that cannot be read.
 fn span_ids(f: &ZFields) -> Result<Ids, Problem> {
-    let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
+    let trace_id = match f.trace_id.as_ref().map(Id::parse) {
         Some(Ok(t)) if !t.is_zero() => t,
         Some(Err(m)) => return Err(Problem::new("traceId", m)),
         _ => return Err(Problem::new("traceId", "it has no traceId")),
     };
-    let id = match f.id.as_ref().map(parse_span_id) {
+    let id = match f.id.as_ref().map(Id::parse) {
         Some(Ok(s)) if !s.is_zero() => s,
         Some(Err(m)) => return Err(Problem::new("id", m)),
         _ => return Err(Problem::new("id", "it has no id")),
     };
-    let parent = match f.parent_id.as_ref().map(parse_span_id) {
+    let parent = match f.parent_id.as_ref().map(Id::parse) {
         Some(Ok(p)) if !p.is_zero() && p != id => Some(p),
         Some(Err(m)) => return Err(Problem::new("parentId", m)),
         _ => None,

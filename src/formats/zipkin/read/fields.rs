@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use super::model::is_resource_key;
 use crate::formats::common::jz_read::{
     KeySeed, Problem, Scalar, ScalarVisitor, scalars_are_wrong, seq_is_wrong,
 };
-use crate::formats::common::jz_want::{is_convention, keeps_attribute};
+use crate::formats::common::jz_want::{Skip, is_convention, keeps_attribute};
 use crate::model::SpanParts;
 
 /// `localEndpoint` / `remoteEndpoint` as read: an object's known fields, or whatever else was
@@ -83,7 +83,7 @@ impl<'de> Visitor<'de> for EpSeed {
                 EpKey::Ipv6 => &mut e.ipv6,
                 EpKey::Port => &mut e.port,
                 EpKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                     continue;
                 }
             };
@@ -172,7 +172,7 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
                     }
                 }
                 None => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                 }
             }
         }
