@@ -1046,6 +1046,23 @@ impl Shared {
         r
     }
 
+    /// [`Shared::resource`] of `[service.name = service]`, without building it when it is the
+    /// last one handed out.
+    pub(crate) fn service_resource(&mut self, service: &str) -> Arc<Resource> {
+        if let Some(r) = &self.last_resource
+            && let [kv] = r.attributes.as_slice()
+            && &*kv.key == "service.name"
+            && kv.value.as_str() == Some(service)
+        {
+            return r.clone();
+        }
+        let key = self.interner.intern("service.name");
+        self.resource(vec![KeyValue {
+            key,
+            value: Value::from(service),
+        }])
+    }
+
     fn resource_by_key(&mut self, attributes: Vec<KeyValue>) -> Arc<Resource> {
         let mut key = String::new();
         for kv in &attributes {

@@ -342,9 +342,7 @@ impl ZState<'_, '_> {
 
     /// Converts one span object and queues the result.
     fn span(&mut self, fields: ZFields, path: &dyn Fn() -> String) {
-        for span in build(self, fields, path) {
-            self.batch.push(span);
-        }
+        build(self, fields, path);
         if self.batch.len() >= BATCH {
             self.flush();
         }

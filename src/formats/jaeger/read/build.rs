@@ -356,12 +356,12 @@ fn process_ref(st: &mut JState<'_, '_>, f: &mut SpanFields) -> ProcRef {
         let (service, resource) = process_resource(&mut st.shared, p);
         return ProcRef::Embedded(service, resource);
     }
-    match &f.process_id {
-        Some(Scalar::Str(id)) if !id.is_empty() => ProcRef::Id(id.clone()),
+    match f.process_id.take() {
+        Some(Scalar::Str(id)) if !id.is_empty() => ProcRef::Id(id),
         Some(other) if !other.is_null() && !matches!(other, Scalar::Str(_)) => {
             f.problems.push(Problem::new(
                 "processID",
-                format!("expected a string, found {}", describe_value(other)),
+                format!("expected a string, found {}", describe_value(&other)),
             ));
             ProcRef::None
         }

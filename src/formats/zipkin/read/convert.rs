@@ -8,7 +8,7 @@ use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_read::{
     Problem, Scalar, describe_value, end_out_of_range, join_path, micros_to_ns,
 };
-use crate::model::{Span, SpanId, SpanKind, TraceId};
+use crate::model::{SpanId, SpanKind, TraceId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Endpoint {
@@ -63,38 +63,42 @@ fn endpoint(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> Opt
             return None;
         }
     };
-    endpoint_of(|k| o.get(k).map(json_scalar), field, problems)
+    let get = |k: &str| o.get(k).map(json_scalar);
+    endpoint_of(
+        [get("serviceName"), get("ipv4"), get("ipv6"), get("port")],
+        field,
+        problems,
+    )
 }
 
 /// [`endpoint`] of a typed endpoint field.
 fn endpoint_field(
-    v: Option<&EpField>,
+    v: Option<EpField>,
     field: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<Endpoint> {
     match v {
         None => None,
-        Some(EpField::Other(s)) => endpoint(Some(s), field, problems),
-        Some(EpField::Obj(e)) => endpoint_of(|k| e.get(k).cloned(), field, problems),
+        Some(EpField::Other(s)) => endpoint(Some(&s), field, problems),
+        Some(EpField::Obj(e)) => endpoint_of([e.service, e.ipv4, e.ipv6, e.port], field, problems),
     }
 }
 
-/// An endpoint object's fields (`get` gives each by name).
+/// An endpoint object's `serviceName`, `ipv4`, `ipv6` and `port`.
 fn endpoint_of(
-    get: impl Fn(&str) -> Option<Scalar>,
+    [service, ipv4, ipv6, port]: [Option<Scalar>; 4],
     field: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<Endpoint> {
-    let text = |k: &str| {
-        get(k)
-            .filter(|s| !s.is_null())
+    let text = |v: Option<Scalar>| {
+        v.filter(|s| !s.is_null())
             .map(|s| match s {
                 Scalar::Str(s) => s,
                 other => other.text(),
             })
             .filter(|s| !s.is_empty())
     };
-    let port = match get("port") {
+    let port = match port {
         None | Some(Scalar::Null) => None,
         Some(p) => match p.int() {
             Some(0) => None,
@@ -109,9 +113,9 @@ fn endpoint_of(
         },
     };
     let e = Endpoint {
-        service: text("serviceName"),
-        ipv4: text("ipv4"),
-        ipv6: text("ipv6"),
+        service: text(service),
+        ipv4: text(ipv4),
+        ipv6: text(ipv6),
         port,
     };
     (e != Endpoint::default()).then_some(e)
@@ -176,11 +180,7 @@ fn objects<'v>(
 }
 
 /// One span object → model spans (one for v2; one or more for v1), or none when an id is bad.
-pub(super) fn build(
-    st: &mut ZState<'_, '_>,
-    mut f: ZFields,
-    path: &dyn Fn() -> String,
-) -> Vec<Span> {
+pub(super) fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) {
     let line = f.line;
     let ids = match span_ids(&f) {
         Ok(ids) => ids,
@@ -193,7 +193,7 @@ pub(super) fn build(
                 join_path(&path(), &p.field),
                 format!("span skipped: {}", p.message),
             );
-            return Vec::new();
+            return;
         }
     };
     let spans = v2_spans(&mut f, ids);
@@ -201,10 +201,10 @@ pub(super) fn build(
         st.warn(line, join_path(&path(), &q.field), q.message);
     }
     let parts = st.ctx.wants.parts;
-    spans
-        .into_iter()
-        .map(|v| to_model(&mut st.shared, v, parts))
-        .collect()
+    for v in spans {
+        let span = to_model(&mut st.shared, v, parts);
+        st.batch.push(span);
+    }
 }
 
 /// The ids of a span object.
@@ -263,14 +263,17 @@ fn v2_spans(f: &mut ZFields, ids: Ids) -> Vec<V2Span> {
         trace_id: ids.trace_id,
         id: ids.id,
         parent: ids.parent,
-        name: f.name.as_ref().map(Scalar::text).unwrap_or_default(),
+        name: match f.name.take() {
+            Some(Scalar::Str(s)) => s,
+            other => other.as_ref().map(Scalar::text).unwrap_or_default(),
+        },
         debug: bool_field(f.debug.as_ref(), "debug", problems),
         ..V2Span::default()
     };
     let timestamp = ns_field(f.timestamp.as_ref(), "timestamp", problems);
     let duration = ns_field(f.duration.as_ref(), "duration", problems);
-    let local = endpoint_field(f.local.as_ref(), "localEndpoint", problems);
-    let remote = endpoint_field(f.remote.as_ref(), "remoteEndpoint", problems);
+    let local = endpoint_field(f.local.take(), "localEndpoint", problems);
+    let remote = endpoint_field(f.remote.take(), "remoteEndpoint", problems);
     let shared = bool_field(f.shared.as_ref(), "shared", problems);
     let kind = span_kind(f.kind.as_ref(), problems);
     let annotations = read_annotations(f.annotations.as_ref(), problems);

@@ -29,18 +29,6 @@ pub(super) struct RawEndpoint {
     pub(super) port: Option<Scalar>,
 }
 
-impl RawEndpoint {
-    pub(super) fn get(&self, k: &str) -> Option<&Scalar> {
-        match k {
-            "serviceName" => self.service.as_ref(),
-            "ipv4" => self.ipv4.as_ref(),
-            "ipv6" => self.ipv6.as_ref(),
-            "port" => self.port.as_ref(),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Copy, Clone)]
 enum EpKey {
     Service,

@@ -125,6 +125,12 @@ fn take_resource(
         moved.push(kv.clone());
         false
     });
+    if moved.is_empty()
+        && let Some(s) = &service
+    {
+        span.resource = shared.service_resource(s);
+        return service;
+    }
     let mut resource = Vec::with_capacity(moved.len() + 1);
     if let Some(s) = &service {
         resource.push(KeyValue {
