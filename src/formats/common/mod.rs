@@ -6,6 +6,7 @@ pub(crate) mod jz_par;
 #[cfg(test)]
 mod jz_parts_tests;
 pub(crate) mod jz_read;
+pub(crate) mod jz_shared;
 pub(crate) mod jz_want;
 pub(crate) mod jz_write;
 

@@ -61,11 +61,12 @@ use crate::model::{Event, KeyValue, Resource, Span, SpanId, SpanParts, TraceId};
 
 mod build;
 mod fields;
+mod tags;
 
 use self::build::{build_span, finish_span, finish_trace};
-#[cfg(test)]
-use self::fields::tag_value;
 use self::fields::{LogsSeed, ProcessSeed, ProcessesSeed, RefsSeed, TagsSeed};
+#[cfg(test)]
+use self::tags::tag_value;
 
 /// Spans of embedded-process lists are emitted in batches of this size.
 const BATCH: usize = 1024;
