@@ -18,14 +18,8 @@
 //! exactly those of reading the file from the start with it.
 
 use std::io::{self, BufRead, Cursor, Read};
-use std::sync::{Arc, Mutex};
 
 use memchr::memchr2;
-use rayon::prelude::*;
-
-use super::jz_read::{DocError, Shared};
-use crate::formats::{InputError, ReadWants};
-use crate::model::Span;
 
 /// Elements are handed to workers in runs of about this many bytes.
 pub(crate) const CHUNK_BYTES: usize = 8 << 20;
@@ -106,6 +100,8 @@ pub(crate) struct Window<'a> {
     at_open: bool,
     /// The list closed after the elements last cut (`pos` is after its `]`).
     closed: bool,
+    /// A buffer given back after its run was parsed, for the next [`Window::take_bytes`].
+    spare: Vec<u8>,
 }
 
 fn is_ws(b: u8) -> bool {
@@ -121,44 +117,79 @@ enum ValueEnd {
     Deep,
 }
 
+/// The bytes that matter to [`value_end`] outside strings.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
+/// Strings up to this long are skipped a byte at a time (cheaper than a `memchr` call).
+const SHORT_STRING: usize = 24;
+
+/// The index after the string whose content starts at `buf[i]` (after its `"`), or `None` when
+/// the buffer ends first.
+#[inline]
+fn string_end(buf: &[u8], mut i: usize) -> Option<usize> {
+    let n = buf.len();
+    loop {
+        let stop = (i + SHORT_STRING).min(n);
+        let mut j = i;
+        while j < stop && buf[j] != b'"' && buf[j] != b'\\' {
+            j += 1;
+        }
+        if j == stop {
+            j = stop + memchr2(b'"', b'\\', buf.get(stop..)?)?;
+        }
+        if buf[j] == b'"' {
+            return Some(j + 1);
+        }
+        // A backslash escapes the next byte (`\"`, `\\`; `\u` needs nothing more).
+        i = j + 2;
+        if i >= n {
+            return None;
+        }
+    }
+}
+
 fn value_end(buf: &[u8], s: usize) -> ValueEnd {
     let n = buf.len();
     let mut depth = 0u32;
     let mut i = s;
-    while i < n {
+    loop {
+        while i < n && !STRUCTURAL[usize::from(buf[i])] {
+            i += 1;
+        }
+        if i >= n {
+            return ValueEnd::Short;
+        }
         match buf[i] {
-            b'"' => {
-                i += 1;
-                loop {
-                    match memchr2(b'"', b'\\', &buf[i.min(n)..]) {
-                        None => return ValueEnd::Short,
-                        Some(k) if buf[i + k] == b'"' => {
-                            i += k + 1;
-                            break;
-                        }
-                        // A backslash escapes the next byte (`\"`, `\\`; `\u` needs nothing more).
-                        Some(k) => i += k + 2,
-                    }
+            b'"' => match string_end(buf, i + 1) {
+                Some(e) => {
+                    i = e;
+                    continue;
                 }
-                continue;
-            }
+                None => return ValueEnd::Short,
+            },
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return ValueEnd::Deep;
                 }
             }
-            b'}' | b']' => {
+            _ => {
                 depth -= 1;
                 if depth == 0 {
                     return ValueEnd::End(i + 1);
                 }
             }
-            _ => {}
         }
         i += 1;
     }
-    ValueEnd::Short
 }
 
 use super::jz_read::after as advance;
@@ -177,6 +208,7 @@ impl<'a> Window<'a> {
             next_index: 0,
             at_open: false,
             closed: false,
+            spare: Vec::new(),
         }
     }
 
@@ -400,7 +432,9 @@ impl<'a> Window<'a> {
                     open = false;
                 }
             }
-            if bytes >= self.limits.chunk {
+            // The window is read `2 * chunk` at a time: take about all of it, so that little
+            // is left to carry into the next buffer.
+            if bytes >= self.limits.chunk.saturating_mul(2) {
                 break;
             }
         }
@@ -415,14 +449,31 @@ impl<'a> Window<'a> {
         Scan::Cut(Cut::Elems(elems))
     }
 
+    /// The bytes before the reading position, given away (the elements last cut index into
+    /// them); the window keeps the rest, from index 0. Lets a run be parsed while the next is
+    /// scanned.
+    pub(crate) fn take_bytes(&mut self) -> Vec<u8> {
+        let rest_len = self.buf.len() - self.pos;
+        let mut rest = std::mem::take(&mut self.spare);
+        rest.clear();
+        rest.reserve(rest_len + self.limits.read);
+        rest.extend_from_slice(&self.buf[self.pos..]);
+        let mut taken = std::mem::replace(&mut self.buf, rest);
+        taken.truncate(self.pos);
+        self.pos = 0;
+        taken
+    }
+
+    /// A buffer from [`Window::take_bytes`] that is no longer needed (its pages are reused).
+    pub(crate) fn give_back(&mut self, bytes: Vec<u8>) {
+        if bytes.capacity() > self.spare.capacity() {
+            self.spare = bytes;
+        }
+    }
+
     /// The sizes in use.
     pub(crate) fn limits(&self) -> Limits {
         self.limits
-    }
-
-    /// The bytes of the window (elements index into it).
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.buf
     }
 
     /// Index in the current list of the next element.
@@ -517,95 +568,9 @@ enum Scan {
     More,
 }
 
-/// What a worker made of a run of elements: the spans it emitted (in order), the warnings it
-/// listed (at most the cap; `hidden` counts the rest) and the error that ended it.
-#[derive(Default)]
-pub(crate) struct RunOut {
-    pub(crate) batches: Vec<Vec<Span>>,
-    pub(crate) warnings: Vec<InputError>,
-    pub(crate) hidden: u64,
-    pub(crate) error: Option<DocError>,
-}
+mod runs;
 
-impl RunOut {
-    /// No warning and no error: nothing that would show a position.
-    pub(crate) fn is_clean(&self) -> bool {
-        self.warnings.is_empty() && self.hidden == 0 && self.error.is_none()
-    }
-}
-
-/// Workers' per-reader state (interner, shared resources), reused from run to run.
-pub(crate) struct SharedPool(Mutex<Vec<Shared>>);
-
-impl SharedPool {
-    pub(crate) fn new() -> Self {
-        SharedPool(Mutex::new(Vec::new()))
-    }
-
-    fn take(&self) -> Shared {
-        self.0
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
-            .unwrap_or_else(Shared::new)
-    }
-
-    fn give(&self, s: Shared) {
-        if let Ok(mut v) = self.0.lock() {
-            v.push(s);
-        }
-    }
-}
-
-/// What a worker needs besides the bytes.
-pub(crate) struct RunCtx<'p> {
-    pub(crate) source: Arc<str>,
-    pub(crate) wants: ReadWants,
-    pub(crate) pool: &'p SharedPool,
-}
-
-/// Parses `elems` (from `bytes`) in runs, in parallel when there are several threads; the
-/// results in input order. `parse` reads one run: its bytes start at the first element, and its
-/// elements are separated by `,` and whitespace.
-pub(crate) fn parse_runs<F>(
-    bytes: &[u8],
-    elems: &[Elem],
-    chunk: usize,
-    rc: &RunCtx<'_>,
-    parse: F,
-) -> Vec<RunOut>
-where
-    F: Fn(&[u8], &[Elem], Shared, &RunCtx<'_>) -> (RunOut, Shared) + Sync,
-{
-    let total: usize = elems.iter().map(|e| e.end - e.start).sum();
-    let threads = rayon::current_num_threads();
-    // A few runs per thread, so that uneven runs even out; not runs of a handful of bytes.
-    let per_run = (total / (threads * 4)).max((chunk / 16).max(1));
-    let mut runs: Vec<&[Elem]> = Vec::new();
-    let mut from = 0;
-    let mut size = 0;
-    for (i, e) in elems.iter().enumerate() {
-        size += e.end - e.start;
-        if size >= per_run {
-            runs.push(&elems[from..=i]);
-            from = i + 1;
-            size = 0;
-        }
-    }
-    if from < elems.len() {
-        runs.push(&elems[from..]);
-    }
-    let one = |run: &[Elem]| {
-        let (out, shared) = parse(bytes, run, rc.pool.take(), rc);
-        rc.pool.give(shared);
-        out
-    };
-    if threads > 1 && runs.len() > 1 {
-        runs.par_iter().map(|r| one(r)).collect()
-    } else {
-        runs.iter().map(|r| one(r)).collect()
-    }
-}
+pub(crate) use self::runs::{ListEnd, RunCtx, RunOut, SharedPool, pipeline};
 
 #[cfg(test)]
 mod tests;

@@ -11,20 +11,15 @@
 //! * [`Shared`] hands out one `Arc<Resource>` / `Arc<Scope>` per distinct process / scope.
 
 use std::cell::Cell;
-use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::io::{self, BufRead, Read};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 use crate::formats::{InputError, Position, ReadCtx};
-use crate::model::{
-    Interner, KeyValue, ParentRef, Resource, Scope, Span, SpanId, SpanKind, Status, StatusCode,
-    TraceId, Value,
-};
+use crate::model::{KeyValue, SpanId, SpanKind, Status, StatusCode, TraceId, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Documents and positions
@@ -540,7 +535,7 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
-struct ScalarVisitor;
+pub(crate) struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {
     type Value = Scalar;
@@ -998,105 +993,7 @@ pub(crate) fn take_conventions(attrs: &mut Vec<KeyValue>, dialect: Dialect) -> C
 // ---------------------------------------------------------------------------------------------
 // Shared resources, scopes and strings
 
-/// Distinct resources and scopes kept per reader; past this many the caches stop growing.
-const MAX_SHARED: usize = 1 << 14;
-
-/// Per-reader sharing of the values that repeat on every span.
-pub(crate) struct Shared {
-    pub(crate) interner: Interner,
-    resources: HashMap<String, Arc<Resource>>,
-    scopes: HashMap<(String, Option<String>), Arc<Scope>>,
-    pub(crate) empty_resource: Arc<Resource>,
-    pub(crate) empty_scope: Arc<Scope>,
-    pub(crate) empty_str: Arc<str>,
-}
-
-impl Shared {
-    pub(crate) fn new() -> Self {
-        let mut interner = Interner::new();
-        let empty_str = interner.intern("");
-        Shared {
-            interner,
-            resources: HashMap::new(),
-            scopes: HashMap::new(),
-            empty_resource: Arc::default(),
-            empty_scope: Arc::new(Scope {
-                name: empty_str.clone(),
-                ..Scope::default()
-            }),
-            empty_str,
-        }
-    }
-
-    /// One `Arc<Resource>` per distinct attribute list.
-    pub(crate) fn resource(&mut self, attributes: Vec<KeyValue>) -> Arc<Resource> {
-        if attributes.is_empty() {
-            return self.empty_resource.clone();
-        }
-        let mut key = String::new();
-        for kv in &attributes {
-            let _ = write!(key, "{}\u{1}{:?}\u{0}", kv.key, kv.value);
-        }
-        if let Some(r) = self.resources.get(&key) {
-            return r.clone();
-        }
-        let r = Arc::new(Resource {
-            attributes,
-            ..Resource::default()
-        });
-        if self.resources.len() < MAX_SHARED {
-            self.resources.insert(key, r.clone());
-        }
-        r
-    }
-
-    /// One `Arc<Scope>` per distinct name and version.
-    pub(crate) fn scope(&mut self, name: Option<String>, version: Option<String>) -> Arc<Scope> {
-        if name.is_none() && version.is_none() {
-            return self.empty_scope.clone();
-        }
-        let key = (name.unwrap_or_default(), version);
-        if let Some(s) = self.scopes.get(&key) {
-            return s.clone();
-        }
-        let s = Arc::new(Scope {
-            name: self.interner.intern(&key.0),
-            version: key.1.clone().map(String::into_boxed_str),
-            ..Scope::default()
-        });
-        if self.scopes.len() < MAX_SHARED {
-            self.scopes.insert(key, s.clone());
-        }
-        s
-    }
-
-    /// A span with ids set and everything else empty, sharing the empty values.
-    pub(crate) fn blank_span(&self, trace_id: TraceId, span_id: SpanId) -> Span {
-        Span {
-            trace_id,
-            span_id,
-            parent_span_id: None,
-            parent_ref: ParentRef::ParentId,
-            name: self.empty_str.clone(),
-            service: self.empty_str.clone(),
-            kind: SpanKind::Unspecified,
-            status: Status::default(),
-            start_ns: 0,
-            end_ns: 0,
-            flags: 0,
-            trace_state: None,
-            attributes: Vec::new(),
-            events: Vec::new(),
-            links: Vec::new(),
-            resource: self.empty_resource.clone(),
-            scope: self.empty_scope.clone(),
-            dropped_attributes_count: 0,
-            dropped_events_count: 0,
-            dropped_links_count: 0,
-            shared: false,
-        }
-    }
-}
+pub(crate) use super::jz_shared::Shared;
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,13 @@
 //! Helpers shared by several formats.
 
 pub mod json_util;
+pub(crate) mod jz_ids;
 pub(crate) mod jz_par;
+#[cfg(test)]
+mod jz_parts_tests;
 pub(crate) mod jz_read;
+pub(crate) mod jz_shared;
+pub(crate) mod jz_want;
 pub(crate) mod jz_write;
 
 use std::io::BufRead;

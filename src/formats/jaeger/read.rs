@@ -47,23 +47,26 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_par::{
-    Cut, Elem, Head, Limits, RunCtx, RunOut, SharedPool, Window, parse_runs,
+    Elem, Head, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
 };
 use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, after_comma_error,
     join_path, map_is_wrong, scalars_are_wrong, seq_is_wrong,
 };
+use crate::formats::common::jz_want::{Keep, Skip};
 use crate::formats::{InputError, Position, ReadCtx};
-use crate::model::{Event, KeyValue, Resource, Span, SpanId, TraceId};
+use crate::model::{Event, KeyValue, Resource, Span, SpanId, SpanParts, TraceId};
 
 mod build;
 mod fields;
+mod tags;
 
 use self::build::{build_span, finish_span, finish_trace};
-#[cfg(test)]
-use self::fields::tag_value;
 use self::fields::{LogsSeed, ProcessSeed, ProcessesSeed, RefsSeed, TagsSeed};
+#[cfg(test)]
+use self::tags::tag_value;
 
 /// Spans of embedded-process lists are emitted in batches of this size.
 const BATCH: usize = 1024;
@@ -133,43 +136,37 @@ pub(crate) fn read_with(
         documents += 1;
         st.doc_spans = 0;
         let data = head == Head::Data;
-        loop {
-            let cut = match win.cut() {
-                Ok(c) => c,
-                Err(e) => return Err(io_fail(&mut st, e, win.position().0)),
-            };
-            match cut {
-                Cut::Elems(elems) => {
-                    let outs = parse_runs(
-                        win.bytes(),
-                        &elems,
-                        win.limits().chunk,
-                        &rc,
-                        |b, run, shared, rc| parse_run(b, run, shared, rc, data),
-                    );
-                    for out in outs {
-                        for batch in out.batches {
-                            st.emit(batch);
-                        }
-                        st.warnings.absorb(st.ctx, out.warnings, out.hidden);
-                        if let Some(e) = out.error {
-                            let e = e.into_input_error(st.ctx);
-                            return Err(st.fail(e));
-                        }
-                    }
+        let parse =
+            |b: &[u8], run: &[Elem], shared, rc: &RunCtx<'_>| parse_run(b, run, shared, rc, data);
+        let deliver = |outs: Vec<RunOut>| -> Result<(), DocError> {
+            for out in outs {
+                for batch in out.batches {
+                    st.emit(batch);
                 }
-                Cut::End => break,
-                Cut::Stop => {
-                    let first = win.next_index();
-                    break 'fast (
-                        Resume::List {
-                            data,
-                            first,
-                            line: doc_line,
-                        },
-                        Some(b'['),
-                    );
+                st.warnings.absorb(st.ctx, out.warnings, out.hidden);
+                if let Some(e) = out.error {
+                    return Err(e);
                 }
+            }
+            Ok(())
+        };
+        match pipeline(&mut win, &rc, &parse, deliver) {
+            ListEnd::End => {}
+            ListEnd::Stop => {
+                let first = win.next_index();
+                break 'fast (
+                    Resume::List {
+                        data,
+                        first,
+                        line: doc_line,
+                    },
+                    Some(b'['),
+                );
+            }
+            ListEnd::Io(e) => return Err(io_fail(&mut st, e, win.position().0)),
+            ListEnd::Failed(e) => {
+                let e = e.into_input_error(st.ctx);
+                return Err(st.fail(e));
             }
         }
         if data {
@@ -547,9 +544,9 @@ struct SpanFields {
     line: u64,
     /// Some span key was seen (so a top-level object is a span, not a trace).
     any: bool,
-    trace_id: Option<Scalar>,
-    span_id: Option<Scalar>,
-    parent_span_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
+    span_id: Option<Id<SpanId>>,
+    parent_span_id: Option<Id<SpanId>>,
     operation_name: Option<Scalar>,
     references: Vec<RawRef>,
     flags: Option<Scalar>,
@@ -565,8 +562,8 @@ struct SpanFields {
 #[derive(Default)]
 struct RawRef {
     ref_type: Option<Scalar>,
-    trace_id: Option<Scalar>,
-    span_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
+    span_id: Option<Id<SpanId>>,
 }
 
 #[derive(Default)]
@@ -612,6 +609,7 @@ impl SpanFields {
         key: SpanKey,
         map: &mut A,
         shared: &mut Shared,
+        parts: SpanParts,
     ) -> Result<(), A::Error> {
         self.any = true;
         let interner = &mut shared.interner;
@@ -632,7 +630,11 @@ impl SpanFields {
                 problems: &mut self.problems,
                 field: "tags".into(),
                 interner,
+                keep: Keep::span(parts),
             })?,
+            SpanKey::Logs if !parts.events => {
+                map.next_value::<Skip>()?;
+            }
             SpanKey::Logs => map.next_value_seed(LogsSeed {
                 out: &mut self.logs,
                 problems: &mut self.problems,
@@ -643,6 +645,7 @@ impl SpanFields {
                     problems: &mut self.problems,
                     field: "process".into(),
                     interner,
+                    keep: Keep::process(parts),
                 })?;
             }
         }
@@ -869,9 +872,10 @@ fn object_from<'de, A: MapAccess<'de>>(
                     out: &mut trace.processes,
                     problems: &mut trace.problems,
                     interner: &mut st.shared.interner,
+                    keep: Keep::process(st.ctx.wants.parts),
                 })?;
             }
-            JKey::Span(k) => fields.accept(k, &mut map, &mut st.shared)?,
+            JKey::Span(k) => fields.accept(k, &mut map, &mut st.shared, st.ctx.wants.parts)?,
             _ => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -998,6 +1002,7 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_> {
             let Some(item) = seq.next_element_seed(SpanSeed {
                 shared: &mut st.shared,
                 tracker: &st.tracker,
+                parts: st.ctx.wants.parts,
             })?
             else {
                 break;
@@ -1028,6 +1033,7 @@ impl<'de> Visitor<'de> for SpanListSeed<'_, '_, '_> {
 struct SpanSeed<'s> {
     shared: &'s mut Shared,
     tracker: &'s Tracker,
+    parts: SpanParts,
 }
 
 impl<'de> DeserializeSeed<'de> for SpanSeed<'_> {
@@ -1054,7 +1060,7 @@ impl<'de> Visitor<'de> for SpanVisitor<'_> {
         let mut fields = SpanFields::new(self.0.tracker.line());
         while let Some(key) = map.next_key_seed(KeySeed(jkey))? {
             match key {
-                JKey::Span(k) => fields.accept(k, &mut map, self.0.shared)?,
+                JKey::Span(k) => fields.accept(k, &mut map, self.0.shared, self.0.parts)?,
                 JKey::TraceId => fields.trace_id = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;

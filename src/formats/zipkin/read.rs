@@ -75,17 +75,21 @@ use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_par::{
-    Cut, Elem, Limits, RunCtx, RunOut, SharedPool, Window, parse_runs,
+    Elem, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
 };
 use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, scalars_are_wrong,
     seq_is_wrong,
 };
 use crate::formats::{InputError, ReadCtx};
-use crate::model::Span;
+use crate::model::{Span, SpanId, SpanParts, TraceId};
+
+use self::fields::{EpField, EpSeed, TagsSeed};
 
 mod convert;
+mod fields;
 mod model;
 mod v1;
 
@@ -150,27 +154,23 @@ pub(crate) fn read_with(
             Err(e) => return Err(fail(&mut st, io(e, &win))),
         }
         documents += 1;
-        loop {
-            let cut = match win.cut() {
-                Ok(c) => c,
-                Err(e) => return Err(fail(&mut st, io(e, &win))),
-            };
-            match cut {
-                Cut::Elems(elems) => {
-                    let outs = parse_runs(win.bytes(), &elems, win.limits().chunk, &rc, parse_run);
-                    for out in outs {
-                        for batch in out.batches {
-                            st.ctx.emit(batch);
-                        }
-                        st.warnings.absorb(st.ctx, out.warnings, out.hidden);
-                        if let Some(e) = out.error {
-                            return Err(fail(&mut st, e));
-                        }
-                    }
+        let deliver = |outs: Vec<RunOut>| -> Result<(), DocError> {
+            for out in outs {
+                for batch in out.batches {
+                    st.ctx.emit(batch);
                 }
-                Cut::End => break,
-                Cut::Stop => break 'fast Some(win.next_index()),
+                st.warnings.absorb(st.ctx, out.warnings, out.hidden);
+                if let Some(e) = out.error {
+                    return Err(e);
+                }
             }
+            Ok(())
+        };
+        match pipeline(&mut win, &rc, &parse_run, deliver) {
+            ListEnd::End => {}
+            ListEnd::Stop => break 'fast Some(win.next_index()),
+            ListEnd::Io(e) => return Err(fail(&mut st, io(e, &win))),
+            ListEnd::Failed(e) => return Err(fail(&mut st, e)),
         }
     };
     let (mut rest, line, col) = win.into_rest(resume.map(|_| b'['));
@@ -342,9 +342,7 @@ impl ZState<'_, '_> {
 
     /// Converts one span object and queues the result.
     fn span(&mut self, fields: ZFields, path: &dyn Fn() -> String) {
-        for span in build(self, fields, path) {
-            self.batch.push(span);
-        }
+        build(self, fields, path);
         if self.batch.len() >= BATCH {
             self.flush();
         }
@@ -381,7 +379,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let fields = span_fields(&self.st.tracker, map)?;
+        let fields = span_fields(&self.st.tracker, self.st.ctx.wants.parts, map)?;
         self.st.span(fields, &String::new);
         Ok(())
     }
@@ -417,7 +415,7 @@ impl<'de> Visitor<'de> for ElemSeed<'_, '_, '_> {
         f.write_str("a Zipkin span or a list of spans")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let fields = span_fields(&self.st.tracker, map)?;
+        let fields = span_fields(&self.st.tracker, self.st.ctx.wants.parts, map)?;
         let i = self.index;
         self.st.span(fields, &|| format!("[{i}]"));
         Ok(())
@@ -471,7 +469,7 @@ impl<'de> Visitor<'de> for SpanSeed<'_, '_, '_> {
         f.write_str("a Zipkin span object")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        span_fields(&self.st.tracker, map).map(Ok)
+        span_fields(&self.st.tracker, self.st.ctx.wants.parts, map).map(Ok)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Ok(self.wrong("a boolean"))
@@ -540,15 +538,15 @@ fn zkey(s: &str) -> ZKey {
 #[derive(Default)]
 struct ZFields {
     line: u64,
-    trace_id: Option<Scalar>,
-    id: Option<Scalar>,
-    parent_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
+    id: Option<Id<SpanId>>,
+    parent_id: Option<Id<SpanId>>,
     name: Option<Scalar>,
     kind: Option<Scalar>,
     timestamp: Option<Scalar>,
     duration: Option<Scalar>,
-    local: Option<Scalar>,
-    remote: Option<Scalar>,
+    local: Option<EpField>,
+    remote: Option<EpField>,
     annotations: Option<Scalar>,
     binary_annotations: Option<Scalar>,
     tags: Vec<(String, Scalar)>,
@@ -558,22 +556,41 @@ struct ZFields {
     problems: Vec<Problem>,
 }
 
-fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<ZFields, A::Error> {
+fn span_fields<'de, A: MapAccess<'de>>(
+    tracker: &Tracker,
+    parts: SpanParts,
+    mut map: A,
+) -> Result<ZFields, A::Error> {
     let mut f = ZFields {
         line: tracker.line(),
         ..ZFields::default()
     };
     while let Some(key) = map.next_key_seed(KeySeed(zkey))? {
         let slot = match key {
-            ZKey::TraceId => &mut f.trace_id,
-            ZKey::Id => &mut f.id,
-            ZKey::ParentId => &mut f.parent_id,
+            ZKey::TraceId => {
+                f.trace_id = Some(map.next_value()?);
+                continue;
+            }
+            ZKey::Id => {
+                f.id = Some(map.next_value()?);
+                continue;
+            }
+            ZKey::ParentId => {
+                f.parent_id = Some(map.next_value()?);
+                continue;
+            }
             ZKey::Name => &mut f.name,
             ZKey::Kind => &mut f.kind,
             ZKey::Timestamp => &mut f.timestamp,
             ZKey::Duration => &mut f.duration,
-            ZKey::LocalEndpoint => &mut f.local,
-            ZKey::RemoteEndpoint => &mut f.remote,
+            ZKey::LocalEndpoint => {
+                f.local = Some(map.next_value_seed(EpSeed)?);
+                continue;
+            }
+            ZKey::RemoteEndpoint => {
+                f.remote = Some(map.next_value_seed(EpSeed)?);
+                continue;
+            }
             ZKey::Annotations => &mut f.annotations,
             ZKey::BinaryAnnotations => &mut f.binary_annotations,
             ZKey::Debug => &mut f.debug,
@@ -583,6 +600,7 @@ fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<
                 map.next_value_seed(TagsSeed {
                     out: &mut f.tags,
                     problems: &mut f.problems,
+                    parts,
                 })?;
                 continue;
             }
@@ -594,45 +612,6 @@ fn span_fields<'de, A: MapAccess<'de>>(tracker: &Tracker, mut map: A) -> Result<
         *slot = Some(map.next_value()?);
     }
     Ok(f)
-}
-
-/// `tags`: an object of strings, read in order.
-struct TagsSeed<'s> {
-    out: &'s mut Vec<(String, Scalar)>,
-    problems: &'s mut Vec<Problem>,
-}
-
-impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl TagsSeed<'_> {
-    fn wrong(self, found: &str) {
-        self.problems.push(Problem::new(
-            "tags",
-            format!("expected an object of tags, found {found}"),
-        ));
-    }
-}
-
-impl<'de> Visitor<'de> for TagsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of tags")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some((k, v)) = map.next_entry::<String, Scalar>()? {
-            if !v.is_null() {
-                self.out.push((k, v));
-            }
-        }
-        Ok(())
-    }
-    scalars_are_wrong!();
-    seq_is_wrong!();
 }
 
 #[cfg(test)]

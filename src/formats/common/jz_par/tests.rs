@@ -10,7 +10,8 @@ use serde_json::{Value as J, json};
 use super::*;
 use crate::formats::common::jz_read::testing::byte_edits;
 use crate::formats::test_support::sample;
-use crate::formats::{ReadCtx, jaeger, zipkin};
+use crate::formats::{InputError, ReadCtx, jaeger, zipkin};
+use crate::model::Span;
 
 type ReadWith = fn(&mut dyn BufRead, &mut ReadCtx<'_>, Limits) -> Result<(), InputError>;
 

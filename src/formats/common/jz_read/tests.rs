@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use super::*;
 
 fn kv(k: &str, v: Value) -> KeyValue {

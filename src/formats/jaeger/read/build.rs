@@ -5,24 +5,26 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{JState, ParsedSpan, ProcRef, RawProcess, RawRef, SpanFields, TraceAcc};
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_read::{
     Dialect, Problem, Scalar, Shared, clamp_ns, describe_value, end_out_of_range, join_path,
-    micros_to_ns, parse_span_id, parse_trace_id, quoted, take_conventions,
+    micros_to_ns, quoted, take_conventions,
 };
+use crate::formats::common::jz_want::retain_attributes;
 use crate::model::{KeyValue, Link, ParentRef, RefKind, Resource, Span, SpanId, TraceId, Value};
 
 /// A trace object is complete: resolve processes and parents, emit its spans.
 pub(super) fn finish_trace(
     st: &mut JState<'_, '_>,
     acc: TraceAcc,
-    trace_id: Option<Scalar>,
+    trace_id: Option<Id<TraceId>>,
     base: &str,
     line: u64,
 ) {
     for p in acc.problems {
         st.warn(line, join_path(base, &p.field), p.message);
     }
-    let trace_id = match trace_id.as_ref().map(parse_trace_id) {
+    let trace_id = match trace_id.as_ref().map(Id::parse) {
         Some(Ok(t)) => t,
         Some(Err(m)) => {
             st.warn(line, join_path(base, "traceID"), m);
@@ -88,6 +90,10 @@ pub(super) fn finish_span(
     } else {
         span.parent_span_id = ps.parent_field;
         span.parent_ref = ParentRef::ParentId;
+    }
+    if !st.ctx.wants.parts.links {
+        // Read for the parent only.
+        span.links = Vec::new();
     }
     match ps.process {
         ProcRef::None => {}
@@ -178,8 +184,10 @@ pub(super) fn build_span(
 
     let mut span = st.shared.blank_span(trace_id, span_id);
     span.links = links;
-    if let Some(name) = &f.operation_name {
-        span.name = st.shared.interner.intern(&name.text());
+    match &f.operation_name {
+        Some(Scalar::Str(name)) => span.name = st.shared.interner.intern(name),
+        Some(name) => span.name = st.shared.interner.intern(&name.text()),
+        None => {}
     }
     let (start, end, time_problems) = times(&f);
     span.start_ns = start;
@@ -195,11 +203,19 @@ pub(super) fn build_span(
             )),
         }
     }
-    let conv = take_conventions(&mut f.tags, Dialect::Jaeger);
+    let parts = st.ctx.wants.parts;
+    let mut conv = take_conventions(&mut f.tags, Dialect::Jaeger);
+    retain_attributes(&mut f.tags, parts);
+    if !parts.texts {
+        conv.status.message = None;
+        conv.trace_state = None;
+    }
     span.kind = conv.kind.unwrap_or_default();
     span.status = conv.status;
     span.trace_state = conv.trace_state.map(String::into_boxed_str);
-    span.scope = st.shared.scope(conv.scope_name, conv.scope_version);
+    if parts.scope {
+        span.scope = st.shared.scope(conv.scope_name, conv.scope_version);
+    }
     span.attributes = std::mem::take(&mut f.tags);
     span.events = std::mem::take(&mut f.logs);
     let process = process_ref(st, &mut f);
@@ -222,7 +238,7 @@ fn first(bad: &mut Option<Problem>, field: &str, message: String) {
 
 /// The trace id (zero when the span has none: its trace's), span id and `parentSpanID`.
 fn span_ids(f: &SpanFields, bad: &mut Option<Problem>) -> (TraceId, SpanId, Option<SpanId>) {
-    let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
+    let trace_id = match f.trace_id.as_ref().map(Id::parse) {
         Some(Ok(t)) => t,
         Some(Err(m)) => {
             first(bad, "traceID", m);
@@ -230,7 +246,7 @@ fn span_ids(f: &SpanFields, bad: &mut Option<Problem>) -> (TraceId, SpanId, Opti
         }
         None => TraceId::ZERO,
     };
-    let span_id = match f.span_id.as_ref().map(parse_span_id) {
+    let span_id = match f.span_id.as_ref().map(Id::parse) {
         Some(Ok(s)) if !s.is_zero() => s,
         Some(Ok(_)) | None => {
             first(bad, "spanID", "it has no spanID".into());
@@ -241,7 +257,7 @@ fn span_ids(f: &SpanFields, bad: &mut Option<Problem>) -> (TraceId, SpanId, Opti
             SpanId::ZERO
         }
     };
-    let parent_field = match f.parent_span_id.as_ref().map(parse_span_id) {
+    let parent_field = match f.parent_span_id.as_ref().map(Id::parse) {
         Some(Ok(p)) if !p.is_zero() => Some(p),
         Some(Ok(_)) | None => None,
         Some(Err(m)) => {
@@ -269,7 +285,7 @@ fn links(refs: &[RawRef], problems: &mut Vec<Problem>, bad: &mut Option<Problem>
                 continue;
             }
         };
-        let ref_trace = match r.trace_id.as_ref().map(parse_trace_id) {
+        let ref_trace = match r.trace_id.as_ref().map(Id::parse) {
             Some(Ok(t)) => t,
             Some(Err(m)) => {
                 first(bad, &format!("references[{i}].traceID"), m);
@@ -277,7 +293,7 @@ fn links(refs: &[RawRef], problems: &mut Vec<Problem>, bad: &mut Option<Problem>
             }
             None => TraceId::ZERO,
         };
-        let ref_span = match r.span_id.as_ref().map(parse_span_id) {
+        let ref_span = match r.span_id.as_ref().map(Id::parse) {
             Some(Ok(s)) if !s.is_zero() => s,
             Some(Err(m)) => {
                 first(bad, &format!("references[{i}].spanID"), m);
@@ -340,12 +356,12 @@ fn process_ref(st: &mut JState<'_, '_>, f: &mut SpanFields) -> ProcRef {
         let (service, resource) = process_resource(&mut st.shared, p);
         return ProcRef::Embedded(service, resource);
     }
-    match &f.process_id {
-        Some(Scalar::Str(id)) if !id.is_empty() => ProcRef::Id(id.clone()),
+    match f.process_id.take() {
+        Some(Scalar::Str(id)) if !id.is_empty() => ProcRef::Id(id),
         Some(other) if !other.is_null() && !matches!(other, Scalar::Str(_)) => {
             f.problems.push(Problem::new(
                 "processID",
-                format!("expected a string, found {}", describe_value(other)),
+                format!("expected a string, found {}", describe_value(&other)),
             ));
             ProcRef::None
         }

@@ -2,14 +2,14 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::tags::TagSeed;
 use super::{RawProcess, RawRef, SubKey, subkey};
 use crate::formats::common::jz_read::{
-    KeySeed, Problem, Scalar, clamp_ns, describe_value, map_is_wrong, micros_to_ns,
-    scalars_are_wrong, seq_is_wrong,
+    KeySeed, Problem, Scalar, clamp_ns, map_is_wrong, micros_to_ns, scalars_are_wrong, seq_is_wrong,
 };
+use crate::formats::common::jz_want::{Keep, Skip};
 use crate::model::{Event, Interner, KeyValue, Value};
 
 /// A list of `{key, type, value}` tags (span tags, log fields, process tags).
@@ -18,6 +18,8 @@ pub(super) struct TagsSeed<'s> {
     pub(super) problems: &'s mut Vec<Problem>,
     pub(super) field: String,
     pub(super) interner: &'s mut Interner,
+    /// The tags built (the others are skipped).
+    pub(super) keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for TagsSeed<'_> {
@@ -45,6 +47,7 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
         let mut i = 0usize;
         while let Some(tag) = seq.next_element_seed(TagSeed {
             interner: &mut *self.interner,
+            keep: self.keep,
         })? {
             match tag {
                 Some(Ok(kv)) => self.out.push(kv),
@@ -60,120 +63,6 @@ impl<'de> Visitor<'de> for TagsSeed<'_> {
     }
     map_is_wrong!();
     scalars_are_wrong!();
-}
-
-struct TagSeed<'s> {
-    interner: &'s mut Interner,
-}
-
-impl<'de> DeserializeSeed<'de> for TagSeed<'_> {
-    type Value = Option<Result<KeyValue, String>>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl TagSeed<'_> {
-    fn wrong(self, found: &str) -> Option<Result<KeyValue, String>> {
-        Some(Err(format!("expected a tag object, found {found}")))
-    }
-}
-
-impl<'de> Visitor<'de> for TagSeed<'_> {
-    type Value = Option<Result<KeyValue, String>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a tag object {\"key\", \"type\", \"value\"}")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut key, mut ty, mut value) = (None::<Scalar>, None::<Scalar>, None::<Scalar>);
-        while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
-            match k {
-                SubKey::Key => key = Some(map.next_value()?),
-                SubKey::Type => ty = Some(map.next_value()?),
-                SubKey::Value => value = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let key = match key {
-            Some(Scalar::Str(k)) => k,
-            Some(other) => {
-                return Ok(Some(Err(format!(
-                    "expected a string key, found {}",
-                    describe_value(&other)
-                ))));
-            }
-            None => return Ok(Some(Err("it has no key".into()))),
-        };
-        let ty = ty.as_ref().and_then(Scalar::as_str);
-        let value = tag_value(ty, value.unwrap_or(Scalar::Null));
-        Ok(Some(Ok(KeyValue {
-            key: self.interner.intern(&key),
-            value,
-        })))
-    }
-    scalars_are_wrong!();
-    seq_is_wrong!();
-}
-
-/// A tag's value by its Jaeger `type` (inferred from the JSON value when absent or unknown).
-pub(super) fn tag_value(ty: Option<&str>, v: Scalar) -> Value {
-    if v.is_null() {
-        return Value::Empty;
-    }
-    let ty = ty.map(str::trim).unwrap_or("");
-    if ty.eq_ignore_ascii_case("string") {
-        return Value::Str(v.text().into_boxed_str());
-    }
-    if ty.eq_ignore_ascii_case("bool") || ty.eq_ignore_ascii_case("boolean") {
-        return v
-            .boolean()
-            .map_or_else(|| Value::Str(v.text().into_boxed_str()), Value::Bool);
-    }
-    if ty.eq_ignore_ascii_case("int64")
-        || ty.eq_ignore_ascii_case("int")
-        || ty.eq_ignore_ascii_case("long")
-    {
-        return match v.int().map(i64::try_from) {
-            Some(Ok(i)) => Value::Int(i),
-            _ => match v {
-                Scalar::F64(f) => Value::Double(f),
-                other => Value::Str(other.text().into_boxed_str()),
-            },
-        };
-    }
-    if ty.eq_ignore_ascii_case("float64") || ty.eq_ignore_ascii_case("double") {
-        return v
-            .float()
-            .map_or_else(|| Value::Str(v.text().into_boxed_str()), Value::Double);
-    }
-    if ty.eq_ignore_ascii_case("binary") {
-        if let Scalar::Str(s) = &v {
-            use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-            let t = s.trim();
-            if let Ok(b) = STANDARD.decode(t).or_else(|_| STANDARD_NO_PAD.decode(t)) {
-                return Value::Bytes(b.into_boxed_slice());
-            }
-        }
-        return Value::Str(v.text().into_boxed_str());
-    }
-    infer_value(v)
-}
-
-/// A value by its JSON type.
-fn infer_value(v: Scalar) -> Value {
-    match v {
-        Scalar::Null => Value::Empty,
-        Scalar::Bool(b) => Value::Bool(b),
-        Scalar::I64(i) => Value::Int(i),
-        Scalar::U64(u) => {
-            i64::try_from(u).map_or_else(|_| Value::Str(u.to_string().into_boxed_str()), Value::Int)
-        }
-        Scalar::F64(f) => Value::Double(f),
-        Scalar::Str(s) => Value::Str(s.into_boxed_str()),
-        Scalar::Json(j) => Value::Str(j.to_string().into_boxed_str()),
-    }
 }
 
 /// `logs`: `[{timestamp, fields: [tag…]}]` → events.
@@ -261,6 +150,7 @@ impl<'de> Visitor<'de> for LogSeed<'_> {
                     problems: &mut *self.problems,
                     field: format!("logs[{}].fields", self.index),
                     interner: &mut *self.interner,
+                    keep: Keep::All,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -325,25 +215,15 @@ impl<'de> Visitor<'de> for RefsSeed<'_> {
         f.write_str("a list of references")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(item) = seq.next_element::<Scalar>()? {
+        while let Some(item) = seq.next_element_seed(RefSeed)? {
             match item {
-                Scalar::Json(serde_json::Value::Object(o)) => {
-                    let get = |k: &str| o.get(k).map(json_scalar);
-                    self.out.push(RawRef {
-                        ref_type: get("refType"),
-                        trace_id: get("traceID"),
-                        span_id: get("spanID"),
-                    });
-                }
-                Scalar::Null => {}
-                other => {
+                RefItem::Ref(r) => self.out.push(r),
+                RefItem::Null => {}
+                RefItem::Wrong(found) => {
                     let i = self.out.len();
                     self.problems.push(Problem::new(
                         format!("references[{i}]"),
-                        format!(
-                            "reference dropped: expected an object, found {}",
-                            other.describe()
-                        ),
+                        format!("reference dropped: expected an object, found {found}"),
                     ));
                 }
             }
@@ -354,18 +234,64 @@ impl<'de> Visitor<'de> for RefsSeed<'_> {
     scalars_are_wrong!();
 }
 
-fn json_scalar(v: &serde_json::Value) -> Scalar {
-    use serde_json::Value as J;
-    match v {
-        J::Null => Scalar::Null,
-        J::Bool(b) => Scalar::Bool(*b),
-        J::Number(n) => n
-            .as_u64()
-            .map(Scalar::U64)
-            .or_else(|| n.as_i64().map(Scalar::I64))
-            .unwrap_or_else(|| Scalar::F64(n.as_f64().unwrap_or(f64::NAN))),
-        J::String(s) => Scalar::Str(s.clone()),
-        other => Scalar::Json(other.clone()),
+/// One entry of `references`.
+enum RefItem {
+    Ref(RawRef),
+    Null,
+    Wrong(&'static str),
+}
+
+struct RefSeed;
+
+impl<'de> DeserializeSeed<'de> for RefSeed {
+    type Value = RefItem;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<RefItem, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RefSeed {
+    type Value = RefItem;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a reference object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RefItem, A::Error> {
+        let mut r = RawRef::default();
+        while let Some(k) = map.next_key_seed(KeySeed(subkey))? {
+            match k {
+                SubKey::RefType => r.ref_type = Some(map.next_value()?),
+                SubKey::TraceId => r.trace_id = Some(map.next_value()?),
+                SubKey::SpanId => r.span_id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<Skip>()?;
+                }
+            }
+        }
+        Ok(RefItem::Ref(r))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RefItem, A::Error> {
+        Skip.visit_seq(seq).map(|_| RefItem::Wrong("a list"))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a boolean"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RefItem, E> {
+        Ok(RefItem::Wrong("a string"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<RefItem, E> {
+        Ok(RefItem::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<RefItem, E> {
+        Ok(RefItem::Null)
     }
 }
 
@@ -374,6 +300,8 @@ pub(super) struct ProcessSeed<'s> {
     pub(super) problems: &'s mut Vec<Problem>,
     pub(super) field: String,
     pub(super) interner: &'s mut Interner,
+    /// The process tags built.
+    pub(super) keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for ProcessSeed<'_> {
@@ -408,6 +336,7 @@ impl<'de> Visitor<'de> for ProcessSeed<'_> {
                     problems: &mut *self.problems,
                     field: format!("{}.tags", self.field),
                     interner: &mut *self.interner,
+                    keep: self.keep,
                 })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -425,6 +354,7 @@ pub(super) struct ProcessesSeed<'s> {
     pub(super) out: &'s mut Vec<(String, RawProcess)>,
     pub(super) problems: &'s mut Vec<Problem>,
     pub(super) interner: &'s mut Interner,
+    pub(super) keep: Keep,
 }
 
 impl<'de> DeserializeSeed<'de> for ProcessesSeed<'_> {
@@ -455,6 +385,7 @@ impl<'de> Visitor<'de> for ProcessesSeed<'_> {
                 problems: &mut *self.problems,
                 field,
                 interner: &mut *self.interner,
+                keep: self.keep,
             })? {
                 self.out.push((id, p));
             }

@@ -1,11 +1,9 @@
 //! Reading only some span parts (`ReadWants::parts`) gives exactly the full reading with the
 //! other parts left out (that the commands' answers do not change: `commands::parts_tests`).
 
-use std::sync::Arc;
-
-use crate::formats::test_support::{read_bytes_wanting, sample};
+use crate::formats::test_support::{project, read_bytes_wanting, sample};
 use crate::formats::{Format, InputError, ReadWants};
-use crate::model::{Resource, Scope, Span, SpanParts, Trace};
+use crate::model::{Span, SpanParts, Trace};
 
 fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, Vec<InputError>) {
     let wants = ReadWants {
@@ -15,53 +13,6 @@ fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, Vec<InputError>) {
     let (spans, warnings, result) = read_bytes_wanting(super::super::read, data, wants);
     result.unwrap();
     (spans, warnings)
-}
-
-/// The oracle: a fully read span with the parts `parts` leaves out removed, written without the
-/// reader's code.
-fn project(mut s: Span, parts: SpanParts) -> Span {
-    if !parts.attributes {
-        s.attributes.clear();
-    }
-    if let Some(prefixes) = parts.attribute_prefixes {
-        s.attributes
-            .retain(|kv| prefixes.iter().any(|p| kv.key.starts_with(p)));
-    }
-    if !parts.events {
-        s.events.clear();
-    }
-    if !parts.links {
-        s.links.clear();
-    }
-    if !parts.texts {
-        s.trace_state = None;
-        s.status.message = None;
-    }
-    if !parts.resource {
-        let r = &*s.resource;
-        let attributes: Vec<_> = r
-            .attributes
-            .iter()
-            .filter(|kv| &*kv.key == "service.name")
-            .cloned()
-            .collect();
-        let empty = attributes.is_empty() && r.dropped_attributes_count == 0;
-        s.resource = Arc::new(Resource {
-            attributes,
-            dropped_attributes_count: r.dropped_attributes_count,
-            schema_url: None,
-        });
-        if empty {
-            s.resource = Arc::new(Resource::default());
-        }
-    }
-    if !parts.scope {
-        s.scope = Arc::new(Scope {
-            name: Arc::from(""),
-            ..Scope::default()
-        });
-    }
-    s
 }
 
 fn synth_jsonl(seed: u64, traces: u64) -> Vec<u8> {

@@ -1,13 +1,14 @@
 //! A span object's fields → v2 spans (v1 input through [`convert_v1`]) → model spans.
 
+use super::fields::EpField;
 use super::model::to_model;
 use super::v1::convert_v1;
 use super::{ZFields, ZState};
+use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_read::{
-    Problem, Scalar, describe_value, end_out_of_range, join_path, micros_to_ns, parse_span_id,
-    parse_trace_id,
+    Problem, Scalar, describe_value, end_out_of_range, join_path, micros_to_ns,
 };
-use crate::model::{Span, SpanId, SpanKind, TraceId};
+use crate::model::{SpanId, SpanKind, TraceId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Endpoint {
@@ -62,14 +63,42 @@ fn endpoint(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> Opt
             return None;
         }
     };
-    let text = |k: &str| {
-        o.get(k)
-            .map(json_scalar)
-            .filter(|s| !s.is_null())
-            .map(|s| s.text())
+    let get = |k: &str| o.get(k).map(json_scalar);
+    endpoint_of(
+        [get("serviceName"), get("ipv4"), get("ipv6"), get("port")],
+        field,
+        problems,
+    )
+}
+
+/// [`endpoint`] of a typed endpoint field.
+fn endpoint_field(
+    v: Option<EpField>,
+    field: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Endpoint> {
+    match v {
+        None => None,
+        Some(EpField::Other(s)) => endpoint(Some(&s), field, problems),
+        Some(EpField::Obj(e)) => endpoint_of([e.service, e.ipv4, e.ipv6, e.port], field, problems),
+    }
+}
+
+/// An endpoint object's `serviceName`, `ipv4`, `ipv6` and `port`.
+fn endpoint_of(
+    [service, ipv4, ipv6, port]: [Option<Scalar>; 4],
+    field: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Endpoint> {
+    let text = |v: Option<Scalar>| {
+        v.filter(|s| !s.is_null())
+            .map(|s| match s {
+                Scalar::Str(s) => s,
+                other => other.text(),
+            })
             .filter(|s| !s.is_empty())
     };
-    let port = match o.get("port").map(json_scalar) {
+    let port = match port {
         None | Some(Scalar::Null) => None,
         Some(p) => match p.int() {
             Some(0) => None,
@@ -84,9 +113,9 @@ fn endpoint(v: Option<&Scalar>, field: &str, problems: &mut Vec<Problem>) -> Opt
         },
     };
     let e = Endpoint {
-        service: text("serviceName"),
-        ipv4: text("ipv4"),
-        ipv6: text("ipv6"),
+        service: text(service),
+        ipv4: text(ipv4),
+        ipv6: text(ipv6),
         port,
     };
     (e != Endpoint::default()).then_some(e)
@@ -151,11 +180,7 @@ fn objects<'v>(
 }
 
 /// One span object → model spans (one for v2; one or more for v1), or none when an id is bad.
-pub(super) fn build(
-    st: &mut ZState<'_, '_>,
-    mut f: ZFields,
-    path: &dyn Fn() -> String,
-) -> Vec<Span> {
+pub(super) fn build(st: &mut ZState<'_, '_>, mut f: ZFields, path: &dyn Fn() -> String) {
     let line = f.line;
     let ids = match span_ids(&f) {
         Ok(ids) => ids,
@@ -168,17 +193,18 @@ pub(super) fn build(
                 join_path(&path(), &p.field),
                 format!("span skipped: {}", p.message),
             );
-            return Vec::new();
+            return;
         }
     };
     let spans = v2_spans(&mut f, ids);
     for q in f.problems {
         st.warn(line, join_path(&path(), &q.field), q.message);
     }
-    spans
-        .into_iter()
-        .map(|v| to_model(&mut st.shared, v))
-        .collect()
+    let parts = st.ctx.wants.parts;
+    for v in spans {
+        let span = to_model(&mut st.shared, v, parts);
+        st.batch.push(span);
+    }
 }
 
 /// The ids of a span object.
@@ -191,17 +217,17 @@ struct Ids {
 /// The span's ids, or the first problem that makes the span unusable: a bad or missing trace or
 /// span id, a bad parent id, or a time that cannot be read.
 fn span_ids(f: &ZFields) -> Result<Ids, Problem> {
-    let trace_id = match f.trace_id.as_ref().map(parse_trace_id) {
+    let trace_id = match f.trace_id.as_ref().map(Id::parse) {
         Some(Ok(t)) if !t.is_zero() => t,
         Some(Err(m)) => return Err(Problem::new("traceId", m)),
         _ => return Err(Problem::new("traceId", "it has no traceId")),
     };
-    let id = match f.id.as_ref().map(parse_span_id) {
+    let id = match f.id.as_ref().map(Id::parse) {
         Some(Ok(s)) if !s.is_zero() => s,
         Some(Err(m)) => return Err(Problem::new("id", m)),
         _ => return Err(Problem::new("id", "it has no id")),
     };
-    let parent = match f.parent_id.as_ref().map(parse_span_id) {
+    let parent = match f.parent_id.as_ref().map(Id::parse) {
         Some(Ok(p)) if !p.is_zero() && p != id => Some(p),
         Some(Err(m)) => return Err(Problem::new("parentId", m)),
         _ => None,
@@ -237,14 +263,17 @@ fn v2_spans(f: &mut ZFields, ids: Ids) -> Vec<V2Span> {
         trace_id: ids.trace_id,
         id: ids.id,
         parent: ids.parent,
-        name: f.name.as_ref().map(Scalar::text).unwrap_or_default(),
+        name: match f.name.take() {
+            Some(Scalar::Str(s)) => s,
+            other => other.as_ref().map(Scalar::text).unwrap_or_default(),
+        },
         debug: bool_field(f.debug.as_ref(), "debug", problems),
         ..V2Span::default()
     };
     let timestamp = ns_field(f.timestamp.as_ref(), "timestamp", problems);
     let duration = ns_field(f.duration.as_ref(), "duration", problems);
-    let local = endpoint(f.local.as_ref(), "localEndpoint", problems);
-    let remote = endpoint(f.remote.as_ref(), "remoteEndpoint", problems);
+    let local = endpoint_field(f.local.take(), "localEndpoint", problems);
+    let remote = endpoint_field(f.remote.take(), "remoteEndpoint", problems);
     let shared = bool_field(f.shared.as_ref(), "shared", problems);
     let kind = span_kind(f.kind.as_ref(), problems);
     let annotations = read_annotations(f.annotations.as_ref(), problems);
@@ -259,7 +288,13 @@ fn v2_spans(f: &mut ZFields, ids: Ids) -> Vec<V2Span> {
     let is_v1 = binary_listed
         || (!v2_fields
             && (f.binary_annotations.is_some() || annotations.iter().any(|a| a.2.is_some())));
-    let tags = f.tags.iter().map(|(k, v)| (k.clone(), v.text())).collect();
+    let tags = std::mem::take(&mut f.tags)
+        .into_iter()
+        .map(|(k, v)| match v {
+            Scalar::Str(s) => (k, s),
+            other => (k, other.text()),
+        })
+        .collect();
     if is_v1 {
         let binary = read_binary_annotations(f.binary_annotations.as_ref(), problems);
         // v1 may carry v2-style tags too (hybrid writers); keep them on the first span.

@@ -2,7 +2,8 @@
 
 use super::{DEBUG_FLAGS, Endpoint, V2Span};
 use crate::formats::common::jz_read::{Dialect, Shared, clamp_ns, take_conventions};
-use crate::model::{Event, KeyValue, Span, Value};
+use crate::formats::common::jz_want::retain_attributes;
+use crate::model::{Event, KeyValue, Span, SpanParts, Value};
 
 /// Tags that OpenTelemetry exporters copy from the resource into every span.
 pub(super) fn is_resource_key(k: &str) -> bool {
@@ -50,7 +51,7 @@ fn set_attr(attrs: &mut Vec<KeyValue>, shared: &mut Shared, key: &str, value: Va
 
 /// A v2 span → a model span: tags that belong to the resource move there, endpoints become
 /// attributes, annotations events.
-pub(super) fn to_model(shared: &mut Shared, v: V2Span) -> Span {
+pub(super) fn to_model(shared: &mut Shared, v: V2Span, parts: SpanParts) -> Span {
     let mut span = shared.blank_span(v.trace_id, v.id);
     span.parent_span_id = v.parent;
     span.name = shared.interner.intern(&v.name);
@@ -62,24 +63,33 @@ pub(super) fn to_model(shared: &mut Shared, v: V2Span) -> Span {
             value: Value::Str(s.into_boxed_str()),
         })
         .collect();
-    let conv = take_conventions(&mut attrs, Dialect::Zipkin);
+    let mut conv = take_conventions(&mut attrs, Dialect::Zipkin);
+    if !parts.texts {
+        conv.status.message = None;
+        conv.trace_state = None;
+    }
     span.kind = v.kind.or(conv.kind).unwrap_or_default();
     span.status = conv.status;
     span.trace_state = conv.trace_state.map(String::into_boxed_str);
-    span.scope = shared.scope(conv.scope_name, conv.scope_version);
+    if parts.scope {
+        span.scope = shared.scope(conv.scope_name, conv.scope_version);
+    }
     let service = take_resource(shared, &mut span, &mut attrs, &v.local);
     span.service = shared.interner.intern(service.as_deref().unwrap_or(""));
     endpoint_attrs(shared, &mut attrs, v.local.as_ref(), v.remote.as_ref());
+    retain_attributes(&mut attrs, parts);
     span.attributes = attrs;
 
     let start = v.timestamp.unwrap_or(0).max(0);
     span.start_ns = clamp_ns(start);
     span.end_ns = clamp_ns(start + v.duration.unwrap_or(0));
-    span.events = v
-        .annotations
-        .into_iter()
-        .map(|(ts, value)| event(shared, ts, value))
-        .collect();
+    if parts.events {
+        span.events = v
+            .annotations
+            .into_iter()
+            .map(|(ts, value)| event(shared, ts, value))
+            .collect();
+    }
     if v.debug {
         span.flags = DEBUG_FLAGS;
     }
@@ -115,6 +125,12 @@ fn take_resource(
         moved.push(kv.clone());
         false
     });
+    if moved.is_empty()
+        && let Some(s) = &service
+    {
+        span.resource = shared.service_resource(s);
+        return service;
+    }
     let mut resource = Vec::with_capacity(moved.len() + 1);
     if let Some(s) = &service {
         resource.push(KeyValue {
