@@ -4,6 +4,7 @@ pub mod json_util;
 pub(crate) mod jz_par;
 pub(crate) mod jz_read;
 pub(crate) mod jz_write;
+pub(crate) mod units;
 
 use std::io::BufRead;
 
