@@ -19,7 +19,7 @@
 //!   tags (`hostname`, `ip`, `jaeger.version`, …) as they are.
 
 use std::borrow::Cow;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -30,8 +30,9 @@ pub use self::convert::Converter;
 #[cfg(test)]
 use self::convert::plain_link;
 use super::thrift::{self, Decoder, ErrorKind, Protocol, TType};
+use crate::formats::common::units;
 use crate::formats::{InputError, Position, ReadCtx};
-use crate::model::Value;
+use crate::model::{SpanParts, Value};
 
 // ---------------------------------------------------------------------------------------------
 // The Thrift structs (also the JSON dump's shape).
@@ -333,7 +334,8 @@ fn read_ref(d: &mut Decoder<'_>) -> thrift::Result<JRef> {
     Ok(r)
 }
 
-fn read_span<'a>(d: &mut Decoder<'a>) -> thrift::Result<JSpan<'a>> {
+/// A span; its logs only when `logs` (otherwise they are walked over).
+fn read_span<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JSpan<'a>> {
     let mut s = JSpan::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
@@ -352,7 +354,7 @@ fn read_span<'a>(d: &mut Decoder<'a>) -> thrift::Result<JSpan<'a>> {
             8 => s.start_time = i64_field(d)?,
             9 => s.duration = i64_field(d)?,
             10 => s.tags = read_list(d, f, TType::Struct, read_tag)?.unwrap_or_default(),
-            11 => s.logs = read_list(d, f, TType::Struct, read_log)?.unwrap_or_default(),
+            11 if logs => s.logs = read_list(d, f, TType::Struct, read_log)?.unwrap_or_default(),
             _ => d.skip(f.ty)?,
         }
     }
@@ -374,14 +376,18 @@ fn read_process<'a>(d: &mut Decoder<'a>) -> thrift::Result<JProcess<'a>> {
     Ok(p)
 }
 
-/// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped).
-pub fn read_batch<'a>(d: &mut Decoder<'a>) -> thrift::Result<JBatch<'a>> {
+/// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped); the spans' logs only when
+/// `logs`.
+pub fn read_batch<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JBatch<'a>> {
     let mut b = JBatch::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
             1 => b.process = typed(d, f, TType::Struct, read_process)?.unwrap_or_default(),
-            2 => b.spans = read_list(d, f, TType::Struct, read_span)?.unwrap_or_default(),
+            2 => {
+                b.spans =
+                    read_list(d, f, TType::Struct, |d| read_span(d, logs))?.unwrap_or_default()
+            }
             _ => d.skip(f.ty)?,
         }
     }
@@ -392,12 +398,20 @@ pub fn read_batch<'a>(d: &mut Decoder<'a>) -> thrift::Result<JBatch<'a>> {
 /// One whole message: its name and, for `emitBatch`, the batch (argument 1). Other messages
 /// are skipped whole.
 pub fn read_message<'a>(d: &mut Decoder<'a>) -> thrift::Result<(String, Option<JBatch<'a>>)> {
+    read_message_for(d, true)
+}
+
+/// [`read_message`], with the spans' logs only when `logs`.
+fn read_message_for<'a>(
+    d: &mut Decoder<'a>,
+    logs: bool,
+) -> thrift::Result<(String, Option<JBatch<'a>>)> {
     let h = d.read_message_begin()?;
     let mut batch = None;
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         if h.name == "emitBatch" && f.id == 1 && f.ty == TType::Struct {
-            batch = Some(read_batch(d)?);
+            batch = Some(read_batch(d, logs)?);
         } else {
             d.skip(f.ty)?;
         }
@@ -408,9 +422,6 @@ pub fn read_message<'a>(d: &mut Decoder<'a>) -> thrift::Result<(String, Option<J
 
 // ---------------------------------------------------------------------------------------------
 // Reading.
-
-/// Bytes read from the input at a time; a message longer than the buffer grows it.
-const CHUNK: usize = 256 * 1024;
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
     // The first non-space byte decides: `[` or `{` is the JSON dump, anything else Thrift.
@@ -435,82 +446,144 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
     }
 }
 
-/// Concatenated Thrift messages; `skipped` bytes of the input were already consumed.
+/// Concatenated Thrift messages; `skipped` bytes of the input were already consumed. Each
+/// message is found by walking over it here, then decoded (in parallel) by [`Messages`].
 fn read_thrift(
     input: &mut dyn BufRead,
     skipped: u64,
     ctx: &mut ReadCtx<'_>,
 ) -> Result<(), InputError> {
-    let mut conv = Converter::new();
-    let mut buf: Vec<u8> = Vec::new();
-    // Absolute offset of buf[0]; the next message starts at buf[start].
-    let mut base: u64 = skipped;
-    let mut start = 0usize;
-    let mut at_eof = false;
-    let mut want = CHUNK;
-    loop {
-        if start == buf.len() {
-            if at_eof {
-                return Ok(());
-            }
-            base += buf.len() as u64;
-            buf.clear();
-            start = 0;
-            at_eof = fill(input, &mut buf, want, ctx, base)?;
-            if buf.is_empty() {
-                return Ok(());
-            }
-        }
-        let here = base + start as u64;
-        let proto = match buf[start] {
-            0x82 => Protocol::Compact,
-            0x80 => Protocol::Binary,
-            b => {
-                return Err(ctx.error(
-                    Some(Position::Byte(here)),
-                    format!("expected a Thrift message (0x82 compact or 0x80 0x01 binary protocol), found byte 0x{b:02x}"),
-                ));
-            }
+    read_thrift_with(input, skipped, ctx, units::Limits::default())
+}
+
+fn read_thrift_with(
+    input: &mut dyn BufRead,
+    skipped: u64,
+    ctx: &mut ReadCtx<'_>,
+    limits: units::Limits,
+) -> Result<(), InputError> {
+    let dec = Messages {
+        parts: ctx.wants.parts,
+        source: ctx.source.clone(),
+    };
+    let mut scan = MessageScan { pos: skipped };
+    units::read(input, ctx, &mut scan, &dec, limits)
+}
+
+/// Finds where each message ends (a walk over it, nothing built).
+struct MessageScan {
+    pos: u64,
+}
+
+fn thrift_error(
+    e: thrift::Error,
+    here: u64,
+    proto: Protocol,
+    present: u64,
+) -> (Option<Position>, String) {
+    let at = here + e.pos as u64;
+    let msg = match e.kind {
+        ErrorKind::Eof => format!(
+            "the input ends inside the Thrift message that starts at byte {here} ({present} bytes of it present)"
+        ),
+        ErrorKind::Invalid(m) => format!("invalid Thrift {}: {m}", proto_name(proto)),
+    };
+    (Some(Position::Byte(at)), msg)
+}
+
+fn protocol(first: u8) -> Option<Protocol> {
+    match first {
+        0x82 => Some(Protocol::Compact),
+        0x80 => Some(Protocol::Binary),
+        _ => None,
+    }
+}
+
+impl units::Scanner for MessageScan {
+    type Meta = Protocol;
+
+    fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    fn next(&mut self, w: &units::Window<'_>) -> units::Scan<Protocol> {
+        let b = &w.buf[(self.pos - w.base) as usize..];
+        let here = self.pos;
+        let Some(&first) = b.first() else {
+            return if w.eof {
+                units::Scan::End
+            } else {
+                units::Scan::NeedMore
+            };
         };
-        let mut d = Decoder::new(&buf[start..], proto);
-        match read_message(&mut d) {
-            Ok((name, batch)) => {
-                start += d.pos();
-                want = CHUNK;
-                match batch {
-                    Some(b) => {
-                        let spans = conv.batch(b);
-                        ctx.emit(spans);
-                    }
-                    None => ctx.warn(
-                        Some(Position::Byte(here)),
-                        format!(
-                            "message {:?} is not emitBatch(batch); skipped",
-                            crate::term::escape(&name)
-                        ),
-                    ),
+        let Some(proto) = protocol(first) else {
+            return units::Scan::Fail(
+                Some(Position::Byte(here)),
+                format!(
+                    "expected a Thrift message (0x82 compact or 0x80 0x01 binary protocol), found byte 0x{first:02x}"
+                ),
+            );
+        };
+        let mut d = Decoder::new(b, proto);
+        let walked = d.read_message_begin().and_then(|_| d.skip(TType::Struct));
+        match walked {
+            Ok(()) => {
+                self.pos += d.pos() as u64;
+                units::Scan::Unit {
+                    start: here,
+                    len: d.pos(),
+                    meta: proto,
                 }
             }
-            Err(e) if e.kind == ErrorKind::Eof && !at_eof => {
-                // The message goes on past what is buffered: keep it and read more.
-                buf.drain(..start);
-                base += start as u64;
-                start = 0;
-                want = want.max(buf.len());
-                at_eof = fill(input, &mut buf, want, ctx, base)?;
-            }
+            Err(e) if e.kind == ErrorKind::Eof && !w.eof => units::Scan::NeedMore,
             Err(e) => {
-                let at = here + e.pos as u64;
-                let msg = match e.kind {
-                    ErrorKind::Eof => format!(
-                        "the input ends inside the Thrift message that starts at byte {here} ({} bytes of it present)",
-                        buf.len() - start
-                    ),
-                    ErrorKind::Invalid(m) => format!("invalid Thrift {}: {m}", proto_name(proto)),
-                };
-                return Err(ctx.error(Some(Position::Byte(at)), msg));
+                let (at, msg) = thrift_error(e, here, proto, b.len() as u64);
+                units::Scan::Fail(at, msg)
             }
         }
+    }
+}
+
+/// Decodes whole messages with a [`Converter`] per worker.
+struct Messages {
+    parts: SpanParts,
+    source: std::sync::Arc<str>,
+}
+
+impl units::Decode for Messages {
+    type Meta = Protocol;
+    type State = Converter;
+
+    fn state(&self) -> Converter {
+        Converter::for_parts(self.parts)
+    }
+
+    fn decode(
+        &self,
+        conv: &mut Converter,
+        bytes: &[u8],
+        here: u64,
+        proto: &Protocol,
+    ) -> units::UnitOut {
+        let mut d = Decoder::new(bytes, *proto);
+        let mut out = units::UnitOut::default();
+        match read_message_for(&mut d, self.parts.events) {
+            Ok((_, Some(b))) => out.spans = conv.batch(b),
+            Ok((name, None)) => out.warnings.push(InputError::new(
+                &self.source,
+                Some(Position::Byte(here)),
+                format!(
+                    "message {:?} is not emitBatch(batch); skipped",
+                    crate::term::escape(&name)
+                ),
+            )),
+            Err(e) => {
+                // Not expected: the message was walked whole before.
+                let (at, msg) = thrift_error(e, here, *proto, bytes.len() as u64);
+                out.error = Some(InputError::new(&self.source, at, msg));
+            }
+        }
+        out
     }
 }
 
@@ -519,25 +592,6 @@ fn proto_name(p: Protocol) -> &'static str {
         Protocol::Compact => "compact protocol",
         Protocol::Binary => "binary protocol",
     }
-}
-
-/// Append up to `n` more bytes; returns whether the input ended.
-fn fill(
-    input: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    n: usize,
-    ctx: &ReadCtx<'_>,
-    base: u64,
-) -> Result<bool, InputError> {
-    let before = buf.len();
-    buf.reserve(n);
-    let got = input.take(n as u64).read_to_end(buf).map_err(|e| {
-        ctx.error(
-            Some(Position::Byte(base + before as u64)),
-            format!("read error: {e}"),
-        )
-    })?;
-    Ok(got < n)
 }
 
 /// One element of the JSON dump.
@@ -631,5 +685,7 @@ fn read_json(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), Input
     Ok(())
 }
 
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

@@ -7,18 +7,25 @@ use std::sync::Arc;
 use super::{JBatch, JLog, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BOOL, TAG_STRING};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
-    StatusCode, TraceId, Value,
+    SpanParts, StatusCode, TraceId, Value,
 };
 
 /// Scopes made from `otel.scope.*` tags, by (name, version).
 type ScopeCache = HashMap<(Arc<str>, Option<Box<str>>), Arc<Scope>>;
 
-/// Converts batches to spans, sharing strings and scopes across the whole input.
-#[derive(Default)]
+/// Converts batches to spans, sharing strings and scopes across the whole input; builds only
+/// the span parts asked for.
 pub struct Converter {
     interner: Interner,
     scopes: ScopeCache,
     empty_scope: Arc<Scope>,
+    parts: SpanParts,
+}
+
+impl Default for Converter {
+    fn default() -> Self {
+        Self::for_parts(SpanParts::ALL)
+    }
 }
 
 fn us_to_ns(us: i128) -> u64 {
@@ -80,7 +87,17 @@ impl Converter {
         Self::default()
     }
 
-    fn attrs(&mut self, tags: Vec<JTag<'_>>) -> Vec<KeyValue> {
+    /// A converter that builds only `parts` (the others are left empty).
+    pub fn for_parts(parts: SpanParts) -> Self {
+        Converter {
+            interner: Interner::default(),
+            scopes: ScopeCache::default(),
+            empty_scope: Arc::default(),
+            parts,
+        }
+    }
+
+    fn attrs<'a>(&mut self, tags: impl IntoIterator<Item = JTag<'a>>) -> Vec<KeyValue> {
         tags.into_iter()
             .map(|mut t| {
                 let key = self.interner.intern(&std::mem::take(&mut t.key));
@@ -101,7 +118,14 @@ impl Converter {
                 Value::Str(service.as_ref().into()),
             ));
         }
-        for kv in self.attrs(batch.process.tags) {
+        // Without the resource part, only the service name is built.
+        let all = self.parts.resource;
+        let tags = batch
+            .process
+            .tags
+            .into_iter()
+            .filter(|t| all || t.key == "service.name");
+        for kv in self.attrs(tags) {
             if &*kv.key != "service.name" || service.is_empty() {
                 attributes.push(kv);
             }
@@ -127,8 +151,13 @@ impl Converter {
         span.start_ns = us_to_ns(i128::from(js.start_time));
         span.end_ns = us_to_ns(i128::from(js.start_time) + i128::from(js.duration));
         set_references(&mut span, &js);
+        if !self.parts.links {
+            span.links = Vec::new();
+        }
         self.take_tags(&mut span, js.tags);
-        span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
+        if self.parts.events {
+            span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
+        }
         span
     }
 
@@ -174,7 +203,9 @@ impl Converter {
                     }
                 }
                 ("otel.status_description", TAG_STRING) => {
-                    span.status.message = non_empty_text(&t);
+                    if self.parts.texts {
+                        span.status.message = non_empty_text(&t);
+                    }
                     true
                 }
                 ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
@@ -186,12 +217,19 @@ impl Converter {
                     true
                 }
                 ("w3c.tracestate", TAG_STRING) => {
-                    span.trace_state = non_empty_text(&t);
+                    if self.parts.texts {
+                        span.trace_state = non_empty_text(&t);
+                    }
                     true
                 }
                 _ => false,
             };
-            if !moved {
+            let wanted = self.parts.attributes
+                && self
+                    .parts
+                    .attribute_prefixes
+                    .is_none_or(|ps| ps.iter().any(|p| key.starts_with(p)));
+            if !moved && wanted {
                 let k = self.interner.intern(key);
                 attributes.push(KeyValue {
                     key: k,
@@ -205,7 +243,11 @@ impl Converter {
         } else {
             StatusCode::Unset
         });
-        span.scope = self.scope(scope_name, scope_version);
+        span.scope = if self.parts.scope {
+            self.scope(scope_name, scope_version)
+        } else {
+            self.empty_scope.clone()
+        };
     }
 
     /// A log: its `event` field (the first) names it, the other fields are its attributes.
