@@ -4,7 +4,7 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::{InputError, ReadCtx, ReadWants};
-use crate::model::Span;
+use crate::model::{Resource, Scope, Span, SpanParts};
 
 /// What a reader gave for some bytes: its spans, its warnings and its result.
 pub(crate) type Outcome = (Vec<Span>, Vec<InputError>, Result<(), InputError>);
@@ -43,4 +43,119 @@ pub(crate) fn read_bytes_wanting(
 pub(crate) fn sample(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("sample {path}: {e}"))
+}
+
+/// The oracle: a fully read span with the parts `parts` leaves out removed, written without the
+/// reader's code.
+pub(crate) fn project(mut s: Span, parts: SpanParts) -> Span {
+    if !parts.attributes {
+        s.attributes.clear();
+    }
+    if let Some(prefixes) = parts.attribute_prefixes {
+        s.attributes
+            .retain(|kv| prefixes.iter().any(|p| kv.key.starts_with(p)));
+    }
+    if !parts.events {
+        s.events.clear();
+    }
+    if !parts.links {
+        s.links.clear();
+    }
+    if !parts.texts {
+        s.trace_state = None;
+        s.status.message = None;
+    }
+    if !parts.resource {
+        let r = &*s.resource;
+        let attributes: Vec<_> = r
+            .attributes
+            .iter()
+            .filter(|kv| &*kv.key == "service.name")
+            .cloned()
+            .collect();
+        let empty = attributes.is_empty() && r.dropped_attributes_count == 0;
+        s.resource = Arc::new(Resource {
+            attributes,
+            dropped_attributes_count: r.dropped_attributes_count,
+            schema_url: None,
+        });
+        if empty {
+            s.resource = Arc::new(Resource::default());
+        }
+    }
+    if !parts.scope {
+        s.scope = Arc::new(Scope {
+            name: Arc::from(""),
+            ..Scope::default()
+        });
+    }
+    s
+}
+
+pub(crate) const PREFIXES: &[&str] = &["http.", "peer.service"];
+
+pub(crate) fn projections() -> Vec<SpanParts> {
+    vec![
+        SpanParts::CORE,
+        SpanParts {
+            attributes: true,
+            attribute_prefixes: Some(PREFIXES),
+            links: true,
+            ..SpanParts::CORE
+        },
+        SpanParts {
+            resource: true,
+            scope: true,
+            ..SpanParts::CORE
+        },
+        SpanParts {
+            events: true,
+            texts: true,
+            ..SpanParts::ALL
+        },
+    ]
+}
+
+/// Every projection of `data` read by `read` is its full reading without the parts left out:
+/// the same spans (and parent naming), the same number of warnings.
+pub(crate) fn assert_projections(
+    read: fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>,
+    name: &str,
+    data: &[u8],
+) {
+    let with = |parts| {
+        let wants = ReadWants {
+            parts,
+            traces: None,
+        };
+        let (spans, warnings, result) = read_bytes_wanting(read, data, wants);
+        result.unwrap();
+        (spans, warnings)
+    };
+    let (full, full_warnings) = with(SpanParts::ALL);
+    assert!(!full.is_empty(), "{name}");
+    for parts in projections() {
+        let (got, warnings) = with(parts);
+        assert_eq!(warnings.len(), full_warnings.len(), "{name} {parts:?}");
+        assert_eq!(got.len(), full.len(), "{name} {parts:?}");
+        for (g, f) in got.iter().zip(&full) {
+            // How the parent was named is read from the links even when they are left out.
+            assert_eq!(g.parent_ref, f.parent_ref, "{name} {parts:?}");
+            let want = project(f.clone(), parts);
+            assert_eq!(*g, want, "{name} {parts:?}");
+        }
+    }
+}
+
+/// Generated traces (`synth`, seeded) written in `format`.
+pub(crate) fn synth(format: super::Format, seed: u64, traces: u64) -> Vec<u8> {
+    let cfg = crate::synth::Config {
+        seed,
+        traces,
+        ..crate::synth::Config::default()
+    };
+    let all: Vec<crate::model::Trace> = crate::synth::Generator::new(cfg).unwrap().collect();
+    let mut out = Vec::new();
+    super::write_all(format, &all, &mut out).unwrap();
+    out
 }

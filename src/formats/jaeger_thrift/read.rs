@@ -686,6 +686,10 @@ fn read_json(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), Input
 }
 
 #[cfg(test)]
+mod parts_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod reference;
 #[cfg(test)]
 mod tests;

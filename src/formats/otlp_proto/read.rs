@@ -411,6 +411,10 @@ impl Decode for Units {
 }
 
 #[cfg(test)]
+mod parts_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod reference;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,11 +1,9 @@
 //! Reading only some span parts (`ReadWants::parts`) gives exactly the full reading with the
 //! other parts left out (that the commands' answers do not change: `commands::parts_tests`).
 
-use std::sync::Arc;
-
-use crate::formats::test_support::{read_bytes_wanting, sample};
+use crate::formats::test_support::{assert_projections, read_bytes_wanting, sample};
 use crate::formats::{Format, InputError, ReadWants};
-use crate::model::{Resource, Scope, Span, SpanParts, Trace};
+use crate::model::{Span, SpanParts, Trace};
 
 fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, Vec<InputError>) {
     let wants = ReadWants {
@@ -15,53 +13,6 @@ fn read_parts(data: &[u8], parts: SpanParts) -> (Vec<Span>, Vec<InputError>) {
     let (spans, warnings, result) = read_bytes_wanting(super::super::read, data, wants);
     result.unwrap();
     (spans, warnings)
-}
-
-/// The oracle: a fully read span with the parts `parts` leaves out removed, written without the
-/// reader's code.
-fn project(mut s: Span, parts: SpanParts) -> Span {
-    if !parts.attributes {
-        s.attributes.clear();
-    }
-    if let Some(prefixes) = parts.attribute_prefixes {
-        s.attributes
-            .retain(|kv| prefixes.iter().any(|p| kv.key.starts_with(p)));
-    }
-    if !parts.events {
-        s.events.clear();
-    }
-    if !parts.links {
-        s.links.clear();
-    }
-    if !parts.texts {
-        s.trace_state = None;
-        s.status.message = None;
-    }
-    if !parts.resource {
-        let r = &*s.resource;
-        let attributes: Vec<_> = r
-            .attributes
-            .iter()
-            .filter(|kv| &*kv.key == "service.name")
-            .cloned()
-            .collect();
-        let empty = attributes.is_empty() && r.dropped_attributes_count == 0;
-        s.resource = Arc::new(Resource {
-            attributes,
-            dropped_attributes_count: r.dropped_attributes_count,
-            schema_url: None,
-        });
-        if empty {
-            s.resource = Arc::new(Resource::default());
-        }
-    }
-    if !parts.scope {
-        s.scope = Arc::new(Scope {
-            name: Arc::from(""),
-            ..Scope::default()
-        });
-    }
-    s
 }
 
 fn synth_jsonl(seed: u64, traces: u64) -> Vec<u8> {
@@ -74,30 +25,6 @@ fn synth_jsonl(seed: u64, traces: u64) -> Vec<u8> {
     let mut out = Vec::new();
     crate::formats::write_all(Format::OtlpJsonl, &all, &mut out).unwrap();
     out
-}
-
-const PREFIXES: &[&str] = &["http.", "peer.service"];
-
-fn projections() -> Vec<SpanParts> {
-    vec![
-        SpanParts::CORE,
-        SpanParts {
-            attributes: true,
-            attribute_prefixes: Some(PREFIXES),
-            links: true,
-            ..SpanParts::CORE
-        },
-        SpanParts {
-            resource: true,
-            scope: true,
-            ..SpanParts::CORE
-        },
-        SpanParts {
-            events: true,
-            texts: true,
-            ..SpanParts::ALL
-        },
-    ]
 }
 
 fn inputs() -> Vec<(String, Vec<u8>)> {
@@ -121,19 +48,7 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn a_projection_is_the_full_reading_without_the_parts_left_out() {
     for (name, data) in inputs() {
-        let (full, full_warnings) = read_parts(&data, SpanParts::ALL);
-        assert!(!full.is_empty(), "{name}");
-        for parts in projections() {
-            let (got, warnings) = read_parts(&data, parts);
-            assert_eq!(warnings.len(), full_warnings.len(), "{name} {parts:?}");
-            assert_eq!(got.len(), full.len(), "{name} {parts:?}");
-            for (g, f) in got.iter().zip(&full) {
-                // How the parent was named is read from the links even when they are left out.
-                assert_eq!(g.parent_ref, f.parent_ref, "{name} {parts:?}");
-                let want = project(f.clone(), parts);
-                assert_eq!(*g, want, "{name} {parts:?}");
-            }
-        }
+        assert_projections(super::super::read, &name, &data);
     }
 }
 
