@@ -20,11 +20,14 @@ use rayon::prelude::*;
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::Span;
 
-/// Sizes of runs and of the smallest slice decoded in place (small ones in tests).
+/// Sizes of runs, of the smallest slice decoded in place and of the smallest run decoded on
+/// several threads (a small run is not worth the workers, and one state shares its strings)
+/// (small ones in tests).
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct Limits {
     pub run: usize,
     pub direct: usize,
+    pub parallel: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +35,7 @@ impl Default for Limits {
         Limits {
             run: 4 << 20,
             direct: 1 << 20,
+            parallel: 256 << 10,
         }
     }
 }
@@ -112,12 +116,14 @@ impl<D: Decode> Pool<'_, D> {
         w_base: u64,
         units: &[(u64, usize, D::Meta)],
         parallel: bool,
+        min: usize,
     ) -> Vec<UnitOut> {
         let one = |st: &mut D::State, (start, len, meta): &(u64, usize, D::Meta)| {
             let at = (start - w_base) as usize;
             self.dec.decode(st, &w_buf[at..at + len], *start, meta)
         };
-        if parallel && units.len() > 1 {
+        let bytes: usize = units.iter().map(|u| u.1).sum();
+        if parallel && units.len() > 1 && bytes >= min {
             struct Lease<'p, 'd, D: Decode>(&'p Pool<'d, D>, Option<D::State>);
             impl<D: Decode> Drop for Lease<'_, '_, D> {
                 fn drop(&mut self) {
@@ -195,6 +201,37 @@ fn gather<S: Scanner>(
     }
 }
 
+/// A buffer of our own (the input's bytes from `base`) whose units were gathered, and how the
+/// gathering ended.
+struct Prepared {
+    buf: Vec<u8>,
+    base: u64,
+    tail: Tail,
+}
+
+/// A prepared buffer and its units.
+type Ready<M> = (Prepared, Vec<(u64, usize, M)>);
+
+/// Everything a read needs, on the calling thread.
+struct Reading<'p, 'd, 'c, 'x, S: Scanner, D: Decode<Meta = S::Meta>> {
+    ctx: &'c mut ReadCtx<'x>,
+    scanner: &'p mut S,
+    pool: Pool<'d, D>,
+    parallel: bool,
+    limits: Limits,
+    source: Arc<str>,
+    /// A decoded run not yet handed on.
+    pending: Option<Decoded>,
+}
+
+/// How a stretch of runs ended.
+enum Ended {
+    /// The input is done (cleanly or with an error): the result of the whole read.
+    Done(Result<(), InputError>),
+    /// The slice ended inside a unit: go on in copy mode.
+    More,
+}
+
 /// Read the whole input: units found by `scanner` (whose position is where `input` starts),
 /// decoded by `dec`, handed to `ctx` in order.
 pub(crate) fn read<S, D>(
@@ -208,126 +245,200 @@ where
     S: Scanner,
     D: Decode<Meta = S::Meta>,
 {
-    let pool = Pool {
-        dec,
-        states: Mutex::new(Vec::new()),
-    };
-    let parallel = rayon::current_num_threads() > 1;
     let source: Arc<str> = ctx.source.clone();
-    let io = |at: u64, e: std::io::Error| {
+    let mut r = Reading {
+        ctx,
+        scanner,
+        pool: Pool {
+            dec,
+            states: Mutex::new(Vec::new()),
+        },
+        parallel: rayon::current_num_threads() > 1,
+        limits,
+        source,
+        pending: None,
+    };
+    let base = r.scanner.pos();
+    let buf = input.fill_buf().map_err(|e| r.io(base, e))?;
+    let mut own = Vec::new();
+    if buf.len() >= limits.direct {
+        match r.direct(buf) {
+            Ended::Done(result) => return result,
+            Ended::More => {
+                // The rest of the slice is a unit cut short: copy it, read on.
+                let used = (r.scanner.pos() - base) as usize;
+                own.extend_from_slice(&buf[used..]);
+                let n = buf.len();
+                input.consume(n);
+            }
+        }
+    }
+    r.copied(input, own)
+}
+
+impl<S: Scanner, D: Decode<Meta = S::Meta>> Reading<'_, '_, '_, '_, S, D> {
+    fn io(&self, at: u64, e: std::io::Error) -> InputError {
         InputError::new(
-            &source,
+            &self.source,
             Some(Position::Byte(at)),
             format!("read error: {e}"),
         )
-    };
-    // Bytes copied from the input, from absolute offset `scanner.pos()`; whether they reach its
-    // end; how much more to read when a unit does not fit.
-    let mut own: Vec<u8> = Vec::new();
-    let mut own_eof = false;
-    let mut want = limits.run;
-    let mut pending: Option<Decoded> = None;
-    loop {
-        if own.is_empty() && !own_eof {
-            let base = scanner.pos();
-            let buf = input.fill_buf().map_err(|e| io(base, e))?;
-            if buf.len() >= limits.direct {
-                let w = Window {
-                    buf,
-                    base,
-                    eof: false,
-                };
-                let (units, tail) = gather(scanner, &w, limits.run, &source);
-                if units.is_empty() && matches!(tail, Tail::NeedMore) {
-                    // A unit cut by the end of the slice: carry it over in our own buffer.
-                    let used = (scanner.pos() - base) as usize;
-                    own.extend_from_slice(&buf[used..]);
-                    let n = buf.len();
-                    input.consume(n);
-                    want = want.max(own.len());
-                    continue;
-                }
-                let fail = match tail {
-                    Tail::Fail(e) => Some(e),
-                    _ => None,
-                };
-                let failed = fail.is_some();
-                step(&pool, parallel, &mut pending, ctx, &w, units, fail)?;
-                let used = (scanner.pos() - base) as usize;
-                input.consume(used);
-                if failed {
-                    return deliver(ctx, pending.take());
-                }
-                continue;
-            }
-        }
-        // Copy mode: top the buffer up, then scan it.
-        let base = scanner.pos();
-        if !own_eof && own.len() < want {
-            let n = want - own.len();
-            let at = base + own.len() as u64;
-            let got = input
-                .take(n as u64)
-                .read_to_end(&mut own)
-                .map_err(|e| io(at, e))?;
-            own_eof = got < n;
-        }
-        let w = Window {
-            buf: &own,
-            base,
-            eof: own_eof,
+    }
+
+    /// Decode `units` of `buf` (at `base`) while the run before is handed on and `ahead`
+    /// prepares the next one (skipped once handing on failed). The decoded run then waits in
+    /// `pending`.
+    fn step<T>(
+        &mut self,
+        buf: &[u8],
+        base: u64,
+        units: &[(u64, usize, S::Meta)],
+        fail: Option<InputError>,
+        ahead: impl FnOnce(&mut S) -> T,
+    ) -> Result<Option<T>, InputError> {
+        let before = self.pending.take();
+        let pool = &self.pool;
+        let parallel = self.parallel;
+        let min = self.limits.parallel;
+        let decode = || pool.run(buf, base, units, parallel, min);
+        let ctx = &mut *self.ctx;
+        let scanner = &mut *self.scanner;
+        let (outs, delivered, next) = if parallel && !units.is_empty() {
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(decode);
+                let delivered = deliver(ctx, before);
+                let next = delivered.is_ok().then(|| ahead(scanner));
+                let outs = worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (outs, delivered, next)
+            })
+        } else {
+            let delivered = deliver(ctx, before);
+            let next = delivered.is_ok().then(|| ahead(scanner));
+            (decode(), delivered, next)
         };
-        let (units, tail) = gather(scanner, &w, limits.run, &source);
-        let used = (scanner.pos() - base) as usize;
-        match tail {
-            Tail::NeedMore if units.is_empty() && used == 0 => {
-                // One unit longer than the buffer: read more of it.
-                want = own.len().saturating_mul(2).max(limits.run);
-                continue;
+        delivered?;
+        self.pending = Some((outs, fail));
+        Ok(next)
+    }
+
+    /// Runs straight from `buf`, the input's own slice from the scanner's position.
+    fn direct(&mut self, buf: &[u8]) -> Ended {
+        let w = Window {
+            buf,
+            base: self.scanner.pos(),
+            eof: false,
+        };
+        let (run, source) = (self.limits.run, self.source.clone());
+        let (mut units, mut tail) = gather(self.scanner, &w, run, &source);
+        loop {
+            let (fail, go_on) = match tail {
+                Tail::Full => (None, true),
+                Tail::NeedMore => (None, false),
+                Tail::End => unreachable!("a slice is never the end"),
+                Tail::Fail(e) => (Some(e), false),
+            };
+            let failed = fail.is_some();
+            let ahead = |s: &mut S| go_on.then(|| gather(s, &w, run, &source));
+            let next = match self.step(w.buf, w.base, &units, fail, ahead) {
+                Ok(next) => next.flatten(),
+                Err(e) => return Ended::Done(Err(e)),
+            };
+            if failed {
+                return Ended::Done(deliver(self.ctx, self.pending.take()));
             }
-            Tail::Full | Tail::NeedMore => {
-                step(&pool, parallel, &mut pending, ctx, &w, units, None)?;
-            }
-            Tail::End => {
-                step(&pool, parallel, &mut pending, ctx, &w, units, None)?;
-                return deliver(ctx, pending.take());
-            }
-            Tail::Fail(e) => {
-                step(&pool, parallel, &mut pending, ctx, &w, units, Some(e))?;
-                return deliver(ctx, pending.take());
+            match next {
+                Some((u, t)) => (units, tail) = (u, t),
+                None => return Ended::More,
             }
         }
-        own.drain(..used);
-        want = limits.run;
+    }
+
+    /// Runs copied from the input into buffers of our own (two at a time: one decoded while
+    /// the next is read and scanned), starting with the bytes `own`.
+    fn copied(&mut self, input: &mut dyn BufRead, own: Vec<u8>) -> Result<(), InputError> {
+        let mut eof = false;
+        // The buffer decoded two steps ago, reused for the next one.
+        let mut spare: Vec<u8> = Vec::new();
+        let first = self.prepare(input, own, &mut eof);
+        let mut prep = match first {
+            Ok(p) => p,
+            Err(e) => return deliver(self.ctx, self.pending.take()).and(Err(e)),
+        };
+        loop {
+            let (Prepared { buf, base, tail }, units) = prep;
+            let (fail, stop) = match tail {
+                Tail::Full | Tail::NeedMore => (None, false),
+                Tail::End => (None, true),
+                Tail::Fail(e) => (Some(e), true),
+            };
+            let used = (self.scanner.pos() - base) as usize;
+            let run = self.limits.run;
+            let source = self.source.clone();
+            let eof_now = &mut eof;
+            let rest = &buf[used..];
+            let reuse = &mut spare;
+            let ahead = |s: &mut S| {
+                (!stop).then(|| {
+                    let mut next = std::mem::take(reuse);
+                    next.clear();
+                    next.extend_from_slice(rest);
+                    prepare_with(s, input, next, eof_now, run, &source)
+                })
+            };
+            let next = self.step(&buf, base, &units, fail, ahead)?.flatten();
+            spare = buf;
+            match next {
+                None => return deliver(self.ctx, self.pending.take()),
+                Some(Ok(p)) => prep = p,
+                Some(Err(e)) => return deliver(self.ctx, self.pending.take()).and(Err(e)),
+            }
+        }
+    }
+
+    fn prepare(
+        &mut self,
+        input: &mut dyn BufRead,
+        own: Vec<u8>,
+        eof: &mut bool,
+    ) -> Result<Ready<S::Meta>, InputError> {
+        prepare_with(self.scanner, input, own, eof, self.limits.run, &self.source)
     }
 }
 
-/// Decode `units` of the window while the run before is handed on (when parallel); the result
-/// waits in `pending` for the next step.
-fn step<D: Decode>(
-    pool: &Pool<'_, D>,
-    parallel: bool,
-    pending: &mut Option<Decoded>,
-    ctx: &mut ReadCtx<'_>,
-    w: &Window<'_>,
-    units: Vec<(u64, usize, D::Meta)>,
-    fail: Option<InputError>,
-) -> Result<(), InputError> {
-    let before = pending.take();
-    let decode = || pool.run(w.buf, w.base, &units, parallel);
-    let outs = if parallel && before.is_some() && !units.is_empty() {
-        std::thread::scope(|scope| {
-            let worker = scope.spawn(decode);
-            let delivered = deliver(ctx, before);
-            let outs = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            delivered.map(|()| outs)
-        })?
-    } else {
-        deliver(ctx, before)?;
-        decode()
-    };
-    *pending = Some((outs, fail));
-    Ok(())
+/// Fill `buf` (the input's bytes from the scanner's position) up to a run, reading more while
+/// a single unit does not fit, and gather its units.
+fn prepare_with<S: Scanner>(
+    scanner: &mut S,
+    input: &mut dyn BufRead,
+    mut buf: Vec<u8>,
+    eof: &mut bool,
+    run: usize,
+    source: &Arc<str>,
+) -> Result<Ready<S::Meta>, InputError> {
+    let base = scanner.pos();
+    let mut want = run.max(buf.len());
+    loop {
+        if !*eof && buf.len() < want {
+            let n = want - buf.len();
+            let at = base + buf.len() as u64;
+            let got = input.take(n as u64).read_to_end(&mut buf).map_err(|e| {
+                InputError::new(source, Some(Position::Byte(at)), format!("read error: {e}"))
+            })?;
+            *eof = got < n;
+        }
+        let w = Window {
+            buf: &buf,
+            base,
+            eof: *eof,
+        };
+        let (units, tail) = gather(scanner, &w, run, source);
+        if matches!(tail, Tail::NeedMore) && units.is_empty() && scanner.pos() == base {
+            // One unit longer than the buffer: read more of it.
+            want = buf.len().saturating_mul(2).max(run);
+            continue;
+        }
+        return Ok((Prepared { buf, base, tail }, units));
+    }
 }

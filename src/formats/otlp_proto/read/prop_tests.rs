@@ -53,7 +53,11 @@ fn outcome(
 fn assert_same_as_reference(bytes: &[u8]) {
     let want = outcome(&reference::read, bytes, 8192);
     for (run, direct) in [(1 << 20, 1 << 20), (64, 32), (1, 1), (300, 4096)] {
-        let limits = Limits { run, direct };
+        let limits = Limits {
+            run,
+            direct,
+            parallel: run / 2,
+        };
         let new = |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| super::read_with(i, c, limits);
         for cap in [0, 1, 7, 4096] {
             let got = outcome(&new, bytes, cap);
