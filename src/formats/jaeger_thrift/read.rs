@@ -25,6 +25,7 @@ use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 mod convert;
+mod skim;
 
 pub use self::convert::Converter;
 #[cfg(test)]
@@ -304,6 +305,76 @@ fn read_tag<'a>(d: &mut Decoder<'a>) -> thrift::Result<JTag<'a>> {
     Ok(t)
 }
 
+/// A tag, kept only when `keep` says so of its key: the value of a tag left out is walked over
+/// but never turned into text.
+fn read_tag_if<'a>(
+    d: &mut Decoder<'a>,
+    keep: impl Fn(&str) -> bool,
+) -> thrift::Result<Option<JTag<'a>>> {
+    let mut t = JTag::default();
+    let mut v_str: Option<&'a [u8]> = None;
+    d.read_struct_begin()?;
+    while let Some(f) = d.read_field()? {
+        match f.id {
+            1 => t.key = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default(),
+            2 => t.v_type = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
+            3 => v_str = typed(d, f, TType::Binary, |d| d.read_binary())?,
+            4 => t.v_double = typed(d, f, TType::Double, |d| d.read_double())?,
+            5 => t.v_bool = typed(d, f, TType::Bool, |d| d.read_bool())?,
+            6 => t.v_long = typed(d, f, TType::I64, |d| d.read_i64())?,
+            7 => t.v_binary = typed(d, f, TType::Binary, |d| d.read_binary().map(Cow::Borrowed))?,
+            _ => d.skip(f.ty)?,
+        }
+    }
+    d.read_struct_end();
+    if !keep(&t.key) {
+        return Ok(None);
+    }
+    t.v_str = v_str.map(String::from_utf8_lossy);
+    Ok(Some(t))
+}
+
+/// A list of tags, those `keep` keeps.
+fn read_tags<'a>(
+    d: &mut Decoder<'a>,
+    f: thrift::Field,
+    keep: impl Fn(&str) -> bool + Copy,
+) -> thrift::Result<Vec<JTag<'a>>> {
+    let tags = read_list(d, f, TType::Struct, |d| read_tag_if(d, keep))?;
+    Ok(tags.unwrap_or_default().into_iter().flatten().collect())
+}
+
+/// What a read keeps of the batches: the parts of spans the command reads.
+#[derive(Copy, Clone)]
+struct Keep(SpanParts);
+
+/// The tags the converter moves into span fields (kind, status, scope, trace state).
+const MOVED_TAGS: &[&str] = &[
+    "span.kind",
+    "error",
+    "otel.status_code",
+    "otel.status_description",
+    "otel.scope.name",
+    "otel.library.name",
+    "otel.scope.version",
+    "otel.library.version",
+    "w3c.tracestate",
+];
+
+impl Keep {
+    fn span_tag(self, key: &str) -> bool {
+        let p = self.0;
+        MOVED_TAGS.contains(&key)
+            || (p.attributes
+                && p.attribute_prefixes
+                    .is_none_or(|ps| ps.iter().any(|x| key.starts_with(x))))
+    }
+
+    fn process_tag(self, key: &str) -> bool {
+        self.0.resource || key == "service.name"
+    }
+}
+
 fn read_log<'a>(d: &mut Decoder<'a>) -> thrift::Result<JLog<'a>> {
     let mut l = JLog::default();
     d.read_struct_begin()?;
@@ -335,7 +406,8 @@ fn read_ref(d: &mut Decoder<'_>) -> thrift::Result<JRef> {
 }
 
 /// A span; its logs only when `logs` (otherwise they are walked over).
-fn read_span<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JSpan<'a>> {
+fn read_span<'a>(d: &mut Decoder<'a>, keep: Keep) -> thrift::Result<JSpan<'a>> {
+    let logs = keep.0.events;
     let mut s = JSpan::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
@@ -353,7 +425,7 @@ fn read_span<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JSpan<'a>> {
             7 => s.flags = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
             8 => s.start_time = i64_field(d)?,
             9 => s.duration = i64_field(d)?,
-            10 => s.tags = read_list(d, f, TType::Struct, read_tag)?.unwrap_or_default(),
+            10 => s.tags = read_tags(d, f, |k| keep.span_tag(k))?,
             11 if logs => s.logs = read_list(d, f, TType::Struct, read_log)?.unwrap_or_default(),
             _ => d.skip(f.ty)?,
         }
@@ -362,13 +434,13 @@ fn read_span<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JSpan<'a>> {
     Ok(s)
 }
 
-fn read_process<'a>(d: &mut Decoder<'a>) -> thrift::Result<JProcess<'a>> {
+fn read_process<'a>(d: &mut Decoder<'a>, keep: Keep) -> thrift::Result<JProcess<'a>> {
     let mut p = JProcess::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
             1 => p.service_name = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default(),
-            2 => p.tags = read_list(d, f, TType::Struct, read_tag)?.unwrap_or_default(),
+            2 => p.tags = read_tags(d, f, |k| keep.process_tag(k))?,
             _ => d.skip(f.ty)?,
         }
     }
@@ -376,17 +448,19 @@ fn read_process<'a>(d: &mut Decoder<'a>) -> thrift::Result<JProcess<'a>> {
     Ok(p)
 }
 
-/// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped); the spans' logs only when
-/// `logs`.
-pub fn read_batch<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JBatch<'a>> {
+/// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped), with what `keep` keeps.
+fn read_batch<'a>(d: &mut Decoder<'a>, keep: Keep) -> thrift::Result<JBatch<'a>> {
     let mut b = JBatch::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
-            1 => b.process = typed(d, f, TType::Struct, read_process)?.unwrap_or_default(),
+            1 => {
+                b.process =
+                    typed(d, f, TType::Struct, |d| read_process(d, keep))?.unwrap_or_default()
+            }
             2 => {
                 b.spans =
-                    read_list(d, f, TType::Struct, |d| read_span(d, logs))?.unwrap_or_default()
+                    read_list(d, f, TType::Struct, |d| read_span(d, keep))?.unwrap_or_default()
             }
             _ => d.skip(f.ty)?,
         }
@@ -398,20 +472,20 @@ pub fn read_batch<'a>(d: &mut Decoder<'a>, logs: bool) -> thrift::Result<JBatch<
 /// One whole message: its name and, for `emitBatch`, the batch (argument 1). Other messages
 /// are skipped whole.
 pub fn read_message<'a>(d: &mut Decoder<'a>) -> thrift::Result<(String, Option<JBatch<'a>>)> {
-    read_message_for(d, true)
+    read_message_for(d, Keep(SpanParts::ALL))
 }
 
-/// [`read_message`], with the spans' logs only when `logs`.
+/// [`read_message`], with what `keep` keeps.
 fn read_message_for<'a>(
     d: &mut Decoder<'a>,
-    logs: bool,
+    keep: Keep,
 ) -> thrift::Result<(String, Option<JBatch<'a>>)> {
     let h = d.read_message_begin()?;
     let mut batch = None;
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         if h.name == "emitBatch" && f.id == 1 && f.ty == TType::Struct {
-            batch = Some(read_batch(d, logs)?);
+            batch = Some(read_batch(d, keep)?);
         } else {
             d.skip(f.ty)?;
         }
@@ -524,6 +598,16 @@ impl units::Scanner for MessageScan {
                 ),
             );
         };
+        if proto == Protocol::Compact
+            && let Some(len) = skim::compact_message_len(b)
+        {
+            self.pos += len as u64;
+            return units::Scan::Unit {
+                start: here,
+                len,
+                meta: proto,
+            };
+        }
         let mut d = Decoder::new(b, proto);
         let walked = d.read_message_begin().and_then(|_| d.skip(TType::Struct));
         match walked {
@@ -567,7 +651,7 @@ impl units::Decode for Messages {
     ) -> units::UnitOut {
         let mut d = Decoder::new(bytes, *proto);
         let mut out = units::UnitOut::default();
-        match read_message_for(&mut d, self.parts.events) {
+        match read_message_for(&mut d, Keep(self.parts)) {
             Ok((_, Some(b))) => out.spans = conv.batch(b),
             Ok((name, None)) => out.warnings.push(InputError::new(
                 &self.source,
