@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{JBatch, JLog, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BOOL, TAG_STRING};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
-    SpanParts, StatusCode, TraceId, Value,
+    SpanParts, Status, StatusCode, TraceId, Value,
 };
 
 /// Scopes made from `otel.scope.*` tags, by (name, version).
@@ -49,37 +49,36 @@ fn non_empty_text(t: &JTag<'_>) -> Option<Box<str>> {
 }
 
 /// Links from the references, with parentSpanId as a leading CHILD_OF when no reference names
-/// it; the parent is the first CHILD_OF in the trace, else the first FOLLOWS_FROM.
-fn set_references(span: &mut Span, js: &JSpan<'_>) {
+/// it; the parent is the first CHILD_OF in the trace, else the first FOLLOWS_FROM. The links are
+/// kept only when `keep` (the parent is found all the same).
+fn set_references(span: &mut Span, js: &JSpan<'_>, keep: bool) {
     let trace_id = span.trace_id;
-    let mut links: Vec<Link> = Vec::with_capacity(js.references.len() + 1);
     let parent = SpanId(js.parent_span_id as u64);
-    if !parent.is_zero()
+    let implicit = (!parent.is_zero()
         && !js.references.iter().any(|r| {
             SpanId(r.span_id as u64) == parent
                 && TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64) == trace_id
-        })
-    {
-        links.push(plain_link(trace_id, parent, RefKind::ChildOf));
-    }
-    for r in &js.references {
-        let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
-        links.push(plain_link(
-            tid,
-            SpanId(r.span_id as u64),
-            ref_kind(r.ref_type),
-        ));
-    }
-    let same_trace =
-        |l: &&Link, k: RefKind| l.kind == k && l.trace_id == trace_id && !l.span_id.is_zero();
-    if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::ChildOf)) {
-        span.parent_span_id = Some(l.span_id);
+        }))
+    .then_some((trace_id, parent, RefKind::ChildOf));
+    let links = || {
+        implicit.into_iter().chain(js.references.iter().map(|r| {
+            let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
+            (tid, SpanId(r.span_id as u64), ref_kind(r.ref_type))
+        }))
+    };
+    let same_trace = |&(t, s, kind): &(TraceId, SpanId, RefKind), k: RefKind| {
+        kind == k && t == trace_id && !s.is_zero()
+    };
+    if let Some((_, s, _)) = links().find(|l| same_trace(l, RefKind::ChildOf)) {
+        span.parent_span_id = Some(s);
         span.parent_ref = ParentRef::ChildOf;
-    } else if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::FollowsFrom)) {
-        span.parent_span_id = Some(l.span_id);
+    } else if let Some((_, s, _)) = links().find(|l| same_trace(l, RefKind::FollowsFrom)) {
+        span.parent_span_id = Some(s);
         span.parent_ref = ParentRef::FollowsFrom;
     }
-    span.links = links;
+    if keep {
+        span.links = links().map(|(t, s, k)| plain_link(t, s, k)).collect();
+    }
 }
 
 impl Converter {
@@ -143,17 +142,32 @@ impl Converter {
 
     fn span(&mut self, js: JSpan<'_>, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
         let trace_id = TraceId::from_parts(js.trace_id_high as u64, js.trace_id_low as u64);
-        let mut span = Span::new(trace_id, SpanId(js.span_id as u64));
-        span.name = self.interner.intern(&js.operation_name);
-        span.service = service.clone();
-        span.resource = resource.clone();
-        span.flags = js.flags as u32;
-        span.start_ns = us_to_ns(i128::from(js.start_time));
-        span.end_ns = us_to_ns(i128::from(js.start_time) + i128::from(js.duration));
-        set_references(&mut span, &js);
-        if !self.parts.links {
-            span.links = Vec::new();
-        }
+        // Not `Span::new`: its placeholder strings, resource and scope would be allocated only
+        // to be replaced (the scope is set by `take_tags`).
+        let mut span = Span {
+            trace_id,
+            span_id: SpanId(js.span_id as u64),
+            parent_span_id: None,
+            parent_ref: ParentRef::ParentId,
+            name: self.interner.intern(&js.operation_name),
+            service: service.clone(),
+            kind: SpanKind::Unspecified,
+            status: Status::default(),
+            start_ns: us_to_ns(i128::from(js.start_time)),
+            end_ns: us_to_ns(i128::from(js.start_time) + i128::from(js.duration)),
+            flags: js.flags as u32,
+            trace_state: None,
+            attributes: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
+            resource: resource.clone(),
+            scope: self.empty_scope.clone(),
+            dropped_attributes_count: 0,
+            dropped_events_count: 0,
+            dropped_links_count: 0,
+            shared: false,
+        };
+        set_references(&mut span, &js, self.parts.links);
         self.take_tags(&mut span, js.tags);
         if self.parts.events {
             span.events = js.logs.into_iter().map(|log| self.event(log)).collect();

@@ -44,7 +44,7 @@ fn known(code: u8) -> Option<u8> {
 /// header is one byte.
 fn value(b: &[u8], p: &mut usize, code: u8, depth: usize) -> Option<()> {
     match code {
-        1 | 2 | 3 => take(b, p, 1),
+        1..=3 => take(b, p, 1),
         4..=6 => varint(b, p).map(drop),
         7 => take(b, p, 8),
         8 => {
