@@ -305,18 +305,20 @@ fn read_tag<'a>(d: &mut Decoder<'a>) -> thrift::Result<JTag<'a>> {
     Ok(t)
 }
 
-/// A tag, kept only when `keep` says so of its key: the value of a tag left out is walked over
-/// but never turned into text.
+/// A tag, kept only when `keep` says so of its key's bytes (a key that is not UTF-8 is kept or
+/// not as its replaced text would be: the keys asked for are ASCII): a tag left out is walked
+/// over, its key and value never turned into text.
 fn read_tag_if<'a>(
     d: &mut Decoder<'a>,
-    keep: impl Fn(&str) -> bool,
+    keep: impl Fn(&[u8]) -> bool,
 ) -> thrift::Result<Option<JTag<'a>>> {
     let mut t = JTag::default();
+    let mut key: &'a [u8] = &[];
     let mut v_str: Option<&'a [u8]> = None;
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
-            1 => t.key = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default(),
+            1 => key = typed(d, f, TType::Binary, |d| d.read_binary())?.unwrap_or_default(),
             2 => t.v_type = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
             3 => v_str = typed(d, f, TType::Binary, |d| d.read_binary())?,
             4 => t.v_double = typed(d, f, TType::Double, |d| d.read_double())?,
@@ -327,9 +329,10 @@ fn read_tag_if<'a>(
         }
     }
     d.read_struct_end();
-    if !keep(&t.key) {
+    if !keep(key) {
         return Ok(None);
     }
+    t.key = String::from_utf8_lossy(key);
     t.v_str = v_str.map(String::from_utf8_lossy);
     Ok(Some(t))
 }
@@ -338,7 +341,7 @@ fn read_tag_if<'a>(
 fn read_tags<'a>(
     d: &mut Decoder<'a>,
     f: thrift::Field,
-    keep: impl Fn(&str) -> bool + Copy,
+    keep: impl Fn(&[u8]) -> bool + Copy,
 ) -> thrift::Result<Vec<JTag<'a>>> {
     let tags = read_list(d, f, TType::Struct, |d| read_tag_if(d, keep))?;
     Ok(tags.unwrap_or_default().into_iter().flatten().collect())
@@ -362,16 +365,16 @@ const MOVED_TAGS: &[&str] = &[
 ];
 
 impl Keep {
-    fn span_tag(self, key: &str) -> bool {
+    fn span_tag(self, key: &[u8]) -> bool {
         let p = self.0;
-        MOVED_TAGS.contains(&key)
+        MOVED_TAGS.iter().any(|m| m.as_bytes() == key)
             || (p.attributes
                 && p.attribute_prefixes
-                    .is_none_or(|ps| ps.iter().any(|x| key.starts_with(x))))
+                    .is_none_or(|ps| ps.iter().any(|x| key.starts_with(x.as_bytes()))))
     }
 
-    fn process_tag(self, key: &str) -> bool {
-        self.0.resource || key == "service.name"
+    fn process_tag(self, key: &[u8]) -> bool {
+        self.0.resource || key == b"service.name"
     }
 }
 
