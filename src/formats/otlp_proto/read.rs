@@ -24,6 +24,7 @@ use crate::model::SpanParts;
 use crate::model::{KeyValue, ParentRef, Span, SpanKind, Status, TraceId, Value};
 
 mod walk;
+mod wire;
 
 /// How much of the input is looked at to decide the framing.
 const PEEK: usize = 256 * 1024;
