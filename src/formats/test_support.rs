@@ -91,3 +91,71 @@ pub(crate) fn project(mut s: Span, parts: SpanParts) -> Span {
     }
     s
 }
+
+pub(crate) const PREFIXES: &[&str] = &["http.", "peer.service"];
+
+pub(crate) fn projections() -> Vec<SpanParts> {
+    vec![
+        SpanParts::CORE,
+        SpanParts {
+            attributes: true,
+            attribute_prefixes: Some(PREFIXES),
+            links: true,
+            ..SpanParts::CORE
+        },
+        SpanParts {
+            resource: true,
+            scope: true,
+            ..SpanParts::CORE
+        },
+        SpanParts {
+            events: true,
+            texts: true,
+            ..SpanParts::ALL
+        },
+    ]
+}
+
+/// Every projection of `data` read by `read` is its full reading without the parts left out:
+/// the same spans (and parent naming), the same number of warnings.
+pub(crate) fn assert_projections(
+    read: fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>,
+    name: &str,
+    data: &[u8],
+) {
+    let with = |parts| {
+        let wants = ReadWants {
+            parts,
+            traces: None,
+        };
+        let (spans, warnings, result) = read_bytes_wanting(read, data, wants);
+        result.unwrap();
+        (spans, warnings)
+    };
+    let (full, full_warnings) = with(SpanParts::ALL);
+    assert!(!full.is_empty(), "{name}");
+    for parts in projections() {
+        let (got, warnings) = with(parts);
+        assert_eq!(warnings.len(), full_warnings.len(), "{name} {parts:?}");
+        assert_eq!(got.len(), full.len(), "{name} {parts:?}");
+        for (g, f) in got.iter().zip(&full) {
+            // How the parent was named is read from the links even when they are left out.
+            assert_eq!(g.parent_ref, f.parent_ref, "{name} {parts:?}");
+            let want = project(f.clone(), parts);
+            assert_eq!(*g, want, "{name} {parts:?}");
+        }
+    }
+}
+
+/// Generated traces (`synth`, seeded) written in `format`.
+pub(crate) fn synth(format: super::Format, seed: u64, traces: u64) -> Vec<u8> {
+    let cfg = crate::synth::Config {
+        seed,
+        traces,
+        ..crate::synth::Config::default()
+    };
+    let all: Vec<crate::model::Trace> = crate::synth::Generator::new(cfg).unwrap().collect();
+    let mut out = Vec::new();
+    super::write_all(format, &all, &mut out).unwrap();
+    out
+}

@@ -9,6 +9,7 @@ pub(crate) mod jz_read;
 pub(crate) mod jz_shared;
 pub(crate) mod jz_want;
 pub(crate) mod jz_write;
+pub(crate) mod units;
 
 use std::io::BufRead;
 

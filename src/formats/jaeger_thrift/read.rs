@@ -19,19 +19,23 @@
 //!   tags (`hostname`, `ip`, `jaeger.version`, …) as they are.
 
 use std::borrow::Cow;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 mod convert;
+mod messages;
+mod skim;
 
 pub use self::convert::Converter;
 #[cfg(test)]
 use self::convert::plain_link;
-use super::thrift::{self, Decoder, ErrorKind, Protocol, TType};
+use self::messages::{MessageScan, Messages};
+use super::thrift::{self, Decoder, Protocol, TType};
+use crate::formats::common::units;
 use crate::formats::{InputError, Position, ReadCtx};
-use crate::model::Value;
+use crate::model::{SpanParts, Value};
 
 // ---------------------------------------------------------------------------------------------
 // The Thrift structs (also the JSON dump's shape).
@@ -303,6 +307,79 @@ fn read_tag<'a>(d: &mut Decoder<'a>) -> thrift::Result<JTag<'a>> {
     Ok(t)
 }
 
+/// A tag, kept only when `keep` says so of its key's bytes (a key that is not UTF-8 is kept or
+/// not as its replaced text would be: the keys asked for are ASCII): a tag left out is walked
+/// over, its key and value never turned into text.
+fn read_tag_if<'a>(
+    d: &mut Decoder<'a>,
+    keep: impl Fn(&[u8]) -> bool,
+) -> thrift::Result<Option<JTag<'a>>> {
+    let mut t = JTag::default();
+    let mut key: &'a [u8] = &[];
+    let mut v_str: Option<&'a [u8]> = None;
+    d.read_struct_begin()?;
+    while let Some(f) = d.read_field()? {
+        match f.id {
+            1 => key = typed(d, f, TType::Binary, |d| d.read_binary())?.unwrap_or_default(),
+            2 => t.v_type = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
+            3 => v_str = typed(d, f, TType::Binary, |d| d.read_binary())?,
+            4 => t.v_double = typed(d, f, TType::Double, |d| d.read_double())?,
+            5 => t.v_bool = typed(d, f, TType::Bool, |d| d.read_bool())?,
+            6 => t.v_long = typed(d, f, TType::I64, |d| d.read_i64())?,
+            7 => t.v_binary = typed(d, f, TType::Binary, |d| d.read_binary().map(Cow::Borrowed))?,
+            _ => d.skip(f.ty)?,
+        }
+    }
+    d.read_struct_end();
+    if !keep(key) {
+        return Ok(None);
+    }
+    t.key = String::from_utf8_lossy(key);
+    t.v_str = v_str.map(String::from_utf8_lossy);
+    Ok(Some(t))
+}
+
+/// A list of tags, those `keep` keeps.
+fn read_tags<'a>(
+    d: &mut Decoder<'a>,
+    f: thrift::Field,
+    keep: impl Fn(&[u8]) -> bool + Copy,
+) -> thrift::Result<Vec<JTag<'a>>> {
+    let tags = read_list(d, f, TType::Struct, |d| read_tag_if(d, keep))?;
+    Ok(tags.unwrap_or_default().into_iter().flatten().collect())
+}
+
+/// What a read keeps of the batches: the parts of spans the command reads.
+#[derive(Copy, Clone)]
+struct Keep(SpanParts);
+
+/// The tags the converter moves into span fields (kind, status, scope, trace state).
+const MOVED_TAGS: &[&str] = &[
+    "span.kind",
+    "error",
+    "otel.status_code",
+    "otel.status_description",
+    "otel.scope.name",
+    "otel.library.name",
+    "otel.scope.version",
+    "otel.library.version",
+    "w3c.tracestate",
+];
+
+impl Keep {
+    fn span_tag(self, key: &[u8]) -> bool {
+        let p = self.0;
+        MOVED_TAGS.iter().any(|m| m.as_bytes() == key)
+            || (p.attributes
+                && p.attribute_prefixes
+                    .is_none_or(|ps| ps.iter().any(|x| key.starts_with(x.as_bytes()))))
+    }
+
+    fn process_tag(self, key: &[u8]) -> bool {
+        self.0.resource || key == b"service.name"
+    }
+}
+
 fn read_log<'a>(d: &mut Decoder<'a>) -> thrift::Result<JLog<'a>> {
     let mut l = JLog::default();
     d.read_struct_begin()?;
@@ -333,7 +410,9 @@ fn read_ref(d: &mut Decoder<'_>) -> thrift::Result<JRef> {
     Ok(r)
 }
 
-fn read_span<'a>(d: &mut Decoder<'a>) -> thrift::Result<JSpan<'a>> {
+/// A span; its logs only when `logs` (otherwise they are walked over).
+fn read_span<'a>(d: &mut Decoder<'a>, keep: Keep) -> thrift::Result<JSpan<'a>> {
+    let logs = keep.0.events;
     let mut s = JSpan::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
@@ -351,8 +430,8 @@ fn read_span<'a>(d: &mut Decoder<'a>) -> thrift::Result<JSpan<'a>> {
             7 => s.flags = typed(d, f, TType::I32, |d| d.read_i32())?.map_or(0, i64::from),
             8 => s.start_time = i64_field(d)?,
             9 => s.duration = i64_field(d)?,
-            10 => s.tags = read_list(d, f, TType::Struct, read_tag)?.unwrap_or_default(),
-            11 => s.logs = read_list(d, f, TType::Struct, read_log)?.unwrap_or_default(),
+            10 => s.tags = read_tags(d, f, |k| keep.span_tag(k))?,
+            11 if logs => s.logs = read_list(d, f, TType::Struct, read_log)?.unwrap_or_default(),
             _ => d.skip(f.ty)?,
         }
     }
@@ -360,13 +439,13 @@ fn read_span<'a>(d: &mut Decoder<'a>) -> thrift::Result<JSpan<'a>> {
     Ok(s)
 }
 
-fn read_process<'a>(d: &mut Decoder<'a>) -> thrift::Result<JProcess<'a>> {
+fn read_process<'a>(d: &mut Decoder<'a>, keep: Keep) -> thrift::Result<JProcess<'a>> {
     let mut p = JProcess::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
             1 => p.service_name = typed(d, f, TType::Binary, |d| d.read_str())?.unwrap_or_default(),
-            2 => p.tags = read_list(d, f, TType::Struct, read_tag)?.unwrap_or_default(),
+            2 => p.tags = read_tags(d, f, |k| keep.process_tag(k))?,
             _ => d.skip(f.ty)?,
         }
     }
@@ -374,14 +453,20 @@ fn read_process<'a>(d: &mut Decoder<'a>) -> thrift::Result<JProcess<'a>> {
     Ok(p)
 }
 
-/// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped).
-pub fn read_batch<'a>(d: &mut Decoder<'a>) -> thrift::Result<JBatch<'a>> {
+/// `jaeger.Batch` (fields 3 `seqNo` and 4 `stats` are skipped), with what `keep` keeps.
+fn read_batch<'a>(d: &mut Decoder<'a>, keep: Keep) -> thrift::Result<JBatch<'a>> {
     let mut b = JBatch::default();
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         match f.id {
-            1 => b.process = typed(d, f, TType::Struct, read_process)?.unwrap_or_default(),
-            2 => b.spans = read_list(d, f, TType::Struct, read_span)?.unwrap_or_default(),
+            1 => {
+                b.process =
+                    typed(d, f, TType::Struct, |d| read_process(d, keep))?.unwrap_or_default()
+            }
+            2 => {
+                b.spans =
+                    read_list(d, f, TType::Struct, |d| read_span(d, keep))?.unwrap_or_default()
+            }
             _ => d.skip(f.ty)?,
         }
     }
@@ -392,12 +477,20 @@ pub fn read_batch<'a>(d: &mut Decoder<'a>) -> thrift::Result<JBatch<'a>> {
 /// One whole message: its name and, for `emitBatch`, the batch (argument 1). Other messages
 /// are skipped whole.
 pub fn read_message<'a>(d: &mut Decoder<'a>) -> thrift::Result<(String, Option<JBatch<'a>>)> {
+    read_message_for(d, Keep(SpanParts::ALL))
+}
+
+/// [`read_message`], with what `keep` keeps.
+fn read_message_for<'a>(
+    d: &mut Decoder<'a>,
+    keep: Keep,
+) -> thrift::Result<(String, Option<JBatch<'a>>)> {
     let h = d.read_message_begin()?;
     let mut batch = None;
     d.read_struct_begin()?;
     while let Some(f) = d.read_field()? {
         if h.name == "emitBatch" && f.id == 1 && f.ty == TType::Struct {
-            batch = Some(read_batch(d)?);
+            batch = Some(read_batch(d, keep)?);
         } else {
             d.skip(f.ty)?;
         }
@@ -408,9 +501,6 @@ pub fn read_message<'a>(d: &mut Decoder<'a>) -> thrift::Result<(String, Option<J
 
 // ---------------------------------------------------------------------------------------------
 // Reading.
-
-/// Bytes read from the input at a time; a message longer than the buffer grows it.
-const CHUNK: usize = 256 * 1024;
 
 pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputError> {
     // The first non-space byte decides: `[` or `{` is the JSON dump, anything else Thrift.
@@ -435,83 +525,28 @@ pub fn read(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), InputE
     }
 }
 
-/// Concatenated Thrift messages; `skipped` bytes of the input were already consumed.
+/// Concatenated Thrift messages; `skipped` bytes of the input were already consumed. Each
+/// message is found by walking over it here, then decoded (in parallel) by [`Messages`].
 fn read_thrift(
     input: &mut dyn BufRead,
     skipped: u64,
     ctx: &mut ReadCtx<'_>,
 ) -> Result<(), InputError> {
-    let mut conv = Converter::new();
-    let mut buf: Vec<u8> = Vec::new();
-    // Absolute offset of buf[0]; the next message starts at buf[start].
-    let mut base: u64 = skipped;
-    let mut start = 0usize;
-    let mut at_eof = false;
-    let mut want = CHUNK;
-    loop {
-        if start == buf.len() {
-            if at_eof {
-                return Ok(());
-            }
-            base += buf.len() as u64;
-            buf.clear();
-            start = 0;
-            at_eof = fill(input, &mut buf, want, ctx, base)?;
-            if buf.is_empty() {
-                return Ok(());
-            }
-        }
-        let here = base + start as u64;
-        let proto = match buf[start] {
-            0x82 => Protocol::Compact,
-            0x80 => Protocol::Binary,
-            b => {
-                return Err(ctx.error(
-                    Some(Position::Byte(here)),
-                    format!("expected a Thrift message (0x82 compact or 0x80 0x01 binary protocol), found byte 0x{b:02x}"),
-                ));
-            }
-        };
-        let mut d = Decoder::new(&buf[start..], proto);
-        match read_message(&mut d) {
-            Ok((name, batch)) => {
-                start += d.pos();
-                want = CHUNK;
-                match batch {
-                    Some(b) => {
-                        let spans = conv.batch(b);
-                        ctx.emit(spans);
-                    }
-                    None => ctx.warn(
-                        Some(Position::Byte(here)),
-                        format!(
-                            "message {:?} is not emitBatch(batch); skipped",
-                            crate::term::escape(&name)
-                        ),
-                    ),
-                }
-            }
-            Err(e) if e.kind == ErrorKind::Eof && !at_eof => {
-                // The message goes on past what is buffered: keep it and read more.
-                buf.drain(..start);
-                base += start as u64;
-                start = 0;
-                want = want.max(buf.len());
-                at_eof = fill(input, &mut buf, want, ctx, base)?;
-            }
-            Err(e) => {
-                let at = here + e.pos as u64;
-                let msg = match e.kind {
-                    ErrorKind::Eof => format!(
-                        "the input ends inside the Thrift message that starts at byte {here} ({} bytes of it present)",
-                        buf.len() - start
-                    ),
-                    ErrorKind::Invalid(m) => format!("invalid Thrift {}: {m}", proto_name(proto)),
-                };
-                return Err(ctx.error(Some(Position::Byte(at)), msg));
-            }
-        }
-    }
+    read_thrift_with(input, skipped, ctx, units::Limits::default())
+}
+
+fn read_thrift_with(
+    input: &mut dyn BufRead,
+    skipped: u64,
+    ctx: &mut ReadCtx<'_>,
+    limits: units::Limits,
+) -> Result<(), InputError> {
+    let dec = Messages {
+        parts: ctx.wants.parts,
+        source: ctx.source.clone(),
+    };
+    let mut scan = MessageScan { pos: skipped };
+    units::read(input, ctx, &mut scan, &dec, limits)
 }
 
 fn proto_name(p: Protocol) -> &'static str {
@@ -519,25 +554,6 @@ fn proto_name(p: Protocol) -> &'static str {
         Protocol::Compact => "compact protocol",
         Protocol::Binary => "binary protocol",
     }
-}
-
-/// Append up to `n` more bytes; returns whether the input ended.
-fn fill(
-    input: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    n: usize,
-    ctx: &ReadCtx<'_>,
-    base: u64,
-) -> Result<bool, InputError> {
-    let before = buf.len();
-    buf.reserve(n);
-    let got = input.take(n as u64).read_to_end(buf).map_err(|e| {
-        ctx.error(
-            Some(Position::Byte(base + before as u64)),
-            format!("read error: {e}"),
-        )
-    })?;
-    Ok(got < n)
 }
 
 /// One element of the JSON dump.
@@ -631,5 +647,11 @@ fn read_json(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), Input
     Ok(())
 }
 
+#[cfg(test)]
+mod parts_tests;
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

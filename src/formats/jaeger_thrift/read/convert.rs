@@ -7,18 +7,25 @@ use std::sync::Arc;
 use super::{JBatch, JLog, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BOOL, TAG_STRING};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
-    StatusCode, TraceId, Value,
+    SpanParts, Status, StatusCode, TraceId, Value,
 };
 
 /// Scopes made from `otel.scope.*` tags, by (name, version).
 type ScopeCache = HashMap<(Arc<str>, Option<Box<str>>), Arc<Scope>>;
 
-/// Converts batches to spans, sharing strings and scopes across the whole input.
-#[derive(Default)]
+/// Converts batches to spans, sharing strings and scopes across the whole input; builds only
+/// the span parts asked for.
 pub struct Converter {
     interner: Interner,
     scopes: ScopeCache,
     empty_scope: Arc<Scope>,
+    parts: SpanParts,
+}
+
+impl Default for Converter {
+    fn default() -> Self {
+        Self::for_parts(SpanParts::ALL)
+    }
 }
 
 fn us_to_ns(us: i128) -> u64 {
@@ -42,37 +49,36 @@ fn non_empty_text(t: &JTag<'_>) -> Option<Box<str>> {
 }
 
 /// Links from the references, with parentSpanId as a leading CHILD_OF when no reference names
-/// it; the parent is the first CHILD_OF in the trace, else the first FOLLOWS_FROM.
-fn set_references(span: &mut Span, js: &JSpan<'_>) {
+/// it; the parent is the first CHILD_OF in the trace, else the first FOLLOWS_FROM. The links are
+/// kept only when `keep` (the parent is found all the same).
+fn set_references(span: &mut Span, js: &JSpan<'_>, keep: bool) {
     let trace_id = span.trace_id;
-    let mut links: Vec<Link> = Vec::with_capacity(js.references.len() + 1);
     let parent = SpanId(js.parent_span_id as u64);
-    if !parent.is_zero()
+    let implicit = (!parent.is_zero()
         && !js.references.iter().any(|r| {
             SpanId(r.span_id as u64) == parent
                 && TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64) == trace_id
-        })
-    {
-        links.push(plain_link(trace_id, parent, RefKind::ChildOf));
-    }
-    for r in &js.references {
-        let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
-        links.push(plain_link(
-            tid,
-            SpanId(r.span_id as u64),
-            ref_kind(r.ref_type),
-        ));
-    }
-    let same_trace =
-        |l: &&Link, k: RefKind| l.kind == k && l.trace_id == trace_id && !l.span_id.is_zero();
-    if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::ChildOf)) {
-        span.parent_span_id = Some(l.span_id);
+        }))
+    .then_some((trace_id, parent, RefKind::ChildOf));
+    let links = || {
+        implicit.into_iter().chain(js.references.iter().map(|r| {
+            let tid = TraceId::from_parts(r.trace_id_high as u64, r.trace_id_low as u64);
+            (tid, SpanId(r.span_id as u64), ref_kind(r.ref_type))
+        }))
+    };
+    let same_trace = |&(t, s, kind): &(TraceId, SpanId, RefKind), k: RefKind| {
+        kind == k && t == trace_id && !s.is_zero()
+    };
+    if let Some((_, s, _)) = links().find(|l| same_trace(l, RefKind::ChildOf)) {
+        span.parent_span_id = Some(s);
         span.parent_ref = ParentRef::ChildOf;
-    } else if let Some(l) = links.iter().find(|l| same_trace(l, RefKind::FollowsFrom)) {
-        span.parent_span_id = Some(l.span_id);
+    } else if let Some((_, s, _)) = links().find(|l| same_trace(l, RefKind::FollowsFrom)) {
+        span.parent_span_id = Some(s);
         span.parent_ref = ParentRef::FollowsFrom;
     }
-    span.links = links;
+    if keep {
+        span.links = links().map(|(t, s, k)| plain_link(t, s, k)).collect();
+    }
 }
 
 impl Converter {
@@ -80,7 +86,17 @@ impl Converter {
         Self::default()
     }
 
-    fn attrs(&mut self, tags: Vec<JTag<'_>>) -> Vec<KeyValue> {
+    /// A converter that builds only `parts` (the others are left empty).
+    pub fn for_parts(parts: SpanParts) -> Self {
+        Converter {
+            interner: Interner::default(),
+            scopes: ScopeCache::default(),
+            empty_scope: Arc::default(),
+            parts,
+        }
+    }
+
+    fn attrs<'a>(&mut self, tags: impl IntoIterator<Item = JTag<'a>>) -> Vec<KeyValue> {
         tags.into_iter()
             .map(|mut t| {
                 let key = self.interner.intern(&std::mem::take(&mut t.key));
@@ -101,7 +117,14 @@ impl Converter {
                 Value::Str(service.as_ref().into()),
             ));
         }
-        for kv in self.attrs(batch.process.tags) {
+        // Without the resource part, only the service name is built.
+        let all = self.parts.resource;
+        let tags = batch
+            .process
+            .tags
+            .into_iter()
+            .filter(|t| all || t.key == "service.name");
+        for kv in self.attrs(tags) {
             if &*kv.key != "service.name" || service.is_empty() {
                 attributes.push(kv);
             }
@@ -119,16 +142,36 @@ impl Converter {
 
     fn span(&mut self, js: JSpan<'_>, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
         let trace_id = TraceId::from_parts(js.trace_id_high as u64, js.trace_id_low as u64);
-        let mut span = Span::new(trace_id, SpanId(js.span_id as u64));
-        span.name = self.interner.intern(&js.operation_name);
-        span.service = service.clone();
-        span.resource = resource.clone();
-        span.flags = js.flags as u32;
-        span.start_ns = us_to_ns(i128::from(js.start_time));
-        span.end_ns = us_to_ns(i128::from(js.start_time) + i128::from(js.duration));
-        set_references(&mut span, &js);
+        // Not `Span::new`: its placeholder strings, resource and scope would be allocated only
+        // to be replaced (the scope is set by `take_tags`).
+        let mut span = Span {
+            trace_id,
+            span_id: SpanId(js.span_id as u64),
+            parent_span_id: None,
+            parent_ref: ParentRef::ParentId,
+            name: self.interner.intern(&js.operation_name),
+            service: service.clone(),
+            kind: SpanKind::Unspecified,
+            status: Status::default(),
+            start_ns: us_to_ns(i128::from(js.start_time)),
+            end_ns: us_to_ns(i128::from(js.start_time) + i128::from(js.duration)),
+            flags: js.flags as u32,
+            trace_state: None,
+            attributes: Vec::new(),
+            events: Vec::new(),
+            links: Vec::new(),
+            resource: resource.clone(),
+            scope: self.empty_scope.clone(),
+            dropped_attributes_count: 0,
+            dropped_events_count: 0,
+            dropped_links_count: 0,
+            shared: false,
+        };
+        set_references(&mut span, &js, self.parts.links);
         self.take_tags(&mut span, js.tags);
-        span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
+        if self.parts.events {
+            span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
+        }
         span
     }
 
@@ -174,7 +217,9 @@ impl Converter {
                     }
                 }
                 ("otel.status_description", TAG_STRING) => {
-                    span.status.message = non_empty_text(&t);
+                    if self.parts.texts {
+                        span.status.message = non_empty_text(&t);
+                    }
                     true
                 }
                 ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
@@ -186,12 +231,19 @@ impl Converter {
                     true
                 }
                 ("w3c.tracestate", TAG_STRING) => {
-                    span.trace_state = non_empty_text(&t);
+                    if self.parts.texts {
+                        span.trace_state = non_empty_text(&t);
+                    }
                     true
                 }
                 _ => false,
             };
-            if !moved {
+            let wanted = self.parts.attributes
+                && self
+                    .parts
+                    .attribute_prefixes
+                    .is_none_or(|ps| ps.iter().any(|p| key.starts_with(p)));
+            if !moved && wanted {
                 let k = self.interner.intern(key);
                 attributes.push(KeyValue {
                     key: k,
@@ -205,7 +257,11 @@ impl Converter {
         } else {
             StatusCode::Unset
         });
-        span.scope = self.scope(scope_name, scope_version);
+        span.scope = if self.parts.scope {
+            self.scope(scope_name, scope_version)
+        } else {
+            self.empty_scope.clone()
+        };
     }
 
     /// A log: its `event` field (the first) names it, the other fields are its attributes.

@@ -1,7 +1,7 @@
 //! Reading only some span parts (`ReadWants::parts`) gives exactly the full reading with the
 //! other parts left out (that the commands' answers do not change: `commands::parts_tests`).
 
-use crate::formats::test_support::{project, read_bytes_wanting, sample};
+use crate::formats::test_support::{assert_projections, read_bytes_wanting, sample};
 use crate::formats::{Format, InputError, ReadWants};
 use crate::model::{Span, SpanParts, Trace};
 
@@ -27,30 +27,6 @@ fn synth_jsonl(seed: u64, traces: u64) -> Vec<u8> {
     out
 }
 
-const PREFIXES: &[&str] = &["http.", "peer.service"];
-
-fn projections() -> Vec<SpanParts> {
-    vec![
-        SpanParts::CORE,
-        SpanParts {
-            attributes: true,
-            attribute_prefixes: Some(PREFIXES),
-            links: true,
-            ..SpanParts::CORE
-        },
-        SpanParts {
-            resource: true,
-            scope: true,
-            ..SpanParts::CORE
-        },
-        SpanParts {
-            events: true,
-            texts: true,
-            ..SpanParts::ALL
-        },
-    ]
-}
-
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = [
         "otlp-json_jaeger-ui_otlp2jaeger-in.json",
@@ -72,19 +48,7 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn a_projection_is_the_full_reading_without_the_parts_left_out() {
     for (name, data) in inputs() {
-        let (full, full_warnings) = read_parts(&data, SpanParts::ALL);
-        assert!(!full.is_empty(), "{name}");
-        for parts in projections() {
-            let (got, warnings) = read_parts(&data, parts);
-            assert_eq!(warnings.len(), full_warnings.len(), "{name} {parts:?}");
-            assert_eq!(got.len(), full.len(), "{name} {parts:?}");
-            for (g, f) in got.iter().zip(&full) {
-                // How the parent was named is read from the links even when they are left out.
-                assert_eq!(g.parent_ref, f.parent_ref, "{name} {parts:?}");
-                let want = project(f.clone(), parts);
-                assert_eq!(*g, want, "{name} {parts:?}");
-            }
-        }
+        assert_projections(super::super::read, &name, &data);
     }
 }
 

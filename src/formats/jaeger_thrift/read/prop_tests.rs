@@ -1,0 +1,157 @@
+//! Thrift messages read in parallel runs give exactly what the one-buffer reader before gave
+//! (`reference`): the same spans, warnings and error, on written messages, on mutations of
+//! them and on arbitrary bytes, through every buffer size and run size.
+
+use std::io::{BufRead, BufReader, Cursor};
+use std::sync::Arc;
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+use super::reference;
+use crate::formats::common::units::Limits;
+use crate::formats::{Format, InputError, ReadCtx};
+use crate::model::{Span, Trace};
+
+type ReadFn<'a> = &'a dyn Fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>;
+
+fn outcome(
+    read: ReadFn<'_>,
+    bytes: &[u8],
+    cap: usize,
+) -> (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>) {
+    let mut spans = Vec::new();
+    let mut batches = 0;
+    let mut warnings = Vec::new();
+    let result = {
+        let mut sink = |b: Vec<Span>| {
+            batches += 1;
+            spans.extend(b);
+        };
+        let mut ctx = ReadCtx {
+            source: Arc::from("in.thrift"),
+            sink: &mut sink,
+            warnings: &mut warnings,
+            wants: Default::default(),
+        };
+        if cap == 0 {
+            read(&mut Cursor::new(bytes), &mut ctx)
+        } else {
+            read(&mut BufReader::with_capacity(cap, bytes), &mut ctx)
+        }
+    };
+    (spans, batches, warnings, result)
+}
+
+/// The fast walk finds a message's end only where the decoder reads it whole, at the same end.
+fn assert_skim_agrees(bytes: &[u8]) {
+    use crate::formats::jaeger_thrift::thrift::{Decoder, Protocol, TType};
+    let mut d = Decoder::new(bytes, Protocol::Compact);
+    let whole = d.read_message_begin().and_then(|_| d.skip(TType::Struct));
+    match super::skim::compact_message_len(bytes) {
+        Some(n) => {
+            assert!(whole.is_ok(), "skim took a message the decoder refuses");
+            assert_eq!(n, d.pos());
+        }
+        None => assert!(whole.is_err(), "skim refused a message the decoder reads"),
+    }
+}
+
+fn assert_same_as_reference(bytes: &[u8]) {
+    assert_skim_agrees(bytes);
+    let old = |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| reference::read_thrift(i, 0, c);
+    let want = outcome(&old, bytes, 8192);
+    for (run, direct) in [(1 << 20, 1 << 20), (64, 32), (1, 1), (300, 4096)] {
+        let limits = Limits {
+            run,
+            direct,
+            parallel: run / 2,
+        };
+        let new =
+            |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| super::read_thrift_with(i, 0, c, limits);
+        for cap in [0, 1, 7, 4096] {
+            let got = outcome(&new, bytes, cap);
+            assert_eq!(got.3, want.3, "result, run {run} direct {direct} cap {cap}");
+            assert_eq!(
+                got.2, want.2,
+                "warnings, run {run} direct {direct} cap {cap}"
+            );
+            assert_eq!(
+                got.1, want.1,
+                "batches, run {run} direct {direct} cap {cap}"
+            );
+            assert!(
+                got.0 == want.0,
+                "spans, run {run} direct {direct} cap {cap}"
+            );
+        }
+    }
+}
+
+/// Jaeger Thrift messages of generated traces (several messages: one per trace and service).
+fn written(seed: u64, traces: u64) -> Vec<u8> {
+    let cfg = crate::synth::Config {
+        seed,
+        traces,
+        ..crate::synth::Config::default()
+    };
+    let all: Vec<Trace> = crate::synth::Generator::new(cfg).unwrap().collect();
+    let mut out = Vec::new();
+    crate::formats::write_all(Format::JaegerThrift, &all, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn samples_and_written_messages_read_as_before() {
+    let mut all = Vec::new();
+    for i in 1..=3 {
+        let b = crate::formats::test_support::sample(&format!(
+            "generated/jaeger-thrift/jaeger-client-udp-emitBatch-{i}.bin"
+        ));
+        assert_same_as_reference(&b);
+        all.extend(b);
+    }
+    assert_same_as_reference(&all);
+    assert_same_as_reference(&written(7, 30));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    #[test]
+    fn written_messages_read_as_before(seed in any::<u64>(), traces in 1..6u64) {
+        assert_same_as_reference(&written(seed, traces));
+    }
+
+    #[test]
+    fn mutated_messages_read_as_before(
+        seed in any::<u64>(),
+        edits in vec((any::<usize>(), any::<u8>(), 0..3u8), 1..5),
+        cut in any::<usize>(),
+    ) {
+        let mut bytes = written(seed, 2);
+        for (at, b, how) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = at % bytes.len();
+            match how {
+                0 => bytes[i] = b,
+                1 => bytes.insert(i, b),
+                _ => {
+                    bytes.remove(i);
+                }
+            }
+        }
+        let keep = bytes.len() - cut % (bytes.len() / 4 + 1);
+        bytes.truncate(keep);
+        assert_same_as_reference(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_bytes_read_as_before(bytes in vec(any::<u8>(), 0..300), binary in any::<bool>()) {
+        let mut input = if binary { vec![0x80, 0x01, 0x00, 0x04] } else { vec![0x82, 0x21] };
+        input.extend(bytes);
+        assert_same_as_reference(&input);
+    }
+}
