@@ -408,7 +408,10 @@ fn read_one(
     report: &mut ReadReport,
 ) -> Outcome {
     let name = input.display_name();
-    let mut opened = match source::open(input, &opts.limits) {
+    // With `--trace`, most of the input is only searched, never parsed: reading it in blocks
+    // costs less than faulting in the pages of a map.
+    let map = opts.trace_filter.is_none();
+    let mut opened = match source::open(input, &opts.limits, map) {
         Ok(o) => o,
         Err(e) => {
             report

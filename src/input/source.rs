@@ -181,11 +181,12 @@ pub struct Opened {
 }
 
 /// Open an input, undo gzip if its magic bytes say so, and keep the first bytes for detection.
-pub fn open(input: &Input, limits: &super::limits::InputLimits) -> io::Result<Opened> {
+/// `map`: a big regular file may be memory-mapped (see [`super::mapped`]).
+pub fn open(input: &Input, limits: &super::limits::InputLimits, map: bool) -> io::Result<Opened> {
     let raw: Box<dyn Read + Send> = match input {
         Input::File(p) => {
             let file = File::open(p)?;
-            match super::mapped::Mapped::try_new(&file) {
+            match map.then(|| super::mapped::Mapped::try_new(&file)).flatten() {
                 Some(mapped) if !mapped.whole().starts_with(&[0x1f, 0x8b]) => {
                     return Ok(open_mapped(mapped));
                 }

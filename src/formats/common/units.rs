@@ -28,6 +28,9 @@ pub(crate) struct Limits {
     pub run: usize,
     pub direct: usize,
     pub parallel: usize,
+    /// Bytes decoded in place before what was used is consumed (a mapped file then hands
+    /// those pages back: memory does not grow with the file).
+    pub segment: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
             run: 4 << 20,
             direct: 1 << 20,
             parallel: 256 << 10,
+            segment: 16 << 20,
         }
     }
 }
@@ -230,6 +234,8 @@ enum Ended {
     Done(Result<(), InputError>),
     /// The slice ended inside a unit: go on in copy mode.
     More,
+    /// A segment of the slice was decoded: consume it, and go on from the input's slice.
+    Segment,
 }
 
 /// Read the whole input: units found by `scanner` (whose position is where `input` starts),
@@ -258,18 +264,26 @@ where
         source,
         pending: None,
     };
-    let base = r.scanner.pos();
-    let buf = input.fill_buf().map_err(|e| r.io(base, e))?;
     let mut own = Vec::new();
-    if buf.len() >= limits.direct {
+    loop {
+        let base = r.scanner.pos();
+        let buf = input.fill_buf().map_err(|e| r.io(base, e))?;
+        if buf.len() < limits.direct {
+            break;
+        }
         match r.direct(buf) {
             Ended::Done(result) => return result,
+            Ended::Segment => {
+                let used = (r.scanner.pos() - base) as usize;
+                input.consume(used);
+            }
             Ended::More => {
                 // The rest of the slice is a unit cut short: copy it, read on.
                 let used = (r.scanner.pos() - base) as usize;
                 own.extend_from_slice(&buf[used..]);
                 let n = buf.len();
                 input.consume(n);
+                break;
             }
         }
     }
@@ -331,6 +345,7 @@ impl<S: Scanner, D: Decode<Meta = S::Meta>> Reading<'_, '_, '_, '_, S, D> {
             eof: false,
         };
         let (run, source) = (self.limits.run, self.source.clone());
+        let segment_end = w.base + self.limits.segment as u64;
         let (mut units, mut tail) = gather(self.scanner, &w, run, &source);
         loop {
             let (fail, go_on) = match tail {
@@ -340,7 +355,9 @@ impl<S: Scanner, D: Decode<Meta = S::Meta>> Reading<'_, '_, '_, '_, S, D> {
                 Tail::Fail(e) => (Some(e), false),
             };
             let failed = fail.is_some();
-            let ahead = |s: &mut S| go_on.then(|| gather(s, &w, run, &source));
+            // Past the segment: no more units from this slice (`None`: consume, come back).
+            let paused = go_on && self.scanner.pos() >= segment_end;
+            let ahead = |s: &mut S| (go_on && !paused).then(|| gather(s, &w, run, &source));
             let next = match self.step(w.buf, w.base, &units, fail, ahead) {
                 Ok(next) => next.flatten(),
                 Err(e) => return Ended::Done(Err(e)),
@@ -350,6 +367,7 @@ impl<S: Scanner, D: Decode<Meta = S::Meta>> Reading<'_, '_, '_, '_, S, D> {
             }
             match next {
                 Some((u, t)) => (units, tail) = (u, t),
+                None if paused => return Ended::Segment,
                 None => return Ended::More,
             }
         }

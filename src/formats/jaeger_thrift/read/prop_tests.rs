@@ -66,6 +66,7 @@ fn assert_same_as_reference(bytes: &[u8]) {
             run,
             direct,
             parallel: run / 2,
+            segment: run * 3,
         };
         let new =
             |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| super::read_thrift_with(i, 0, c, limits);
