@@ -159,3 +159,70 @@ pub(crate) fn synth(format: super::Format, seed: u64, traces: u64) -> Vec<u8> {
     super::write_all(format, &all, &mut out).unwrap();
     out
 }
+
+/// A reader as the binary readers' property tests call it.
+pub(crate) type ReadFn<'a> =
+    &'a dyn Fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>;
+
+/// Spans, how many batches, warnings and the result of reading `bytes` (named `name`): through
+/// a `BufReader` of `cap` bytes, or in place (`cap` 0, as from a mapped file).
+pub(crate) fn outcome(
+    read: ReadFn<'_>,
+    name: &str,
+    bytes: &[u8],
+    cap: usize,
+) -> (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>) {
+    let mut spans = Vec::new();
+    let mut batches = 0;
+    let mut warnings = Vec::new();
+    let result = {
+        let mut sink = |b: Vec<Span>| {
+            batches += 1;
+            spans.extend(b);
+        };
+        let mut ctx = ReadCtx {
+            source: Arc::from(name),
+            sink: &mut sink,
+            warnings: &mut warnings,
+            wants: Default::default(),
+        };
+        if cap == 0 {
+            read(&mut std::io::Cursor::new(bytes), &mut ctx)
+        } else {
+            read(&mut std::io::BufReader::with_capacity(cap, bytes), &mut ctx)
+        }
+    };
+    (spans, batches, warnings, result)
+}
+
+/// A full reading of generated traces has every part a projection can leave out (so that the
+/// projection tests do not compare empty with empty).
+pub(crate) fn assert_every_part_is_read(full: &[Span]) {
+    assert!(full.iter().any(|s| s.attributes.len() > 3));
+    assert!(full.iter().any(|s| !s.events.is_empty()));
+    assert!(full.iter().any(|s| !s.links.is_empty()));
+    assert!(full.iter().any(|s| s.resource.attributes.len() > 1));
+    assert!(full.iter().any(|s| !s.scope.name.is_empty()));
+    assert!(full.iter().any(|s| s.status.message.is_some()));
+}
+
+/// `bytes` with each edit applied (0: overwrite, 1: insert, else delete a byte, at `at` modulo
+/// the length), then up to a quarter cut off the end.
+pub(crate) fn mutate(mut bytes: Vec<u8>, edits: &[(usize, u8, u8)], cut: usize) -> Vec<u8> {
+    for &(at, b, how) in edits {
+        if bytes.is_empty() {
+            break;
+        }
+        let i = at % bytes.len();
+        match how {
+            0 => bytes[i] = b,
+            1 => bytes.insert(i, b),
+            _ => {
+                bytes.remove(i);
+            }
+        }
+    }
+    let keep = bytes.len() - cut % (bytes.len() / 4 + 1);
+    bytes.truncate(keep);
+    bytes
+}

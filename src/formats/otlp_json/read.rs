@@ -816,23 +816,12 @@ pub(crate) fn read_bytes_with(
     max_line: usize,
     io_buf: usize,
 ) -> ReadOutcome {
-    let mut spans = Vec::new();
-    let mut warnings = Vec::new();
-    let mut sink = |b: Vec<Span>| spans.extend(b);
-    let mut ctx = ReadCtx {
-        source: std::sync::Arc::from("test.json"),
-        sink: &mut sink,
-        warnings: &mut warnings,
-        wants: Default::default(),
-    };
-    let mut input = BufReader::with_capacity(io_buf, bytes);
     let limits = Limits {
         chunk,
         max_line,
         fill: FILL_BYTES,
     };
-    let r = read_with(&mut input, &mut ctx, limits);
-    (spans, warnings, r)
+    read_test_input(&mut BufReader::with_capacity(io_buf, bytes), limits)
 }
 
 /// Chunks parsed in place so far (by every test).
@@ -850,6 +839,16 @@ pub(crate) fn read_bytes_in_place(
     max_line: usize,
     fill: usize,
 ) -> ReadOutcome {
+    let limits = Limits {
+        chunk,
+        max_line,
+        fill,
+    };
+    read_test_input(&mut { bytes }, limits)
+}
+
+#[cfg(test)]
+fn read_test_input(input: &mut dyn BufRead, limits: Limits) -> ReadOutcome {
     let mut spans = Vec::new();
     let mut warnings = Vec::new();
     let mut sink = |b: Vec<Span>| spans.extend(b);
@@ -859,12 +858,6 @@ pub(crate) fn read_bytes_in_place(
         warnings: &mut warnings,
         wants: Default::default(),
     };
-    let mut input: &[u8] = bytes;
-    let limits = Limits {
-        chunk,
-        max_line,
-        fill,
-    };
-    let r = read_with(&mut input, &mut ctx, limits);
+    let r = read_with(input, &mut ctx, limits);
     (spans, warnings, r)
 }

@@ -2,45 +2,21 @@
 //! (`reference`): the same spans, warnings and error, on written messages, on mutations of
 //! them and on arbitrary bytes, through every buffer size and run size.
 
-use std::io::{BufRead, BufReader, Cursor};
-use std::sync::Arc;
+use std::io::BufRead;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
 
 use super::reference;
 use crate::formats::common::units::Limits;
+use crate::formats::test_support::{self, ReadFn};
 use crate::formats::{Format, InputError, ReadCtx};
 use crate::model::{Span, Trace};
 
-type ReadFn<'a> = &'a dyn Fn(&mut dyn BufRead, &mut ReadCtx<'_>) -> Result<(), InputError>;
+type Outcome = (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>);
 
-fn outcome(
-    read: ReadFn<'_>,
-    bytes: &[u8],
-    cap: usize,
-) -> (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>) {
-    let mut spans = Vec::new();
-    let mut batches = 0;
-    let mut warnings = Vec::new();
-    let result = {
-        let mut sink = |b: Vec<Span>| {
-            batches += 1;
-            spans.extend(b);
-        };
-        let mut ctx = ReadCtx {
-            source: Arc::from("in.thrift"),
-            sink: &mut sink,
-            warnings: &mut warnings,
-            wants: Default::default(),
-        };
-        if cap == 0 {
-            read(&mut Cursor::new(bytes), &mut ctx)
-        } else {
-            read(&mut BufReader::with_capacity(cap, bytes), &mut ctx)
-        }
-    };
-    (spans, batches, warnings, result)
+fn outcome(read: ReadFn<'_>, bytes: &[u8], cap: usize) -> Outcome {
+    test_support::outcome(read, "in.thrift", bytes, cap)
 }
 
 /// The fast walk finds a message's end only where the decoder reads it whole, at the same end.
@@ -130,22 +106,7 @@ proptest! {
         edits in vec((any::<usize>(), any::<u8>(), 0..3u8), 1..5),
         cut in any::<usize>(),
     ) {
-        let mut bytes = written(seed, 2);
-        for (at, b, how) in edits {
-            if bytes.is_empty() {
-                break;
-            }
-            let i = at % bytes.len();
-            match how {
-                0 => bytes[i] = b,
-                1 => bytes.insert(i, b),
-                _ => {
-                    bytes.remove(i);
-                }
-            }
-        }
-        let keep = bytes.len() - cut % (bytes.len() / 4 + 1);
-        bytes.truncate(keep);
+        let bytes = test_support::mutate(written(seed, 2), &edits, cut);
         assert_same_as_reference(&bytes);
     }
 
