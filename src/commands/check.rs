@@ -52,17 +52,13 @@ struct PerTrace<'a> {
 impl PerTrace<'_> {
     fn add(&mut self, group: Vec<Finished>) {
         let (opts, by) = (self.opts, self.by);
-        let results: Vec<_> = group
-            .par_iter()
-            .map(|f| {
-                let tree = TraceTree::build(&f.trace);
-                (
-                    f.ordinal,
-                    check_trace(&f.trace, &tree, opts),
-                    edges(&f.trace, &tree, by),
-                )
-            })
-            .collect();
+        let results = with_trees(&group, |f, tree| {
+            (
+                f.ordinal,
+                check_trace(&f.trace, tree, opts),
+                edges(&f.trace, tree, by),
+            )
+        });
         for (o, f, e) in results {
             let o = o as usize;
             if self.findings.len() <= o {
@@ -74,6 +70,17 @@ impl PerTrace<'_> {
             }
         }
     }
+}
+
+/// `f` of each finished trace of a group and its tree, on the workers, in the group's order.
+pub(crate) fn with_trees<T: Send>(
+    group: &[Finished],
+    f: impl Fn(&Finished, &TraceTree) -> T + Sync,
+) -> Vec<T> {
+    group
+        .par_iter()
+        .map(|x| f(x, &TraceTree::build(&x.trace)))
+        .collect()
 }
 
 /// An error of the temporary file that traces are spilled to.

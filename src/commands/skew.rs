@@ -4,9 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use super::check::spill_err;
+use super::check::{spill_err, with_trees};
 use super::{InputRules, output, print_warning, report_inputs};
 use crate::analysis::findings::Severity;
 use crate::analysis::skew::{
@@ -64,17 +62,13 @@ impl FirstPass {
 
     fn add(&mut self, group: Vec<Finished>) {
         let by = self.by;
-        let results: Vec<_> = group
-            .par_iter()
-            .map(|f| {
-                let tree = TraceTree::build(&f.trace);
-                (
-                    f.ordinal,
-                    edges(&f.trace, &tree, by),
-                    root_endpoint(&f.trace, &tree, by),
-                )
-            })
-            .collect();
+        let results = with_trees(&group, |f, tree| {
+            (
+                f.ordinal,
+                edges(&f.trace, tree, by),
+                root_endpoint(&f.trace, tree, by),
+            )
+        });
         for (o, e, root) in results {
             if let Err(e) = self.collector.add_at(o, e) {
                 self.failed.get_or_insert(e);
@@ -213,14 +207,10 @@ pub(crate) fn implied_offsets(
 ) -> std::io::Result<Vec<Option<i64>>> {
     let mut per: HashMap<(String, String), Vec<i64>> = HashMap::new();
     spilled.for_each(&mut |group| {
-        let parts: Vec<_> = group
-            .par_iter()
-            .map(|f| {
-                let tree = TraceTree::build(&f.trace);
-                let sh = span_shifts(&f.trace, &tree, method, by, offsets);
-                implied_by_trace(&f.trace, &tree, &sh, by)
-            })
-            .collect();
+        let parts = with_trees(&group, |f, tree| {
+            let sh = span_shifts(&f.trace, tree, method, by, offsets);
+            implied_by_trace(&f.trace, tree, &sh, by)
+        });
         for (k, v) in parts.into_iter().flatten() {
             per.entry(k).or_default().push(v);
         }
@@ -336,13 +326,9 @@ pub(crate) fn adjusted(
     f: &mut dyn FnMut(&mut Trace, &[i64]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     spilled.for_each(&mut |mut group| {
-        let shifts: Vec<Vec<i64>> = group
-            .par_iter()
-            .map(|x| {
-                let tree = TraceTree::build(&x.trace);
-                span_shifts(&x.trace, &tree, method, by, offsets)
-            })
-            .collect();
+        let shifts = with_trees(&group, |x, tree| {
+            span_shifts(&x.trace, tree, method, by, offsets)
+        });
         for (x, sh) in group.iter_mut().zip(&shifts) {
             f(&mut x.trace, sh)?;
         }

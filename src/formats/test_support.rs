@@ -166,12 +166,7 @@ pub(crate) type ReadFn<'a> =
 
 /// Spans, how many batches, warnings and the result of reading `bytes` (named `name`): through
 /// a `BufReader` of `cap` bytes, or in place (`cap` 0, as from a mapped file).
-pub(crate) fn outcome(
-    read: ReadFn<'_>,
-    name: &str,
-    bytes: &[u8],
-    cap: usize,
-) -> (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>) {
+pub(crate) fn outcome(read: ReadFn<'_>, name: &str, bytes: &[u8], cap: usize) -> BatchOutcome {
     let mut spans = Vec::new();
     let mut batches = 0;
     let mut warnings = Vec::new();
@@ -225,4 +220,49 @@ pub(crate) fn mutate(mut bytes: Vec<u8>, edits: &[(usize, u8, u8)], cut: usize) 
     let keep = bytes.len() - cut % (bytes.len() / 4 + 1);
     bytes.truncate(keep);
     bytes
+}
+
+/// What a reading gave: spans, how many batches, warnings, the result.
+pub(crate) type BatchOutcome = (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>);
+
+/// A binary reader of `common::units` with the given limits.
+pub(crate) type UnitsReadFn<'a> = &'a dyn Fn(
+    &mut dyn BufRead,
+    &mut ReadCtx<'_>,
+    super::common::units::Limits,
+) -> Result<(), InputError>;
+
+/// A binary reader of `common::units` reads `bytes` as `want` (its reference's outcome) at
+/// every run, in-place and segment size, in place and through small buffers.
+pub(crate) fn assert_units_reader_matches(
+    want: &BatchOutcome,
+    name: &str,
+    bytes: &[u8],
+    read: UnitsReadFn<'_>,
+) {
+    for (run, direct) in [(1 << 20, 1 << 20), (64, 32), (1, 1), (300, 4096)] {
+        let limits = super::common::units::Limits {
+            run,
+            direct,
+            parallel: run / 2,
+            segment: run * 3,
+        };
+        let new = |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| read(i, c, limits);
+        for cap in [0, 1, 7, 4096] {
+            let got = outcome(&new, name, bytes, cap);
+            assert_eq!(got.3, want.3, "result, run {run} direct {direct} cap {cap}");
+            assert_eq!(
+                got.2, want.2,
+                "warnings, run {run} direct {direct} cap {cap}"
+            );
+            assert_eq!(
+                got.1, want.1,
+                "batches, run {run} direct {direct} cap {cap}"
+            );
+            assert!(
+                got.0 == want.0,
+                "spans, run {run} direct {direct} cap {cap}"
+            );
+        }
+    }
 }

@@ -64,8 +64,7 @@ impl Mapped {
     }
 
     fn release_consumed(&mut self) {
-        let page = page_size();
-        let end = self.pos / page * page;
+        let end = self.pos / PAGE_BYTES * PAGE_BYTES;
         if end.saturating_sub(self.released) < RELEASE_BYTES {
             return;
         }
@@ -84,10 +83,8 @@ impl Mapped {
     }
 }
 
-fn page_size() -> usize {
-    // 4 KiB everywhere this runs; a larger real page size only makes the advice cover less.
-    4096
-}
+/// 4 KiB everywhere this runs; a larger real page size only makes the advice cover less.
+const PAGE_BYTES: usize = 4096;
 
 impl Read for Mapped {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {

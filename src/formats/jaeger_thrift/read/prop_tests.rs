@@ -8,12 +8,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use super::reference;
-use crate::formats::common::units::Limits;
-use crate::formats::test_support::{self, ReadFn};
-use crate::formats::{Format, InputError, ReadCtx};
-use crate::model::{Span, Trace};
-
-type Outcome = (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>);
+use crate::formats::test_support::{self, BatchOutcome as Outcome, ReadFn};
+use crate::formats::{Format, ReadCtx};
+use crate::model::Trace;
 
 fn outcome(read: ReadFn<'_>, bytes: &[u8], cap: usize) -> Outcome {
     test_support::outcome(read, "in.thrift", bytes, cap)
@@ -37,32 +34,9 @@ fn assert_same_as_reference(bytes: &[u8]) {
     assert_skim_agrees(bytes);
     let old = |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| reference::read_thrift(i, 0, c);
     let want = outcome(&old, bytes, 8192);
-    for (run, direct) in [(1 << 20, 1 << 20), (64, 32), (1, 1), (300, 4096)] {
-        let limits = Limits {
-            run,
-            direct,
-            parallel: run / 2,
-            segment: run * 3,
-        };
-        let new =
-            |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| super::read_thrift_with(i, 0, c, limits);
-        for cap in [0, 1, 7, 4096] {
-            let got = outcome(&new, bytes, cap);
-            assert_eq!(got.3, want.3, "result, run {run} direct {direct} cap {cap}");
-            assert_eq!(
-                got.2, want.2,
-                "warnings, run {run} direct {direct} cap {cap}"
-            );
-            assert_eq!(
-                got.1, want.1,
-                "batches, run {run} direct {direct} cap {cap}"
-            );
-            assert!(
-                got.0 == want.0,
-                "spans, run {run} direct {direct} cap {cap}"
-            );
-        }
-    }
+    test_support::assert_units_reader_matches(&want, "in.thrift", bytes, &|i, c, limits| {
+        super::read_thrift_with(i, 0, c, limits)
+    });
 }
 
 /// Jaeger Thrift messages of generated traces (several messages: one per trace and service).

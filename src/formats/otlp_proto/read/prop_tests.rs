@@ -3,20 +3,13 @@
 //! unknown fields, deep values), on mutations of them and on arbitrary bytes, through every
 //! buffer size and run size. Also the walk's own edge cases, by hand.
 
-use std::io::BufRead;
-
 use proptest::collection::vec;
 use proptest::prelude::*;
 use prost::Message as _;
 
 use super::reference;
-use crate::formats::common::units::Limits;
 use crate::formats::otlp_proto::pb;
-use crate::formats::test_support::{self, ReadFn};
-use crate::formats::{InputError, ReadCtx};
-use crate::model::Span;
-
-type Outcome = (Vec<Span>, usize, Vec<InputError>, Result<(), InputError>);
+use crate::formats::test_support::{self, BatchOutcome as Outcome, ReadFn};
 
 fn outcome(read: ReadFn<'_>, bytes: &[u8], cap: usize) -> Outcome {
     test_support::outcome(read, "in.pb", bytes, cap)
@@ -26,31 +19,9 @@ fn outcome(read: ReadFn<'_>, bytes: &[u8], cap: usize) -> Outcome {
 /// through small buffers, against the reference.
 fn assert_same_as_reference(bytes: &[u8]) {
     let want = outcome(&reference::read, bytes, 8192);
-    for (run, direct) in [(1 << 20, 1 << 20), (64, 32), (1, 1), (300, 4096)] {
-        let limits = Limits {
-            run,
-            direct,
-            parallel: run / 2,
-            segment: run * 3,
-        };
-        let new = |i: &mut dyn BufRead, c: &mut ReadCtx<'_>| super::read_with(i, c, limits);
-        for cap in [0, 1, 7, 4096] {
-            let got = outcome(&new, bytes, cap);
-            assert_eq!(got.3, want.3, "result, run {run} direct {direct} cap {cap}");
-            assert_eq!(
-                got.2, want.2,
-                "warnings, run {run} direct {direct} cap {cap}"
-            );
-            assert_eq!(
-                got.1, want.1,
-                "batches, run {run} direct {direct} cap {cap}"
-            );
-            assert!(
-                got.0 == want.0,
-                "spans, run {run} direct {direct} cap {cap}"
-            );
-        }
-    }
+    test_support::assert_units_reader_matches(&want, "in.pb", bytes, &|i, c, limits| {
+        super::read_with(i, c, limits)
+    });
 }
 
 fn frame(msg: &[u8]) -> Vec<u8> {
