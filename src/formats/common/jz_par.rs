@@ -570,7 +570,10 @@ enum Scan {
 
 mod runs;
 
-pub(crate) use self::runs::{ListEnd, RunCtx, RunOut, SharedPool, pipeline};
+pub(crate) use self::runs::{
+    ListEnd, RunCtx, RunMode, RunOut, SharedPool, pipeline, read_elem_untracked, read_run_modes,
+    run_text,
+};
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! Helpers shared by several formats.
 
+pub(crate) mod fast_json;
 pub mod json_util;
 pub(crate) mod jz_ids;
 pub(crate) mod jz_par;

@@ -49,7 +49,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_par::{
-    Elem, Head, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
+    Elem, Head, Limits, ListEnd, RunCtx, RunMode, RunOut, SharedPool, Window, pipeline,
+    read_elem_untracked, read_run_modes, run_text,
 };
 use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, after_comma_error,
@@ -314,24 +315,19 @@ fn parse_run(
     rc: &RunCtx<'_>,
     data: bool,
 ) -> (RunOut, Shared) {
-    // Line numbers only ever show in warnings and errors: a run that has none is read from
-    // the slice at full speed, the others again through the line-counting reader.
-    let (out, shared) = read_run(bytes, elems, shared, rc, data, true);
-    if out.is_clean() {
-        return (out, shared);
-    }
-    read_run(bytes, elems, shared, rc, data, false)
+    read_run_modes(shared, |mode, shared| {
+        read_run(bytes, elems, shared, rc, data, mode)
+    })
 }
 
-/// [`parse_run`]; `fast`: straight from the bytes, without counting lines (the lines in its
-/// warnings would be wrong: such a run is read again).
+/// [`parse_run`] in one [`RunMode`].
 fn read_run(
     bytes: &[u8],
     elems: &[Elem],
     shared: Shared,
     rc: &RunCtx<'_>,
     data: bool,
-    fast: bool,
+    mode: RunMode,
 ) -> (RunOut, Shared) {
     let (Some(first), Some(last)) = (elems.first(), elems.last()) else {
         return (RunOut::default(), shared);
@@ -346,6 +342,7 @@ fn read_run(
         warnings: &mut out.warnings,
         wants: rc.wants.clone(),
     };
+    let text = run_text(bytes, elems, mode);
     let mut docs = JsonDocs::resume(&mut slice, first.line, first.col);
     let mut st = JState {
         tracker: docs.tracker(),
@@ -362,20 +359,12 @@ fn read_run(
         } else {
             Place::Index(e.index)
         };
-        let r = if fast {
-            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
-            ElemSeed { st: &mut st, place }
-                .deserialize(&mut de)
-                .and_then(|()| de.end())
-                .map_err(|e| DocError::Json {
-                    line: 0,
-                    column: 0,
-                    message: e.to_string(),
-                    syntax: true,
-                })
-        } else {
+        let seed = ElemSeed { st: &mut st, place };
+        let r = if mode == RunMode::Tracked {
             docs.next_element()
-                .and_then(|_| docs.parse(|de| ElemSeed { st: &mut st, place }.deserialize(de)))
+                .and_then(|_| docs.parse(|de| seed.deserialize(de)))
+        } else {
+            read_elem_untracked(bytes, text, first.start, e, seed)
         };
         if let Err(e) = r {
             out.error = Some(e);

@@ -35,6 +35,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeSeed;
 use serde_json::error::Category;
 
+use crate::formats::common::fast_json::FastDe;
 use crate::formats::common::json_util::{error_message, is_eof, more_values};
 use crate::formats::{InputError, Position, ReadCtx};
 use crate::model::Span;
@@ -371,25 +372,62 @@ fn is_blank(b: &[u8]) -> bool {
 
 /// Parse every JSON value of one line (usually one `TracesData`).
 fn parse_line(text: &[u8], line: u64, state: &mut State) -> LineOut {
-    let out = parse_line_as(text, line, state, false);
+    // Valid UTF-8 is checked once for the whole line, not string by string; a line that is not
+    // goes through the checking reader, which says where.
+    let utf8 = simdutf8::basic::from_utf8(text).ok();
+    if let Some(s) = utf8
+        && let Some(out) = parse_line_fast(s, line, state)
+    {
+        return out;
+    }
+    let out = parse_line_as(text, utf8, line, state, false);
     // A value of the wrong type: read the line again span by span, so that the bad span costs
     // only itself.
     match &out.error {
-        Some(e) if e.err.classify() == Category::Data => parse_line_as(text, line, state, true),
+        Some(e) if e.err.classify() == Category::Data => {
+            parse_line_as(text, utf8, line, state, true)
+        }
         _ => out,
     }
 }
 
-fn parse_line_as(text: &[u8], line: u64, state: &mut State, tolerant: bool) -> LineOut {
+/// The line through the fast reader ([`FastDe`]), which gives exactly serde_json's result or
+/// gives up (`None`: anything unusual, and every error, whose message and position serde_json
+/// gives).
+fn parse_line_fast(text: &str, line: u64, state: &mut State) -> Option<LineOut> {
+    let mut conv = Conv::new(state, None);
+    conv.out.reserve(text.len() / 1024);
+    let mut de = FastDe::new(text);
+    while de.more_values() {
+        TopSeed {
+            conv: &mut conv,
+            prefix: "",
+        }
+        .deserialize(&mut de)
+        .ok()?;
+    }
+    Some(LineOut {
+        line,
+        spans: conv.out,
+        warnings: conv.warnings,
+        error: None,
+    })
+}
+
+fn parse_line_as(
+    text: &[u8],
+    utf8: Option<&str>,
+    line: u64,
+    state: &mut State,
+    tolerant: bool,
+) -> LineOut {
     let mut conv = Conv::new(state, None);
     conv.tolerant = tolerant;
     // Room for the spans of a typical line (about 1 KB of JSON per span), so `out` rarely grows.
     conv.out.reserve(text.len() / 1024);
-    // Valid UTF-8 is checked once for the whole line, not string by string; a line that is not
-    // goes through the checking reader, which says where.
-    let result = match simdutf8::basic::from_utf8(text) {
-        Ok(s) => parse_values(&mut serde_json::Deserializer::from_str(s), &mut conv),
-        Err(_) => parse_values(&mut serde_json::Deserializer::from_slice(text), &mut conv),
+    let result = match utf8 {
+        Some(s) => parse_values(&mut serde_json::Deserializer::from_str(s), &mut conv),
+        None => parse_values(&mut serde_json::Deserializer::from_slice(text), &mut conv),
     };
     let Conv {
         out,
@@ -797,6 +835,9 @@ mod tests;
 
 #[cfg(test)]
 mod in_place_tests;
+
+#[cfg(test)]
+mod fast_tests;
 
 /// What reading gave: spans, warnings, and the final result.
 #[cfg(test)]

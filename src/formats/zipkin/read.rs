@@ -77,7 +77,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::formats::common::jz_ids::Id;
 use crate::formats::common::jz_par::{
-    Elem, Limits, ListEnd, RunCtx, RunOut, SharedPool, Window, pipeline,
+    Elem, Limits, ListEnd, RunCtx, RunMode, RunOut, SharedPool, Window, pipeline,
+    read_elem_untracked, read_run_modes, run_text,
 };
 use crate::formats::common::jz_read::{
     DocError, JsonDocs, KeySeed, Problem, Scalar, Shared, Tracker, Warnings, scalars_are_wrong,
@@ -217,23 +218,18 @@ fn finish(st: ZState<'_, '_>, documents: u64) -> Result<(), InputError> {
 
 /// A worker: the elements of one run, read with their own state; what came out, in order.
 fn parse_run(bytes: &[u8], elems: &[Elem], shared: Shared, rc: &RunCtx<'_>) -> (RunOut, Shared) {
-    // Line numbers only ever show in warnings and errors: a run that has none is read from
-    // the slice at full speed, the others again through the line-counting reader.
-    let (out, shared) = read_run(bytes, elems, shared, rc, true);
-    if out.is_clean() {
-        return (out, shared);
-    }
-    read_run(bytes, elems, shared, rc, false)
+    read_run_modes(shared, |mode, shared| {
+        read_run(bytes, elems, shared, rc, mode)
+    })
 }
 
-/// [`parse_run`]; `fast`: straight from the bytes, without counting lines (the lines in its
-/// warnings would be wrong: such a run is read again).
+/// [`parse_run`] in one [`RunMode`].
 fn read_run(
     bytes: &[u8],
     elems: &[Elem],
     shared: Shared,
     rc: &RunCtx<'_>,
-    fast: bool,
+    mode: RunMode,
 ) -> (RunOut, Shared) {
     let (Some(first), Some(last)) = (elems.first(), elems.last()) else {
         return (RunOut::default(), shared);
@@ -248,6 +244,7 @@ fn read_run(
         warnings: &mut out.warnings,
         wants: rc.wants.clone(),
     };
+    let text = run_text(bytes, elems, mode);
     let mut docs = JsonDocs::resume(&mut slice, first.line, first.col);
     let mut st = ZState {
         tracker: docs.tracker(),
@@ -257,30 +254,15 @@ fn read_run(
         batch: Vec::new(),
     };
     for e in elems {
-        let r = if fast {
-            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
-            ElemSeed {
-                st: &mut st,
-                index: e.index,
-            }
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
-            .map_err(|e| DocError::Json {
-                line: 0,
-                column: 0,
-                message: e.to_string(),
-                syntax: true,
-            })
+        let seed = ElemSeed {
+            st: &mut st,
+            index: e.index,
+        };
+        let r = if mode == RunMode::Tracked {
+            docs.next_element()
+                .and_then(|_| docs.parse(|de| seed.deserialize(de)))
         } else {
-            docs.next_element().and_then(|_| {
-                docs.parse(|de| {
-                    ElemSeed {
-                        st: &mut st,
-                        index: e.index,
-                    }
-                    .deserialize(de)
-                })
-            })
+            read_elem_untracked(bytes, text, first.start, e, seed)
         };
         if let Err(e) = r {
             out.error = Some(e);

@@ -5,8 +5,10 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use serde::de::DeserializeSeed;
 
 use super::{Cut, Elem, Window};
+use crate::formats::common::fast_json::{Bail, FastDe};
 use crate::formats::common::jz_read::{DocError, Shared};
 use crate::formats::{InputError, ReadWants};
 use crate::model::Span;
@@ -170,5 +172,86 @@ where
         runs.par_iter().map(|r| one(r)).collect()
     } else {
         runs.iter().map(|r| one(r)).collect()
+    }
+}
+
+/// How a worker reads a run. Line numbers only ever show in warnings and errors, so a run is
+/// first read straight from its bytes without counting lines; one that has a warning or an
+/// error is read again, counting them.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RunMode {
+    /// The fast reader ([`FastDe`]); it gives up on anything unusual.
+    Fast,
+    /// serde_json over the bytes (what the fast reader gave up on).
+    Slice,
+    /// serde_json through the line-counting reader: the positions are the file's.
+    Tracked,
+}
+
+/// Reads a run with `read` in the cheapest mode that reads it cleanly (see [`RunMode`]).
+pub(crate) fn read_run_modes(
+    shared: Shared,
+    mut read: impl FnMut(RunMode, Shared) -> (RunOut, Shared),
+) -> (RunOut, Shared) {
+    let (out, shared) = read(RunMode::Fast, shared);
+    if out.is_clean() {
+        return (out, shared);
+    }
+    // A warning would come again from serde_json: straight to the counting reader.
+    let gave_up = out.warnings.is_empty() && out.hidden == 0;
+    let (out, shared) = if gave_up {
+        read(RunMode::Slice, shared)
+    } else {
+        (out, shared)
+    };
+    if out.is_clean() {
+        return (out, shared);
+    }
+    read(RunMode::Tracked, shared)
+}
+
+/// The run's text (`bytes[first.start..last.end]`) for the fast reader: `None` when it is not
+/// UTF-8 (the other modes say where).
+pub(crate) fn run_text<'b>(bytes: &'b [u8], elems: &[Elem], mode: RunMode) -> Option<&'b str> {
+    let (first, last) = (elems.first()?, elems.last()?);
+    if mode != RunMode::Fast {
+        return None;
+    }
+    simdutf8::basic::from_utf8(&bytes[first.start..last.end]).ok()
+}
+
+/// One element read in [`RunMode::Fast`] or [`RunMode::Slice`]: `seed` over the element's bytes,
+/// which must hold exactly one value. Any error is one without a position (the run is read
+/// again in a later mode).
+pub(crate) fn read_elem_untracked<S>(
+    bytes: &[u8],
+    text: Option<&str>,
+    run_start: usize,
+    e: &Elem,
+    seed: S,
+) -> Result<(), DocError>
+where
+    S: for<'de> DeserializeSeed<'de, Value = ()>,
+{
+    let unplaced = |message: String| DocError::Json {
+        line: 0,
+        column: 0,
+        message,
+        syntax: true,
+    };
+    match text {
+        Some(text) => {
+            let mut de = FastDe::new(&text[e.start - run_start..e.end - run_start]);
+            seed.deserialize(&mut de)
+                .ok()
+                .filter(|_| !de.more_values())
+                .ok_or_else(|| unplaced(Bail.to_string()))
+        }
+        None => {
+            let mut de = serde_json::Deserializer::from_slice(&bytes[e.start..e.end]);
+            seed.deserialize(&mut de)
+                .and_then(|()| de.end())
+                .map_err(|e| unplaced(e.to_string()))
+        }
     }
 }

@@ -277,6 +277,28 @@ fn generated_documents_read_the_same() {
     }
 }
 
+/// Elements the fast reader gives up on half way (after some spans of them were read): a
+/// surrogate pair escape, `-0`, a number beyond 64 bits. The run is read again; nothing is
+/// doubled or lost.
+#[test]
+fn what_the_fast_reader_leaves_reads_the_same() {
+    let edit = |doc: &J| {
+        serde_json::to_string(doc)
+            .unwrap()
+            .replace("\"op3", "\"\\ud83d\\ude00op3")
+            .replacen("\"value\":0}", "\"value\":-0}", 2)
+            .replacen("\"duration\":12", "\"duration\":120000000000000000000", 1)
+            .into_bytes()
+    };
+    let jaeger = edit(&jaeger_doc(5, 4));
+    let zipkin = edit(&zipkin_doc(5, 4, false));
+    for data in [&jaeger, &zipkin] {
+        assert!(String::from_utf8_lossy(data).contains("\\ud83d"));
+    }
+    check(JAEGER, &jaeger);
+    check(ZIPKIN, &zipkin);
+}
+
 #[test]
 fn envelope_keys_after_data_and_odd_shapes() {
     let cases: &[&[u8]] = &[
