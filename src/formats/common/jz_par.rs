@@ -19,8 +19,6 @@
 
 use std::io::{self, BufRead, Cursor, Read};
 
-use memchr::memchr2;
-
 /// Elements are handed to workers in runs of about this many bytes.
 pub(crate) const CHUNK_BYTES: usize = 8 << 20;
 /// An element longer than this is read by the streaming reader (the window never grows past it).
@@ -117,40 +115,62 @@ enum ValueEnd {
     Deep,
 }
 
-/// The bytes that matter to [`value_end`] outside strings.
-static STRUCTURAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'}' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b']' as usize] = true;
-    t
-};
+/// SWAR constants: one byte repeated over a `u64`.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Strings up to this long are skipped a byte at a time (cheaper than a `memchr` call).
-const SHORT_STRING: usize = 24;
+/// The high bit of each byte of `w` equal to `c` (the lowest set bit is exact; bits above it
+/// may be false positives, never looked at).
+#[inline]
+fn bytes_eq(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+#[inline]
+fn word(buf: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"))
+}
+
+/// The first index from `i` of a byte `hit` says yes to, eight bytes at a time (`mask` is the
+/// same test on a word), or `buf.len()`.
+#[inline]
+fn find_from(
+    buf: &[u8],
+    mut i: usize,
+    mask: impl Fn(u64) -> u64,
+    hit: impl Fn(u8) -> bool,
+) -> usize {
+    while i + 8 <= buf.len() {
+        let m = mask(word(buf, i));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < buf.len() && !hit(buf[i]) {
+        i += 1;
+    }
+    i
+}
 
 /// The index after the string whose content starts at `buf[i]` (after its `"`), or `None` when
 /// the buffer ends first.
 #[inline]
 fn string_end(buf: &[u8], mut i: usize) -> Option<usize> {
-    let n = buf.len();
     loop {
-        let stop = (i + SHORT_STRING).min(n);
-        let mut j = i;
-        while j < stop && buf[j] != b'"' && buf[j] != b'\\' {
-            j += 1;
+        let j = find_from(
+            buf,
+            i,
+            |w| bytes_eq(w, b'"') | bytes_eq(w, b'\\'),
+            |b| b == b'"' || b == b'\\',
+        );
+        match buf.get(j)? {
+            b'"' => return Some(j + 1),
+            // A backslash escapes the next byte (`\"`, `\\`; `\u` needs nothing more).
+            _ => i = j + 2,
         }
-        if j == stop {
-            j = stop + memchr2(b'"', b'\\', buf.get(stop..)?)?;
-        }
-        if buf[j] == b'"' {
-            return Some(j + 1);
-        }
-        // A backslash escapes the next byte (`\"`, `\\`; `\u` needs nothing more).
-        i = j + 2;
-        if i >= n {
+        if i >= buf.len() {
             return None;
         }
     }
@@ -160,10 +180,14 @@ fn value_end(buf: &[u8], s: usize) -> ValueEnd {
     let n = buf.len();
     let mut depth = 0u32;
     let mut i = s;
+    // `[` and `]` are `{` and `}` with the 0x20 bit clear; no other byte becomes either.
+    let structural = |w: u64| {
+        let folded = w | (ONES * 0x20);
+        bytes_eq(w, b'"') | bytes_eq(folded, b'{') | bytes_eq(folded, b'}')
+    };
+    let is_structural = |b: u8| matches!(b, b'"' | b'{' | b'}' | b'[' | b']');
     loop {
-        while i < n && !STRUCTURAL[usize::from(buf[i])] {
-            i += 1;
-        }
+        i = find_from(buf, i, structural, is_structural);
         if i >= n {
             return ValueEnd::Short;
         }

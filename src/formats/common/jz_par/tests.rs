@@ -426,3 +426,56 @@ proptest! {
         check_with(ZIPKIN, &data, &one);
     }
 }
+
+/// The scan's end of a value, a byte at a time: what the word-at-a-time [`value_end`] must find.
+fn value_end_bytewise(buf: &[u8], s: usize) -> Option<Option<usize>> {
+    let (mut depth, mut i, mut in_string) = (0u32, s, false);
+    while i < buf.len() {
+        let b = buf[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some(None);
+                    }
+                }
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(Some(i + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_word_scan_finds_what_a_byte_scan_finds(
+        body in proptest::collection::vec(
+            prop::sample::select(b"{}[]\"\\ a{\x5b\x7b\x5d\x7d\xc3\xa9\x02;=".to_vec()), 0..200),
+    ) {
+        let mut buf = vec![b'{'];
+        buf.extend(body);
+        let got = match value_end(&buf, 0) {
+            ValueEnd::End(e) => Some(Some(e)),
+            ValueEnd::Deep => Some(None),
+            ValueEnd::Short => None,
+        };
+        prop_assert_eq!(got, value_end_bytewise(&buf, 0));
+    }
+}
