@@ -3,8 +3,6 @@
 //! Span identity is the position in `Trace::spans`, not the span id: span ids repeat (Zipkin's
 //! shared client/server halves, bad data), and the tree must still be a tree.
 
-use std::collections::HashMap;
-
 use super::ids::SpanId;
 #[cfg(test)]
 use super::span::Span;
@@ -85,15 +83,46 @@ impl TraceTree {
     }
 }
 
-fn build<S: SpanLike>(spans: &[S]) -> TraceTree {
-    let n = spans.len();
-    let mut by_id: HashMap<SpanId, Vec<u32>> = HashMap::with_capacity(n);
-    for (i, s) in spans.iter().enumerate() {
-        by_id.entry(s.span_id()).or_default().push(i as u32);
+/// The spans' indices grouped by span id (several when ids repeat), in input order within a
+/// group: sorted once, looked up by binary search (no allocation per span, no hashing).
+struct SpansById {
+    ids: Vec<SpanId>,
+    indices: Vec<u32>,
+}
+
+impl SpansById {
+    fn new<S: SpanLike>(spans: &[S]) -> Self {
+        let mut pairs: Vec<(SpanId, u32)> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.span_id(), i as u32))
+            .collect();
+        pairs.sort_unstable();
+        let (ids, indices) = pairs.into_iter().unzip();
+        SpansById { ids, indices }
     }
 
+    fn get(&self, id: &SpanId) -> Option<&[u32]> {
+        let lo = self.ids.partition_point(|x| x < id);
+        let hi = lo + self.ids[lo..].partition_point(|x| x == id);
+        (hi > lo).then(|| &self.indices[lo..hi])
+    }
+
+    fn groups(&self) -> impl Iterator<Item = &[u32]> {
+        let mut at = 0;
+        self.ids.chunk_by(|a, b| a == b).map(move |g| {
+            at += g.len();
+            &self.indices[at - g.len()..at]
+        })
+    }
+}
+
+fn build<S: SpanLike>(spans: &[S]) -> TraceTree {
+    let n = spans.len();
+    let by_id = SpansById::new(spans);
+
     let mut duplicate_ids = Vec::new();
-    for idxs in by_id.values() {
+    for idxs in by_id.groups() {
         if idxs.len() > 1 {
             // A Zipkin shared pair (one shared half, one not) is expected, anything else is not.
             let shared = idxs.iter().filter(|&&i| spans[i as usize].shared()).count();

@@ -157,6 +157,7 @@ impl<'de> FastDe<'de> {
 
     /// Skip a string whose opening quote is at the cursor, checking its escapes as
     /// `serde_json` does for a string it ignores (any four hex digits after `\u`).
+    #[inline]
     fn skip_str(&mut self) -> Result<()> {
         let mut i = self.pos + 1;
         loop {
