@@ -2,6 +2,8 @@
 //! labelled with a group, so `stats` and `critical-path --aggregate` never keep full spans.
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use std::sync::Arc;
 
 use super::stats::{GroupBy, GroupKey};
@@ -49,8 +51,8 @@ impl SpanLike for CompactSpan {
 pub struct CompactCollector {
     group_by: GroupBy,
     pub keys: Vec<GroupKey>,
-    key_index: HashMap<GroupKey, u32>,
-    pub traces: HashMap<TraceId, Vec<CompactSpan>>,
+    key_index: HashMap<GroupKey, u32, RandomState>,
+    pub traces: HashMap<TraceId, Vec<CompactSpan>, RandomState>,
     pub spans: u64,
 }
 
@@ -59,8 +61,8 @@ impl CompactCollector {
         CompactCollector {
             group_by,
             keys: Vec::new(),
-            key_index: HashMap::new(),
-            traces: HashMap::new(),
+            key_index: HashMap::default(),
+            traces: HashMap::default(),
             spans: 0,
         }
     }
