@@ -18,10 +18,12 @@ pub use self::names::{NameStats, normalize_name};
 
 mod names;
 mod report;
+mod slots;
 #[cfg(test)]
 mod tests;
 
 pub use self::report::{CardReport, report};
+pub use self::slots::{AttrSlots, UNTRACKED};
 
 pub const MAX_KEYS: usize = 5_000;
 pub const MAX_TEMPLATES: usize = 1_000;

@@ -257,3 +257,71 @@ fn attribute_limit_expected_keys_and_masked_examples() {
     );
     assert!(r.text.iter().any(|l| l.contains("OVER LIMIT")));
 }
+
+/// A worker's slot-addressed counters hand over the maps `add_attr` builds: same keys in the
+/// same order (the merge admits keys past `MAX_KEYS` in that order), same counts, examples,
+/// services and untracked keys, with known examples and a full scope.
+#[test]
+fn slots_build_what_add_attr_builds() {
+    let mut base = CardAcc::new(3);
+    let svcs: Vec<Arc<str>> = ["a", "b", "c", "d"].map(Arc::from).to_vec();
+    let at = (TraceId(1), SpanId(2));
+    base.add_attr(
+        Scope::Span,
+        &Arc::from("k0"),
+        &Value::from("v1"),
+        &svcs[0],
+        at,
+        &plain,
+    );
+    let known = Arc::new(base.known());
+    let mut direct = base.worker(&known);
+    let mut slotted = base.worker(&known);
+    let mut slots = AttrSlots::of(&slotted);
+    // Two copies of each key text (two readers' interners), and more keys than MAX_KEYS.
+    let keys: Vec<Arc<str>> = (0..2 * MAX_KEYS + 40)
+        .flat_map(|i| {
+            let k = format!("k{}", i % (2 * MAX_KEYS + 20));
+            [Arc::from(k.as_str()), Arc::from(k.as_str())]
+        })
+        .collect();
+    for (n, key) in keys.iter().enumerate() {
+        // Most keys in one scope (over MAX_KEYS), some keys in two.
+        let scope = match ((n / 2) % 10, n % 6) {
+            (_, 1) => Scope::Event,
+            (8, _) => Scope::Resource,
+            _ => Scope::Span,
+        };
+        let value = match n % 5 {
+            0 => Value::Int(n as i64 * 1000),
+            1 => Value::from(format!("v{}", n % 9)),
+            _ => Value::from(format!("v{n}")),
+        };
+        let svc = &svcs[n % 4];
+        let pos = (TraceId(n as u128), SpanId(n as u64));
+        direct.add_attr(scope, key, &value, svc, pos, &plain);
+        let slot = slots.slot(scope, key);
+        slots.add(scope, slot, &value, svc, pos, &plain);
+    }
+    slots.into_acc(&mut slotted);
+    assert_eq!(direct.untracked_keys, slotted.untracked_keys);
+    assert!(direct.untracked_keys[0] > 0);
+    for (d, s) in direct.attrs.iter().zip(&slotted.attrs) {
+        let d: Vec<_> = d.iter().collect();
+        let s: Vec<_> = s.iter().collect();
+        assert_eq!(d.len(), s.len());
+        for ((dk, ds), (sk, ss)) in d.into_iter().zip(s) {
+            assert_eq!(dk, sk);
+            assert_eq!(
+                (ds.distinct.count(), ds.occurrences, ds.id_like, ds.first),
+                (ss.distinct.count(), ss.occurrences, ss.id_like, ss.first)
+            );
+            assert_eq!((&ds.examples, &ds.services), (&ss.examples, &ss.services));
+        }
+    }
+    let k0 = &slotted.attrs[0][&*Arc::<str>::from("k0")];
+    assert_eq!(
+        k0.examples[0],
+        (hash_value(&Value::from("v1")), String::new())
+    );
+}

@@ -19,7 +19,9 @@ use super::collect::{At, PiiAcc};
 use super::config::LintConfig;
 use super::scan::{CustomPattern, Hit, KeyInfo, Scanner};
 use super::{Kind, Location, RuleKey, mask, rules, validators};
-use crate::analysis::cardinality::{self, CardAcc, FastHasher, FastMap, IdHasher, Scope};
+use crate::analysis::cardinality::{
+    self, AttrSlots, CardAcc, FastHasher, FastMap, IdHasher, Masker, Scope,
+};
 use crate::analysis::findings::Finding;
 use crate::model::{KeyValue, Span, TraceId, Value};
 
@@ -46,8 +48,9 @@ pub struct LintState {
     pub card: CardAcc,
     pub traces: HashSet<TraceId, BuildHasherDefault<FastHasher>>,
     pub spans: u64,
-    /// Batches handed over by [`LintEngine::push_batch`] and not scanned yet.
-    pending: Vec<Vec<Span>>,
+    /// Batches handed over by [`LintEngine::push_batch`] and not scanned yet (shared with the
+    /// workers that scan them: the last one frees a batch).
+    pending: Vec<Arc<Vec<Span>>>,
     pending_spans: usize,
 }
 
@@ -56,6 +59,30 @@ pub struct LintState {
 const PENDING_SPANS: usize = 8192;
 /// Fewest spans per worker of the parallel scan.
 const UNIT_SPANS: usize = 256;
+
+/// A batch as [`LintEngine::add_batches`] takes it: owned and shared, or borrowed.
+trait Batch: Clone + Send + Sync {
+    fn spans(&self) -> &[Span];
+}
+
+impl Batch for Arc<Vec<Span>> {
+    fn spans(&self) -> &[Span] {
+        self
+    }
+}
+
+impl Batch for &[Span] {
+    fn spans(&self) -> &[Span] {
+        self
+    }
+}
+
+/// Spans `spans` of `batch`, whose first-of-resource flags start at `first`.
+struct Piece<B> {
+    batch: B,
+    spans: std::ops::Range<usize>,
+    first: usize,
+}
 
 /// The end of a run: findings plus lint's extra JSON and text.
 pub struct LintResult {
@@ -110,7 +137,7 @@ impl LintEngine {
     /// [`LintEngine::add_batch`] on each batch in turn.
     pub fn push_batch(&self, st: &mut LintState, batch: Vec<Span>) {
         st.pending_spans += batch.len();
-        st.pending.push(batch);
+        st.pending.push(Arc::new(batch));
         if st.pending_spans >= PENDING_SPANS {
             self.flush(st);
         }
@@ -122,51 +149,95 @@ impl LintEngine {
         }
         let pending = std::mem::take(&mut st.pending);
         st.pending_spans = 0;
-        let batches: Vec<&[Span]> = pending.iter().map(Vec::as_slice).collect();
-        self.add_batches(st, &batches);
+        self.add_batches(st, pending);
     }
 
     /// Scan one batch (in parallel) and merge it into the state.
     pub fn add_batch(&self, st: &mut LintState, batch: &[Span]) {
         self.flush(st);
-        self.add_batches(st, &[batch]);
+        self.add_batches(st, vec![batch]);
     }
 
-    /// Scan batches (in parallel) and merge them into the state in order. A resource is counted and scanned once per batch that holds it: at
-    /// the first span of the batch with that resource.
-    fn add_batches(&self, st: &mut LintState, batches: &[&[Span]]) {
-        // Each span with whether it is the first of its batch with its resource.
-        let mut items: Vec<(&Span, bool)> =
-            Vec::with_capacity(batches.iter().map(|b| b.len()).sum());
+    /// Scan batches (in parallel) and merge them into the state in order. A resource is counted
+    /// and scanned once per batch that holds it: at the first span of the batch with that
+    /// resource. Owned batches (`Arc`) are freed by the workers that scanned them, while their
+    /// spans are still in that core's cache (and not one by one on this thread).
+    fn add_batches<B>(&self, st: &mut LintState, batches: Vec<B>)
+    where
+        B: Batch,
+    {
+        let total: usize = batches.iter().map(|b| b.spans().len()).sum();
+        if total == 0 {
+            return;
+        }
+        // Whether each span is the first of its batch with its resource.
+        let mut firsts: Vec<bool> = Vec::with_capacity(total);
         let mut seen: HashSet<usize, BuildHasherDefault<FastHasher>> = HashSet::default();
-        for batch in batches {
+        for batch in &batches {
+            let batch = batch.spans();
             st.spans += batch.len() as u64;
-            st.traces.extend(batch.iter().map(|s| s.trace_id));
+            // A batch is mostly one trace: skip the repeats before hashing.
+            let mut last_trace = None;
+            for s in batch.iter() {
+                if last_trace != Some(s.trace_id) {
+                    st.traces.insert(s.trace_id);
+                    last_trace = Some(s.trace_id);
+                }
+            }
             seen.clear();
             let mut last = 0usize;
-            items.extend(batch.iter().map(|s| {
+            firsts.extend(batch.iter().map(|s| {
                 let p = Arc::as_ptr(&s.resource) as *const u8 as usize;
                 let first = p != last && seen.insert(p);
                 last = p;
-                (s, first)
+                first
             }));
         }
-        if items.is_empty() {
-            return;
-        }
         // A few contiguous parts (one worker each), merged in input order: the same state as
-        // one worker over all the spans.
-        let parts = (items.len() / UNIT_SPANS).clamp(1, 2 * rayon::current_num_threads());
+        // one worker over all the spans. A part holds the pieces of batches it scans.
+        let parts = (total / UNIT_SPANS).clamp(1, 2 * rayon::current_num_threads());
+        let per = total.div_ceil(parts);
+        let mut plan: Vec<Vec<Piece<B>>> = Vec::with_capacity(parts);
+        let mut part: Vec<Piece<B>> = Vec::new();
+        let (mut offset, mut room) = (0usize, per);
+        for batch in batches {
+            let len = batch.spans().len();
+            let mut start = 0;
+            while start < len {
+                let end = len.min(start + room);
+                room -= end - start;
+                part.push(Piece {
+                    batch: batch.clone(),
+                    spans: start..end,
+                    first: offset + start,
+                });
+                start = end;
+                if room == 0 {
+                    plan.push(std::mem::take(&mut part));
+                    room = per;
+                }
+            }
+            offset += len;
+        }
+        if !part.is_empty() {
+            plan.push(part);
+        }
         let known = Arc::new(st.card.known());
         let card_state = &st.card;
-        let workers: Vec<(PiiAcc, CardAcc)> = items
-            .par_chunks(items.len().div_ceil(parts))
-            .map(|part| {
+        let firsts = &firsts;
+        let workers: Vec<(PiiAcc, CardAcc)> = plan
+            .into_par_iter()
+            .map(|pieces| {
                 let mut w = Worker::new(self, card_state.worker(&known));
-                for &(s, first) in part {
-                    w.span(s, first);
+                for p in &pieces {
+                    let flags = firsts.get(p.first..).unwrap_or_default();
+                    let spans = p.batch.spans().get(p.spans.clone()).unwrap_or_default();
+                    for (s, &first) in spans.iter().zip(flags) {
+                        w.span(s, first);
+                    }
                 }
-                (w.pii, w.card)
+                drop(pieces);
+                w.finish()
             })
             .collect();
         for (pii, card) in workers {
@@ -244,10 +315,36 @@ struct Worker<'e> {
     e: &'e LintEngine,
     pii: PiiAcc,
     card: CardAcc,
+    attrs: AttrSlots,
     hits: Vec<Hit>,
-    /// Key classes by the address of the interned key (every key of a scan is alive, and keeps
-    /// its address, while the worker is): no hashing of the key text per value.
-    keys: HashMap<u64, KeyInfo, BuildHasherDefault<IdHasher>>,
+    /// Per interned key, by its address (every key of a scan is alive, and keeps its address,
+    /// while the worker is): its class and its counter slot per scope, so that a value costs
+    /// no hashing of its key's text.
+    keys: HashMap<u64, KeyEntry, BuildHasherDefault<IdHasher>>,
+}
+
+#[derive(Copy, Clone)]
+struct KeyEntry {
+    info: KeyInfo,
+    /// The [`AttrSlots`] slot per [`Scope`], once the key was counted in it.
+    slots: [Option<u32>; 3],
+}
+
+/// A bijection of a key's address: distinct keys stay distinct, and the low bits vary.
+fn address_hash(key: &Arc<str>) -> u64 {
+    let h = (Arc::as_ptr(key) as *const u8 as usize as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 29)
+}
+
+fn key_entry<'m>(
+    keys: &'m mut HashMap<u64, KeyEntry, BuildHasherDefault<IdHasher>>,
+    e: &LintEngine,
+    key: &Arc<str>,
+) -> &'m mut KeyEntry {
+    keys.entry(address_hash(key)).or_insert_with(|| KeyEntry {
+        info: e.key_info(key),
+        slots: [None; 3],
+    })
 }
 
 impl<'e> Worker<'e> {
@@ -255,14 +352,21 @@ impl<'e> Worker<'e> {
         Worker {
             e,
             pii: PiiAcc::default(),
+            attrs: AttrSlots::of(&card),
             card,
             hits: Vec::new(),
             keys: HashMap::default(),
         }
     }
 
+    fn finish(mut self) -> (PiiAcc, CardAcc) {
+        self.attrs.into_acc(&mut self.card);
+        (self.pii, self.card)
+    }
+
     /// `first_time`: the first span of its batch with its resource (the resource is counted
-    /// and scanned with it).
+    /// and scanned with it). Each attribute is counted and scanned in one go; the counters and
+    /// the findings each see the span's values in the same order as ever.
     fn span(&mut self, s: &Span, first_time: bool) {
         let e = self.e;
         let masker = |k: &str, v: &str| e.mask_example(k, v);
@@ -274,52 +378,36 @@ impl<'e> Worker<'e> {
             service: &s.service,
             safe_name: &safe,
         };
+        let text = e.scanner.text_info();
         self.card.add_name(&s.service, &s.name, pos, &masker);
+        if e.pii_on {
+            self.text(&text, &s.name, Location::SpanName, &at);
+        }
         for kv in &s.attributes {
-            self.card
-                .add_attr(Scope::Span, &kv.key, &kv.value, &s.service, pos, &masker);
+            self.attribute(Scope::Span, Location::SpanAttribute, kv, &at, &masker);
         }
         // A resource is shared by the spans of one batch: count and scan it once.
         if first_time {
             for kv in &s.resource.attributes {
-                self.card.add_attr(
-                    Scope::Resource,
-                    &kv.key,
-                    &kv.value,
-                    &s.service,
-                    pos,
-                    &masker,
-                );
+                let loc = Location::ResourceAttribute;
+                self.attribute(Scope::Resource, loc, kv, &at, &masker);
             }
         }
         for ev in &s.events {
+            if e.pii_on {
+                self.text(&text, &ev.name, Location::EventName, &at);
+            }
             for kv in &ev.attributes {
-                self.card
-                    .add_attr(Scope::Event, &kv.key, &kv.value, &s.service, pos, &masker);
+                self.attribute(Scope::Event, Location::EventAttribute, kv, &at, &masker);
             }
         }
         if !e.pii_on {
             return;
         }
-        let text = e.scanner.text_info();
-        self.text(&text, &s.name, Location::SpanName, &at);
-        for kv in &s.attributes {
-            self.attr(kv, Location::SpanAttribute, &at);
-        }
-        if first_time {
-            for kv in &s.resource.attributes {
-                self.attr(kv, Location::ResourceAttribute, &at);
-            }
-        }
-        for ev in &s.events {
-            self.text(&text, &ev.name, Location::EventName, &at);
-            for kv in &ev.attributes {
-                self.attr(kv, Location::EventAttribute, &at);
-            }
-        }
         for l in &s.links {
             for kv in &l.attributes {
-                self.attr(kv, Location::LinkAttribute, &at);
+                let info = self.key_entry(&kv.key).info;
+                self.attr(kv, info, Location::LinkAttribute, &at);
             }
         }
         if let Some(m) = &s.status.message {
@@ -327,17 +415,29 @@ impl<'e> Worker<'e> {
         }
     }
 
-    /// The class of a span, resource, event or link attribute's key.
-    fn key_info(&mut self, key: &Arc<str>) -> KeyInfo {
-        // A bijection of the address: distinct keys stay distinct, and the low bits vary.
-        let h = (Arc::as_ptr(key) as *const u8 as usize as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let h = h ^ (h >> 29);
-        if let Some(k) = self.keys.get(&h) {
-            return *k;
+    fn key_entry(&mut self, key: &Arc<str>) -> &mut KeyEntry {
+        key_entry(&mut self.keys, self.e, key)
+    }
+
+    /// Count an attribute for cardinality, and scan it.
+    fn attribute(
+        &mut self,
+        scope: Scope,
+        loc: Location,
+        kv: &KeyValue,
+        at: &At<'_>,
+        masker: Masker<'_>,
+    ) {
+        let e = self.e;
+        let attrs = &mut self.attrs;
+        let entry = key_entry(&mut self.keys, e, &kv.key);
+        let slot = *entry.slots[scope as usize].get_or_insert_with(|| attrs.slot(scope, &kv.key));
+        let info = entry.info;
+        let pos = (at.trace, at.span);
+        attrs.add(scope, slot, &kv.value, at.service, pos, masker);
+        if e.pii_on {
+            self.attr(kv, info, loc, at);
         }
-        let info = self.e.key_info(key);
-        self.keys.insert(h, info);
-        info
     }
 
     fn text(&mut self, info: &KeyInfo, text: &str, loc: Location, at: &At<'_>) {
@@ -348,20 +448,18 @@ impl<'e> Worker<'e> {
 
     /// Scan one attribute; arrays and maps are walked with an explicit stack (nested map keys
     /// become `outer.inner`).
-    fn attr(&mut self, kv: &KeyValue, loc: Location, at: &At<'_>) {
+    fn attr(&mut self, kv: &KeyValue, info: KeyInfo, loc: Location, at: &At<'_>) {
         let e = self.e;
         // Scalars (nearly every attribute) without the stack.
         match &kv.value {
             Value::Str(s) => {
                 self.pii.scanned += 1;
-                let info = self.key_info(&kv.key);
                 e.scanner.scan_str(&info, s, &mut self.hits);
                 self.record(loc, Some(&kv.key), s, at, false);
                 return;
             }
             Value::Int(i) => {
                 self.pii.scanned += 1;
-                let info = self.key_info(&kv.key);
                 self.int(info, *i, loc, &kv.key, at);
                 return;
             }
@@ -377,7 +475,7 @@ impl<'e> Worker<'e> {
                     let info = if nested.is_some() {
                         e.scanner.key_info(key)
                     } else {
-                        e.key_info(key)
+                        info
                     };
                     e.scanner.scan_str(&info, s, &mut self.hits);
                     self.record(loc, Some(key), s, at, false);
@@ -387,7 +485,7 @@ impl<'e> Worker<'e> {
                     let info = if nested.is_some() {
                         e.scanner.key_info(key)
                     } else {
-                        e.key_info(key)
+                        info
                     };
                     self.int(info, *i, loc, key, at);
                 }

@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 
-use super::scan::{CustomPattern, Hit, Scanner};
+use super::scan::{CustomPattern, Hit, Scanner, Stats};
 
 fn b64url(s: &str) -> String {
     use base64::Engine as _;
@@ -287,4 +287,58 @@ proptest! {
     ) {
         check(&s, KEYS[key])?;
     }
+
+    /// `Stats::of` counts in blocks of 255 bytes with byte-wide counters: the counts are
+    /// those of a plain pass, across block edges and for every byte.
+    #[test]
+    fn byte_counts_are_those_of_a_plain_pass(
+        b in proptest::collection::vec(
+            prop_oneof![any::<u8>(), proptest::sample::select(b"09AZ@.:+?=- a".to_vec())],
+            0..1100,
+        ),
+    ) {
+        prop_assert_eq!(stats_fields(&Stats::of(&b)), plain_stats(&b));
+    }
+}
+
+fn stats_fields(st: &Stats) -> [usize; 9] {
+    [
+        st.digits,
+        st.upper,
+        st.dots,
+        st.colons,
+        usize::from(st.at),
+        usize::from(st.plus),
+        usize::from(st.question),
+        usize::from(st.equals),
+        usize::from(st.seps),
+    ]
+}
+
+fn plain_stats(b: &[u8]) -> [usize; 9] {
+    let mut n = [0usize; 9];
+    for &x in b {
+        match x {
+            b'0'..=b'9' => n[0] += 1,
+            b'A'..=b'Z' => n[1] += 1,
+            b'.' => n[2] += 1,
+            b':' => n[3] += 1,
+            b'@' => n[4] = 1,
+            b'+' => n[5] = 1,
+            b'?' => n[6] = 1,
+            b'=' => n[7] = 1,
+            b'-' | b' ' => n[8] = 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+#[test]
+fn byte_counts_of_a_long_value_cross_blocks() {
+    let b: Vec<u8> = (0..2000u32)
+        .map(|i| b"7A.:@+?=- x"[i as usize % 11])
+        .collect();
+    assert_eq!(stats_fields(&Stats::of(&b)), plain_stats(&b));
+    assert_eq!(Stats::of(&b).digits, 182);
 }
