@@ -42,7 +42,7 @@ fn known(code: u8) -> Option<u8> {
 
 /// One value of type `code`; `depth` containers are open around it. A bool outside a field
 /// header is one byte.
-fn value(b: &[u8], p: &mut usize, code: u8, depth: usize) -> Option<()> {
+pub(super) fn value(b: &[u8], p: &mut usize, code: u8, depth: usize) -> Option<()> {
     match code {
         1..=3 => take(b, p, 1),
         4..=6 => varint(b, p).map(drop),
