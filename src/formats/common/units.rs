@@ -136,14 +136,18 @@ impl<D: Decode> Pool<'_, D> {
                     }
                 }
             }
+            // Units decoded in chunks, each chunk handed on as one batch: small units (a Thrift
+            // message holds a few spans) made batches too small for the sink's per-batch work.
+            let chunk = units
+                .len()
+                .div_ceil(rayon::current_num_threads() * CHUNKS_PER_THREAD);
             units
-                .par_iter()
-                .with_min_len(4)
+                .par_chunks(chunk.max(1))
                 .map_init(
                     || Lease(self, Some(self.take())),
-                    |lease, u| {
+                    |lease, us| {
                         let st = lease.1.get_or_insert_with(|| self.dec.state());
-                        one(st, u)
+                        merged(us.iter().map(|u| one(st, u)))
                     },
                 )
                 .collect()
@@ -154,6 +158,29 @@ impl<D: Decode> Pool<'_, D> {
             out
         }
     }
+}
+
+/// Chunks of a run per decoding thread (more than one, so that threads that finish early take
+/// more).
+const CHUNKS_PER_THREAD: usize = 8;
+
+/// The outputs of consecutive units as one: their spans and warnings in order, up to the first
+/// error (the units after it would not be handed on).
+fn merged(outs: impl Iterator<Item = UnitOut>) -> UnitOut {
+    let mut all = UnitOut::default();
+    for mut out in outs {
+        all.warnings.append(&mut out.warnings);
+        if all.spans.is_empty() {
+            all.spans = out.spans;
+        } else {
+            all.spans.append(&mut out.spans);
+        }
+        if out.error.is_some() {
+            all.error = out.error;
+            break;
+        }
+    }
+    all
 }
 
 /// A decoded run, not yet handed on, and the error (if any) that ended scanning after it.

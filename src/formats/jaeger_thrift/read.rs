@@ -25,6 +25,7 @@ use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 mod convert;
+mod fast;
 mod messages;
 mod skim;
 
@@ -353,23 +354,27 @@ fn read_tags<'a>(
 #[derive(Copy, Clone)]
 struct Keep(SpanParts);
 
-/// The tags the converter moves into span fields (kind, status, scope, trace state).
-const MOVED_TAGS: &[&str] = &[
-    "span.kind",
-    "error",
-    "otel.status_code",
-    "otel.status_description",
-    "otel.scope.name",
-    "otel.library.name",
-    "otel.scope.version",
-    "otel.library.version",
-    "w3c.tracestate",
-];
+/// Whether a tag key is one the converter moves into span fields (kind, status, scope, trace
+/// state).
+fn moved_tag(key: &[u8]) -> bool {
+    matches!(
+        key,
+        b"span.kind"
+            | b"error"
+            | b"otel.status_code"
+            | b"otel.status_description"
+            | b"otel.scope.name"
+            | b"otel.library.name"
+            | b"otel.scope.version"
+            | b"otel.library.version"
+            | b"w3c.tracestate"
+    )
+}
 
 impl Keep {
     fn span_tag(self, key: &[u8]) -> bool {
         let p = self.0;
-        MOVED_TAGS.iter().any(|m| m.as_bytes() == key)
+        moved_tag(key)
             || (p.attributes
                 && p.attribute_prefixes
                     .is_none_or(|ps| ps.iter().any(|x| key.starts_with(x.as_bytes()))))
@@ -647,6 +652,8 @@ fn read_json(input: &mut dyn BufRead, ctx: &mut ReadCtx<'_>) -> Result<(), Input
     Ok(())
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod parts_tests;
 #[cfg(test)]

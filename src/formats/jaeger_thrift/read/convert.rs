@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{JBatch, JLog, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BOOL, TAG_STRING};
+use super::{
+    JBatch, JLog, JProcess, JSpan, JTag, REF_CHILD_OF, REF_FOLLOWS_FROM, TAG_BOOL, TAG_STRING,
+};
 use crate::model::{
     Event, Interner, KeyValue, Link, ParentRef, RefKind, Resource, Scope, Span, SpanId, SpanKind,
     SpanParts, Status, StatusCode, TraceId, Value,
@@ -12,6 +14,15 @@ use crate::model::{
 
 /// Scopes made from `otel.scope.*` tags, by (name, version).
 type ScopeCache = HashMap<(Arc<str>, Option<Box<str>>), Arc<Scope>>;
+
+/// What a span's tags moved into its fields said so far (the tags are taken one at a time).
+#[derive(Default)]
+pub(super) struct MovedTags<'a> {
+    error_tag: bool,
+    status_code: Option<StatusCode>,
+    scope_name: Option<Cow<'a, str>>,
+    scope_version: Option<Cow<'a, str>>,
+}
 
 /// Converts batches to spans, sharing strings and scopes across the whole input; builds only
 /// the span parts asked for.
@@ -109,8 +120,18 @@ impl Converter {
     }
 
     pub fn batch(&mut self, batch: JBatch<'_>) -> Vec<Span> {
-        let service = self.interner.intern(&batch.process.service_name);
-        let mut attributes = Vec::with_capacity(batch.process.tags.len() + 1);
+        let (service, resource) = self.process(batch.process);
+        batch
+            .spans
+            .into_iter()
+            .map(|s| self.span(s, &service, &resource))
+            .collect()
+    }
+
+    /// A batch's process: its service name and the resource its spans share.
+    pub(super) fn process(&mut self, process: JProcess<'_>) -> (Arc<str>, Arc<Resource>) {
+        let service = self.interner.intern(&process.service_name);
+        let mut attributes = Vec::with_capacity(process.tags.len() + 1);
         if !service.is_empty() {
             attributes.push(KeyValue::new(
                 self.interner.intern("service.name"),
@@ -119,8 +140,7 @@ impl Converter {
         }
         // Without the resource part, only the service name is built.
         let all = self.parts.resource;
-        let tags = batch
-            .process
+        let tags = process
             .tags
             .into_iter()
             .filter(|t| all || t.key == "service.name");
@@ -133,17 +153,31 @@ impl Converter {
             attributes,
             ..Resource::default()
         });
-        batch
-            .spans
-            .into_iter()
-            .map(|s| self.span(s, &service, &resource))
-            .collect()
+        (service, resource)
     }
 
-    fn span(&mut self, js: JSpan<'_>, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
+    fn span(&mut self, mut js: JSpan<'_>, service: &Arc<str>, resource: &Arc<Resource>) -> Span {
+        let tags = std::mem::take(&mut js.tags);
+        let logs = std::mem::take(&mut js.logs);
+        let mut span = self.span_head(&js, service, resource);
+        self.take_tags(&mut span, tags);
+        if self.parts.events {
+            span.events = self.events(logs);
+        }
+        span
+    }
+
+    /// A span from everything of `js` but its tags and logs (the caller takes those): its
+    /// status code and scope are set by [`Converter::finish_tags`].
+    pub(super) fn span_head(
+        &mut self,
+        js: &JSpan<'_>,
+        service: &Arc<str>,
+        resource: &Arc<Resource>,
+    ) -> Span {
         let trace_id = TraceId::from_parts(js.trace_id_high as u64, js.trace_id_low as u64);
         // Not `Span::new`: its placeholder strings, resource and scope would be allocated only
-        // to be replaced (the scope is set by `take_tags`).
+        // to be replaced.
         let mut span = Span {
             trace_id,
             span_id: SpanId(js.span_id as u64),
@@ -167,98 +201,101 @@ impl Converter {
             dropped_links_count: 0,
             shared: false,
         };
-        set_references(&mut span, &js, self.parts.links);
-        self.take_tags(&mut span, js.tags);
-        if self.parts.events {
-            span.events = js.logs.into_iter().map(|log| self.event(log)).collect();
-        }
+        set_references(&mut span, js, self.parts.links);
         span
+    }
+
+    pub(super) fn events(&mut self, logs: Vec<JLog<'_>>) -> Vec<Event> {
+        logs.into_iter().map(|log| self.event(log)).collect()
     }
 
     /// Tags become attributes, except the ones the model has fields for (kind, status, scope,
     /// trace state), which are moved there.
     fn take_tags(&mut self, span: &mut Span, tags: Vec<JTag<'_>>) {
-        let mut error_tag = false;
-        let mut status_code: Option<StatusCode> = None;
-        let mut scope_name: Option<Cow<'_, str>> = None;
-        let mut scope_version: Option<Cow<'_, str>> = None;
-        let mut attributes = Vec::with_capacity(tags.len());
+        let mut moved = MovedTags::default();
+        span.attributes = Vec::with_capacity(tags.len());
         for t in tags {
-            let key: &str = &t.key;
-            let moved = match (key, t.v_type) {
-                ("span.kind", TAG_STRING) => match t.v_str.as_deref().and_then(SpanKind::from_name)
-                {
-                    Some(k) => {
-                        span.kind = k;
-                        true
-                    }
-                    None => false,
-                },
-                ("error", TAG_BOOL) => {
-                    error_tag = t.v_bool.unwrap_or(false);
+            self.take_tag(span, &mut moved, t);
+        }
+        self.finish_tags(span, moved);
+    }
+
+    /// One tag of a span (in order): moved into its field, or an attribute when wanted.
+    pub(super) fn take_tag<'a>(&mut self, span: &mut Span, m: &mut MovedTags<'a>, t: JTag<'a>) {
+        let key: &str = &t.key;
+        let moved = match (key, t.v_type) {
+            ("span.kind", TAG_STRING) => match t.v_str.as_deref().and_then(SpanKind::from_name) {
+                Some(k) => {
+                    span.kind = k;
                     true
                 }
-                ("error", TAG_STRING) => match t.v_str.as_deref() {
-                    Some(s)
-                        if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") =>
-                    {
-                        error_tag = s.eq_ignore_ascii_case("true");
-                        true
-                    }
-                    _ => false,
-                },
-                ("otel.status_code", TAG_STRING) => {
-                    match t.v_str.as_deref().and_then(StatusCode::from_name) {
-                        Some(c) => {
-                            status_code = Some(c);
-                            true
-                        }
-                        None => false,
-                    }
-                }
-                ("otel.status_description", TAG_STRING) => {
-                    if self.parts.texts {
-                        span.status.message = non_empty_text(&t);
-                    }
-                    true
-                }
-                ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
-                    scope_name = t.v_str.clone();
-                    true
-                }
-                ("otel.scope.version" | "otel.library.version", TAG_STRING) => {
-                    scope_version = t.v_str.clone();
-                    true
-                }
-                ("w3c.tracestate", TAG_STRING) => {
-                    if self.parts.texts {
-                        span.trace_state = non_empty_text(&t);
-                    }
+                None => false,
+            },
+            ("error", TAG_BOOL) => {
+                m.error_tag = t.v_bool.unwrap_or(false);
+                true
+            }
+            ("error", TAG_STRING) => match t.v_str.as_deref() {
+                Some(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+                    m.error_tag = s.eq_ignore_ascii_case("true");
                     true
                 }
                 _ => false,
-            };
-            let wanted = self.parts.attributes
-                && self
-                    .parts
-                    .attribute_prefixes
-                    .is_none_or(|ps| ps.iter().any(|p| key.starts_with(p)));
-            if !moved && wanted {
-                let k = self.interner.intern(key);
-                attributes.push(KeyValue {
-                    key: k,
-                    value: t.value(),
-                });
+            },
+            ("otel.status_code", TAG_STRING) => {
+                match t.v_str.as_deref().and_then(StatusCode::from_name) {
+                    Some(c) => {
+                        m.status_code = Some(c);
+                        true
+                    }
+                    None => false,
+                }
             }
+            ("otel.status_description", TAG_STRING) => {
+                if self.parts.texts {
+                    span.status.message = non_empty_text(&t);
+                }
+                true
+            }
+            ("otel.scope.name" | "otel.library.name", TAG_STRING) => {
+                m.scope_name = t.v_str.clone();
+                true
+            }
+            ("otel.scope.version" | "otel.library.version", TAG_STRING) => {
+                m.scope_version = t.v_str.clone();
+                true
+            }
+            ("w3c.tracestate", TAG_STRING) => {
+                if self.parts.texts {
+                    span.trace_state = non_empty_text(&t);
+                }
+                true
+            }
+            _ => false,
+        };
+        let wanted = self.parts.attributes
+            && self
+                .parts
+                .attribute_prefixes
+                .is_none_or(|ps| ps.iter().any(|p| key.starts_with(p)));
+        if !moved && wanted {
+            let k = self.interner.intern(key);
+            span.attributes.push(KeyValue {
+                key: k,
+                value: t.value(),
+            });
         }
-        span.attributes = attributes;
-        span.status.code = status_code.unwrap_or(if error_tag {
+    }
+
+    /// After a span's last tag: its status code and scope.
+    pub(super) fn finish_tags(&mut self, span: &mut Span, m: MovedTags<'_>) {
+        span.status.code = m.status_code.unwrap_or(if m.error_tag {
             StatusCode::Error
         } else {
             StatusCode::Unset
         });
         span.scope = if self.parts.scope {
-            self.scope(scope_name, scope_version)
+            self.scope(m.scope_name, m.scope_version)
         } else {
             self.empty_scope.clone()
         };

@@ -1,7 +1,7 @@
 //! The units of a Thrift input for the parallel runs ([`units`]): where each message ends, and
 //! each message decoded into spans.
 
-use super::{Converter, Keep, proto_name, read_message_for, skim};
+use super::{Converter, Keep, fast, proto_name, read_message_for, skim};
 use crate::formats::common::units;
 use crate::formats::jaeger_thrift::thrift::{self, Decoder, ErrorKind, Protocol, TType};
 use crate::formats::{InputError, Position};
@@ -112,8 +112,16 @@ impl units::Decode for Messages {
         here: u64,
         proto: &Protocol,
     ) -> units::UnitOut {
-        let mut d = Decoder::new(bytes, *proto);
         let mut out = units::UnitOut::default();
+        // The common shape first; the general decoder reads anything else (and says what is
+        // wrong with it).
+        if *proto == Protocol::Compact
+            && let Some(spans) = fast::emit_batch(conv, bytes, Keep(self.parts))
+        {
+            out.spans = spans;
+            return out;
+        }
+        let mut d = Decoder::new(bytes, *proto);
         match read_message_for(&mut d, Keep(self.parts)) {
             Ok((_, Some(b))) => out.spans = conv.batch(b),
             Ok((name, None)) => out.warnings.push(InputError::new(

@@ -66,6 +66,25 @@ fn samples_and_written_messages_read_as_before() {
     assert_same_as_reference(&written(7, 30));
 }
 
+#[test]
+fn the_walk_agrees_on_ints_of_every_length() {
+    // An `i64` argument of 1 to 11 varint bytes (the decoder takes at most 10), whole, cut
+    // short, and followed by more bytes (the walk reads eight at a time where it can).
+    for len in 1..=11 {
+        let mut m = vec![0x82, 0x21, 0x01, 0x09];
+        m.extend_from_slice(b"emitBatch");
+        m.push(0x16);
+        m.extend(std::iter::repeat_n(0xff, len - 1));
+        m.extend([0x01, 0x00]);
+        for cut in 0..=m.len() {
+            assert_skim_agrees(&m[..cut]);
+        }
+        let mut more = m.clone();
+        more.extend([0xff; 12]);
+        assert_skim_agrees(&more);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
 

@@ -7,8 +7,18 @@
 
 use crate::formats::jaeger_thrift::thrift::MAX_DEPTH;
 
-#[inline]
+#[inline(always)]
 fn varint(b: &[u8], p: &mut usize) -> Option<u64> {
+    // Most are one byte (sizes, small ints, field ids).
+    let first = *b.get(*p)?;
+    if first & 0x80 == 0 {
+        *p += 1;
+        return Some(u64::from(first));
+    }
+    varint_long(b, p)
+}
+
+fn varint_long(b: &[u8], p: &mut usize) -> Option<u64> {
     let mut v: u64 = 0;
     for i in 0..10 {
         let byte = *b.get(*p + i)?;
@@ -22,7 +32,7 @@ fn varint(b: &[u8], p: &mut usize) -> Option<u64> {
 }
 
 /// A size as the decoder reads it (a varint taken as an i32), checked against what is left.
-#[inline]
+#[inline(always)]
 fn size(b: &[u8], p: &mut usize) -> Option<usize> {
     let n = varint(b, p)? as u32 as i32;
     let n = usize::try_from(n).ok()?;
@@ -42,7 +52,7 @@ fn known(code: u8) -> Option<u8> {
 
 /// One value of type `code`; `depth` containers are open around it. A bool outside a field
 /// header is one byte.
-fn value(b: &[u8], p: &mut usize, code: u8, depth: usize) -> Option<()> {
+pub(super) fn value(b: &[u8], p: &mut usize, code: u8, depth: usize) -> Option<()> {
     match code {
         1..=3 => take(b, p, 1),
         4..=6 => varint(b, p).map(drop),
@@ -64,8 +74,15 @@ fn value(b: &[u8], p: &mut usize, code: u8, depth: usize) -> Option<()> {
             if n > b.len() - *p || depth >= MAX_DEPTH {
                 return None;
             }
-            for _ in 0..n {
-                value(b, p, code, depth + 1)?;
+            if code == 12 {
+                // Lists of structs (spans, tags) straight to their fields.
+                for _ in 0..n {
+                    fields(b, p, depth + 1)?;
+                }
+            } else {
+                for _ in 0..n {
+                    value(b, p, code, depth + 1)?;
+                }
             }
             Some(())
         }
@@ -107,9 +124,18 @@ fn fields(b: &[u8], p: &mut usize, depth: usize) -> Option<()> {
         if h >> 4 == 0 {
             varint(b, p)?;
         }
-        // A bool field's value is in its header.
-        if code != 1 && code != 2 {
-            value(b, p, code, depth + 1)?;
+        // The usual field values inline (strings, ints); a bool field's value is in its
+        // header.
+        match code {
+            1 | 2 => {}
+            8 => {
+                let n = size(b, p)?;
+                take(b, p, n)?;
+            }
+            5 | 6 => {
+                varint(b, p)?;
+            }
+            _ => value(b, p, code, depth + 1)?,
         }
     }
 }
