@@ -248,9 +248,23 @@ impl<'a> Window<'a> {
         while !self.eof && self.buf.len() < want {
             let need = (want - self.buf.len()).max(self.limits.read);
             self.buf.reserve(need);
-            let got = (&mut *self.input)
-                .take(need as u64)
-                .read_to_end(&mut self.buf)?;
+            // Copied from the input's buffer (a mapped file's pages, mostly): `read_to_end`
+            // would zero the room first.
+            let mut got = 0;
+            while got < need {
+                let avail = match self.input.fill_buf() {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                if avail.is_empty() {
+                    break;
+                }
+                let k = avail.len().min(need - got);
+                self.buf.extend_from_slice(&avail[..k]);
+                self.input.consume(k);
+                got += k;
+            }
             if got == 0 {
                 self.eof = true;
             }
